@@ -1,0 +1,23 @@
+# Small helpers in the spirit of abseil's absl_cc_library: one static library per subsystem,
+# tests beside the code. A library links only what it may use, so layering is a link error.
+
+# pantau_library(NAME name SRCS ... DEPS ...)
+function(pantau_library)
+  cmake_parse_arguments(L "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_library(pantau_${L_NAME} STATIC ${L_SRCS})
+  target_include_directories(pantau_${L_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(pantau_${L_NAME} PUBLIC ${L_DEPS})
+endfunction()
+
+# pantau_test(NAME name SRCS ... DEPS ...): a gtest binary registered with ctest.
+function(pantau_test)
+  cmake_parse_arguments(T "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${T_NAME} ${T_SRCS})
+  target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main)
+  gtest_discover_tests(${T_NAME}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    PROPERTIES ENVIRONMENT "PANTAU_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    DISCOVERY_TIMEOUT 30)
+endfunction()
+
+include(GoogleTest)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every Debian package that Pantau's build, tests and benchmarks need.
+# Idempotent: packages already present are skipped. Runs as root, or through sudo otherwise.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build ccache mold pkg-config clang clang-format clang-tidy
+  # libraries
+  libsqlite3-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libasio-dev
+  libcpp-httplib-dev libssl-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev zlib1g-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 sqlite3 curl openssl bsdutils rsyslog procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,202 @@
+#include "core/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace pantau {
+
+std::string ListenAddress::ToString() const {
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+Result<ListenAddress> ParseListenAddress(std::string_view text, std::string_view what) {
+  auto bad = [&](std::string_view why) {
+    return InvalidArgument(std::string(what) + ": '" + std::string(text) + "' " +
+                           std::string(why) + " (expected ADDR:PORT, e.g. 127.0.0.1:5514)");
+  };
+  ListenAddress a;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return bad("has an unclosed [ or no port");
+    }
+    a.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos) return bad("has no port");
+    a.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+    if (a.host.find(':') != std::string::npos) return bad("needs brackets around an IPv6 address");
+  }
+  if (a.host.empty()) return bad("has no address");
+  unsigned value = 0;
+  auto r = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (r.ec != std::errc() || r.ptr != port.data() + port.size() || value > 65535) {
+    return bad("has an invalid port");
+  }
+  a.port = static_cast<uint16_t>(value);
+  return a;
+}
+
+namespace {
+
+// Walks a YAML mapping and rejects keys it does not know, naming file, line and key.
+class ConfigReader {
+ public:
+  explicit ConfigReader(std::string_view source) : source_(source) {}
+
+  Status Read(const YAML::Node& root, Config& c) {
+    if (root.IsNull()) return Status::Ok();
+    if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
+    RETURN_IF_ERROR(Known(root, "", {"data", "http", "syslog", "ingest", "store"}));
+    if (auto n = root["data"]) RETURN_IF_ERROR(String(n, "data", c.data_dir));
+    if (auto n = root["http"]) {
+      RETURN_IF_ERROR(Known(n, "http.", {"listen"}));
+      RETURN_IF_ERROR(Address(n["listen"], "http.listen", c.http));
+    }
+    if (auto s = root["syslog"]) {
+      RETURN_IF_ERROR(Known(s, "syslog.", {"listen", "udp", "tcp", "tls", "max_line_bytes",
+                                           "frame_timeout_s", "idle_timeout_s", "max_connections",
+                                           "format"}));
+      if (s["listen"]) {
+        RETURN_IF_ERROR(Address(s["listen"], "syslog.listen", c.syslog.udp));
+        c.syslog.tcp = c.syslog.udp;
+      }
+      RETURN_IF_ERROR(Address(s["udp"], "syslog.udp", c.syslog.udp));
+      RETURN_IF_ERROR(Address(s["tcp"], "syslog.tcp", c.syslog.tcp));
+      if (auto t = s["tls"]) {
+        RETURN_IF_ERROR(Known(t, "syslog.tls.", {"listen", "cert", "key"}));
+        RETURN_IF_ERROR(Address(t["listen"], "syslog.tls.listen", c.syslog.tls));
+        RETURN_IF_ERROR(String(t["cert"], "syslog.tls.cert", c.syslog.tls_cert));
+        RETURN_IF_ERROR(String(t["key"], "syslog.tls.key", c.syslog.tls_key));
+        if (c.syslog.tls_cert.empty() != c.syslog.tls_key.empty()) {
+          return Error(t, "syslog.tls", "needs both cert and key");
+        }
+        c.syslog.tls.enabled = !c.syslog.tls_cert.empty();
+      }
+      RETURN_IF_ERROR(Number(s["max_line_bytes"], "syslog.max_line_bytes", 256, 16 << 20,
+                             c.syslog.max_line_bytes));
+      RETURN_IF_ERROR(Number(s["frame_timeout_s"], "syslog.frame_timeout_s", 1, 3600,
+                             c.syslog.frame_timeout_s));
+      RETURN_IF_ERROR(Number(s["idle_timeout_s"], "syslog.idle_timeout_s", 1, 86400 * 7,
+                             c.syslog.idle_timeout_s));
+      RETURN_IF_ERROR(Number(s["max_connections"], "syslog.max_connections", 1, 100000,
+                             c.syslog.max_connections));
+      RETURN_IF_ERROR(String(s["format"], "syslog.format", c.syslog.format));
+    }
+    if (auto n = root["ingest"]) {
+      RETURN_IF_ERROR(Known(n, "ingest.", {"queue_events", "max_body_bytes"}));
+      RETURN_IF_ERROR(Number(n["queue_events"], "ingest.queue_events", 1, 100'000'000,
+                             c.ingest.queue_events));
+      RETURN_IF_ERROR(Number(n["max_body_bytes"], "ingest.max_body_bytes", 1024, size_t{1} << 32,
+                             c.ingest.max_body_bytes));
+    }
+    if (auto n = root["store"]) {
+      RETURN_IF_ERROR(Known(n, "store.", {"retention_days", "sync", "batch_events"}));
+      RETURN_IF_ERROR(Number(n["retention_days"], "store.retention_days", 1, 36500,
+                             c.store.retention_days));
+      RETURN_IF_ERROR(Number(n["batch_events"], "store.batch_events", 1, 1'000'000,
+                             c.store.batch_events));
+      if (auto s = n["sync"]) {
+        std::string mode;
+        RETURN_IF_ERROR(String(s, "store.sync", mode));
+        if (mode != "full" && mode != "normal") {
+          return Error(s, "store.sync", "must be 'full' or 'normal'");
+        }
+        c.store.sync_full = mode == "full";
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Error(const YAML::Node& n, std::string_view key, std::string_view why) const {
+    std::ostringstream m;
+    m << source_;
+    if (n.Mark().line >= 0) m << ":" << n.Mark().line + 1;
+    if (!key.empty()) m << ": " << key;
+    m << ": " << why;
+    return InvalidArgument(m.str());
+  }
+
+  Status Known(const YAML::Node& n, std::string_view prefix, std::set<std::string> keys) const {
+    if (!n.IsMap()) return Error(n, prefix, "must be a mapping");
+    for (const auto& kv : n) {
+      const auto key = kv.first.as<std::string>();
+      if (!keys.count(key)) {
+        return Error(kv.first, std::string(prefix) + key, "unknown setting");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status String(const YAML::Node& n, std::string_view key, std::string& out) const {
+    if (!n) return Status::Ok();
+    if (!n.IsScalar()) return Error(n, key, "must be a text value");
+    out = n.as<std::string>();
+    return Status::Ok();
+  }
+
+  Status Address(const YAML::Node& n, std::string_view key, ListenAddress& out) const {
+    if (!n) return Status::Ok();
+    if (n.IsScalar() && (n.Scalar() == "off" || n.Scalar() == "false")) {
+      out.enabled = false;
+      return Status::Ok();
+    }
+    std::string text;
+    RETURN_IF_ERROR(String(n, key, text));
+    auto a = ParseListenAddress(text, key);
+    if (!a.ok()) return Error(n, "", a.status().message());
+    out = *a;
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status Number(const YAML::Node& n, std::string_view key, int64_t min, int64_t max,
+                T& out) const {
+    if (!n) return Status::Ok();
+    int64_t v = 0;
+    const std::string& s = n.Scalar();
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!n.IsScalar() || r.ec != std::errc() || r.ptr != s.data() + s.size()) {
+      return Error(n, key, "must be a whole number");
+    }
+    if (v < min || v > max) {
+      return Error(n, key,
+                   "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    out = static_cast<T>(v);
+    return Status::Ok();
+  }
+
+  std::string source_;
+};
+
+}  // namespace
+
+Status LoadConfigText(std::string_view yaml, std::string_view source, Config& config) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    return ConfigReader(source).Read(root, config);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " +
+                           e.msg);
+  }
+}
+
+Status LoadConfigFile(const std::string& path, Config& config) {
+  std::ifstream in(path);
+  if (!in) return InvalidArgument(path + ": cannot open the config file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return LoadConfigText(text.str(), path, config);
+}
+
+}  // namespace pantau

@@ -1,0 +1,55 @@
+// Config: everything `pantau serve` can be told, with the defaults of DESIGN.md. Loaded from a
+// YAML file (--config); command-line flags override it. Unknown keys are errors, so a typo never
+// silently falls back to a default.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace pantau {
+
+struct ListenAddress {
+  std::string host;  // "127.0.0.1", "::1", "0.0.0.0"
+  uint16_t port = 0;
+  bool enabled = true;
+  std::string ToString() const;
+};
+
+// "127.0.0.1:5514", "[::1]:5514", "0.0.0.0:0". `what` names the setting in the error.
+Result<ListenAddress> ParseListenAddress(std::string_view text, std::string_view what);
+
+struct Config {
+  std::string data_dir = "./var";
+  ListenAddress http{"127.0.0.1", 8080};
+  struct Syslog {
+    ListenAddress udp{"127.0.0.1", 5514};
+    ListenAddress tcp{"127.0.0.1", 5514};
+    ListenAddress tls{"127.0.0.1", 6514, false};  // enabled when cert and key are set
+    std::string tls_cert;                          // PEM certificate chain
+    std::string tls_key;                           // PEM private key
+    size_t max_line_bytes = 64 * 1024;             // longer lines are cut and marked
+    int frame_timeout_s = 30;      // a TCP peer that starts a frame must finish it in time
+    int idle_timeout_s = 600;      // a TCP peer that sends nothing for this long is closed
+    size_t max_connections = 1000;
+    std::string format = "auto";   // the decoder for syslog input
+  } syslog;
+  struct Ingest {
+    size_t queue_events = 200'000;  // bound of the queue between listeners and the store
+    size_t max_body_bytes = 64u << 20;
+  } ingest;
+  struct Store {
+    int retention_days = 90;
+    bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss
+    size_t batch_events = 20'000;
+  } store;
+};
+
+// Reads a YAML config file over the defaults in `config`.
+Status LoadConfigFile(const std::string& path, Config& config);
+// Same, from text (for tests); `source` names it in errors.
+Status LoadConfigText(std::string_view yaml, std::string_view source, Config& config);
+
+}  // namespace pantau

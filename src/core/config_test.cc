@@ -1,0 +1,51 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+namespace pantau {
+namespace {
+
+TEST(ConfigTest, ParseListenAddress) {
+  auto a = ParseListenAddress("127.0.0.1:5514", "x");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 5514);
+  auto b = ParseListenAddress("[::1]:0", "x");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->host, "::1");
+  EXPECT_EQ(b->ToString(), "[::1]:0");
+  EXPECT_FALSE(ParseListenAddress("localhost", "x").ok());
+  EXPECT_FALSE(ParseListenAddress("::1:80", "x").ok());
+  EXPECT_FALSE(ParseListenAddress("1.2.3.4:70000", "x").ok());
+  EXPECT_EQ(ParseListenAddress(":80", "--http").status().message(),
+            "--http: ':80' has no address (expected ADDR:PORT, e.g. 127.0.0.1:5514)");
+}
+
+TEST(ConfigTest, LoadsSettingsOverDefaults) {
+  Config c;
+  ASSERT_TRUE(LoadConfigText("store:\n  retention_days: 30\n  sync: normal\n"
+                             "syslog:\n  listen: 0.0.0.0:1514\n  tcp: off\n",
+                             "t.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.store.retention_days, 30);
+  EXPECT_FALSE(c.store.sync_full);
+  EXPECT_EQ(c.syslog.udp.ToString(), "0.0.0.0:1514");
+  EXPECT_FALSE(c.syslog.tcp.enabled);
+  EXPECT_EQ(c.http.port, 8080);
+}
+
+TEST(ConfigTest, ErrorsNameFileLineAndKey) {
+  Config c;
+  EXPECT_EQ(LoadConfigText("store:\n  retension_days: 3\n", "t.yaml", c).message(),
+            "t.yaml:2: store.retension_days: unknown setting");
+  EXPECT_EQ(LoadConfigText("store:\n  retention_days: many\n", "t.yaml", c).message(),
+            "t.yaml:2: store.retention_days: must be a whole number");
+  EXPECT_EQ(LoadConfigText("store:\n  retention_days: 0\n", "t.yaml", c).message(),
+            "t.yaml:2: store.retention_days: must be between 1 and 36500");
+  EXPECT_FALSE(LoadConfigText("a: [\n", "t.yaml", c).ok());
+  EXPECT_EQ(LoadConfigText("syslog:\n  tls:\n    cert: a.pem\n", "t.yaml", c).message(),
+            "t.yaml:3: syslog.tls: needs both cert and key");
+}
+
+}  // namespace
+}  // namespace pantau

@@ -1,0 +1,201 @@
+#include "core/event.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "core/time.h"
+
+namespace pantau {
+
+void Fields::Set(std::string_view name, Value value) {
+  for (auto& f : items_) {
+    if (f.name == name) {
+      f.value = std::move(value);
+      return;
+    }
+  }
+  items_.push_back({std::string(name), std::move(value)});
+}
+
+void Fields::SetIfAbsent(std::string_view name, Value value) {
+  if (!Has(name)) items_.push_back({std::string(name), std::move(value)});
+}
+
+const Value* Fields::Find(std::string_view name) const {
+  for (const auto& f : items_) {
+    if (f.name == name) return &f.value;
+  }
+  return nullptr;
+}
+
+std::string_view Fields::GetString(std::string_view name) const {
+  const Value* v = Find(name);
+  if (v == nullptr) return {};
+  if (const auto* s = std::get_if<std::string>(v)) return *s;
+  return {};
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n;
+  uint32_t min;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  uint32_t cp = c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) {
+        out += "\\\\x";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+        ++i;
+      } else {
+        out.append(s.substr(i, n));
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+    ++i;
+  }
+  out.push_back('"');
+}
+
+void AppendJsonValue(std::string& out, const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) {
+    out += "null";
+  } else if (const auto* b = std::get_if<bool>(&v)) {
+    out += *b ? "true" : "false";
+  } else if (const auto* i = std::get_if<int64_t>(&v)) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, *i);
+    out.append(buf, r.ptr);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    if (!std::isfinite(*d)) {
+      out += "null";
+      return;
+    }
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, *d);
+    out.append(buf, r.ptr);
+  } else {
+    AppendJsonString(out, std::get<std::string>(v));
+  }
+}
+
+std::string FieldsToJson(const Fields& fields) {
+  std::string out;
+  out.reserve(64 * fields.size() + 2);
+  out.push_back('{');
+  bool first = true;
+  for (const auto& f : fields.items()) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(out, f.name);
+    out.push_back(':');
+    AppendJsonValue(out, f.value);
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string EventToJson(const Event& e, std::string_view id) {
+  std::string out = "{";
+  if (!id.empty()) {
+    out += "\"id\":";
+    AppendJsonString(out, id);
+    out.push_back(',');
+  }
+  out += "\"@timestamp\":";
+  AppendJsonString(out, FormatRfc3339(e.timestamp));
+  out += ",\"dataset\":";
+  AppendJsonString(out, e.dataset);
+  out += ",\"message\":";
+  AppendJsonString(out, e.message);
+  out += ",\"raw\":";
+  AppendJsonString(out, e.raw);
+  out += ",\"fields\":";
+  out += FieldsToJson(e.fields);
+  if (e.flags != 0) {
+    out += ",\"flags\":[";
+    bool first = true;
+    auto flag = [&](uint32_t bit, const char* name) {
+      if ((e.flags & bit) == 0) return;
+      if (!first) out.push_back(',');
+      first = false;
+      AppendJsonString(out, name);
+    };
+    flag(kDecodeError, "decode_error");
+    flag(kTruncated, "truncated");
+    flag(kInvalidUtf8, "invalid_utf8");
+    flag(kTimeFromReceipt, "time_from_receipt");
+    out.push_back(']');
+  }
+  if (!e.error.empty()) {
+    out += ",\"error\":";
+    AppendJsonString(out, e.error);
+  }
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace pantau

@@ -1,0 +1,81 @@
+// Event: one log record as Pantau keeps it — when it happened, where it came from, the raw bytes
+// as received, and named fields. Normalised fields use Elastic Common Schema names
+// (source.ip, user.name, event.outcome); the source's own names are kept beside them (srcip,
+// EventID), because Sigma rules are written against those.
+//
+// Thread-safety: plain values; one owner at a time, moved along the pipeline.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace pantau {
+
+// A field's value. Decoders store numbers as numbers where the source means a number (ports,
+// status codes, byte counts), so range queries work.
+using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
+
+struct Field {
+  std::string name;
+  Value value;
+};
+
+// An ordered set of named fields; names are unique. Linear lookups: an event has tens of fields.
+class Fields {
+ public:
+  // Sets `name`, replacing an earlier value of the same name.
+  void Set(std::string_view name, Value value);
+  // Sets `name` only when it is not set yet.
+  void SetIfAbsent(std::string_view name, Value value);
+  const Value* Find(std::string_view name) const;
+  // The value as text when it is a string, empty otherwise.
+  std::string_view GetString(std::string_view name) const;
+  bool Has(std::string_view name) const { return Find(name) != nullptr; }
+
+  const std::vector<Field>& items() const { return items_; }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+
+ private:
+  std::vector<Field> items_;
+};
+
+// Bits of Event::flags.
+enum EventFlag : uint32_t {
+  kDecodeError = 1u << 0,       // no decoder understood the line; it is kept raw
+  kTruncated = 1u << 1,         // the line was longer than the limit and was cut
+  kInvalidUtf8 = 1u << 2,       // the raw bytes are not valid UTF-8 (kept byte-exact)
+  kTimeFromReceipt = 1u << 3,   // the record carried no usable time; received time is used
+};
+
+struct Event {
+  TimeNs timestamp = 0;  // when it happened
+  TimeNs received = 0;   // when Pantau accepted it
+  std::string dataset;   // "linux.auth", "fortigate.traffic", "unknown" ...
+  std::string message;   // the human-readable text, searched as full text
+  std::string raw;       // the bytes as received
+  Fields fields;
+  uint32_t flags = 0;
+  std::string error;     // why decoding failed, when kDecodeError is set
+};
+
+// Appends `s` to `out` as a JSON string literal. Bytes that are not valid UTF-8 are written as
+// the visible text \xNN, so hostile bytes stay visible and never break the document.
+void AppendJsonString(std::string& out, std::string_view s);
+void AppendJsonValue(std::string& out, const Value& v);
+// {"name": value, ...} in field order.
+std::string FieldsToJson(const Fields& fields);
+// The event as the API shows it: {"@timestamp", "dataset", "message", "raw", "fields"}, plus
+// "flags" and "error" when set. `id` is included when not empty.
+std::string EventToJson(const Event& e, std::string_view id = {});
+
+// True when `s` is valid UTF-8.
+bool IsValidUtf8(std::string_view s);
+
+}  // namespace pantau
