@@ -158,6 +158,23 @@ std::string FieldsToJson(const Fields& fields) {
   return out;
 }
 
+void AppendFlagsJson(std::string& out, uint32_t flags) {
+  if (flags == 0) return;
+  out += ",\"flags\":[";
+  bool first = true;
+  auto flag = [&](uint32_t bit, const char* name) {
+    if ((flags & bit) == 0) return;
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(out, name);
+  };
+  flag(kDecodeError, "decode_error");
+  flag(kTruncated, "truncated");
+  flag(kInvalidUtf8, "invalid_utf8");
+  flag(kTimeFromReceipt, "time_from_receipt");
+  out.push_back(']');
+}
+
 std::string EventToJson(const Event& e, std::string_view id) {
   std::string out = "{";
   if (!id.empty()) {
@@ -175,21 +192,7 @@ std::string EventToJson(const Event& e, std::string_view id) {
   AppendJsonString(out, e.raw);
   out += ",\"fields\":";
   out += FieldsToJson(e.fields);
-  if (e.flags != 0) {
-    out += ",\"flags\":[";
-    bool first = true;
-    auto flag = [&](uint32_t bit, const char* name) {
-      if ((e.flags & bit) == 0) return;
-      if (!first) out.push_back(',');
-      first = false;
-      AppendJsonString(out, name);
-    };
-    flag(kDecodeError, "decode_error");
-    flag(kTruncated, "truncated");
-    flag(kInvalidUtf8, "invalid_utf8");
-    flag(kTimeFromReceipt, "time_from_receipt");
-    out.push_back(']');
-  }
+  AppendFlagsJson(out, e.flags);
   if (!e.error.empty()) {
     out += ",\"error\":";
     AppendJsonString(out, e.error);

@@ -74,6 +74,8 @@ std::string FieldsToJson(const Fields& fields);
 // The event as the API shows it: {"@timestamp", "dataset", "message", "raw", "fields"}, plus
 // "flags" and "error" when set. `id` is included when not empty.
 std::string EventToJson(const Event& e, std::string_view id = {});
+// Appends ,"flags":["decode_error",...] when any flag is set.
+void AppendFlagsJson(std::string& out, uint32_t flags);
 
 // True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);

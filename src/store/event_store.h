@@ -1,0 +1,79 @@
+// EventStore: where decoded events are kept. One interface, one factory per backend (the embedded
+// SQLite store here; ClickHouse for scale-out later), one conformance suite for all of them.
+//
+// Thread-safety: all methods may be called from any thread. Append is meant for one writer
+// thread (batching is what makes it fast); Maintain runs beside it from a maintenance thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/event.h"
+#include "core/status.h"
+
+namespace pantau {
+
+// An event as read back. `fields_json` is the JSON object of fields exactly as stored, so the API
+// can serve it without re-encoding.
+struct StoredEvent {
+  std::string id;  // stable and unique: "<yyyymmdd>-<row>"
+  TimeNs timestamp = 0;
+  TimeNs received = 0;
+  std::string dataset;
+  std::string message;
+  std::string raw;
+  std::string fields_json;
+  uint32_t flags = 0;
+  std::string error;
+
+  // {"id", "@timestamp", "dataset", "message", "raw", "fields", "flags"?, "error"?}
+  std::string ToJson() const;
+};
+
+struct ReadRequest {
+  TimeNs from = INT64_MIN;  // inclusive
+  TimeNs to = INT64_MAX;    // exclusive
+  size_t limit = 100;
+  // Words that must all occur in the raw text (full-text, case-insensitive). Each word is matched
+  // as a literal token sequence; nothing in it is interpreted as query syntax.
+  std::vector<std::string> words;
+};
+
+struct PartitionInfo {
+  std::string day;  // "2026-11-27"
+  int64_t events = 0;
+  TimeNs min_ts = 0, max_ts = 0;
+  bool indexed = false;  // field indexes built (closed days)
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Stores `events` atomically: all of them or none. When it returns OK they are durable (to the
+  // configured sync level). Events of one partition commit in one transaction.
+  virtual Status Append(std::span<const Event> events) = 0;
+  // Housekeeping, run every few minutes: removes whole partitions older than the retention and
+  // builds the field indexes of days that have closed.
+  virtual Status Maintain() = 0;
+
+  // Newest first.
+  virtual Result<std::vector<StoredEvent>> Read(const ReadRequest& request) const = 0;
+  virtual Result<StoredEvent> Get(std::string_view id) const = 0;
+  virtual Result<std::vector<PartitionInfo>> Partitions() const = 0;
+};
+
+struct SqliteStoreOptions {
+  std::string dir;  // the partitions live in DIR/events/
+  int retention_days = 90;
+  bool sync_full = true;
+  const Clock* clock = nullptr;  // defaults to the system clock
+};
+
+Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const SqliteStoreOptions& options);
+
+}  // namespace pantau

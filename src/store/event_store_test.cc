@@ -1,0 +1,168 @@
+// The conformance suite of EventStore: every backend must pass it.
+#include "store/event_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/time.h"
+
+namespace pantau {
+namespace {
+
+namespace fs = std::filesystem;
+
+const TimeNs kNow = *MakeTime(2026, 11, 27, 12, 0, 0);
+
+Event MakeEvent(TimeNs ts, std::string message, std::string host = "web01") {
+  Event e;
+  e.timestamp = ts;
+  e.received = kNow;
+  e.dataset = "linux.auth";
+  e.message = message;
+  e.raw = "<13>" + message;
+  e.fields.Set("host.name", host);
+  e.fields.Set("source.port", int64_t{22});
+  return e;
+}
+
+class EventStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("pantau_store_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    auto s = OpenSqliteEventStore({dir_.string(), 30, false, &clock_});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  std::vector<StoredEvent> ReadAll(ReadRequest r = {}) {
+    r.limit = 1000;
+    auto got = store_->Read(r);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() ? *got : std::vector<StoredEvent>{};
+  }
+
+  fs::path dir_;
+  ManualClock clock_{kNow};
+  std::unique_ptr<EventStore> store_;
+};
+
+TEST_F(EventStoreTest, AppendThenReadNewestFirst) {
+  std::vector<Event> batch = {MakeEvent(kNow - 3 * kNsPerSecond, "first"),
+                              MakeEvent(kNow - 1 * kNsPerSecond, "third"),
+                              MakeEvent(kNow - 2 * kNsPerSecond, "second")};
+  ASSERT_TRUE(store_->Append(batch).ok());
+  auto all = ReadAll();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].message, "third");
+  EXPECT_EQ(all[2].message, "first");
+  EXPECT_EQ(all[0].raw, "<13>third");
+  EXPECT_EQ(all[0].fields_json, R"({"host.name":"web01","source.port":22})");
+  EXPECT_EQ(all[0].dataset, "linux.auth");
+  EXPECT_EQ(all[0].id.substr(0, 9), "20261127-");
+
+  auto one = store_->Get(all[1].id);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->message, "second");
+  EXPECT_EQ(store_->Get("20261127-999").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->Get("../../etc").status().code(), StatusCode::kInvalidArgument);
+
+  ReadRequest window;
+  window.from = kNow - 2 * kNsPerSecond;
+  window.to = kNow - 1 * kNsPerSecond;
+  auto in_window = ReadAll(window);
+  ASSERT_EQ(in_window.size(), 1u);
+  EXPECT_EQ(in_window[0].message, "second");
+}
+
+TEST_F(EventStoreTest, KeepsBytesExactAndFlags) {
+  Event e = MakeEvent(kNow, "bad \xff\xfe bytes and \"quotes\"");
+  e.raw = e.message;  // stored once
+  e.flags = kInvalidUtf8 | kDecodeError;
+  e.error = "no decoder recognised the line";
+  ASSERT_TRUE(store_->Append(std::span(&e, 1)).ok());
+  auto all = ReadAll();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].raw, e.message);
+  EXPECT_EQ(all[0].message, e.message);
+  EXPECT_EQ(all[0].flags, e.flags);
+  EXPECT_EQ(all[0].error, e.error);
+  EXPECT_NE(all[0].ToJson().find(R"("flags":["decode_error","invalid_utf8"])"), std::string::npos);
+}
+
+TEST_F(EventStoreTest, FullTextWordsAreLiteral) {
+  std::vector<Event> batch = {MakeEvent(kNow, "Failed password for root from 10.0.0.9"),
+                              MakeEvent(kNow, "Accepted password for alice from 10.0.0.7"),
+                              MakeEvent(kNow, "weird \"OR\" NEAR(x y) * syntax")};
+  ASSERT_TRUE(store_->Append(batch).ok());
+  ReadRequest r;
+  r.words = {"password"};
+  EXPECT_EQ(ReadAll(r).size(), 2u);
+  r.words = {"FAILED", "root"};
+  ASSERT_EQ(ReadAll(r).size(), 1u);
+  r.words = {"10.0.0.7"};
+  EXPECT_EQ(ReadAll(r).size(), 1u);
+  r.words = {"\"OR\" NEAR(x"};  // query syntax in a word is only text
+  EXPECT_EQ(ReadAll(r).size(), 1u);
+  r.words = {"absent"};
+  EXPECT_TRUE(ReadAll(r).empty());
+}
+
+TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
+  std::vector<Event> batch = {MakeEvent(kNow - 2 * kNsPerDay, "two days ago"),
+                              MakeEvent(kNow, "today"),
+                              // Outside retention and in the future: filed under the day received.
+                              MakeEvent(kNow - 400 * kNsPerDay, "forged old"),
+                              MakeEvent(kNow + 30 * kNsPerDay, "forged future")};
+  ASSERT_TRUE(store_->Append(batch).ok());
+  Reopen();
+  auto parts = store_->Partitions();
+  ASSERT_TRUE(parts.ok());
+  ASSERT_EQ(parts->size(), 2u);
+  EXPECT_EQ((*parts)[0].day, "2026-11-25");
+  EXPECT_EQ((*parts)[0].events, 1);
+  EXPECT_EQ((*parts)[1].day, "2026-11-27");
+  EXPECT_EQ((*parts)[1].events, 3);
+  auto all = ReadAll();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].message, "forged future");  // its own time is kept
+  EXPECT_EQ(all[3].message, "forged old");
+}
+
+TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
+  std::vector<Event> batch = {MakeEvent(kNow - 20 * kNsPerDay, "old"),
+                              MakeEvent(kNow - 1 * kNsPerDay, "yesterday"),
+                              MakeEvent(kNow, "today")};
+  ASSERT_TRUE(store_->Append(batch).ok());
+  ASSERT_TRUE(store_->Maintain().ok());
+  auto parts = store_->Partitions();
+  ASSERT_TRUE(parts.ok());
+  ASSERT_EQ(parts->size(), 3u);
+  EXPECT_TRUE((*parts)[0].indexed);
+  EXPECT_TRUE((*parts)[1].indexed);
+  EXPECT_FALSE((*parts)[2].indexed);  // the open day is not
+
+  clock_.Advance(15 * kNsPerDay);  // retention is 30 days: the "old" day is now 35 days back
+  ASSERT_TRUE(store_->Maintain().ok());
+  auto after = ReadAll();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[1].message, "yesterday");
+  EXPECT_FALSE(fs::exists(dir_ / "events" / "2026-11-07.db"));
+  // Writing after retention closed a partition still works.
+  Event late = MakeEvent(clock_.Now(), "later");
+  ASSERT_TRUE(store_->Append(std::span(&late, 1)).ok());
+  EXPECT_EQ(ReadAll().size(), 3u);
+}
+
+}  // namespace
+}  // namespace pantau

@@ -1,0 +1,79 @@
+// A thin RAII layer over the SQLite C API that speaks Status. Only store/sqlite/ sees sqlite3*.
+//
+// Thread-safety: a Db and its Stmts belong to one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace pantau::sqlite {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  Stmt(Stmt&& o) noexcept;
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Binds are 1-based, as in SQLite. Text and blobs are copied (SQLITE_TRANSIENT) unless the
+  // caller keeps them alive until the next Reset: BindTextRef/BindBlobRef.
+  void BindInt(int i, int64_t v);
+  void BindText(int i, std::string_view v);
+  void BindTextRef(int i, std::string_view v);
+  void BindBlobRef(int i, std::string_view v);
+  void BindNull(int i);
+
+  // true: a row is ready; false: done. Errors name the statement's SQL.
+  Result<bool> Step();
+  Status Run();  // Step to completion, expecting no rows
+  void Reset();
+
+  int64_t Int(int col) const;
+  std::string_view Text(int col) const;  // valid until the next Step/Reset
+  bool IsNull(int col) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3* db_ = nullptr;
+};
+
+class Db {
+ public:
+  Db() = default;
+  Db(Db&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+  Db& operator=(Db&& o) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  static Result<Db> Open(const std::string& path, bool read_only);
+
+  Status Exec(std::string_view sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  int64_t LastInsertRowid() const;
+  // The user_version pragma, used as the schema version.
+  Result<int> UserVersion();
+
+  const std::string& path() const { return path_; }
+  bool is_open() const { return db_ != nullptr; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// Runs the migrations that `db` has not had yet, each in its own transaction, in order, and
+// sets user_version to their count. migrations[i] moves version i to i+1.
+Status Migrate(Db& db, const std::vector<std::string_view>& migrations);
+
+}  // namespace pantau::sqlite
