@@ -22,6 +22,19 @@ TEST(BoundedQueueTest, TryPushRespectsCapacity) {
   EXPECT_EQ(out, (std::vector<int>{1, 2}));
 }
 
+TEST(BoundedQueueTest, CostCountsUnitsAndOversizeEntersWhenEmpty) {
+  BoundedQueue<int> q(10);
+  int a = 1, b = 2, c = 3;
+  EXPECT_TRUE(q.TryPush(a, 8));
+  EXPECT_FALSE(q.TryPush(b, 3));
+  EXPECT_TRUE(q.TryPush(b, 2));
+  EXPECT_EQ(q.size(), 10u);
+  std::vector<int> out;
+  ASSERT_TRUE(q.PopBatch(out, 10, milliseconds(1)));
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_TRUE(q.TryPush(c, 50));  // larger than the capacity, but the queue is empty
+}
+
 TEST(BoundedQueueTest, PushWaitsForRoomAndCloseDrains) {
   BoundedQueue<int> q(1);
   ASSERT_TRUE(q.Push(1));

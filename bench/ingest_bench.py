@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Whole-program ingest benchmarks; each prints one result line. Loopback only, bounded in time.
+
+  ingest_bench.py tcp    --lines N FILE   pantau TCP syslog sustained, beside rsyslog imtcp->omfile
+  ingest_bench.py memory --rate R --seconds S FILE   resident memory while ingesting R events/s
+
+The pantau binary is $PANTAU_BIN (default build/ci/src/app/pantau).
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PANTAU = os.environ.get("PANTAU_BIN", os.path.join(ROOT, "build", "ci", "src", "app", "pantau"))
+LIMIT_S = 600
+
+
+def read_lines(path, n):
+    with open(path, "rb") as f:
+        lines = []
+        for line in f:
+            lines.append(line)
+            if len(lines) == n:
+                break
+    while len(lines) < n:  # repeat the file when it is shorter than asked
+        lines += lines[: n - len(lines)]
+    return b"".join(lines)
+
+
+def start_pantau(data):
+    proc = subprocess.Popen([PANTAU, "serve", "--data", data, "--http", "127.0.0.1:0",
+                             "--syslog", "127.0.0.1:0"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    ports_file = os.path.join(data, "ports.json")
+    end = time.monotonic() + 30
+    while not os.path.exists(ports_file):
+        if time.monotonic() > end or proc.poll() is not None:
+            raise SystemExit("pantau serve did not start")
+        time.sleep(0.05)
+    with open(ports_file) as f:
+        return proc, json.load(f)
+
+
+def metric(port, name):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[-1])
+    return 0.0
+
+
+def send(port, payload, chunk=1 << 20):
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        for i in range(0, len(payload), chunk):
+            s.sendall(payload[i:i + chunk])
+
+
+def wait_until(predicate, what):
+    end = time.monotonic() + LIMIT_S
+    while not predicate():
+        if time.monotonic() > end:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def bench_pantau_tcp(payload, n):
+    data = tempfile.mkdtemp(prefix="pantau-bench-")
+    proc, ports = start_pantau(data)
+    try:
+        t0 = time.monotonic()
+        send(ports["syslog_tcp"], payload)
+        wait_until(lambda: metric(ports["http"], "pantau_events_stored_total") >= n, "pantau")
+        elapsed = time.monotonic() - t0
+        stored = metric(ports["http"], "pantau_events_stored_total")
+        return elapsed, stored
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def bench_rsyslog_tcp(payload, n):
+    work = tempfile.mkdtemp(prefix="rsyslog-bench-")
+    port = free_port()
+    out = os.path.join(work, "out.log")
+    conf = os.path.join(work, "rsyslog.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+global(workDirectory="{work}" maxMessageSize="64k")
+module(load="imtcp")
+template(name="raw" type="string" string="%rawmsg%\\n")
+input(type="imtcp" address="127.0.0.1" port="{port}")
+action(type="omfile" file="{out}" template="raw" asyncWriting="on" ioBufferSize="1m")
+""")
+    rsyslogd = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
+    proc = subprocess.Popen([rsyslogd, "-n", "-f", conf, "-i", os.path.join(work, "pid")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: port_open(port), "rsyslog to listen")
+        t0 = time.monotonic()
+        send(port, payload)
+        # rsyslog writes lines as it got them; count them as they land.
+        wait_until(lambda: os.path.exists(out) and count_lines(out) >= n, "rsyslog")
+        return time.monotonic() - t0, count_lines(out)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def port_open(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cmd_tcp(a):
+    payload = read_lines(a.file, a.lines)
+    rows = []
+    for _ in range(a.runs):
+        p_t, p_n = bench_pantau_tcp(payload, a.lines)
+        r_t, r_n = bench_rsyslog_tcp(payload, a.lines)
+        rows.append((p_t, p_n, r_t, r_n))
+        print(f"run: pantau {a.lines / p_t:,.0f} events/s (stored {p_n:.0f} of {a.lines}); "
+              f"rsyslog {a.lines / r_t:,.0f} lines/s (written {r_n} of {a.lines}); "
+              f"time ratio pantau/rsyslog {p_t / r_t:.2f}", flush=True)
+    p = sorted(r[0] for r in rows)[len(rows) // 2]
+    r = sorted(r[2] for r in rows)[len(rows) // 2]
+    lost = sum(a.lines - r[1] for r in rows)
+    print(f"tcp: {a.lines} lines x {a.runs} runs; median pantau {a.lines / p:,.0f} events/s stored, "
+          f"rsyslog {a.lines / r:,.0f} lines/s written; ratio of median times {p / r:.2f}; "
+          f"events lost by pantau: {lost:.0f}")
+
+
+def cmd_memory(a):
+    payload_lines = read_lines(a.file, a.rate // 10).splitlines(keepends=True)
+    chunk = b"".join(payload_lines)
+    data = tempfile.mkdtemp(prefix="pantau-bench-")
+    proc, ports = start_pantau(data)
+    samples = []
+    try:
+        with socket.create_connection(("127.0.0.1", ports["syslog_tcp"])) as s:
+            t0 = time.monotonic()
+            for tick in range(a.seconds * 10):  # one tenth of the rate every 100 ms
+                s.sendall(chunk)
+                with open(f"/proc/{proc.pid}/status") as f:
+                    rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+                samples.append(rss)
+                sleep = t0 + (tick + 1) * 0.1 - time.monotonic()
+                if sleep > 0:
+                    time.sleep(sleep)
+            sent_s = time.monotonic() - t0
+        total = len(payload_lines) * a.seconds * 10
+        wait_until(lambda: metric(ports["http"], "pantau_events_stored_total") >= total, "drain")
+        print(f"memory: {total} events over {sent_s:.1f} s ({total / sent_s:,.0f} events/s offered); "
+              f"resident peak {max(samples) / 1024:.0f} MB, median {sorted(samples)[len(samples) // 2] / 1024:.0f} MB")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("tcp")
+    t.add_argument("--lines", type=int, default=1_000_000)
+    t.add_argument("--runs", type=int, default=3)
+    t.add_argument("file")
+    m = sub.add_parser("memory")
+    m.add_argument("--rate", type=int, default=50_000)
+    m.add_argument("--seconds", type=int, default=30)
+    m.add_argument("file")
+    a = p.parse_args()
+    {"tcp": cmd_tcp, "memory": cmd_memory}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The ingest benchmarks of docs/BENCHMARKS.md, in one go. Needs a built tree (make build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pantau=${PANTAU_BIN:-build/ci/src/app/pantau}
+out=${BENCH_OUT:-/tmp/pantau-bench}
+mkdir -p "$out"
+[ -f "$out/mixed.log" ] || bench/gen_mixed.py --lines 1000000 > "$out/mixed.log"
+
+echo "== import of 1,000,000 mixed lines (3 runs, fresh data directory each)"
+for run in 1 2 3; do
+  rm -rf "$out/var"
+  "$pantau" import --data "$out/var" "$out/mixed.log"
+done
+echo "== the same file with --format raw (no decoding): the store's share"
+rm -rf "$out/var"; "$pantau" import --data "$out/var" --format raw "$out/mixed.log"
+rm -rf "$out/var"
+
+echo "== TCP syslog sustained, beside rsyslog imtcp -> omfile"
+bench/ingest_bench.py tcp --lines 1000000 --runs 3 "$out/mixed.log"
+
+echo "== memory at 50,000 events/s for 30 s"
+bench/ingest_bench.py memory --rate 50000 --seconds 30 "$out/mixed.log"

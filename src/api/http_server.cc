@@ -1,0 +1,150 @@
+#include "api/http_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "api/ingest_route.h"
+
+namespace pantau {
+
+int HttpStatusOf(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kFailedPrecondition: return 409;
+    case StatusCode::kTooLarge: return 413;
+    case StatusCode::kResourceExhausted: return 503;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::string ErrorJson(const Status& status) {
+  std::string code = StatusCodeName(status.code());
+  for (char& c : code) {
+    if (c == ' ') c = '_';
+  }
+  std::string out = "{\"error\":{\"code\":";
+  AppendJsonString(out, code);
+  out += ",\"message\":";
+  AppendJsonString(out, status.message());
+  out += "}}";
+  return out;
+}
+
+namespace {
+
+void Reply(httplib::Response& res, const Status& status) {
+  res.status = HttpStatusOf(status.code());
+  if (status.code() == StatusCode::kResourceExhausted || status.code() == StatusCode::kUnavailable) {
+    res.set_header("Retry-After", "1");
+  }
+  if (status.code() == StatusCode::kUnauthenticated) res.set_header("WWW-Authenticate", "Bearer");
+  res.set_content(ErrorJson(status), "application/json");
+}
+
+class HttplibServer final : public HttpServer {
+ public:
+  explicit HttplibServer(ApiContext context) : context_(context) {}
+  ~HttplibServer() override { Stop(); }
+
+  Status Bind(const ListenAddress& address) {
+    server_.set_payload_max_length(context_.max_body_bytes);
+    server_.set_read_timeout(30, 0);
+    server_.set_write_timeout(30, 0);
+    server_.set_keep_alive_timeout(30);
+    Routes();
+    const int port = address.port == 0 ? server_.bind_to_any_port(address.host)
+                                       : (server_.bind_to_port(address.host, address.port)
+                                              ? address.port
+                                              : -1);
+    if (port <= 0) {
+      return Unavailable("HTTP: cannot listen on " + address.ToString() +
+                         " (address in use or not local?)");
+    }
+    port_ = static_cast<uint16_t>(port);
+    return Status::Ok();
+  }
+
+  void Start() override {
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  void Stop() override {
+    if (thread_.joinable()) {
+      server_.stop();
+      thread_.join();
+    }
+  }
+  uint16_t port() const override { return port_; }
+
+ private:
+  void Routes() {
+    server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{\"status\":\"ok\"}", "application/json");
+    });
+    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(context_.metrics.RenderPrometheus(), "text/plain; version=0.0.4");
+    });
+    server_.Post("/api/v1/ingest", [this](const httplib::Request& req, httplib::Response& res) {
+      auto key = Authenticate(req, kScopeIngest);
+      if (!key.ok()) return Reply(res, key.status());
+      auto accepted = HandleIngest(req.body, req.remote_addr, context_);
+      if (!accepted.ok()) return Reply(res, accepted.status());
+      res.set_content("{\"accepted\":" + std::to_string(*accepted) + "}", "application/json");
+    });
+    server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      const Status s = res.status == 413 ? TooLarge("the request body is too large")
+                       : res.status == 404 ? NotFound("no such route")
+                                           : Status(StatusCode::kInvalidArgument,
+                                                    "bad request (HTTP " +
+                                                        std::to_string(res.status) + ")");
+      const int status = res.status;
+      res.set_content(ErrorJson(s), "application/json");
+      res.status = status;
+    });
+    server_.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+          std::string what = "unknown";
+          try {
+            std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            what = e.what();
+          } catch (...) {
+          }
+          spdlog::error("HTTP {} {}: {}", req.method, req.path, what);
+          Reply(res, Internal("internal error; see the server log"));
+        });
+  }
+
+  Result<ApiKeyInfo> Authenticate(const httplib::Request& req, std::string_view scope) {
+    const std::string auth = req.get_header_value("Authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
+      return Unauthenticated("send an API key as 'Authorization: Bearer <key>'");
+    }
+    return context_.keys.Authenticate(std::string_view(auth).substr(kBearer.size()), scope);
+  }
+
+  ApiContext context_;
+  httplib::Server server_;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address, ApiContext context) {
+  auto server = std::make_unique<HttplibServer>(context);
+  RETURN_IF_ERROR(server->Bind(address));
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace pantau

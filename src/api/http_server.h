@@ -1,0 +1,46 @@
+// The HTTP server: the REST API under /api/v1, health and metrics. Thin by rule: parse the
+// request, call the subsystem, map its Status to an HTTP status, serialise.
+//
+// Thread-safety: requests are served by a pool of threads; every subsystem called is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "auth/api_keys.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "core/status.h"
+#include "ingest/pipeline.h"
+#include "store/event_store.h"
+
+namespace pantau {
+
+// The subsystems the routes call; all outlive the server.
+struct ApiContext {
+  Pipeline& pipeline;
+  EventStore& store;
+  ApiKeys& keys;
+  Metrics& metrics;
+  const Clock& clock;
+  size_t max_body_bytes = 64u << 20;
+};
+
+// HTTP status for a Status code: the one place that decides it.
+int HttpStatusOf(StatusCode code);
+// {"error": {"code": "invalid_argument", "message": "..."}}
+std::string ErrorJson(const Status& status);
+
+class HttpServer {
+ public:
+  virtual ~HttpServer() = default;
+  virtual void Start() = 0;
+  // Stops accepting and waits for requests in flight.
+  virtual void Stop() = 0;
+  virtual uint16_t port() const = 0;
+};
+
+Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address, ApiContext context);
+
+}  // namespace pantau

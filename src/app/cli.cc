@@ -1,0 +1,118 @@
+#include "app/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/commands.h"
+
+namespace pantau {
+
+int Fail(const Status& status) {
+  std::cerr << "pantau: " << status.message() << "\n";
+  return status.code() == StatusCode::kInvalidArgument || status.code() == StatusCode::kNotFound ||
+                 status.code() == StatusCode::kAlreadyExists
+             ? kExitUsage
+             : kExitFailure;
+}
+
+namespace {
+
+// Flags shared by every subcommand that touches the data directory.
+struct CommonFlags {
+  std::string config_file;
+  std::string data_dir;
+};
+
+void AddCommon(CLI::App& cmd, CommonFlags& f) {
+  cmd.add_option("--config", f.config_file, "YAML configuration file");
+  cmd.add_option("--data", f.data_dir, "data directory (default ./var)");
+}
+
+// Config from the file, then the flags over it.
+Result<Config> LoadConfig(const CommonFlags& f) {
+  Config c;
+  if (!f.config_file.empty()) RETURN_IF_ERROR(LoadConfigFile(f.config_file, c));
+  if (!f.data_dir.empty()) c.data_dir = f.data_dir;
+  return c;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{"Pantau: security monitoring and incident desk for a government CSIRT"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "pantau 0.1.0");
+
+  CommonFlags common;
+  // serve
+  auto* serve = app.add_subcommand("serve", "run listeners, pipeline, store and the HTTP API");
+  AddCommon(*serve, common);
+  std::string http, syslog;
+  serve->add_option("--http", http, "HTTP address ADDR:PORT (default 127.0.0.1:8080)");
+  serve->add_option("--syslog", syslog,
+                    "syslog UDP and TCP address ADDR:PORT (default 127.0.0.1:5514; port 0 picks "
+                    "free ports, written to DATA/ports.json)");
+  // import
+  auto* import = app.add_subcommand("import", "decode and store log files (plain or .gz)");
+  AddCommon(*import, common);
+  ImportFlags import_flags;
+  import->add_option("--format", import_flags.format,
+                     "auto, syslog, json, fortigate, cef, web, suricata, raw (default auto)");
+  import->add_option("files", import_flags.files, "log files")->required();
+  // search
+  auto* search = app.add_subcommand("search", "show stored events, newest first");
+  AddCommon(*search, common);
+  SearchFlags search_flags;
+  search->add_option("words", search_flags.words, "words that must occur in the event");
+  search->add_option("--from", search_flags.from, "RFC 3339 time, inclusive");
+  search->add_option("--to", search_flags.to, "RFC 3339 time, exclusive");
+  search->add_option("--limit", search_flags.limit, "most events to show (default 20)");
+  search->add_flag("--json", search_flags.json, "one JSON event per line");
+  // apikey
+  auto* apikey = app.add_subcommand("apikey", "manage API keys for machines");
+  apikey->require_subcommand(1);
+  ApiKeyFlags key_flags;
+  auto* create = apikey->add_subcommand("create", "create a key and print it once");
+  AddCommon(*create, common);
+  create->add_option("name", key_flags.name, "a name for the key, e.g. the sender")->required();
+  create->add_option("--scope", key_flags.scopes, "what the key may do: ingest")->required();
+  auto* list = apikey->add_subcommand("list", "list keys (never their secrets)");
+  AddCommon(*list, common);
+  auto* disable = apikey->add_subcommand("disable", "disable a key");
+  AddCommon(*disable, common);
+  disable->add_option("name", key_flags.name, "the key's name")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  auto config = LoadConfig(common);
+  if (!config.ok()) return Fail(config.status());
+
+  if (serve->parsed()) {
+    if (!http.empty()) {
+      auto a = ParseListenAddress(http, "--http");
+      if (!a.ok()) return Fail(a.status());
+      config->http = *a;
+    }
+    if (!syslog.empty()) {
+      auto a = ParseListenAddress(syslog, "--syslog");
+      if (!a.ok()) return Fail(a.status());
+      config->syslog.udp = *a;
+      config->syslog.tcp = *a;
+    }
+    return RunServe(*config);
+  }
+  if (import->parsed()) return RunImport(*config, import_flags);
+  if (search->parsed()) return RunSearch(*config, search_flags);
+  for (auto* sub : {create, list, disable}) {
+    if (sub->parsed()) key_flags.action = sub->get_name();
+  }
+  return RunApiKey(*config, key_flags);
+}
+
+}  // namespace pantau

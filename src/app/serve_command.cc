@@ -1,0 +1,121 @@
+// `pantau serve`: everything in one process. Start order: store, keys, pipeline, listeners,
+// HTTP; stop order is the reverse, so every listener hands over what it read before the pipeline
+// drains into the store.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "api/http_server.h"
+#include "app/commands.h"
+#include "auth/api_keys.h"
+#include "ingest/listener.h"
+#include "ingest/pipeline.h"
+#include "store/event_store.h"
+
+namespace pantau {
+namespace {
+
+// DATA/ports.json tells scripts and tests which ports were chosen (port 0 picks free ones).
+Status WritePorts(const std::string& data_dir, uint16_t http,
+                  const std::vector<std::unique_ptr<Listener>>& listeners) {
+  std::string json = "{\"http\":" + std::to_string(http);
+  for (const auto& l : listeners) {
+    std::string name = InputName(l->input());
+    std::replace(name.begin(), name.end(), '-', '_');
+    json += ",\"" + name + "\":" + std::to_string(l->port());
+  }
+  json += "}\n";
+  const std::string path = data_dir + "/ports.json";
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << json;
+    if (!out) return Internal("cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);  // readers never see half a file
+  if (ec) return Internal("cannot write " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunServe(const Config& config) {
+  // Block the stop signals before any thread starts, so that only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto format = ParseFormat(config.syslog.format);
+  if (!format.ok()) return Fail(format.status());
+  const Clock& clock = SystemClock::Get();
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Fail(Internal("cannot create data directory " + config.data_dir + ": " +
+                               ec.message()));
+
+  auto store = OpenSqliteEventStore(
+      {config.data_dir, config.store.retention_days, config.store.sync_full, &clock});
+  if (!store.ok()) return Fail(store.status());
+  auto keys = ApiKeys::Open(config.data_dir, clock);
+  if (!keys.ok()) return Fail(keys.status());
+  Metrics metrics;
+  PipelineOptions pipeline_options;
+  pipeline_options.queue_events = config.ingest.queue_events;
+  pipeline_options.batch_events = config.store.batch_events;
+  Pipeline pipeline(**store, metrics, pipeline_options);
+
+  ListenerOptions lo;
+  lo.max_line_bytes = config.syslog.max_line_bytes;
+  lo.format = *format;
+  lo.frame_timeout_s = config.syslog.frame_timeout_s;
+  lo.idle_timeout_s = config.syslog.idle_timeout_s;
+  lo.max_connections = config.syslog.max_connections;
+  lo.tls_cert = config.syslog.tls_cert;
+  lo.tls_key = config.syslog.tls_key;
+  std::vector<std::unique_ptr<Listener>> listeners;
+  auto add = [&](Result<std::unique_ptr<Listener>> l) {
+    if (!l.ok()) return l.status();
+    listeners.push_back(std::move(*l));
+    return Status::Ok();
+  };
+  Status s;
+  if (config.syslog.udp.enabled) s = add(OpenUdpListener(config.syslog.udp, lo, pipeline, clock));
+  if (s.ok() && config.syslog.tcp.enabled) {
+    s = add(OpenStreamListener(Input::kSyslogTcp, config.syslog.tcp, lo, pipeline, metrics, clock));
+  }
+  if (s.ok() && config.syslog.tls.enabled) {
+    s = add(OpenStreamListener(Input::kSyslogTls, config.syslog.tls, lo, pipeline, metrics, clock));
+  }
+  if (!s.ok()) return Fail(s);
+  ApiContext api{pipeline, **store, **keys, metrics, clock, config.ingest.max_body_bytes};
+  auto http = OpenHttpServer(config.http, api);
+  if (!http.ok()) return Fail(http.status());
+
+  pipeline.Start();
+  for (auto& l : listeners) {
+    l->Start();
+    spdlog::info("listening for {} on port {}", InputName(l->input()), l->port());
+  }
+  (*http)->Start();
+  spdlog::info("HTTP API on http://{}:{}/ (health: /healthz, metrics: /metrics)",
+               config.http.host, (*http)->port());
+  if (Status w = WritePorts(config.data_dir, (*http)->port(), listeners); !w.ok()) return Fail(w);
+  spdlog::info("data in {}; stop with Ctrl-C or SIGTERM", config.data_dir);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("received {}, stopping: no new input, storing what was accepted", strsignal(sig));
+  (*http)->Stop();
+  for (auto& l : listeners) l->Stop();
+  pipeline.Stop();
+  spdlog::info("stopped; {} events stored in this run", pipeline.stored());
+  return kExitOk;
+}
+
+}  // namespace pantau

@@ -1,0 +1,150 @@
+#include "auth/api_keys.h"
+
+#include <sodium.h>
+
+#include <filesystem>
+
+namespace pantau {
+namespace {
+
+// Migrations of DATA/pantau.db, the database of everything that is not an event. Append only.
+const std::vector<std::string_view> kMainMigrations = {
+    R"sql(
+CREATE TABLE api_keys(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL,      -- comma-separated
+  hash TEXT NOT NULL,        -- hex SHA-256 of the whole key
+  created INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+)sql",
+};
+
+std::string RandomHex(size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  randombytes_buf(buf.data(), buf.size());
+  std::string hex(bytes * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), buf.data(), buf.size());
+  hex.pop_back();
+  return hex;
+}
+
+std::string Sha256Hex(std::string_view s) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+std::vector<std::string> SplitScopes(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    const size_t comma = s.find(',');
+    out.emplace_back(s.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ApiKeys>> ApiKeys::Open(const std::string& data_dir, const Clock& clock) {
+  if (sodium_init() < 0) return Internal("libsodium failed to initialise");
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Internal("cannot create data directory " + data_dir + ": " + ec.message());
+  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::Db::Open(data_dir + "/pantau.db", false));
+  RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
+  RETURN_IF_ERROR(sqlite::Migrate(db, kMainMigrations));
+  return std::unique_ptr<ApiKeys>(new ApiKeys(std::move(db), clock));
+}
+
+Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::string>& scopes) {
+  if (name.empty() || name.size() > 100) {
+    return InvalidArgument("API key name must be 1 to 100 characters");
+  }
+  if (scopes.empty()) return InvalidArgument("an API key needs at least one scope (--scope)");
+  std::string joined;
+  for (const auto& s : scopes) {
+    if (s != kScopeIngest) {
+      return InvalidArgument("unknown scope '" + s + "' (known: " + std::string(kScopeIngest) +
+                             ")");
+    }
+    if (!joined.empty()) joined += ',';
+    joined += s;
+  }
+  NewApiKey key;
+  key.info.id = RandomHex(4);
+  key.info.name = name;
+  key.info.scopes = scopes;
+  key.info.created = clock_.Now();
+  key.secret = "pk_" + key.info.id + "_" + RandomHex(20);
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto exists, db_.Prepare("SELECT 1 FROM api_keys WHERE name = ?"));
+  exists.BindText(1, name);
+  ASSIGN_OR_RETURN(bool found, exists.Step());
+  if (found) return AlreadyExists("an API key named '" + std::string(name) + "' exists already");
+  ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO api_keys(id, name, scopes, hash, created) "
+                                            "VALUES (?, ?, ?, ?, ?)"));
+  insert.BindText(1, key.info.id);
+  insert.BindText(2, name);
+  insert.BindText(3, joined);
+  insert.BindText(4, Sha256Hex(key.secret));
+  insert.BindInt(5, key.info.created);
+  RETURN_IF_ERROR(insert.Run());
+  return key;
+}
+
+Result<std::vector<ApiKeyInfo>> ApiKeys::List() {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT id, name, scopes, created, disabled FROM api_keys "
+                                       "ORDER BY name"));
+  std::vector<ApiKeyInfo> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back({std::string(q.Text(0)), std::string(q.Text(1)), SplitScopes(q.Text(2)),
+                   q.Int(3), q.Int(4) != 0});
+  }
+  return out;
+}
+
+Status ApiKeys::Disable(std::string_view name) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE api_keys SET disabled = 1 WHERE name = ? "
+                                       "RETURNING id"));
+  q.BindText(1, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no API key named '" + std::string(name) + "'");
+  return Status::Ok();
+}
+
+Result<ApiKeyInfo> ApiKeys::Authenticate(std::string_view key, std::string_view scope) {
+  // pk_<8 hex id>_<40 hex secret>
+  if (key.size() != 3 + 8 + 1 + 40 || key.substr(0, 3) != "pk_" || key[11] != '_') {
+    return Unauthenticated("invalid API key");
+  }
+  const std::string id(key.substr(3, 8));
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT name, scopes, hash, created, disabled FROM api_keys "
+                                       "WHERE id = ?"));
+  q.BindText(1, id);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return Unauthenticated("invalid API key");
+  const std::string expected(q.Text(2));
+  const std::string actual = Sha256Hex(key);
+  if (expected.size() != actual.size() ||
+      sodium_memcmp(expected.data(), actual.data(), actual.size()) != 0 || q.Int(4) != 0) {
+    return Unauthenticated("invalid API key");
+  }
+  ApiKeyInfo info{id, std::string(q.Text(0)), SplitScopes(q.Text(1)), q.Int(3), false};
+  for (const auto& s : info.scopes) {
+    if (s == scope) return info;
+  }
+  return PermissionDenied("this API key lacks the '" + std::string(scope) + "' scope");
+}
+
+}  // namespace pantau

@@ -1,0 +1,57 @@
+// API keys: how machines authenticate (log shippers posting to /api/v1/ingest). A key is shown
+// once when created; only its SHA-256 is kept, and it is compared in constant time.
+// Keys live in DATA/pantau.db.
+//
+// Thread-safety: each ApiKeys object owns its own SQLite connection behind a mutex.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/sqlite/db.h"
+
+namespace pantau {
+
+// The scopes a key can carry.
+inline constexpr std::string_view kScopeIngest = "ingest";
+
+struct ApiKeyInfo {
+  std::string id;    // public part, shown in listings
+  std::string name;
+  std::vector<std::string> scopes;
+  TimeNs created = 0;
+  bool disabled = false;
+};
+
+struct NewApiKey {
+  ApiKeyInfo info;
+  std::string secret;  // the whole key, "pk_<id>_<secret>"; shown once, never stored
+};
+
+class ApiKeys {
+ public:
+  // Opens (and migrates) DATA_DIR/pantau.db.
+  static Result<std::unique_ptr<ApiKeys>> Open(const std::string& data_dir, const Clock& clock);
+
+  // Names are unique; scopes must be known.
+  Result<NewApiKey> Create(std::string_view name, const std::vector<std::string>& scopes);
+  Result<std::vector<ApiKeyInfo>> List();
+  Status Disable(std::string_view name);
+  // The key's info when `key` is a valid, enabled key that has `scope`; Unauthenticated when the
+  // key is unknown, PermissionDenied when it lacks the scope.
+  Result<ApiKeyInfo> Authenticate(std::string_view key, std::string_view scope);
+
+ private:
+  ApiKeys(sqlite::Db db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+
+  std::mutex mu_;
+  sqlite::Db db_;  // GUARDED_BY(mu_)
+  const Clock& clock_;
+};
+
+}  // namespace pantau

@@ -1,0 +1,194 @@
+#include "ingest/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace pantau {
+
+const char* InputName(Input input) {
+  switch (input) {
+    case Input::kSyslogUdp: return "syslog-udp";
+    case Input::kSyslogTcp: return "syslog-tcp";
+    case Input::kSyslogTls: return "syslog-tls";
+    case Input::kHttp: return "http";
+    case Input::kFile: return "file";
+  }
+  return "unknown";
+}
+
+Pipeline::Pipeline(EventStore& store, Metrics& metrics, PipelineOptions options)
+    : store_(store),
+      options_(options),
+      raw_queue_(options.queue_events),
+      store_queue_(options.queue_events) {
+  for (int i = 0; i < kInputCount; ++i) {
+    const std::string label = std::string("input=\"") + InputName(static_cast<Input>(i)) + "\"";
+    counters_[i].received = &metrics.GetCounter(
+        "pantau_events_received_total", "Lines accepted into the pipeline, per input.", label);
+    counters_[i].bytes = &metrics.GetCounter("pantau_received_bytes_total",
+                                             "Bytes of accepted lines, per input.", label);
+    counters_[i].dropped = &metrics.GetCounter(
+        "pantau_events_dropped_total", "Lines lost before the pipeline (UDP, queue full).", label);
+    counters_[i].truncated = &metrics.GetCounter(
+        "pantau_events_truncated_total", "Lines cut to the maximum line size.", label);
+  }
+  decoded_ = &metrics.GetCounter("pantau_events_decoded_total", "Lines decoded by a decoder.");
+  decode_failed_ = &metrics.GetCounter("pantau_events_decode_failed_total",
+                                       "Lines no decoder understood; stored raw with a mark.");
+  stored_ = &metrics.GetCounter("pantau_events_stored_total", "Events durably stored.");
+  store_errors_ = &metrics.GetCounter("pantau_store_errors_total",
+                                      "Failed store transactions (retried).");
+  metrics.AddGauge("pantau_queue_depth", "Events waiting in a pipeline queue.", "queue=\"decode\"",
+                   [this] { return static_cast<double>(raw_queue_.size()); });
+  metrics.AddGauge("pantau_queue_depth", "Events waiting in a pipeline queue.", "queue=\"store\"",
+                   [this] { return static_cast<double>(store_queue_.size()); });
+  metrics.AddGauge("pantau_queue_capacity", "Events a pipeline queue holds at most.", "",
+                   [this] { return static_cast<double>(raw_queue_.capacity()); });
+}
+
+Pipeline::~Pipeline() { Stop(); }
+
+void Pipeline::Start() {
+  if (started_.exchange(true)) return;
+  decoder_ = std::thread([this] { DecodeLoop(); });
+  writer_ = std::thread([this] { WriteLoop(); });
+  maintainer_ = std::thread([this] { MaintainLoop(); });
+}
+
+bool Pipeline::Submit(RawBatch batch) {
+  const size_t n = batch.lines.size();
+  return raw_queue_.Push(std::move(batch), n);
+}
+
+bool Pipeline::TrySubmit(RawBatch& batch) { return raw_queue_.TryPush(batch, batch.lines.size()); }
+
+Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
+  StoreItem item{std::move(events), std::make_shared<std::promise<Status>>()};
+  auto future = item.done->get_future();
+  const size_t n = item.events.size();
+  if (!store_queue_.TryPush(item, n)) {
+    {
+      std::lock_guard lock(stop_mu_);
+      if (stopping_) return Unavailable("the server is shutting down");
+    }
+    return ResourceExhausted("the ingest queue is full; retry later");
+  }
+  return future;
+}
+
+void Pipeline::Stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  // Order matters: the decoder drains the raw queue into the store queue, then the writer drains
+  // the store queue. Closing a queue lets its consumer finish what it holds and then stop.
+  raw_queue_.Close();
+  if (decoder_.joinable()) decoder_.join();
+  store_queue_.Close();
+  if (writer_.joinable()) writer_.join();
+  if (maintainer_.joinable()) maintainer_.join();
+}
+
+void Pipeline::DecodeLoop() {
+  std::vector<RawBatch> batches;
+  while (true) {
+    batches.clear();
+    if (!raw_queue_.PopBatch(batches, 64, std::chrono::milliseconds(200))) break;
+    if (batches.empty()) continue;
+    std::vector<Event> events;
+    size_t total = 0;
+    for (const auto& b : batches) total += b.lines.size();
+    events.reserve(total);
+    uint64_t failed = 0;
+    for (const auto& b : batches) {
+      DecodeContext ctx;
+      ctx.source_address = b.source_address;
+      ctx.input = InputName(b.input);
+      for (const auto& line : b.lines) {
+        ctx.received = line.received;
+        Event e = Decode(line.bytes, b.format, ctx);
+        e.flags |= line.flags;
+        if (e.flags & kDecodeError) ++failed;
+        events.push_back(std::move(e));
+      }
+    }
+    decoded_->Add(total - failed);
+    decode_failed_->Add(failed);
+    const size_t n = events.size();
+    // The store queue is only closed after this thread has ended, so Push cannot fail here.
+    store_queue_.Push(StoreItem{std::move(events), nullptr}, n);
+  }
+}
+
+Status Pipeline::AppendWithRetry(std::span<const Event> events) {
+  auto delay = std::chrono::milliseconds(100);
+  for (int attempt = 1;; ++attempt) {
+    Status s = store_.Append(events);
+    if (s.ok()) return s;
+    store_errors_->Add();
+    bool stopping;
+    {
+      std::lock_guard lock(stop_mu_);
+      stopping = stopping_;
+    }
+    // While running, retry without end: the queues fill and push back on the senders. When
+    // stopping, give up after a few attempts and say loudly what was lost.
+    if (stopping && attempt >= 5) {
+      spdlog::error("store: giving up on {} events after {} attempts: {}", events.size(), attempt,
+                    s.ToString());
+      return s;
+    }
+    spdlog::warn("store: append of {} events failed (attempt {}), retrying in {} ms: {}",
+                 events.size(), attempt, delay.count(), s.ToString());
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+void Pipeline::WriteLoop() {
+  std::vector<StoreItem> items;
+  std::vector<Event> events;
+  while (true) {
+    items.clear();
+    if (!store_queue_.PopBatch(items, 4096, std::chrono::milliseconds(200))) break;
+    // Gather items until the batch is full; one transaction covers them all, and a request from
+    // HTTP ingest is never split across transactions.
+    size_t begin = 0;
+    while (begin < items.size()) {
+      size_t end = begin;
+      size_t count = 0;
+      while (end < items.size() && (end == begin || count + items[end].events.size() <=
+                                                        options_.batch_events)) {
+        count += items[end].events.size();
+        ++end;
+      }
+      events.clear();
+      events.reserve(count);
+      for (size_t i = begin; i < end; ++i) {
+        for (auto& e : items[i].events) events.push_back(std::move(e));
+      }
+      const Status s = AppendWithRetry(events);
+      if (s.ok()) stored_->Add(events.size());
+      for (size_t i = begin; i < end; ++i) {
+        if (items[i].done) items[i].done->set_value(s);
+      }
+      begin = end;
+    }
+  }
+}
+
+void Pipeline::MaintainLoop() {
+  std::unique_lock lock(stop_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    if (Status s = store_.Maintain(); !s.ok()) spdlog::error("store maintenance: {}", s.ToString());
+    lock.lock();
+    stop_cv_.wait_for(lock, options_.maintain_every, [this] { return stopping_; });
+  }
+}
+
+}  // namespace pantau

@@ -1,0 +1,124 @@
+// Pipeline: listeners -> decoder -> store writer, joined by bounded queues.
+//
+//   listeners (UDP, TCP, TLS, file) --RawBatch--> [raw queue] --> decoder thread
+//   HTTP ingest (already decoded)   --events--+                        |
+//                                             v                        v
+//                                        [store queue] <---------------+
+//                                             |
+//                                             v
+//                                   writer thread: EventStore::Append, one transaction per batch
+//
+// Both queues count events, so memory is bounded. When they are full, Submit waits (TCP reading
+// pauses), TrySubmit fails (UDP counts a drop) and SubmitDecoded fails (HTTP answers 503).
+// Stop() closes the queues and drains them: everything accepted before Stop is stored.
+//
+// Thread-safety: Submit*, metrics and Stop may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/bounded_queue.h"
+#include "core/clock.h"
+#include "core/event.h"
+#include "core/metrics.h"
+#include "decode/decoder.h"
+#include "store/event_store.h"
+
+namespace pantau {
+
+// Where lines come from; each has its own metric labels.
+enum class Input { kSyslogUdp, kSyslogTcp, kSyslogTls, kHttp, kFile };
+constexpr int kInputCount = 5;
+// "syslog-udp", "syslog-tcp", "syslog-tls", "http", "file": the input.type field and the label.
+const char* InputName(Input input);
+
+struct RawLine {
+  std::string bytes;      // without the line terminator
+  TimeNs received = 0;
+  uint32_t flags = 0;     // kTruncated when the framer cut it
+};
+
+// Lines from one peer or file, decoded in order.
+struct RawBatch {
+  Input input = Input::kFile;
+  Format format = Format::kAuto;
+  std::string source_address;
+  std::vector<RawLine> lines;
+};
+
+struct PipelineOptions {
+  size_t queue_events = 200'000;
+  size_t batch_events = 20'000;             // most events per store transaction
+  std::chrono::milliseconds maintain_every{60'000};
+};
+
+// Counters per input, registered once; the listeners bump received/dropped/truncated.
+struct InputCounters {
+  Counter* received;   // lines accepted into the pipeline
+  Counter* bytes;
+  Counter* dropped;    // lines lost before the pipeline (UDP with a full queue)
+  Counter* truncated;  // lines cut to the size limit
+};
+
+class Pipeline {
+ public:
+  Pipeline(EventStore& store, Metrics& metrics, PipelineOptions options);
+  ~Pipeline();  // Stop()s
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void Start();
+
+  // Waits for room. False once stopping: the batch was not accepted.
+  bool Submit(RawBatch batch);
+  // Only if there is room now; on false the batch is still the caller's.
+  bool TrySubmit(RawBatch& batch);
+  // Decoded events stored together in one transaction. The future resolves once they are durable
+  // (or storing them failed). ResourceExhausted when the queue is full, Unavailable when stopping.
+  Result<std::future<Status>> SubmitDecoded(std::vector<Event> events);
+
+  // Stops taking input, stores everything accepted, and joins the threads. Idempotent.
+  void Stop();
+
+  InputCounters& counters(Input input) { return counters_[static_cast<int>(input)]; }
+  // Events durably stored so far.
+  uint64_t stored() const { return stored_->value(); }
+
+ private:
+  struct StoreItem {
+    std::vector<Event> events;
+    std::shared_ptr<std::promise<Status>> done;  // null for listener input
+  };
+
+  void DecodeLoop();
+  void WriteLoop();
+  void MaintainLoop();
+  // Appends, retrying while the store fails (disk full, locked): accepted events are never
+  // dropped while there is a chance to store them.
+  Status AppendWithRetry(std::span<const Event> events);
+
+  EventStore& store_;
+  const PipelineOptions options_;
+  BoundedQueue<RawBatch> raw_queue_;
+  BoundedQueue<StoreItem> store_queue_;
+  InputCounters counters_[kInputCount];
+  Counter* decoded_;
+  Counter* decode_failed_;
+  Counter* stored_;
+  Counter* store_errors_;
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // GUARDED_BY(stop_mu_)
+  std::atomic<bool> started_{false};
+  std::thread decoder_, writer_, maintainer_;
+};
+
+}  // namespace pantau

@@ -1,0 +1,126 @@
+#include "ingest/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/time.h"
+#include "ingest/file_import.h"
+
+namespace pantau {
+namespace {
+
+namespace fs = std::filesystem;
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("pantau_pipeline_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    auto s = OpenSqliteEventStore({dir_.string(), 90, false, &clock_});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<StoredEvent> ReadAll() {
+    ReadRequest r;
+    r.limit = 100000;
+    auto got = store_->Read(r);
+    EXPECT_TRUE(got.ok());
+    return got.ok() ? *got : std::vector<StoredEvent>{};
+  }
+
+  fs::path dir_;
+  ManualClock clock_{*MakeTime(2026, 11, 27, 12, 0, 0)};
+  Metrics metrics_;
+  std::unique_ptr<EventStore> store_;
+};
+
+RawBatch Lines(std::vector<std::string> lines) {
+  RawBatch b;
+  b.input = Input::kSyslogTcp;
+  b.source_address = "127.0.0.1";
+  for (auto& l : lines) b.lines.push_back({std::move(l), *MakeTime(2026, 11, 27, 12, 0, 0), 0});
+  return b;
+}
+
+TEST_F(PipelineTest, StopStoresEverythingAccepted) {
+  Pipeline p(*store_, metrics_, {});
+  p.Start();
+  for (int i = 0; i < 100; ++i) {
+    std::vector<std::string> lines;
+    for (int j = 0; j < 50; ++j) {
+      lines.push_back("<13>Nov 27 11:59:00 web01 app[1]: line " + std::to_string(i * 50 + j));
+    }
+    ASSERT_TRUE(p.Submit(Lines(std::move(lines))));
+  }
+  p.Stop();
+  EXPECT_EQ(p.stored(), 5000u);
+  auto all = ReadAll();
+  ASSERT_EQ(all.size(), 5000u);
+  EXPECT_NE(all[0].fields_json.find(R"("input.type":"syslog-tcp")"), std::string::npos);
+  EXPECT_FALSE(p.Submit(Lines({"late"})));  // refused after Stop, not lost silently
+  const std::string m = metrics_.RenderPrometheus();
+  EXPECT_NE(m.find("pantau_events_stored_total 5000"), std::string::npos) << m;
+}
+
+TEST_F(PipelineTest, DecodedBatchResolvesWhenDurable) {
+  Pipeline p(*store_, metrics_, {});
+  p.Start();
+  std::vector<Event> events(3);
+  for (auto& e : events) {
+    e.timestamp = e.received = clock_.Now();
+    e.dataset = "json";
+    e.message = e.raw = "{}";
+  }
+  auto f = p.SubmitDecoded(std::move(events));
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->get().ok());
+  EXPECT_EQ(ReadAll().size(), 3u);
+}
+
+TEST_F(PipelineTest, FullQueueRefusesDecodedAndTrySubmit) {
+  PipelineOptions o;
+  o.queue_events = 4;
+  Pipeline p(*store_, metrics_, o);  // not started: nothing drains
+  auto first = p.SubmitDecoded(std::vector<Event>(4));
+  ASSERT_TRUE(first.ok());
+  auto second = p.SubmitDecoded(std::vector<Event>(1));
+  EXPECT_EQ(second.status().code(), StatusCode::kResourceExhausted);
+  RawBatch a = Lines({"a", "b", "c", "d"}), b = Lines({"e"});
+  EXPECT_TRUE(p.TrySubmit(a));
+  EXPECT_FALSE(p.TrySubmit(b));
+  EXPECT_EQ(b.lines.size(), 1u);  // still the caller's
+}
+
+TEST_F(PipelineTest, ImportReadsPlainAndGzipFiles) {
+  const fs::path plain = dir_ / "a.log";
+  const fs::path gz = dir_ / "b.log.gz";
+  {
+    std::ofstream(plain) << "line one\r\nline two\n\nline three without newline";
+  }
+  ASSERT_EQ(std::system(("printf 'gz one\\ngz two\\n' | gzip > " + gz.string()).c_str()), 0);
+  Pipeline p(*store_, metrics_, {});
+  p.Start();
+  ImportOptions o;
+  o.format = Format::kRaw;
+  auto r = ImportFiles({plain.string(), gz.string()}, o, p, clock_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->lines, 5u);
+  p.Stop();
+  std::set<std::string> messages;
+  for (const auto& e : ReadAll()) messages.insert(e.raw);
+  EXPECT_EQ(messages, (std::set<std::string>{"line one", "line two", "line three without newline",
+                                             "gz one", "gz two"}));
+  auto missing = ImportFiles({(dir_ / "nope.log").string()}, o, p, clock_);
+  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("nope.log"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pantau
