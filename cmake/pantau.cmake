@@ -21,3 +21,21 @@ function(pantau_test)
 endfunction()
 
 include(GoogleTest)
+
+# pantau_fuzzer(NAME name SRCS ... DEPS ... CORPUS dir): a libFuzzer target defining
+# LLVMFuzzerTestOneInput. With clang and -DPANTAU_FUZZ=ON it links libFuzzer (the `fuzz` preset);
+# otherwise it links a small driver that replays the committed corpus, registered with ctest, so
+# every build runs every fuzz target over its corpus.
+option(PANTAU_FUZZ "Build fuzz targets with libFuzzer (clang only)" OFF)
+function(pantau_fuzzer)
+  cmake_parse_arguments(F "" "NAME;CORPUS" "SRCS;DEPS" ${ARGN})
+  add_executable(${F_NAME} ${F_SRCS})
+  target_link_libraries(${F_NAME} PRIVATE ${F_DEPS})
+  if(PANTAU_FUZZ)
+    target_compile_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_sources(${F_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/src/core/fuzz_replay_main.cc)
+    add_test(NAME ${F_NAME}.corpus COMMAND ${F_NAME} ${F_CORPUS})
+  endif()
+endfunction()

@@ -1,31 +1,73 @@
 #include "core/event.h"
 
 #include <charconv>
+#include <functional>
 #include <cmath>
 
 #include "core/time.h"
 
 namespace pantau {
 
-void Fields::Set(std::string_view name, Value value) {
-  for (auto& f : items_) {
-    if (f.name == name) {
-      f.value = std::move(value);
-      return;
+namespace {
+size_t HashName(std::string_view name) { return std::hash<std::string_view>{}(name); }
+}  // namespace
+
+ptrdiff_t Fields::IndexOf(std::string_view name) const {
+  if (index_.empty()) {
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].name == name) return static_cast<ptrdiff_t>(i);
     }
+    return -1;
   }
+  const size_t mask = index_.size() - 1;
+  for (size_t slot = HashName(name) & mask;; slot = (slot + 1) & mask) {
+    const uint32_t at = index_[slot];
+    if (at == 0) return -1;
+    if (items_[at - 1].name == name) return at - 1;
+  }
+}
+
+void Fields::Rehash() {
+  size_t size = 64;
+  while (size < items_.size() * 2) size *= 2;
+  index_.assign(size, 0);
+  const size_t mask = size - 1;
+  for (size_t i = 0; i < items_.size(); ++i) {
+    size_t slot = HashName(items_[i].name) & mask;
+    while (index_[slot] != 0) slot = (slot + 1) & mask;
+    index_[slot] = static_cast<uint32_t>(i + 1);
+  }
+}
+
+void Fields::Append(std::string_view name, Value value) {
   items_.push_back({std::string(name), std::move(value)});
+  if (items_.size() < kIndexFrom) return;
+  if (index_.empty() || items_.size() * 2 > index_.size()) {
+    Rehash();
+    return;
+  }
+  const size_t mask = index_.size() - 1;
+  size_t slot = HashName(name) & mask;
+  while (index_[slot] != 0) slot = (slot + 1) & mask;
+  index_[slot] = static_cast<uint32_t>(items_.size());
+}
+
+void Fields::Set(std::string_view name, Value value) {
+  const ptrdiff_t at = IndexOf(name);
+  if (at >= 0) {
+    items_[at].value = std::move(value);
+  } else {
+    Append(name, std::move(value));
+  }
 }
 
 void Fields::SetIfAbsent(std::string_view name, Value value) {
-  if (!Has(name)) items_.push_back({std::string(name), std::move(value)});
+  if (IndexOf(name) < 0) Append(name, std::move(value));
 }
 
 const Value* Fields::Find(std::string_view name) const {
-  for (const auto& f : items_) {
-    if (f.name == name) return &f.value;
-  }
-  return nullptr;
+  const ptrdiff_t at = IndexOf(name);
+  return at >= 0 ? &items_[at].value : nullptr;
 }
 
 std::string_view Fields::GetString(std::string_view name) const {
@@ -83,9 +125,22 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+namespace {
+// True for bytes that JSON strings may hold as they are: printable ASCII but '"' and '\\'.
+constexpr bool IsPlainJsonByte(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (size_t i = 0; i < s.size();) {
+    // Copy runs of plain bytes at once; most log text is one long run.
+    size_t run = i;
+    while (run < s.size() && IsPlainJsonByte(static_cast<unsigned char>(s[run]))) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t n = Utf8SequenceLength(s, i);
@@ -107,13 +162,9 @@ void AppendJsonString(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
     }
     ++i;
   }

@@ -19,6 +19,22 @@ TEST(FieldsTest, SetReplacesAndKeepsOrder) {
   EXPECT_EQ(f.Find("c"), nullptr);
 }
 
+TEST(FieldsTest, ManyFieldsUseTheIndex) {
+  Fields f;
+  for (int i = 0; i < 1000; ++i) f.Set("f" + std::to_string(i), int64_t{i});
+  for (int i = 0; i < 1000; i += 7) f.Set("f" + std::to_string(i), int64_t{-i});
+  f.SetIfAbsent("f3", int64_t{99});
+  ASSERT_EQ(f.size(), 1000u);
+  EXPECT_EQ(std::get<int64_t>(*f.Find("f3")), 3);
+  EXPECT_EQ(std::get<int64_t>(*f.Find("f14")), -14);
+  EXPECT_EQ(f.Find("f1000"), nullptr);
+  EXPECT_EQ(f.items()[999].name, "f999");
+  Fields copy = f;  // the index is copied along with the fields
+  copy.Set("f1", int64_t{7});
+  EXPECT_EQ(std::get<int64_t>(*copy.Find("f1")), 7);
+  EXPECT_EQ(std::get<int64_t>(*f.Find("f1")), 1);
+}
+
 TEST(JsonTest, EscapesControlAndInvalidUtf8) {
   std::string out;
   AppendJsonString(out, std::string("a\"b\\c\n\x01<\xff>\xc3\xa9", 12));

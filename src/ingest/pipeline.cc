@@ -64,9 +64,11 @@ bool Pipeline::Submit(RawBatch batch) {
 bool Pipeline::TrySubmit(RawBatch& batch) { return raw_queue_.TryPush(batch, batch.lines.size()); }
 
 Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
-  StoreItem item{std::move(events), std::make_shared<std::promise<Status>>()};
+  StoreItem item{{}, std::make_shared<std::promise<Status>>()};
+  item.rows.reserve(events.size());
+  for (auto& e : events) item.rows.push_back(EncodeEvent(std::move(e)));
   auto future = item.done->get_future();
-  const size_t n = item.events.size();
+  const size_t n = item.rows.size();
   if (!store_queue_.TryPush(item, n)) {
     {
       std::lock_guard lock(stop_mu_);
@@ -99,10 +101,10 @@ void Pipeline::DecodeLoop() {
     batches.clear();
     if (!raw_queue_.PopBatch(batches, 64, std::chrono::milliseconds(200))) break;
     if (batches.empty()) continue;
-    std::vector<Event> events;
+    std::vector<EventRow> rows;
     size_t total = 0;
     for (const auto& b : batches) total += b.lines.size();
-    events.reserve(total);
+    rows.reserve(total);
     uint64_t failed = 0;
     for (const auto& b : batches) {
       DecodeContext ctx;
@@ -113,21 +115,22 @@ void Pipeline::DecodeLoop() {
         Event e = Decode(line.bytes, b.format, ctx);
         e.flags |= line.flags;
         if (e.flags & kDecodeError) ++failed;
-        events.push_back(std::move(e));
+        // Encoding here, not in the writer, keeps the single writer thread to inserting only.
+        rows.push_back(EncodeEvent(std::move(e)));
       }
     }
     decoded_->Add(total - failed);
     decode_failed_->Add(failed);
-    const size_t n = events.size();
+    const size_t n = rows.size();
     // The store queue is only closed after this thread has ended, so Push cannot fail here.
-    store_queue_.Push(StoreItem{std::move(events), nullptr}, n);
+    store_queue_.Push(StoreItem{std::move(rows), nullptr}, n);
   }
 }
 
-Status Pipeline::AppendWithRetry(std::span<const Event> events) {
+Status Pipeline::AppendWithRetry(std::span<const EventRow> rows) {
   auto delay = std::chrono::milliseconds(100);
   for (int attempt = 1;; ++attempt) {
-    Status s = store_.Append(events);
+    Status s = store_.Append(rows);
     if (s.ok()) return s;
     store_errors_->Add();
     bool stopping;
@@ -138,12 +141,12 @@ Status Pipeline::AppendWithRetry(std::span<const Event> events) {
     // While running, retry without end: the queues fill and push back on the senders. When
     // stopping, give up after a few attempts and say loudly what was lost.
     if (stopping && attempt >= 5) {
-      spdlog::error("store: giving up on {} events after {} attempts: {}", events.size(), attempt,
+      spdlog::error("store: giving up on {} events after {} attempts: {}", rows.size(), attempt,
                     s.ToString());
       return s;
     }
     spdlog::warn("store: append of {} events failed (attempt {}), retrying in {} ms: {}",
-                 events.size(), attempt, delay.count(), s.ToString());
+                 rows.size(), attempt, delay.count(), s.ToString());
     std::this_thread::sleep_for(delay);
     delay = std::min(delay * 2, std::chrono::milliseconds(5000));
   }
@@ -151,7 +154,7 @@ Status Pipeline::AppendWithRetry(std::span<const Event> events) {
 
 void Pipeline::WriteLoop() {
   std::vector<StoreItem> items;
-  std::vector<Event> events;
+  std::vector<EventRow> rows;
   while (true) {
     items.clear();
     if (!store_queue_.PopBatch(items, 4096, std::chrono::milliseconds(200))) break;
@@ -161,18 +164,18 @@ void Pipeline::WriteLoop() {
     while (begin < items.size()) {
       size_t end = begin;
       size_t count = 0;
-      while (end < items.size() && (end == begin || count + items[end].events.size() <=
-                                                        options_.batch_events)) {
-        count += items[end].events.size();
+      while (end < items.size() &&
+             (end == begin || count + items[end].rows.size() <= options_.batch_events)) {
+        count += items[end].rows.size();
         ++end;
       }
-      events.clear();
-      events.reserve(count);
+      rows.clear();
+      rows.reserve(count);
       for (size_t i = begin; i < end; ++i) {
-        for (auto& e : items[i].events) events.push_back(std::move(e));
+        for (auto& r : items[i].rows) rows.push_back(std::move(r));
       }
-      const Status s = AppendWithRetry(events);
-      if (s.ok()) stored_->Add(events.size());
+      const Status s = AppendWithRetry(rows);
+      if (s.ok()) stored_->Add(rows.size());
       for (size_t i = begin; i < end; ++i) {
         if (items[i].done) items[i].done->set_value(s);
       }

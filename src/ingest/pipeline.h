@@ -1,7 +1,7 @@
 // Pipeline: listeners -> decoder -> store writer, joined by bounded queues.
 //
-//   listeners (UDP, TCP, TLS, file) --RawBatch--> [raw queue] --> decoder thread
-//   HTTP ingest (already decoded)   --events--+                        |
+//   listeners (UDP, TCP, TLS, file) --RawBatch--> [raw queue] --> decoder thread (decode, encode)
+//   HTTP ingest (already decoded)   --rows----+                        |
 //                                             v                        v
 //                                        [store queue] <---------------+
 //                                             |
@@ -93,7 +93,7 @@ class Pipeline {
 
  private:
   struct StoreItem {
-    std::vector<Event> events;
+    std::vector<EventRow> rows;
     std::shared_ptr<std::promise<Status>> done;  // null for listener input
   };
 
@@ -102,7 +102,7 @@ class Pipeline {
   void MaintainLoop();
   // Appends, retrying while the store fails (disk full, locked): accepted events are never
   // dropped while there is a chance to store them.
-  Status AppendWithRetry(std::span<const Event> events);
+  Status AppendWithRetry(std::span<const EventRow> rows);
 
   EventStore& store_;
   const PipelineOptions options_;

@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/event.h"
 #include "core/status.h"
+#include "store/event_row.h"
 
 namespace pantau {
 
@@ -38,7 +39,7 @@ struct ReadRequest {
   TimeNs from = INT64_MIN;  // inclusive
   TimeNs to = INT64_MAX;    // exclusive
   size_t limit = 100;
-  // Words that must all occur in the raw text (full-text, case-insensitive). Each word is matched
+  // Words that must all occur in the message (full-text, case-insensitive). Each word is matched
   // as a literal token sequence; nothing in it is interpreted as query syntax.
   std::vector<std::string> words;
 };
@@ -54,9 +55,9 @@ class EventStore {
  public:
   virtual ~EventStore() = default;
 
-  // Stores `events` atomically: all of them or none. When it returns OK they are durable (to the
-  // configured sync level). Events of one partition commit in one transaction.
-  virtual Status Append(std::span<const Event> events) = 0;
+  // Stores `rows` atomically: all of them or none. When it returns OK they are durable (to the
+  // configured sync level). Rows of one partition commit in one transaction.
+  virtual Status Append(std::span<const EventRow> rows) = 0;
   // Housekeeping, run every few minutes: removes whole partitions older than the retention and
   // builds the field indexes of days that have closed.
   virtual Status Maintain() = 0;

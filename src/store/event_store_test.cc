@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 const TimeNs kNow = *MakeTime(2026, 11, 27, 12, 0, 0);
 
-Event MakeEvent(TimeNs ts, std::string message, std::string host = "web01") {
+EventRow MakeEvent(TimeNs ts, std::string message, std::string host = "web01") {
   Event e;
   e.timestamp = ts;
   e.received = kNow;
@@ -23,7 +23,7 @@ Event MakeEvent(TimeNs ts, std::string message, std::string host = "web01") {
   e.raw = "<13>" + message;
   e.fields.Set("host.name", host);
   e.fields.Set("source.port", int64_t{22});
-  return e;
+  return EncodeEvent(std::move(e));
 }
 
 class EventStoreTest : public ::testing::Test {
@@ -58,7 +58,7 @@ class EventStoreTest : public ::testing::Test {
 };
 
 TEST_F(EventStoreTest, AppendThenReadNewestFirst) {
-  std::vector<Event> batch = {MakeEvent(kNow - 3 * kNsPerSecond, "first"),
+  std::vector<EventRow> batch = {MakeEvent(kNow - 3 * kNsPerSecond, "first"),
                               MakeEvent(kNow - 1 * kNsPerSecond, "third"),
                               MakeEvent(kNow - 2 * kNsPerSecond, "second")};
   ASSERT_TRUE(store_->Append(batch).ok());
@@ -86,22 +86,29 @@ TEST_F(EventStoreTest, AppendThenReadNewestFirst) {
 }
 
 TEST_F(EventStoreTest, KeepsBytesExactAndFlags) {
-  Event e = MakeEvent(kNow, "bad \xff\xfe bytes and \"quotes\"");
-  e.raw = e.message;  // stored once
+  Event e;
+  e.timestamp = e.received = kNow;
+  e.dataset = "unknown";
+  e.raw = e.message = "bad \xff\xfe bytes and \"quotes\"";
   e.flags = kInvalidUtf8 | kDecodeError;
   e.error = "no decoder recognised the line";
-  ASSERT_TRUE(store_->Append(std::span(&e, 1)).ok());
+  Event other = e;
+  other.message = "not a tail of raw";
+  const std::vector<EventRow> rows = {EncodeEvent(Event(e)), EncodeEvent(std::move(other))};
+  ASSERT_TRUE(store_->Append(rows).ok());
   auto all = ReadAll();
-  ASSERT_EQ(all.size(), 1u);
-  EXPECT_EQ(all[0].raw, e.message);
-  EXPECT_EQ(all[0].message, e.message);
-  EXPECT_EQ(all[0].flags, e.flags);
-  EXPECT_EQ(all[0].error, e.error);
-  EXPECT_NE(all[0].ToJson().find(R"("flags":["decode_error","invalid_utf8"])"), std::string::npos);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].raw, e.raw);
+  EXPECT_EQ(all[1].message, e.message);
+  EXPECT_EQ(all[1].flags, e.flags);
+  EXPECT_EQ(all[1].error, e.error);
+  EXPECT_EQ(all[0].raw, e.raw);
+  EXPECT_EQ(all[0].message, "not a tail of raw");
+  EXPECT_NE(all[1].ToJson().find(R"("flags":["decode_error","invalid_utf8"])"), std::string::npos);
 }
 
 TEST_F(EventStoreTest, FullTextWordsAreLiteral) {
-  std::vector<Event> batch = {MakeEvent(kNow, "Failed password for root from 10.0.0.9"),
+  std::vector<EventRow> batch = {MakeEvent(kNow, "Failed password for root from 10.0.0.9"),
                               MakeEvent(kNow, "Accepted password for alice from 10.0.0.7"),
                               MakeEvent(kNow, "weird \"OR\" NEAR(x y) * syntax")};
   ASSERT_TRUE(store_->Append(batch).ok());
@@ -119,7 +126,7 @@ TEST_F(EventStoreTest, FullTextWordsAreLiteral) {
 }
 
 TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
-  std::vector<Event> batch = {MakeEvent(kNow - 2 * kNsPerDay, "two days ago"),
+  std::vector<EventRow> batch = {MakeEvent(kNow - 2 * kNsPerDay, "two days ago"),
                               MakeEvent(kNow, "today"),
                               // Outside retention and in the future: filed under the day received.
                               MakeEvent(kNow - 400 * kNsPerDay, "forged old"),
@@ -140,7 +147,7 @@ TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
 }
 
 TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
-  std::vector<Event> batch = {MakeEvent(kNow - 20 * kNsPerDay, "old"),
+  std::vector<EventRow> batch = {MakeEvent(kNow - 20 * kNsPerDay, "old"),
                               MakeEvent(kNow - 1 * kNsPerDay, "yesterday"),
                               MakeEvent(kNow, "today")};
   ASSERT_TRUE(store_->Append(batch).ok());
@@ -159,7 +166,7 @@ TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
   EXPECT_EQ(after[1].message, "yesterday");
   EXPECT_FALSE(fs::exists(dir_ / "events" / "2026-11-07.db"));
   // Writing after retention closed a partition still works.
-  Event late = MakeEvent(clock_.Now(), "later");
+  EventRow late = MakeEvent(clock_.Now(), "later");
   ASSERT_TRUE(store_->Append(std::span(&late, 1)).ok());
   EXPECT_EQ(ReadAll().size(), 3u);
 }

@@ -2,7 +2,7 @@
 //
 // Write path, chosen by measurement (docs/store.md): a row table whose rowid is the arrival order,
 // one B-tree index on time (appends land at its right edge, so it is cheap), and a contentless
-// FTS5 index over the raw text with detail=none. Field indexes ((host, ts), (source_ip, ts), ...)
+// FTS5 index over the message with detail=none. Field indexes ((host, ts), (source_ip, ts), ...)
 // cost 2-4x the insert rate when maintained row by row, so they are built in one pass when a day
 // has closed; the open day is scanned through the time index.
 #include <sqlite3.h>
@@ -41,30 +41,30 @@ CREATE TABLE events(
   action TEXT,
   outcome TEXT,
   flags INTEGER NOT NULL,
-  message TEXT NOT NULL,
-  raw BLOB,            -- NULL when the raw line equals the message
+  raw BLOB NOT NULL,   -- the bytes as received
+  message_at INTEGER,  -- the message is substr(raw, message_at + 1) when set (syslog's tail) ...
+  message BLOB,        -- ... else this
   fields TEXT NOT NULL,
   error TEXT
 );
 CREATE INDEX events_ts ON events(ts);
-CREATE VIRTUAL TABLE events_text USING fts5(raw, content='', detail=none);
+CREATE VIRTUAL TABLE events_text USING fts5(message, content='', detail=none);
 )sql",
 };
 
-// The columns people filter by most, promoted out of the fields JSON, each with the field it
-// comes from. Built as (column, ts) indexes once the day has closed.
-struct HotColumn {
-  const char* column;
-  const char* field;
-};
-constexpr HotColumn kHotColumns[] = {
-    {"host", "host.name"},           {"source_ip", "source.ip"}, {"destination_ip", "destination.ip"},
-    {"user_name", "user.name"},      {"action", "event.action"}, {"outcome", "event.outcome"},
-};
+// The columns of EventRow::hot, in kHotFields order; with dataset, they get (column, ts) indexes
+// once the day has closed.
 constexpr const char* kIndexedColumns[] = {"dataset", "host", "source_ip", "destination_ip",
                                            "user_name", "action"};
 
 constexpr size_t kMaxOpenPartitions = 8;
+
+// The message, whichever way it is stored (see EventRow).
+constexpr const char* kMessageSql =
+    "(CASE WHEN e.message_at IS NULL THEN e.message ELSE substr(e.raw, e.message_at + 1) END)";
+// What RowToEvent reads, in its order.
+const std::string kColumns = "e.id, e.ts, e.received, e.dataset, " + std::string(kMessageSql) +
+                             ", e.raw, e.fields, e.flags, e.error";
 
 std::string IndexSql(const char* column) {
   return std::string("CREATE INDEX IF NOT EXISTS events_") + column + " ON events(" + column +
@@ -118,12 +118,12 @@ class SqliteEventStore final : public EventStore {
     return Status::Ok();
   }
 
-  Status Append(std::span<const Event> events) override {
-    if (events.empty()) return Status::Ok();
+  Status Append(std::span<const EventRow> rows) override {
+    if (rows.empty()) return Status::Ok();
     // Group by partition, keeping arrival order within each.
-    std::map<int64_t, std::vector<const Event*>> by_day;
+    std::map<int64_t, std::vector<const EventRow*>> by_day;
     const TimeNs now = clock_.Now();
-    for (const Event& e : events) by_day[PartitionDay(e, now)].push_back(&e);
+    for (const EventRow& r : rows) by_day[PartitionDay(r, now)].push_back(&r);
     std::lock_guard lock(mu_);
     for (auto& [day, list] : by_day) {
       ASSIGN_OR_RETURN(WritablePartition * p, OpenForWrite(day));
@@ -159,12 +159,11 @@ class SqliteEventStore final : public EventStore {
       }
     }
     std::string sql =
-        "SELECT e.id, e.ts, e.received, e.dataset, e.message, e.raw, e.fields, e.flags, e.error "
-        "FROM events e ";
+        "SELECT " + kColumns + " FROM events e ";
     if (!match.empty()) sql += "JOIN events_text t ON t.rowid = e.id AND events_text MATCH ?4 ";
     sql += "WHERE e.ts >= ?1 AND e.ts < ?2 ";
     for (size_t i = 0; i < req.words.size(); ++i) {
-      sql += "AND instr(lower(coalesce(e.raw, e.message)), lower(?" + std::to_string(5 + i) +
+      sql += "AND instr(lower(" + std::string(kMessageSql) + "), lower(?" + std::to_string(5 + i) +
              ")) > 0 ";
     }
     sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?3";
@@ -210,8 +209,8 @@ class SqliteEventStore final : public EventStore {
     const fs::path path = PathOf(*day);
     if (!fs::exists(path)) return NotFound("no event " + std::string(id));
     ASSIGN_OR_RETURN(Db db, Db::Open(path.string(), true));
-    ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT id, ts, received, dataset, message, raw, "
-                                           "fields, flags, error FROM events WHERE id = ?"));
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db.Prepare("SELECT " + kColumns + " FROM events e WHERE id = ?"));
     stmt.BindInt(1, row);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound("no event " + std::string(id));
@@ -244,7 +243,7 @@ class SqliteEventStore final : public EventStore {
   // The day an event is filed under: its own, unless its time lies outside what retention keeps
   // (or more than a day ahead), in which case the day it was received. So a forged or broken
   // timestamp can neither make an event expire at once nor keep it forever.
-  int64_t PartitionDay(const Event& e, TimeNs now) const {
+  int64_t PartitionDay(const EventRow& e, TimeNs now) const {
     const TimeNs oldest = now - static_cast<TimeNs>(options_.retention_days) * kNsPerDay;
     const TimeNs t = (e.timestamp < oldest || e.timestamp > now + kNsPerDay) ? e.received
                                                                              : e.timestamp;
@@ -266,7 +265,7 @@ class SqliteEventStore final : public EventStore {
     e.received = s.Int(2);
     e.dataset = s.Text(3);
     e.message = s.Text(4);
-    e.raw = s.IsNull(5) ? e.message : std::string(s.Text(5));
+    e.raw = s.Text(5);
     e.fields_json = s.Text(6);
     e.flags = static_cast<uint32_t>(s.Int(7));
     e.error = s.Text(8);
@@ -305,19 +304,20 @@ class SqliteEventStore final : public EventStore {
       RETURN_IF_ERROR(sqlite::Migrate(p->db, kPartitionMigrations));
       ASSIGN_OR_RETURN(p->insert_event,
                        p->db.Prepare("INSERT INTO events(ts, received, dataset, host, source_ip, "
-                                     "destination_ip, user_name, action, outcome, flags, message, "
-                                     "raw, fields, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                     "destination_ip, user_name, action, outcome, flags, raw, "
+                                     "message_at, message, fields, error) "
+                                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       ASSIGN_OR_RETURN(p->insert_text,
-                       p->db.Prepare("INSERT INTO events_text(rowid, raw) VALUES (?, ?)"));
+                       p->db.Prepare("INSERT INTO events_text(rowid, message) VALUES (?, ?)"));
       it = open_.emplace(day, std::move(p)).first;
     }
     it->second->last_used = ++use_counter_;
     return it->second.get();
   }
 
-  static Status WriteBatch(WritablePartition& p, const std::vector<const Event*>& events) {
+  static Status WriteBatch(WritablePartition& p, const std::vector<const EventRow*>& rows) {
     RETURN_IF_ERROR(p.db.Exec("BEGIN"));
-    Status s = WriteRows(p, events);
+    Status s = WriteRows(p, rows);
     if (!s.ok()) {
       (void)p.db.Exec("ROLLBACK");
       return s;
@@ -325,38 +325,38 @@ class SqliteEventStore final : public EventStore {
     return p.db.Exec("COMMIT");
   }
 
-  static Status WriteRows(WritablePartition& p, const std::vector<const Event*>& events) {
+  static Status WriteRows(WritablePartition& p, const std::vector<const EventRow*>& rows) {
     Stmt& ins = p.insert_event;
-    for (const Event* e : events) {
-      const std::string fields = FieldsToJson(e->fields);
-      ins.BindInt(1, e->timestamp);
-      ins.BindInt(2, e->received);
-      ins.BindTextRef(3, e->dataset);
-      for (int i = 0; i < 6; ++i) {
-        const auto v = e->fields.GetString(kHotColumns[i].field);
-        if (v.empty()) {
+    for (const EventRow* r : rows) {
+      ins.BindInt(1, r->timestamp);
+      ins.BindInt(2, r->received);
+      ins.BindTextRef(3, r->dataset);
+      for (int i = 0; i < kHotFieldCount; ++i) {
+        if (r->hot[i].empty()) {
           ins.BindNull(4 + i);
         } else {
-          ins.BindTextRef(4 + i, v);
+          ins.BindTextRef(4 + i, r->hot[i]);
         }
       }
-      ins.BindInt(10, e->flags);
-      // Message text is stored as given; invalid UTF-8 stays byte-exact in raw.
-      ins.BindBlobRef(11, e->message);
-      if (e->raw == e->message) {
+      ins.BindInt(10, r->flags);
+      // Raw bytes and messages are blobs: kept byte-exact even when not valid UTF-8.
+      ins.BindBlobRef(11, r->raw);
+      if (r->message_offset >= 0) {
+        ins.BindInt(12, r->message_offset);
+        ins.BindNull(13);
+      } else {
         ins.BindNull(12);
-      } else {
-        ins.BindBlobRef(12, e->raw);
+        ins.BindBlobRef(13, r->message);
       }
-      ins.BindTextRef(13, fields);
-      if (e->error.empty()) {
-        ins.BindNull(14);
+      ins.BindTextRef(14, r->fields_json);
+      if (r->error.empty()) {
+        ins.BindNull(15);
       } else {
-        ins.BindTextRef(14, e->error);
+        ins.BindTextRef(15, r->error);
       }
       RETURN_IF_ERROR(ins.Run());
       p.insert_text.BindInt(1, p.db.LastInsertRowid());
-      p.insert_text.BindTextRef(2, e->raw);
+      p.insert_text.BindTextRef(2, r->Message());
       RETURN_IF_ERROR(p.insert_text.Run());
     }
     return Status::Ok();
