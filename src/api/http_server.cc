@@ -11,17 +11,28 @@ namespace pantau {
 
 int HttpStatusOf(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kFailedPrecondition: return 409;
-    case StatusCode::kTooLarge: return 413;
-    case StatusCode::kResourceExhausted: return 503;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kAlreadyExists:
+      return 409;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kTooLarge:
+      return 413;
+    case StatusCode::kResourceExhausted:
+      return 503;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -43,7 +54,8 @@ namespace {
 
 void Reply(httplib::Response& res, const Status& status) {
   res.status = HttpStatusOf(status.code());
-  if (status.code() == StatusCode::kResourceExhausted || status.code() == StatusCode::kUnavailable) {
+  if (status.code() == StatusCode::kResourceExhausted ||
+      status.code() == StatusCode::kUnavailable) {
     res.set_header("Retry-After", "1");
   }
   if (status.code() == StatusCode::kUnauthenticated) res.set_header("WWW-Authenticate", "Bearer");
@@ -61,10 +73,9 @@ class HttplibServer final : public HttpServer {
     server_.set_write_timeout(30, 0);
     server_.set_keep_alive_timeout(30);
     Routes();
-    const int port = address.port == 0 ? server_.bind_to_any_port(address.host)
-                                       : (server_.bind_to_port(address.host, address.port)
-                                              ? address.port
-                                              : -1);
+    const int port = address.port == 0
+                         ? server_.bind_to_any_port(address.host)
+                         : (server_.bind_to_port(address.host, address.port) ? address.port : -1);
     if (port <= 0) {
       return Unavailable("HTTP: cannot listen on " + address.ToString() +
                          " (address in use or not local?)");
@@ -102,10 +113,10 @@ class HttplibServer final : public HttpServer {
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
       const Status s = res.status == 413 ? TooLarge("the request body is too large")
-                       : res.status == 404 ? NotFound("no such route")
-                                           : Status(StatusCode::kInvalidArgument,
-                                                    "bad request (HTTP " +
-                                                        std::to_string(res.status) + ")");
+                       : res.status == 404
+                           ? NotFound("no such route")
+                           : Status(StatusCode::kInvalidArgument,
+                                    "bad request (HTTP " + std::to_string(res.status) + ")");
       const int status = res.status;
       res.set_content(ErrorJson(s), "application/json");
       res.status = status;
@@ -114,7 +125,7 @@ class HttplibServer final : public HttpServer {
         [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
           std::string what = "unknown";
           try {
-            std::rethrow_exception(ep);
+            std::rethrow_exception(std::move(ep));
           } catch (const std::exception& e) {
             what = e.what();
           } catch (...) {
@@ -141,7 +152,8 @@ class HttplibServer final : public HttpServer {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address, ApiContext context) {
+Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address,
+                                                   ApiContext context) {
   auto server = std::make_unique<HttplibServer>(context);
   RETURN_IF_ERROR(server->Bind(address));
   return std::unique_ptr<HttpServer>(std::move(server));

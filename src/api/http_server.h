@@ -41,6 +41,7 @@ class HttpServer {
   virtual uint16_t port() const = 0;
 };
 
-Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address, ApiContext context);
+Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address,
+                                                   ApiContext context);
 
 }  // namespace pantau

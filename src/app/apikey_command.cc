@@ -13,8 +13,7 @@ int RunApiKey(const Config& config, const ApiKeyFlags& flags) {
   if (flags.action == "create") {
     auto key = (*keys)->Create(flags.name, flags.scopes);
     if (!key.ok()) return Fail(key.status());
-    std::fprintf(stderr, "API key '%s' created; it is shown only this once:\n",
-                 flags.name.c_str());
+    std::fprintf(stderr, "API key '%s' created; it is shown only this once:\n", flags.name.c_str());
     std::printf("%s\n", key->secret.c_str());
     return kExitOk;
   }

@@ -1,11 +1,10 @@
 // `pantau import FILE...`: decode and store files, with a progress bar on a terminal and a
 // one-line summary otherwise.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "app/commands.h"
 #include "ingest/file_import.h"
@@ -68,8 +67,8 @@ int RunImport(const Config& config, const ImportFlags& flags) {
       std::fprintf(stderr, "\r[%s%s] %3d%% %s / %s  %s events/s  ETA %s ",
                    std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
                    static_cast<int>(frac * 100), HumanBytes(p.bytes_done).c_str(),
-                   HumanBytes(p.bytes_total).c_str(),
-                   fmt::format("{:.0f}", rate).c_str(), Duration(eta).c_str());
+                   HumanBytes(p.bytes_total).c_str(), fmt::format("{:.0f}", rate).c_str(),
+                   Duration(eta).c_str());
     };
   }
   auto result = ImportFiles(flags.files, options, pipeline, clock);
@@ -77,15 +76,15 @@ int RunImport(const Config& config, const ImportFlags& flags) {
   if (tty) std::fprintf(stderr, "\n");
   if (!result.ok()) return Fail(result.status());
   const double t = elapsed();
-  const auto decode_failed =
-      metrics.GetCounter("pantau_events_decode_failed_total", "").value();
+  const auto decode_failed = metrics.GetCounter("pantau_events_decode_failed_total", "").value();
   const auto truncated = pipeline.counters(Input::kFile).truncated->value();
-  std::printf("imported %llu events from %zu file%s (%s) in %.2f s: %.0f events/s; "
-              "%llu not decoded (stored raw), %llu truncated\n",
-              static_cast<unsigned long long>(pipeline.stored()), flags.files.size(),
-              flags.files.size() == 1 ? "" : "s", HumanBytes(result->bytes_total).c_str(), t,
-              t > 0 ? pipeline.stored() / t : 0.0, static_cast<unsigned long long>(decode_failed),
-              static_cast<unsigned long long>(truncated));
+  std::printf(
+      "imported %llu events from %zu file%s (%s) in %.2f s: %.0f events/s; "
+      "%llu not decoded (stored raw), %llu truncated\n",
+      static_cast<unsigned long long>(pipeline.stored()), flags.files.size(),
+      flags.files.size() == 1 ? "" : "s", HumanBytes(result->bytes_total).c_str(), t,
+      t > 0 ? pipeline.stored() / t : 0.0, static_cast<unsigned long long>(decode_failed),
+      static_cast<unsigned long long>(truncated));
   return pipeline.stored() == result->lines ? kExitOk : kExitFailure;
 }
 

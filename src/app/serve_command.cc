@@ -56,8 +56,8 @@ int RunServe(const Config& config) {
   const Clock& clock = SystemClock::Get();
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Fail(Internal("cannot create data directory " + config.data_dir + ": " +
-                               ec.message()));
+  if (ec)
+    return Fail(Internal("cannot create data directory " + config.data_dir + ": " + ec.message()));
 
   auto store = OpenSqliteEventStore(
       {config.data_dir, config.store.retention_days, config.store.sync_full, &clock});
@@ -103,8 +103,8 @@ int RunServe(const Config& config) {
     spdlog::info("listening for {} on port {}", InputName(l->input()), l->port());
   }
   (*http)->Start();
-  spdlog::info("HTTP API on http://{}:{}/ (health: /healthz, metrics: /metrics)",
-               config.http.host, (*http)->port());
+  spdlog::info("HTTP API on http://{}:{}/ (health: /healthz, metrics: /metrics)", config.http.host,
+               (*http)->port());
   if (Status w = WritePorts(config.data_dir, (*http)->port(), listeners); !w.ok()) return Fail(w);
   spdlog::info("data in {}; stop with Ctrl-C or SIGTERM", config.data_dir);
 

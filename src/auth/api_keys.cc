@@ -106,8 +106,8 @@ Result<std::vector<ApiKeyInfo>> ApiKeys::List() {
   while (true) {
     ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    out.push_back({std::string(q.Text(0)), std::string(q.Text(1)), SplitScopes(q.Text(2)),
-                   q.Int(3), q.Int(4) != 0});
+    out.push_back({std::string(q.Text(0)), std::string(q.Text(1)), SplitScopes(q.Text(2)), q.Int(3),
+                   q.Int(4) != 0});
   }
   return out;
 }

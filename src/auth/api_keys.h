@@ -21,7 +21,7 @@ namespace pantau {
 inline constexpr std::string_view kScopeIngest = "ingest";
 
 struct ApiKeyInfo {
-  std::string id;    // public part, shown in listings
+  std::string id;  // public part, shown in listings
   std::string name;
   std::vector<std::string> scopes;
   TimeNs created = 0;

@@ -8,8 +8,8 @@ namespace pantau {
 namespace {
 
 TEST(ApiKeysTest, CreateAuthenticateDisable) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("pantau_keys_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("pantau_keys_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   ManualClock clock(1);
   auto keys = ApiKeys::Open(dir.string(), clock);
@@ -30,8 +30,7 @@ TEST(ApiKeysTest, CreateAuthenticateDisable) {
   EXPECT_EQ((*keys)->Authenticate("nonsense", kScopeIngest).status().code(),
             StatusCode::kUnauthenticated);
 
-  EXPECT_EQ((*keys)->Create("rsyslog-dmz", {"ingest"}).status().code(),
-            StatusCode::kAlreadyExists);
+  EXPECT_EQ((*keys)->Create("rsyslog-dmz", {"ingest"}).status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ((*keys)->Create("x", {"root"}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ((*keys)->Create("x", {}).status().code(), StatusCode::kInvalidArgument);
 

@@ -104,7 +104,7 @@ class BoundedQueue {
   std::condition_variable not_empty_;
   std::deque<Entry> items_;  // GUARDED_BY(mu_)
   size_t used_ = 0;          // GUARDED_BY(mu_)
-  bool closed_ = false;  // GUARDED_BY(mu_)
+  bool closed_ = false;      // GUARDED_BY(mu_)
 };
 
 }  // namespace pantau

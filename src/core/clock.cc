@@ -11,8 +11,8 @@ TimeNs SystemClock::Now() const {
 }
 
 const Clock& SystemClock::Get() {
-  static const SystemClock clock;
-  return clock;
+  static const SystemClock kClock;
+  return kClock;
 }
 
 }  // namespace pantau

@@ -16,8 +16,8 @@ std::string ListenAddress::ToString() const {
 
 Result<ListenAddress> ParseListenAddress(std::string_view text, std::string_view what) {
   auto bad = [&](std::string_view why) {
-    return InvalidArgument(std::string(what) + ": '" + std::string(text) + "' " +
-                           std::string(why) + " (expected ADDR:PORT, e.g. 127.0.0.1:5514)");
+    return InvalidArgument(std::string(what) + ": '" + std::string(text) + "' " + std::string(why) +
+                           " (expected ADDR:PORT, e.g. 127.0.0.1:5514)");
   };
   ListenAddress a;
   std::string_view port;
@@ -62,9 +62,9 @@ class ConfigReader {
       RETURN_IF_ERROR(Address(n["listen"], "http.listen", c.http));
     }
     if (auto s = root["syslog"]) {
-      RETURN_IF_ERROR(Known(s, "syslog.", {"listen", "udp", "tcp", "tls", "max_line_bytes",
-                                           "frame_timeout_s", "idle_timeout_s", "max_connections",
-                                           "format"}));
+      RETURN_IF_ERROR(Known(s, "syslog.",
+                            {"listen", "udp", "tcp", "tls", "max_line_bytes", "frame_timeout_s",
+                             "idle_timeout_s", "max_connections", "format"}));
       if (s["listen"]) {
         RETURN_IF_ERROR(Address(s["listen"], "syslog.listen", c.syslog.udp));
         c.syslog.tcp = c.syslog.udp;
@@ -93,17 +93,17 @@ class ConfigReader {
     }
     if (auto n = root["ingest"]) {
       RETURN_IF_ERROR(Known(n, "ingest.", {"queue_events", "max_body_bytes"}));
-      RETURN_IF_ERROR(Number(n["queue_events"], "ingest.queue_events", 1, 100'000'000,
-                             c.ingest.queue_events));
+      RETURN_IF_ERROR(
+          Number(n["queue_events"], "ingest.queue_events", 1, 100'000'000, c.ingest.queue_events));
       RETURN_IF_ERROR(Number(n["max_body_bytes"], "ingest.max_body_bytes", 1024, size_t{1} << 32,
                              c.ingest.max_body_bytes));
     }
     if (auto n = root["store"]) {
       RETURN_IF_ERROR(Known(n, "store.", {"retention_days", "sync", "batch_events"}));
-      RETURN_IF_ERROR(Number(n["retention_days"], "store.retention_days", 1, 36500,
-                             c.store.retention_days));
-      RETURN_IF_ERROR(Number(n["batch_events"], "store.batch_events", 1, 1'000'000,
-                             c.store.batch_events));
+      RETURN_IF_ERROR(
+          Number(n["retention_days"], "store.retention_days", 1, 36500, c.store.retention_days));
+      RETURN_IF_ERROR(
+          Number(n["batch_events"], "store.batch_events", 1, 1'000'000, c.store.batch_events));
       if (auto s = n["sync"]) {
         std::string mode;
         RETURN_IF_ERROR(String(s, "store.sync", mode));
@@ -126,7 +126,8 @@ class ConfigReader {
     return InvalidArgument(m.str());
   }
 
-  Status Known(const YAML::Node& n, std::string_view prefix, std::set<std::string> keys) const {
+  Status Known(const YAML::Node& n, std::string_view prefix,
+               const std::set<std::string>& keys) const {
     if (!n.IsMap()) return Error(n, prefix, "must be a mapping");
     for (const auto& kv : n) {
       const auto key = kv.first.as<std::string>();
@@ -159,8 +160,7 @@ class ConfigReader {
   }
 
   template <typename T>
-  Status Number(const YAML::Node& n, std::string_view key, int64_t min, int64_t max,
-                T& out) const {
+  Status Number(const YAML::Node& n, std::string_view key, int64_t min, int64_t max, T& out) const {
     if (!n) return Status::Ok();
     int64_t v = 0;
     const std::string& s = n.Scalar();

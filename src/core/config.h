@@ -28,13 +28,13 @@ struct Config {
     ListenAddress udp{"127.0.0.1", 5514};
     ListenAddress tcp{"127.0.0.1", 5514};
     ListenAddress tls{"127.0.0.1", 6514, false};  // enabled when cert and key are set
-    std::string tls_cert;                          // PEM certificate chain
-    std::string tls_key;                           // PEM private key
-    size_t max_line_bytes = 64 * 1024;             // longer lines are cut and marked
-    int frame_timeout_s = 30;      // a TCP peer that starts a frame must finish it in time
-    int idle_timeout_s = 600;      // a TCP peer that sends nothing for this long is closed
+    std::string tls_cert;                         // PEM certificate chain
+    std::string tls_key;                          // PEM private key
+    size_t max_line_bytes = 64 * 1024;            // longer lines are cut and marked
+    int frame_timeout_s = 30;  // a TCP peer that starts a frame must finish it in time
+    int idle_timeout_s = 600;  // a TCP peer that sends nothing for this long is closed
     size_t max_connections = 1000;
-    std::string format = "auto";   // the decoder for syslog input
+    std::string format = "auto";  // the decoder for syslog input
   } syslog;
   struct Ingest {
     size_t queue_events = 200'000;  // bound of the queue between listeners and the store

@@ -1,8 +1,8 @@
 #include "core/event.h"
 
 #include <charconv>
-#include <functional>
 #include <cmath>
+#include <functional>
 
 #include "core/time.h"
 
@@ -127,7 +127,9 @@ bool IsValidUtf8(std::string_view s) {
 
 namespace {
 // True for bytes that JSON strings may hold as they are: printable ASCII but '"' and '\\'.
-constexpr bool IsPlainJsonByte(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+constexpr bool IsPlainJsonByte(unsigned char c) {
+  return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -156,11 +158,21 @@ void AppendJsonString(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[c >> 4]);

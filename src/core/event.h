@@ -60,10 +60,10 @@ class Fields {
 
 // Bits of Event::flags.
 enum EventFlag : uint32_t {
-  kDecodeError = 1u << 0,       // no decoder understood the line; it is kept raw
-  kTruncated = 1u << 1,         // the line was longer than the limit and was cut
-  kInvalidUtf8 = 1u << 2,       // the raw bytes are not valid UTF-8 (kept byte-exact)
-  kTimeFromReceipt = 1u << 3,   // the record carried no usable time; received time is used
+  kDecodeError = 1u << 0,      // no decoder understood the line; it is kept raw
+  kTruncated = 1u << 1,        // the line was longer than the limit and was cut
+  kInvalidUtf8 = 1u << 2,      // the raw bytes are not valid UTF-8 (kept byte-exact)
+  kTimeFromReceipt = 1u << 3,  // the record carried no usable time; received time is used
 };
 
 struct Event {
@@ -74,7 +74,7 @@ struct Event {
   std::string raw;       // the bytes as received
   Fields fields;
   uint32_t flags = 0;
-  std::string error;     // why decoding failed, when kDecodeError is set
+  std::string error;  // why decoding failed, when kDecodeError is set
 };
 
 // Appends `s` to `out` as a JSON string literal. Bytes that are not valid UTF-8 are written as

@@ -1,8 +1,8 @@
 #include "core/metrics.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 namespace pantau {
 

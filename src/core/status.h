@@ -14,16 +14,16 @@ namespace pantau {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // bad input: 400, exit code 2
-  kNotFound,           // 404
-  kAlreadyExists,      // 409
-  kPermissionDenied,   // 403
-  kUnauthenticated,    // 401
-  kFailedPrecondition, // wrong state: 409
-  kResourceExhausted,  // overloaded: 503 / 429
-  kTooLarge,           // 413
-  kUnavailable,        // shutting down, peer gone
-  kInternal,           // I/O and everything else: 500, exit code 1
+  kInvalidArgument,     // bad input: 400, exit code 2
+  kNotFound,            // 404
+  kAlreadyExists,       // 409
+  kPermissionDenied,    // 403
+  kUnauthenticated,     // 401
+  kFailedPrecondition,  // wrong state: 409
+  kResourceExhausted,   // overloaded: 503 / 429
+  kTooLarge,            // 413
+  kUnavailable,         // shutting down, peer gone
+  kInternal,            // I/O and everything else: 500, exit code 1
 };
 
 class [[nodiscard]] Status {
@@ -46,13 +46,17 @@ class [[nodiscard]] Status {
 
 const char* StatusCodeName(StatusCode code);
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 inline Status PermissionDenied(std::string m) {
   return {StatusCode::kPermissionDenied, std::move(m)};
 }
-inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
+inline Status Unauthenticated(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
 inline Status FailedPrecondition(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }
@@ -68,13 +72,13 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
-    static const Status ok_status;
-    return ok() ? ok_status : std::get<Status>(v_);
+    static const Status kOkStatus;
+    return ok() ? kOkStatus : std::get<Status>(v_);
   }
   T& value() & { return std::get<T>(v_); }
   const T& value() const& { return std::get<T>(v_); }
@@ -94,9 +98,9 @@ class [[nodiscard]] Result {
 #define PANTAU_CONCAT_INNER(a, b) a##b
 #define PANTAU_CONCAT(a, b) PANTAU_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                 \
-  do {                                        \
-    ::pantau::Status pantau_status_ = (expr); \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    ::pantau::Status pantau_status_ = (expr);        \
     if (!pantau_status_.ok()) return pantau_status_; \
   } while (0)
 

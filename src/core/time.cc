@@ -32,7 +32,8 @@ int MonthFromAbbrev(std::string_view s) {
                                             "jul", "aug", "sep", "oct", "nov", "dec"};
   if (s.size() != 3) return 0;
   char lower[3];
-  for (int i = 0; i < 3; ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+  for (int i = 0; i < 3; ++i)
+    lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
   for (int m = 0; m < 12; ++m) {
     if (std::string_view(lower, 3) == kMonths[m]) return m + 1;
   }

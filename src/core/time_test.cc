@@ -18,8 +18,7 @@ TEST(TimeTest, FormatRfc3339) {
   EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(FormatRfc3339(*MakeTime(2026, 11, 27, 20, 51, 9, 123'000'000)),
             "2026-11-27T20:51:09.123Z");
-  EXPECT_EQ(FormatRfc3339(*MakeTime(2026, 11, 27, 20, 51, 9, 1000)),
-            "2026-11-27T20:51:09.000001Z");
+  EXPECT_EQ(FormatRfc3339(*MakeTime(2026, 11, 27, 20, 51, 9, 1000)), "2026-11-27T20:51:09.000001Z");
   EXPECT_EQ(FormatRfc3339(-kNsPerSecond), "1969-12-31T23:59:59Z");
   EXPECT_EQ(FormatDay(*MakeTime(2024, 2, 29, 23, 59, 59)), "2024-02-29");
 }

@@ -35,8 +35,8 @@ class SyslogFramer {
   const size_t max_line_;
   State state_ = State::kStart;
   std::string line_;
-  size_t remaining_ = 0;   // bytes left of an octet-counted frame
-  size_t discarded_ = 0;   // bytes dropped from the current oversized frame
+  size_t remaining_ = 0;  // bytes left of an octet-counted frame
+  size_t discarded_ = 0;  // bytes dropped from the current oversized frame
   bool truncated_ = false;
 };
 

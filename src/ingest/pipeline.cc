@@ -8,11 +8,16 @@ namespace pantau {
 
 const char* InputName(Input input) {
   switch (input) {
-    case Input::kSyslogUdp: return "syslog-udp";
-    case Input::kSyslogTcp: return "syslog-tcp";
-    case Input::kSyslogTls: return "syslog-tls";
-    case Input::kHttp: return "http";
-    case Input::kFile: return "file";
+    case Input::kSyslogUdp:
+      return "syslog-udp";
+    case Input::kSyslogTcp:
+      return "syslog-tcp";
+    case Input::kSyslogTls:
+      return "syslog-tls";
+    case Input::kHttp:
+      return "http";
+    case Input::kFile:
+      return "file";
   }
   return "unknown";
 }
@@ -30,15 +35,15 @@ Pipeline::Pipeline(EventStore& store, Metrics& metrics, PipelineOptions options)
                                              "Bytes of accepted lines, per input.", label);
     counters_[i].dropped = &metrics.GetCounter(
         "pantau_events_dropped_total", "Lines lost before the pipeline (UDP, queue full).", label);
-    counters_[i].truncated = &metrics.GetCounter(
-        "pantau_events_truncated_total", "Lines cut to the maximum line size.", label);
+    counters_[i].truncated = &metrics.GetCounter("pantau_events_truncated_total",
+                                                 "Lines cut to the maximum line size.", label);
   }
   decoded_ = &metrics.GetCounter("pantau_events_decoded_total", "Lines decoded by a decoder.");
   decode_failed_ = &metrics.GetCounter("pantau_events_decode_failed_total",
                                        "Lines no decoder understood; stored raw with a mark.");
   stored_ = &metrics.GetCounter("pantau_events_stored_total", "Events durably stored.");
-  store_errors_ = &metrics.GetCounter("pantau_store_errors_total",
-                                      "Failed store transactions (retried).");
+  store_errors_ =
+      &metrics.GetCounter("pantau_store_errors_total", "Failed store transactions (retried).");
   metrics.AddGauge("pantau_queue_depth", "Events waiting in a pipeline queue.", "queue=\"decode\"",
                    [this] { return static_cast<double>(raw_queue_.size()); });
   metrics.AddGauge("pantau_queue_depth", "Events waiting in a pipeline queue.", "queue=\"store\"",

@@ -40,9 +40,9 @@ constexpr int kInputCount = 5;
 const char* InputName(Input input);
 
 struct RawLine {
-  std::string bytes;      // without the line terminator
+  std::string bytes;  // without the line terminator
   TimeNs received = 0;
-  uint32_t flags = 0;     // kTruncated when the framer cut it
+  uint32_t flags = 0;  // kTruncated when the framer cut it
 };
 
 // Lines from one peer or file, decoded in order.
@@ -55,13 +55,13 @@ struct RawBatch {
 
 struct PipelineOptions {
   size_t queue_events = 200'000;
-  size_t batch_events = 20'000;             // most events per store transaction
+  size_t batch_events = 20'000;  // most events per store transaction
   std::chrono::milliseconds maintain_every{60'000};
 };
 
 // Counters per input, registered once; the listeners bump received/dropped/truncated.
 struct InputCounters {
-  Counter* received;   // lines accepted into the pipeline
+  Counter* received;  // lines accepted into the pipeline
   Counter* bytes;
   Counter* dropped;    // lines lost before the pipeline (UDP with a full queue)
   Counter* truncated;  // lines cut to the size limit

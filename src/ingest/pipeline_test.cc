@@ -101,9 +101,7 @@ TEST_F(PipelineTest, FullQueueRefusesDecodedAndTrySubmit) {
 TEST_F(PipelineTest, ImportReadsPlainAndGzipFiles) {
   const fs::path plain = dir_ / "a.log";
   const fs::path gz = dir_ / "b.log.gz";
-  {
-    std::ofstream(plain) << "line one\r\nline two\n\nline three without newline";
-  }
+  { std::ofstream(plain) << "line one\r\nline two\n\nline three without newline"; }
   ASSERT_EQ(std::system(("printf 'gz one\\ngz two\\n' | gzip > " + gz.string()).c_str()), 0);
   Pipeline p(*store_, metrics_, {});
   p.Start();

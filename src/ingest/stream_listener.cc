@@ -5,10 +5,10 @@
 // buffers fill and the sender slows down. Other sessions go on meanwhile.
 // Limits: a peer that stays inside one frame longer than frame_timeout, sends nothing for
 // idle_timeout, or sends a stream that is not syslog (see SyslogFramer) is disconnected.
-#include <asio.hpp>
-#include <asio/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <atomic>
 #include <memory>
 #include <set>
@@ -58,8 +58,9 @@ class StreamServer final : public Listener {
   Status Bind(const ListenAddress& address) {
     asio::error_code ec;
     const auto ip = asio::ip::make_address(address.host, ec);
-    if (ec) return InvalidArgument(std::string(InputName(input_)) + ": '" + address.host +
-                                   "' is not an IP address");
+    if (ec)
+      return InvalidArgument(std::string(InputName(input_)) + ": '" + address.host +
+                             "' is not an IP address");
     const tcp::endpoint endpoint(ip, address.port);
     if (input_ == Input::kSyslogTls) RETURN_IF_ERROR(SetUpTls());
     acceptor_.open(endpoint.protocol(), ec);
@@ -118,8 +119,8 @@ class StreamServer final : public Listener {
                          asio::ssl::context::no_tlsv1_1,
                      ec);
     tls_.use_certificate_chain_file(options_.tls_cert, ec);
-    if (ec) return InvalidArgument("syslog TLS: certificate " + options_.tls_cert + ": " +
-                                   ec.message());
+    if (ec)
+      return InvalidArgument("syslog TLS: certificate " + options_.tls_cert + ": " + ec.message());
     tls_.use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
     if (ec) return InvalidArgument("syslog TLS: key " + options_.tls_key + ": " + ec.message());
     return Status::Ok();

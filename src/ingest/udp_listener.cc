@@ -106,7 +106,8 @@ class UdpListener final : public Listener {
           ++truncated;
         }
         std::string_view text(buffers.data() + i * size, len);
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == '\0')) {
+        while (!text.empty() &&
+               (text.back() == '\n' || text.back() == '\r' || text.back() == '\0')) {
           text.remove_suffix(1);
         }
         bytes += text.size();
@@ -162,9 +163,9 @@ Result<std::unique_ptr<Listener>> OpenUdpListener(const ListenAddress& address,
   sockaddr_storage bound{};
   socklen_t bound_len = sizeof bound;
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_len);
-  const uint16_t port = ntohs(bound.ss_family == AF_INET
-                                  ? reinterpret_cast<sockaddr_in&>(bound).sin_port
-                                  : reinterpret_cast<sockaddr_in6&>(bound).sin6_port);
+  const uint16_t port =
+      ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in&>(bound).sin_port
+                                       : reinterpret_cast<sockaddr_in6&>(bound).sin6_port);
   return std::unique_ptr<Listener>(new UdpListener(fd, port, options, pipeline, clock));
 }
 

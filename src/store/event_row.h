@@ -13,7 +13,7 @@
 namespace pantau {
 
 // The fields promoted to their own columns, in this order, for filtering and indexes.
-inline constexpr const char* kHotFields[] = {"host.name",  "source.ip",    "destination.ip",
+inline constexpr const char* kHotFields[] = {"host.name", "source.ip",    "destination.ip",
                                              "user.name", "event.action", "event.outcome"};
 inline constexpr int kHotFieldCount = 6;
 

@@ -59,8 +59,8 @@ class EventStoreTest : public ::testing::Test {
 
 TEST_F(EventStoreTest, AppendThenReadNewestFirst) {
   std::vector<EventRow> batch = {MakeEvent(kNow - 3 * kNsPerSecond, "first"),
-                              MakeEvent(kNow - 1 * kNsPerSecond, "third"),
-                              MakeEvent(kNow - 2 * kNsPerSecond, "second")};
+                                 MakeEvent(kNow - 1 * kNsPerSecond, "third"),
+                                 MakeEvent(kNow - 2 * kNsPerSecond, "second")};
   ASSERT_TRUE(store_->Append(batch).ok());
   auto all = ReadAll();
   ASSERT_EQ(all.size(), 3u);
@@ -109,8 +109,8 @@ TEST_F(EventStoreTest, KeepsBytesExactAndFlags) {
 
 TEST_F(EventStoreTest, FullTextWordsAreLiteral) {
   std::vector<EventRow> batch = {MakeEvent(kNow, "Failed password for root from 10.0.0.9"),
-                              MakeEvent(kNow, "Accepted password for alice from 10.0.0.7"),
-                              MakeEvent(kNow, "weird \"OR\" NEAR(x y) * syntax")};
+                                 MakeEvent(kNow, "Accepted password for alice from 10.0.0.7"),
+                                 MakeEvent(kNow, "weird \"OR\" NEAR(x y) * syntax")};
   ASSERT_TRUE(store_->Append(batch).ok());
   ReadRequest r;
   r.words = {"password"};
@@ -126,11 +126,11 @@ TEST_F(EventStoreTest, FullTextWordsAreLiteral) {
 }
 
 TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
-  std::vector<EventRow> batch = {MakeEvent(kNow - 2 * kNsPerDay, "two days ago"),
-                              MakeEvent(kNow, "today"),
-                              // Outside retention and in the future: filed under the day received.
-                              MakeEvent(kNow - 400 * kNsPerDay, "forged old"),
-                              MakeEvent(kNow + 30 * kNsPerDay, "forged future")};
+  std::vector<EventRow> batch = {
+      MakeEvent(kNow - 2 * kNsPerDay, "two days ago"), MakeEvent(kNow, "today"),
+      // Outside retention and in the future: filed under the day received.
+      MakeEvent(kNow - 400 * kNsPerDay, "forged old"),
+      MakeEvent(kNow + 30 * kNsPerDay, "forged future")};
   ASSERT_TRUE(store_->Append(batch).ok());
   Reopen();
   auto parts = store_->Partitions();
@@ -148,8 +148,8 @@ TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
 
 TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
   std::vector<EventRow> batch = {MakeEvent(kNow - 20 * kNsPerDay, "old"),
-                              MakeEvent(kNow - 1 * kNsPerDay, "yesterday"),
-                              MakeEvent(kNow, "today")};
+                                 MakeEvent(kNow - 1 * kNsPerDay, "yesterday"),
+                                 MakeEvent(kNow, "today")};
   ASSERT_TRUE(store_->Append(batch).ok());
   ASSERT_TRUE(store_->Maintain().ok());
   auto parts = store_->Partitions();

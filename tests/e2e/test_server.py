@@ -37,13 +37,12 @@ class ShutdownTest(ServerTest):
         server = self.start_server()
         n = 20_000
         payload = "".join(f"<13>Nov 27 10:00:00 h app: line {i}\n" for i in range(n)).encode()
+        last = b"<13>Nov 27 10:00:00 h app: the last line has no newline"
         with socket.create_connection(("127.0.0.1", server.ports["syslog_tcp"])) as s:
-            s.sendall(payload)
-            s.sendall(b"<13>Nov 27 10:00:00 h app: the last line has no newline")
+            s.sendall(payload + last)
             # Wait until the server has read every byte, then stop it at once.
             wait_for(lambda: server.metric('pantau_received_bytes_total{input="syslog-tcp"}') ==
-                     len(payload) - n + len("<13>Nov 27 10:00:00 h app: the last line has no newline"),
-                     "all bytes read")
+                     len(payload) + len(last), "all bytes read")
             self.assertEqual(server.stop(signal.SIGTERM), 0)
         got = events(self.data_dir)
         self.assertEqual(len(got), n + 1)
@@ -116,7 +115,7 @@ class TlsTest(ServerTest):
         ctx.check_hostname = False
         with socket.create_connection(("127.0.0.1", server.ports["syslog_tls"])) as raw:
             with ctx.wrap_socket(raw, server_hostname="localhost") as s:
-                s.sendall(b"43 <13>1 2026-11-27T10:00:00Z h app - - - over tls")
+                s.sendall(b"47 <13>1 2026-11-27T10:00:00Z h app - - - over tls")
                 s.sendall(b"<13>Nov 27 10:00:00 h app: second over tls\n")
         got = {e["message"]: e for e in wait_for_events(self.data_dir, 2)}
         self.assertEqual(set(got), {"over tls", "second over tls"})

@@ -75,7 +75,7 @@ action(type="omfwd" target="127.0.0.1" port="{server.ports['syslog_tcp']}" proto
 """)
         rsyslogd = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
         proc = subprocess.Popen([rsyslogd, "-n", "-f", conf, "-i", os.path.join(work, "pid")],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             def listening():
                 # rsyslog is ready once its UDP input is bound.

@@ -98,8 +98,8 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt, nullptr) != SQLITE_OK) {
-    return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_) + " preparing: " +
-                    std::string(sql.substr(0, 120)));
+    return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_) +
+                    " preparing: " + std::string(sql.substr(0, 120)));
   }
   return Stmt(stmt, db_);
 }

@@ -2,7 +2,7 @@
 //
 // Write path, chosen by measurement (docs/store.md): a row table whose rowid is the arrival order,
 // one B-tree index on time (appends land at its right edge, so it is cheap), and a contentless
-// FTS5 index over the message with detail=none. Field indexes ((host, ts), (source_ip, ts), ...)
+// FTS5 index over the raw line with detail=none. Field indexes ((host, ts), (source_ip, ts), ...)
 // cost 2-4x the insert rate when maintained row by row, so they are built in one pass when a day
 // has closed; the open day is scanned through the time index.
 #include <sqlite3.h>
@@ -10,10 +10,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <optional>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "core/time.h"
 #include "store/event_store.h"
@@ -48,14 +48,14 @@ CREATE TABLE events(
   error TEXT
 );
 CREATE INDEX events_ts ON events(ts);
-CREATE VIRTUAL TABLE events_text USING fts5(message, content='', detail=none);
+CREATE VIRTUAL TABLE events_text USING fts5(raw, content='', detail=none);
 )sql",
 };
 
 // The columns of EventRow::hot, in kHotFields order; with dataset, they get (column, ts) indexes
 // once the day has closed.
-constexpr const char* kIndexedColumns[] = {"dataset", "host", "source_ip", "destination_ip",
-                                           "user_name", "action"};
+constexpr const char* kIndexedColumns[] = {"dataset",        "host",      "source_ip",
+                                           "destination_ip", "user_name", "action"};
 
 constexpr size_t kMaxOpenPartitions = 8;
 
@@ -158,20 +158,19 @@ class SqliteEventStore final : public EventStore {
         match += '"' + token + '"';
       }
     }
-    std::string sql =
-        "SELECT " + kColumns + " FROM events e ";
+    std::string sql = "SELECT " + kColumns + " FROM events e ";
     if (!match.empty()) sql += "JOIN events_text t ON t.rowid = e.id AND events_text MATCH ?4 ";
     sql += "WHERE e.ts >= ?1 AND e.ts < ?2 ";
     for (size_t i = 0; i < req.words.size(); ++i) {
-      sql += "AND instr(lower(" + std::string(kMessageSql) + "), lower(?" + std::to_string(5 + i) +
-             ")) > 0 ";
+      sql += "AND instr(lower(e.raw), lower(?" + std::to_string(5 + i) + ")) > 0 ";
     }
     sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?3";
     // Newest days first; a day's file may also hold events of other times (see PartitionDay), so
     // every file is asked, through its time index, and the results are merged.
     for (auto it = days.rbegin(); it != days.rend(); ++it) {
-      auto db = Db::Open(PathOf(*it).string(), /*read_only=*/true);
-      if (!db.ok()) continue;  // removed by retention meanwhile
+      auto db = OpenForRead(*it);
+      if (!db.ok()) return db.status();
+      if (!db->is_open()) continue;
       ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
       stmt.BindInt(1, req.from);
       stmt.BindInt(2, req.to);
@@ -206,11 +205,9 @@ class SqliteEventStore final : public EventStore {
       if (r.ec != std::errc() || r.ptr != rest.data() + rest.size()) day.reset();
     }
     if (!day) return InvalidArgument("event id '" + std::string(id) + "' is malformed");
-    const fs::path path = PathOf(*day);
-    if (!fs::exists(path)) return NotFound("no event " + std::string(id));
-    ASSIGN_OR_RETURN(Db db, Db::Open(path.string(), true));
-    ASSIGN_OR_RETURN(Stmt stmt,
-                     db.Prepare("SELECT " + kColumns + " FROM events e WHERE id = ?"));
+    ASSIGN_OR_RETURN(Db db, OpenForRead(*day));
+    if (!db.is_open()) return NotFound("no event " + std::string(id));
+    ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + kColumns + " FROM events e WHERE id = ?"));
     stmt.BindInt(1, row);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound("no event " + std::string(id));
@@ -221,10 +218,13 @@ class SqliteEventStore final : public EventStore {
     ASSIGN_OR_RETURN(auto days, ListDays());
     std::vector<PartitionInfo> out;
     for (int64_t day : days) {
-      ASSIGN_OR_RETURN(Db db, Db::Open(PathOf(day).string(), true));
-      ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(
-          "SELECT count(*), min(ts), max(ts), "
-          "(SELECT count(*) FROM sqlite_master WHERE name = 'events_action') FROM events"));
+      ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+      if (!db.is_open()) continue;
+      ASSIGN_OR_RETURN(
+          Stmt stmt,
+          db.Prepare(
+              "SELECT count(*), min(ts), max(ts), "
+              "(SELECT count(*) FROM sqlite_master WHERE name = 'events_action') FROM events"));
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       PartitionInfo info;
       info.day = FormatDay(day * kNsPerDay);
@@ -245,9 +245,25 @@ class SqliteEventStore final : public EventStore {
   // timestamp can neither make an event expire at once nor keep it forever.
   int64_t PartitionDay(const EventRow& e, TimeNs now) const {
     const TimeNs oldest = now - static_cast<TimeNs>(options_.retention_days) * kNsPerDay;
-    const TimeNs t = (e.timestamp < oldest || e.timestamp > now + kNsPerDay) ? e.received
-                                                                             : e.timestamp;
+    const TimeNs t =
+        (e.timestamp < oldest || e.timestamp > now + kNsPerDay) ? e.received : e.timestamp;
     return t >= 0 ? t / kNsPerDay : (t - kNsPerDay + 1) / kNsPerDay;
+  }
+
+  // A partition for reading; not open (and no error) when it does not exist (yet, or any more)
+  // or the writer has created the file but not its schema.
+  Result<Db> OpenForRead(int64_t day) const {
+    const fs::path path = PathOf(day);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return Db();
+    auto db = Db::Open(path.string(), /*read_only=*/true);
+    if (!db.ok()) {
+      if (!fs::exists(path, ec)) return Db();  // removed by retention meanwhile
+      return db.status();
+    }
+    ASSIGN_OR_RETURN(int version, db->UserVersion());
+    if (version == 0) return Db();
+    return db;
   }
 
   fs::path PathOf(int64_t day) const { return dir_ / (FormatDay(day * kNsPerDay) + ".db"); }
@@ -298,8 +314,8 @@ class SqliteEventStore final : public EventStore {
       auto p = std::make_unique<WritablePartition>();
       ASSIGN_OR_RETURN(p->db, Db::Open(PathOf(day).string(), false));
       RETURN_IF_ERROR(p->db.Exec("PRAGMA journal_mode=WAL"));
-      RETURN_IF_ERROR(p->db.Exec(options_.sync_full ? "PRAGMA synchronous=FULL"
-                                                    : "PRAGMA synchronous=NORMAL"));
+      RETURN_IF_ERROR(
+          p->db.Exec(options_.sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
       RETURN_IF_ERROR(p->db.Exec("PRAGMA cache_size=-32768"));
       RETURN_IF_ERROR(sqlite::Migrate(p->db, kPartitionMigrations));
       ASSIGN_OR_RETURN(p->insert_event,
@@ -308,7 +324,7 @@ class SqliteEventStore final : public EventStore {
                                      "message_at, message, fields, error) "
                                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       ASSIGN_OR_RETURN(p->insert_text,
-                       p->db.Prepare("INSERT INTO events_text(rowid, message) VALUES (?, ?)"));
+                       p->db.Prepare("INSERT INTO events_text(rowid, raw) VALUES (?, ?)"));
       it = open_.emplace(day, std::move(p)).first;
     }
     it->second->last_used = ++use_counter_;
@@ -356,7 +372,7 @@ class SqliteEventStore final : public EventStore {
       }
       RETURN_IF_ERROR(ins.Run());
       p.insert_text.BindInt(1, p.db.LastInsertRowid());
-      p.insert_text.BindTextRef(2, r->Message());
+      p.insert_text.BindTextRef(2, r->raw);
       RETURN_IF_ERROR(p.insert_text.Run());
     }
     return Status::Ok();
@@ -389,7 +405,7 @@ class SqliteEventStore final : public EventStore {
   const fs::path dir_;
   std::mutex mu_;
   std::map<int64_t, std::unique_ptr<WritablePartition>> open_;  // GUARDED_BY(mu_)
-  uint64_t use_counter_ = 0;                                      // GUARDED_BY(mu_)
+  uint64_t use_counter_ = 0;                                    // GUARDED_BY(mu_)
 };
 
 }  // namespace
