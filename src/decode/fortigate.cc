@@ -218,6 +218,36 @@ std::optional<TimeNs> TimeFromDateAndZone(std::string_view date, std::string_vie
   return *t - offset * kNsPerSecond;
 }
 
+// "traffic forward accept 10.1.1.5:51234 -> 93.184.216.34:443 HTTPS LAN-to-WAN", from the parts
+// the record has.
+template <typename View>
+std::string Summary(const View& view) {
+  std::string out;
+  auto add = [&](std::string_view s) {
+    if (s.empty()) return;
+    if (!out.empty()) out.push_back(' ');
+    out.append(s);
+  };
+  auto endpoint = [&](Key ip, Key port) {
+    std::string e(view(ip));
+    if (!e.empty() && !view(port).empty()) e += ":" + std::string(view(port));
+    return e;
+  };
+  add(view(kType));
+  add(view(kSubtype));
+  add(view(kAction));
+  const std::string src = endpoint(kSrcip, kSrcport), dst = endpoint(kDstip, kDstport);
+  if (!src.empty() && !dst.empty()) {
+    add(src + " -> " + dst);
+  } else {
+    add(src);
+    if (!dst.empty()) add("-> " + dst);
+  }
+  add(view(kService));
+  add(view(kPolicyname));
+  return out;
+}
+
 }  // namespace
 
 Status DecodeFortigatePayload(std::string_view kv, size_t offset, Event& event) {
@@ -305,10 +335,12 @@ Status DecodeFortigatePayload(std::string_view kv, size_t offset, Event& event) 
     set_text("rule.id", kPolicyid);
   }
 
+  // The message is what a person reads, and what full-text search indexes: the device's own
+  // msg, else a one-line summary. Every pair stays in the fields and in raw.
   if (known[kMsg]) {
     event.message = ValueText(*known[kMsg]);
   } else {
-    event.message.assign(kv);
+    event.message = Summary(view);
   }
 
   std::optional<TimeNs> t;

@@ -111,7 +111,8 @@ TEST(FortigateTest, EcsMapping) {
   EXPECT_EQ(Text(e, "user.name"), "<absent>");
   EXPECT_EQ(Text(e, "source.nat.port"), "2000(int)");
   EXPECT_EQ(Text(e, "destination.bytes"), "20(int)");
-  EXPECT_EQ(e.message, e.raw);  // no msg key: the whole line is the message
+  // No msg key: the message is a summary; every pair stays in fields and raw.
+  EXPECT_EQ(e.message, "traffic forward deny 10.0.0.1:1000 -> 10.0.0.2:53 DNS block-dns");
 }
 
 TEST(FortigateTest, Errors) {

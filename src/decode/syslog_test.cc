@@ -172,7 +172,7 @@ TEST(SyslogTest, PayloadsKeepTheHeader) {
   const Case cases[] = {
       {"<189>date=2026-11-27 time=10:00:00 devid=\"FG\" type=\"traffic\" srcip=1.2.3.4",
        "fortigate.traffic",
-       "date=2026-11-27 time=10:00:00 devid=\"FG\" type=\"traffic\" srcip=1.2.3.4",
+       "traffic 1.2.3.4",
        {{"log.syslog.priority", "189(int)"}, {"srcip", "1.2.3.4"}, {"source.ip", "1.2.3.4"}}},
       {"<134>Nov 27 10:00:00 CEF:0|V|P|1|2|N|3|src=1.2.3.4",
        "cef",
