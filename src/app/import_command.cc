@@ -40,7 +40,7 @@ int RunImport(const Config& config, const ImportFlags& flags) {
   if (!store.ok()) return Fail(store.status());
   Metrics metrics;
   PipelineOptions po;
-  po.queue_events = config.ingest.queue_events;
+  po.queue_bytes = config.ingest.queue_bytes;
   po.batch_events = config.store.batch_events;
   Pipeline pipeline(**store, metrics, po);
   pipeline.Start();

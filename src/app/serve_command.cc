@@ -66,7 +66,7 @@ int RunServe(const Config& config) {
   if (!keys.ok()) return Fail(keys.status());
   Metrics metrics;
   PipelineOptions pipeline_options;
-  pipeline_options.queue_events = config.ingest.queue_events;
+  pipeline_options.queue_bytes = config.ingest.queue_bytes;
   pipeline_options.batch_events = config.store.batch_events;
   Pipeline pipeline(**store, metrics, pipeline_options);
 

@@ -92,9 +92,9 @@ class ConfigReader {
       RETURN_IF_ERROR(String(s["format"], "syslog.format", c.syslog.format));
     }
     if (auto n = root["ingest"]) {
-      RETURN_IF_ERROR(Known(n, "ingest.", {"queue_events", "max_body_bytes"}));
-      RETURN_IF_ERROR(
-          Number(n["queue_events"], "ingest.queue_events", 1, 100'000'000, c.ingest.queue_events));
+      RETURN_IF_ERROR(Known(n, "ingest.", {"queue_bytes", "max_body_bytes"}));
+      RETURN_IF_ERROR(Number(n["queue_bytes"], "ingest.queue_bytes", 1 << 16, int64_t{1} << 36,
+                             c.ingest.queue_bytes));
       RETURN_IF_ERROR(Number(n["max_body_bytes"], "ingest.max_body_bytes", 1024, size_t{1} << 32,
                              c.ingest.max_body_bytes));
     }

@@ -37,7 +37,7 @@ struct Config {
     std::string format = "auto";  // the decoder for syslog input
   } syslog;
   struct Ingest {
-    size_t queue_events = 200'000;  // bound of the queue between listeners and the store
+    size_t queue_bytes = 64u << 20;  // bound of each queue between listeners and the store
     size_t max_body_bytes = 64u << 20;
   } ingest;
   struct Store {

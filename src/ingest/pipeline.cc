@@ -25,8 +25,8 @@ const char* InputName(Input input) {
 Pipeline::Pipeline(EventStore& store, Metrics& metrics, PipelineOptions options)
     : store_(store),
       options_(options),
-      raw_queue_(options.queue_events),
-      store_queue_(options.queue_events) {
+      raw_queue_(options.queue_bytes),
+      store_queue_(options.queue_bytes) {
   for (int i = 0; i < kInputCount; ++i) {
     const std::string label = std::string("input=\"") + InputName(static_cast<Input>(i)) + "\"";
     counters_[i].received = &metrics.GetCounter(
@@ -44,11 +44,11 @@ Pipeline::Pipeline(EventStore& store, Metrics& metrics, PipelineOptions options)
   stored_ = &metrics.GetCounter("pantau_events_stored_total", "Events durably stored.");
   store_errors_ =
       &metrics.GetCounter("pantau_store_errors_total", "Failed store transactions (retried).");
-  metrics.AddGauge("pantau_queue_depth", "Events waiting in a pipeline queue.", "queue=\"decode\"",
-                   [this] { return static_cast<double>(raw_queue_.size()); });
-  metrics.AddGauge("pantau_queue_depth", "Events waiting in a pipeline queue.", "queue=\"store\"",
-                   [this] { return static_cast<double>(store_queue_.size()); });
-  metrics.AddGauge("pantau_queue_capacity", "Events a pipeline queue holds at most.", "",
+  metrics.AddGauge("pantau_queue_bytes", "Bytes of events waiting in a pipeline queue.",
+                   "queue=\"decode\"", [this] { return static_cast<double>(raw_queue_.size()); });
+  metrics.AddGauge("pantau_queue_bytes", "Bytes of events waiting in a pipeline queue.",
+                   "queue=\"store\"", [this] { return static_cast<double>(store_queue_.size()); });
+  metrics.AddGauge("pantau_queue_capacity_bytes", "Bytes a pipeline queue holds at most.", "",
                    [this] { return static_cast<double>(raw_queue_.capacity()); });
 }
 
@@ -61,20 +61,38 @@ void Pipeline::Start() {
   maintainer_ = std::thread([this] { MaintainLoop(); });
 }
 
-bool Pipeline::Submit(RawBatch batch) {
-  const size_t n = batch.lines.size();
-  return raw_queue_.Push(std::move(batch), n);
+// What an item weighs in its queue: its text, plus a fixed overhead per event for the objects
+// around it, so that many tiny events are bounded too.
+constexpr size_t kEventOverhead = 256;
+
+size_t Pipeline::BytesOf(const RawBatch& batch) {
+  size_t bytes = 0;
+  for (const auto& line : batch.lines) bytes += line.bytes.size() + kEventOverhead;
+  return bytes;
 }
 
-bool Pipeline::TrySubmit(RawBatch& batch) { return raw_queue_.TryPush(batch, batch.lines.size()); }
+size_t Pipeline::BytesOf(const std::vector<EventRow>& rows) {
+  size_t bytes = 0;
+  for (const auto& r : rows) {
+    bytes += r.raw.size() + r.message.size() + r.fields_json.size() + kEventOverhead;
+  }
+  return bytes;
+}
+
+bool Pipeline::Submit(RawBatch batch) {
+  const size_t bytes = BytesOf(batch);
+  return raw_queue_.Push(std::move(batch), bytes);
+}
+
+bool Pipeline::TrySubmit(RawBatch& batch) { return raw_queue_.TryPush(batch, BytesOf(batch)); }
 
 Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
   StoreItem item{{}, std::make_shared<std::promise<Status>>()};
   item.rows.reserve(events.size());
   for (auto& e : events) item.rows.push_back(EncodeEvent(std::move(e)));
   auto future = item.done->get_future();
-  const size_t n = item.rows.size();
-  if (!store_queue_.TryPush(item, n)) {
+  const size_t bytes = BytesOf(item.rows);
+  if (!store_queue_.TryPush(item, bytes)) {
     {
       std::lock_guard lock(stop_mu_);
       if (stopping_) return Unavailable("the server is shutting down");
@@ -105,16 +123,15 @@ void Pipeline::DecodeLoop() {
   while (true) {
     batches.clear();
     if (!raw_queue_.PopBatch(batches, 64, std::chrono::milliseconds(200))) break;
-    if (batches.empty()) continue;
-    std::vector<EventRow> rows;
-    size_t total = 0;
-    for (const auto& b : batches) total += b.lines.size();
-    rows.reserve(total);
-    uint64_t failed = 0;
+    // One batch at a time: what is in flight here stays as small as one batch, while the queues
+    // hold the rest within their bounds.
     for (const auto& b : batches) {
       DecodeContext ctx;
       ctx.source_address = b.source_address;
       ctx.input = InputName(b.input);
+      std::vector<EventRow> rows;
+      rows.reserve(b.lines.size());
+      uint64_t failed = 0;
       for (const auto& line : b.lines) {
         ctx.received = line.received;
         Event e = Decode(line.bytes, b.format, ctx);
@@ -123,12 +140,12 @@ void Pipeline::DecodeLoop() {
         // Encoding here, not in the writer, keeps the single writer thread to inserting only.
         rows.push_back(EncodeEvent(std::move(e)));
       }
+      decoded_->Add(b.lines.size() - failed);
+      decode_failed_->Add(failed);
+      const size_t bytes = BytesOf(rows);
+      // The store queue is only closed after this thread has ended, so Push cannot fail here.
+      store_queue_.Push(StoreItem{std::move(rows), nullptr}, bytes);
     }
-    decoded_->Add(total - failed);
-    decode_failed_->Add(failed);
-    const size_t n = rows.size();
-    // The store queue is only closed after this thread has ended, so Push cannot fail here.
-    store_queue_.Push(StoreItem{std::move(rows), nullptr}, n);
   }
 }
 

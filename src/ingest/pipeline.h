@@ -8,7 +8,8 @@
 //                                             v
 //                                   writer thread: EventStore::Append, one transaction per batch
 //
-// Both queues count events, so memory is bounded. When they are full, Submit waits (TCP reading
+// Both queues are bounded in bytes of the events they hold, so memory is bounded whatever the
+// sizes of lines and batches. When they are full, Submit waits (TCP reading
 // pauses), TrySubmit fails (UDP counts a drop) and SubmitDecoded fails (HTTP answers 503).
 // Stop() closes the queues and drains them: everything accepted before Stop is stored.
 //
@@ -54,8 +55,8 @@ struct RawBatch {
 };
 
 struct PipelineOptions {
-  size_t queue_events = 200'000;
-  size_t batch_events = 20'000;  // most events per store transaction
+  size_t queue_bytes = 64u << 20;  // bound of each of the two queues
+  size_t batch_events = 20'000;    // most events per store transaction
   std::chrono::milliseconds maintain_every{60'000};
 };
 
@@ -106,6 +107,9 @@ class Pipeline {
 
   EventStore& store_;
   const PipelineOptions options_;
+  static size_t BytesOf(const RawBatch& batch);
+  static size_t BytesOf(const std::vector<EventRow>& rows);
+
   BoundedQueue<RawBatch> raw_queue_;
   BoundedQueue<StoreItem> store_queue_;
   InputCounters counters_[kInputCount];

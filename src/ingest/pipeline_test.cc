@@ -86,7 +86,7 @@ TEST_F(PipelineTest, DecodedBatchResolvesWhenDurable) {
 
 TEST_F(PipelineTest, FullQueueRefusesDecodedAndTrySubmit) {
   PipelineOptions o;
-  o.queue_events = 4;
+  o.queue_bytes = 4 * 300;           // room for about four small events
   Pipeline p(*store_, metrics_, o);  // not started: nothing drains
   auto first = p.SubmitDecoded(std::vector<Event>(4));
   ASSERT_TRUE(first.ok());
