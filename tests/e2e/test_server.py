@@ -25,7 +25,7 @@ class HealthAndMetricsTest(ServerTest):
                  "received counter")
         self.assertEqual(server.metric("pantau_events_stored_total"), 10)
         self.assertEqual(server.metric('pantau_events_dropped_total{input="syslog-udp"}'), 0)
-        self.assertIsNotNone(server.metric('pantau_queue_depth{queue="store"}'))
+        self.assertIsNotNone(server.metric('pantau_queue_bytes{queue="store"}'))
         self.assertIsNotNone(server.metric("pantau_events_decode_failed_total"))
         status, _, body = server.http("GET", "/nope")
         self.assertEqual(status, 404)
@@ -117,7 +117,9 @@ class TlsTest(ServerTest):
             with ctx.wrap_socket(raw, server_hostname="localhost") as s:
                 s.sendall(b"47 <13>1 2026-11-27T10:00:00Z h app - - - over tls")
                 s.sendall(b"<13>Nov 27 10:00:00 h app: second over tls\n")
-        got = {e["message"]: e for e in wait_for_events(self.data_dir, 2)}
+                # Closing at once could reset the connection (TLS 1.3 session tickets left
+                # unread by this client), and a reset discards unread bytes in the kernel.
+                got = {e["message"]: e for e in wait_for_events(self.data_dir, 2)}
         self.assertEqual(set(got), {"over tls", "second over tls"})
         self.assertEqual(got["over tls"]["fields"]["input.type"], "syslog-tls")
 
