@@ -57,66 +57,73 @@ class UdpListener final : public Listener {
  private:
   void Run() {
     // One byte more than the limit tells a datagram that was cut.
-    const size_t size = options_.max_line_bytes + 1;
-    std::vector<char> buffers(size * kDatagramsPerCall);
-    std::vector<iovec> iov(kDatagramsPerCall);
-    std::vector<mmsghdr> msgs(kDatagramsPerCall);
-    std::vector<sockaddr_storage> peers(kDatagramsPerCall);
-    InputCounters& counters = pipeline_.counters(Input::kSyslogUdp);
+    size_ = options_.max_line_bytes + 1;
+    buffers_.resize(size_ * kDatagramsPerCall);
+    iov_.resize(kDatagramsPerCall);
+    msgs_.resize(kDatagramsPerCall);
+    peers_.resize(kDatagramsPerCall);
     while (!stop_) {
       pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) continue;
-      for (int i = 0; i < kDatagramsPerCall; ++i) {
-        iov[i] = {buffers.data() + i * size, size};
-        std::memset(&msgs[i], 0, sizeof msgs[i]);
-        msgs[i].msg_hdr.msg_iov = &iov[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
-        msgs[i].msg_hdr.msg_name = &peers[i];
-        msgs[i].msg_hdr.msg_namelen = sizeof peers[i];
-      }
-      const int n = recvmmsg(fd_, msgs.data(), kDatagramsPerCall, MSG_DONTWAIT, nullptr);
-      if (n <= 0) continue;
-      const TimeNs now = clock_.Now();
-      // Datagrams of one call may come from different peers; batch per run of one peer.
-      RawBatch batch;
-      uint64_t bytes = 0, truncated = 0;
-      auto flush = [&] {
-        if (batch.lines.empty()) return;
-        const size_t count = batch.lines.size();
-        if (pipeline_.TrySubmit(batch)) {
-          counters.received->Add(count);
-        } else {
-          counters.dropped->Add(count);
-        }
-        batch = RawBatch{};
-      };
-      for (int i = 0; i < n; ++i) {
-        std::string peer = PeerAddress(peers[i]);
-        if (!batch.lines.empty() && peer != batch.source_address) flush();
-        if (batch.lines.empty()) {
-          batch.input = Input::kSyslogUdp;
-          batch.format = options_.format;
-          batch.source_address = std::move(peer);
-        }
-        size_t len = msgs[i].msg_len;
-        uint32_t flags = 0;
-        if (len > options_.max_line_bytes || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
-          len = std::min(len, options_.max_line_bytes);
-          flags = kTruncated;
-          ++truncated;
-        }
-        std::string_view text(buffers.data() + i * size, len);
-        while (!text.empty() &&
-               (text.back() == '\n' || text.back() == '\r' || text.back() == '\0')) {
-          text.remove_suffix(1);
-        }
-        bytes += text.size();
-        batch.lines.push_back({std::string(text), now, flags});
-      }
-      flush();
-      counters.bytes->Add(bytes);
-      counters.truncated->Add(truncated);
+      if (poll(&p, 1, 100) > 0) ReceiveBatch();
     }
+    // Datagrams the kernel already holds were sent to us: take them before stopping.
+    while (ReceiveBatch() > 0) {
+    }
+  }
+
+  // Reads what is waiting (up to kDatagramsPerCall datagrams) into the pipeline; returns how many.
+  int ReceiveBatch() {
+    for (int i = 0; i < kDatagramsPerCall; ++i) {
+      iov_[i] = {buffers_.data() + i * size_, size_};
+      std::memset(&msgs_[i], 0, sizeof msgs_[i]);
+      msgs_[i].msg_hdr.msg_iov = &iov_[i];
+      msgs_[i].msg_hdr.msg_iovlen = 1;
+      msgs_[i].msg_hdr.msg_name = &peers_[i];
+      msgs_[i].msg_hdr.msg_namelen = sizeof peers_[i];
+    }
+    const int n = recvmmsg(fd_, msgs_.data(), kDatagramsPerCall, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return 0;
+    InputCounters& counters = pipeline_.counters(Input::kSyslogUdp);
+    const TimeNs now = clock_.Now();
+    // Datagrams of one call may come from different peers; batch per run of one peer.
+    RawBatch batch;
+    uint64_t bytes = 0, truncated = 0;
+    auto flush = [&] {
+      if (batch.lines.empty()) return;
+      const size_t count = batch.lines.size();
+      if (pipeline_.TrySubmit(batch)) {
+        counters.received->Add(count);
+      } else {
+        counters.dropped->Add(count);
+      }
+      batch = RawBatch{};
+    };
+    for (int i = 0; i < n; ++i) {
+      std::string peer = PeerAddress(peers_[i]);
+      if (!batch.lines.empty() && peer != batch.source_address) flush();
+      if (batch.lines.empty()) {
+        batch.input = Input::kSyslogUdp;
+        batch.format = options_.format;
+        batch.source_address = std::move(peer);
+      }
+      size_t len = msgs_[i].msg_len;
+      uint32_t flags = 0;
+      if (len > options_.max_line_bytes || (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+        len = std::min(len, options_.max_line_bytes);
+        flags = kTruncated;
+        ++truncated;
+      }
+      std::string_view text(buffers_.data() + i * size_, len);
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == '\0')) {
+        text.remove_suffix(1);
+      }
+      bytes += text.size();
+      batch.lines.push_back({std::string(text), now, flags});
+    }
+    flush();
+    counters.bytes->Add(bytes);
+    counters.truncated->Add(truncated);
+    return n;
   }
 
   const int fd_;
@@ -126,6 +133,12 @@ class UdpListener final : public Listener {
   const Clock& clock_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+  // Receive buffers, owned by the listener's thread.
+  size_t size_ = 0;
+  std::vector<char> buffers_;
+  std::vector<iovec> iov_;
+  std::vector<mmsghdr> msgs_;
+  std::vector<sockaddr_storage> peers_;
 };
 
 }  // namespace
