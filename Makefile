@@ -9,7 +9,7 @@ run: build
 	$(BUILD)/src/app/pantau serve $(ARGS)
 
 test: build
-	scripts/lint.sh
+	BUILD=$(BUILD) scripts/lint.sh
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 build: setup
@@ -20,7 +20,7 @@ setup:
 	@scripts/setup.sh
 
 lint: build
-	scripts/lint.sh
+	BUILD=$(BUILD) scripts/lint.sh
 
 bench: build
 	bench/run.sh

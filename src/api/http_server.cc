@@ -52,6 +52,8 @@ std::string ErrorJson(const Status& status) {
 
 namespace {
 
+constexpr size_t kHttpThreads = 32;
+
 void Reply(httplib::Response& res, const Status& status) {
   res.status = HttpStatusOf(status.code());
   if (status.code() == StatusCode::kResourceExhausted ||
@@ -71,7 +73,10 @@ class HttplibServer final : public HttpServer {
     server_.set_payload_max_length(context_.max_body_bytes);
     server_.set_read_timeout(30, 0);
     server_.set_write_timeout(30, 0);
-    server_.set_keep_alive_timeout(30);
+    // httplib gives each connection a pool thread for its whole life: keep idle ones short and
+    // the pool large enough for many log shippers at once.
+    server_.set_keep_alive_timeout(5);
+    server_.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
     Routes();
     const int port = address.port == 0
                          ? server_.bind_to_any_port(address.host)
@@ -86,6 +91,10 @@ class HttplibServer final : public HttpServer {
 
   void Start() override {
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() does nothing until the server runs: wait, so that a quick Stop cannot hang.
+    for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
   void Stop() override {
     if (thread_.joinable()) {
@@ -103,20 +112,27 @@ class HttplibServer final : public HttpServer {
     server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(context_.metrics.RenderPrometheus(), "text/plain; version=0.0.4");
     });
-    server_.Post("/api/v1/ingest", [this](const httplib::Request& req, httplib::Response& res) {
+    // Authenticated before the body is read, so that nobody without a key can make the server
+    // hold a large body.
+    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (req.path != "/api/v1/ingest") return httplib::Server::HandlerResponse::Unhandled;
       auto key = Authenticate(req, kScopeIngest);
-      if (!key.ok()) return Reply(res, key.status());
+      if (key.ok()) return httplib::Server::HandlerResponse::Unhandled;
+      Reply(res, key.status());
+      return httplib::Server::HandlerResponse::Handled;
+    });
+    server_.Post("/api/v1/ingest", [this](const httplib::Request& req, httplib::Response& res) {
       auto accepted = HandleIngest(req.body, req.remote_addr, context_);
       if (!accepted.ok()) return Reply(res, accepted.status());
       res.set_content("{\"accepted\":" + std::to_string(*accepted) + "}", "application/json");
     });
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
-      const Status s = res.status == 413 ? TooLarge("the request body is too large")
-                       : res.status == 404
-                           ? NotFound("no such route")
-                           : Status(StatusCode::kInvalidArgument,
-                                    "bad request (HTTP " + std::to_string(res.status) + ")");
+      const std::string what = "HTTP " + std::to_string(res.status);
+      Status s = InvalidArgument("bad request (" + what + ")");
+      if (res.status == 413) s = TooLarge("the request body is too large");
+      if (res.status == 404) s = NotFound("no such route");
+      if (res.status >= 500) s = Internal(what);
       const int status = res.status;
       res.set_content(ErrorJson(s), "application/json");
       res.status = status;

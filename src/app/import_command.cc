@@ -85,7 +85,11 @@ int RunImport(const Config& config, const ImportFlags& flags) {
       flags.files.size() == 1 ? "" : "s", HumanBytes(result->bytes_total).c_str(), t,
       t > 0 ? pipeline.stored() / t : 0.0, static_cast<unsigned long long>(decode_failed),
       static_cast<unsigned long long>(truncated));
-  return pipeline.stored() == result->lines ? kExitOk : kExitFailure;
+  if (pipeline.stored() != result->lines) {
+    return Fail(Internal("read " + std::to_string(result->lines) + " lines but stored " +
+                         std::to_string(pipeline.stored()) + "; see the errors above"));
+  }
+  return kExitOk;
 }
 
 }  // namespace pantau

@@ -3,9 +3,12 @@
 // drains into the store.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "api/http_server.h"
 #include "app/commands.h"
@@ -40,6 +43,16 @@ Status WritePorts(const std::string& data_dir, uint16_t http,
   return Status::Ok();
 }
 
+// Every connection and day file is a descriptor; the usual soft limit of 1024 is below what the
+// listeners allow. Raise it to the hard limit.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int RunServe(const Config& config) {
@@ -52,7 +65,8 @@ int RunServe(const Config& config) {
   signal(SIGPIPE, SIG_IGN);
 
   auto format = ParseFormat(config.syslog.format);
-  if (!format.ok()) return Fail(format.status());
+  if (!format.ok()) return Fail(InvalidArgument("syslog.format: " + format.status().message()));
+  RaiseOpenFileLimit();
   const Clock& clock = SystemClock::Get();
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -111,9 +125,22 @@ int RunServe(const Config& config) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("received {}, stopping: no new input, storing what was accepted", strsignal(sig));
+  // A second signal means the operator will not wait (a store that keeps failing, say).
+  std::thread([stop_signals] {
+    int again = 0;
+    sigwait(&stop_signals, &again);
+    spdlog::critical("received {} again: exiting now, without storing what is queued",
+                     strsignal(again));
+    std::_Exit(kExitFailure);
+  }).detach();
+  pipeline.BeginStop();
   (*http)->Stop();
   for (auto& l : listeners) l->Stop();
   pipeline.Stop();
+  if (pipeline.lost() > 0) {
+    return Fail(Internal(std::to_string(pipeline.lost()) +
+                         " accepted events could not be stored; see the errors above"));
+  }
   spdlog::info("stopped; {} events stored in this run", pipeline.stored());
   return kExitOk;
 }

@@ -41,17 +41,6 @@ class BoundedQueue {
     return true;
   }
 
-  // Waits up to `timeout` for room. False when there was none or the queue is closed.
-  template <typename Rep, typename Period>
-  bool PushFor(T& item, std::chrono::duration<Rep, Period> timeout, size_t cost = 1) {
-    std::unique_lock lock(mu_);
-    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || Fits(cost); }) || closed_) {
-      return false;
-    }
-    Add(std::move(item), cost);
-    return true;
-  }
-
   // Moves up to `max` items into `out` (appending), waiting up to `timeout` for the first one.
   // Returns false once the queue is closed and empty: the consumer's signal to stop.
   template <typename Rep, typename Period>

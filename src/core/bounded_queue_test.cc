@@ -16,7 +16,6 @@ TEST(BoundedQueueTest, TryPushRespectsCapacity) {
   EXPECT_TRUE(q.TryPush(b));
   EXPECT_FALSE(q.TryPush(c));
   EXPECT_EQ(c, 3);  // not taken
-  EXPECT_FALSE(q.PushFor(c, milliseconds(1)));
   std::vector<int> out;
   ASSERT_TRUE(q.PopBatch(out, 10, milliseconds(1)));
   EXPECT_EQ(out, (std::vector<int>{1, 2}));

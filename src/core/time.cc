@@ -50,7 +50,9 @@ int DaysInMonth(int y, int m) {
 
 std::optional<TimeNs> MakeTime(int year, int month, int day, int hour, int minute, int second,
                                int64_t nanos) {
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+  // TimeNs (int64 nanoseconds) spans 1677-09-21 to 2262-04-11; outside whole years of that the
+  // arithmetic below would overflow.
+  if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 ||
       day > DaysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
       second < 0 || second > 60 || nanos < 0 || nanos >= kNsPerSecond) {
     return std::nullopt;

@@ -23,7 +23,8 @@ CivilDate CivilFromDays(int64_t days);
 // "Jan".."Dec" (case-insensitive) to 1..12, or 0.
 int MonthFromAbbrev(std::string_view s);
 
-// Seconds since the epoch for a date and time of day, or nullopt when a part is out of range.
+// Nanoseconds since the epoch for a date and time of day, or nullopt when a part is out of range
+// or the year is outside 1678..2261 (what TimeNs can hold).
 std::optional<TimeNs> MakeTime(int year, int month, int day, int hour, int minute, int second,
                                int64_t nanos = 0);
 

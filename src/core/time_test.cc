@@ -20,6 +20,8 @@ TEST(TimeTest, FormatRfc3339) {
             "2026-11-27T20:51:09.123Z");
   EXPECT_EQ(FormatRfc3339(*MakeTime(2026, 11, 27, 20, 51, 9, 1000)), "2026-11-27T20:51:09.000001Z");
   EXPECT_EQ(FormatRfc3339(-kNsPerSecond), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(INT64_MAX), "2262-04-11T23:47:16.854775807Z");
+  EXPECT_EQ(FormatRfc3339(INT64_MIN), "1677-09-21T00:12:43.145224192Z");
   EXPECT_EQ(FormatDay(*MakeTime(2024, 2, 29, 23, 59, 59)), "2024-02-29");
 }
 
@@ -36,6 +38,9 @@ TEST(TimeTest, ParseRfc3339) {
   EXPECT_FALSE(ParseRfc3339("2026-11-27T20:51:09Zjunk"));
   EXPECT_FALSE(ParseRfc3339("yesterday"));
   EXPECT_FALSE(ParseRfc3339(""));
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59Z"));  // beyond what TimeNs holds
+  EXPECT_FALSE(ParseRfc3339("0001-01-01T00:00:00Z"));
+  EXPECT_TRUE(ParseRfc3339("2261-12-31T23:59:59+23:59"));
 }
 
 TEST(TimeTest, MonthFromAbbrev) {

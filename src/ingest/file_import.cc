@@ -112,11 +112,14 @@ Result<ImportProgress> ImportFiles(const std::vector<std::string>& paths,
       if (options.on_progress) options.on_progress(progress);
     }
     splitter.Flush(emit);
+    const auto gzoffset_at_end = gzoffset(gz);
     gzclose(gz);
     // Lines read before a read error (a truncated .gz) are still stored.
     if (!submit()) return Unavailable("import interrupted");
     if (!status.ok()) return status;
-    progress.bytes_done = base + std::filesystem::file_size(path);
+    std::error_code size_ec;  // the file may have been rotated away meanwhile
+    const auto size = std::filesystem::file_size(path, size_ec);
+    progress.bytes_done = base + (size_ec ? static_cast<uint64_t>(gzoffset_at_end) : size);
   }
   if (options.on_progress) options.on_progress(progress);
   return progress;

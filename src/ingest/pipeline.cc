@@ -44,6 +44,8 @@ Pipeline::Pipeline(EventStore& store, Metrics& metrics, PipelineOptions options)
   stored_ = &metrics.GetCounter("pantau_events_stored_total", "Events durably stored.");
   store_errors_ =
       &metrics.GetCounter("pantau_store_errors_total", "Failed store transactions (retried).");
+  lost_ = &metrics.GetCounter("pantau_events_lost_total",
+                              "Accepted events not stored: the store failed during shutdown.");
   metrics.AddGauge("pantau_queue_bytes", "Bytes of events waiting in a pipeline queue.",
                    "queue=\"decode\"", [this] { return static_cast<double>(raw_queue_.size()); });
   metrics.AddGauge("pantau_queue_bytes", "Bytes of events waiting in a pipeline queue.",
@@ -74,7 +76,9 @@ size_t Pipeline::BytesOf(const RawBatch& batch) {
 size_t Pipeline::BytesOf(const std::vector<EventRow>& rows) {
   size_t bytes = 0;
   for (const auto& r : rows) {
-    bytes += r.raw.size() + r.message.size() + r.fields_json.size() + kEventOverhead;
+    bytes += r.raw.size() + r.message.size() + r.fields_json.size() + r.dataset.size() +
+             r.error.size() + kEventOverhead;
+    for (const auto& h : r.hot) bytes += h.size();
   }
   return bytes;
 }
@@ -102,13 +106,17 @@ Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
   return future;
 }
 
-void Pipeline::Stop() {
+void Pipeline::BeginStop() {
   {
     std::lock_guard lock(stop_mu_);
-    if (stopping_) return;
     stopping_ = true;
   }
   stop_cv_.notify_all();
+}
+
+void Pipeline::Stop() {
+  BeginStop();
+  if (stopped_.exchange(true)) return;
   // Order matters: the decoder drains the raw queue into the store queue, then the writer drains
   // the store queue. Closing a queue lets its consumer finish what it holds and then stop.
   raw_queue_.Close();
@@ -118,13 +126,27 @@ void Pipeline::Stop() {
   if (maintainer_.joinable()) maintainer_.join();
 }
 
+namespace {
+
+// Decoders throw nothing by design; should a library under them throw anyway (bad_alloc), the
+// line is kept raw rather than losing the batch or the thread.
+Event DecodeOrKeepRaw(std::string_view line, Format format, const DecodeContext& ctx) {
+  try {
+    return Decode(line, format, ctx);
+  } catch (const std::exception& e) {
+    return Decode(line, Format::kRaw, ctx);
+  }
+}
+
+}  // namespace
+
 void Pipeline::DecodeLoop() {
   std::vector<RawBatch> batches;
   while (true) {
     batches.clear();
     if (!raw_queue_.PopBatch(batches, 64, std::chrono::milliseconds(200))) break;
-    // One batch at a time: what is in flight here stays as small as one batch, while the queues
-    // hold the rest within their bounds.
+    // Rows are handed over one batch at a time, so this thread holds at most what it took out of
+    // the raw queue (within that queue's bound) plus the rows of one batch.
     for (const auto& b : batches) {
       DecodeContext ctx;
       ctx.source_address = b.source_address;
@@ -134,7 +156,7 @@ void Pipeline::DecodeLoop() {
       uint64_t failed = 0;
       for (const auto& line : b.lines) {
         ctx.received = line.received;
-        Event e = Decode(line.bytes, b.format, ctx);
+        Event e = DecodeOrKeepRaw(line.bytes, b.format, ctx);
         e.flags |= line.flags;
         if (e.flags & kDecodeError) ++failed;
         // Encoding here, not in the writer, keeps the single writer thread to inserting only.
@@ -161,8 +183,11 @@ Status Pipeline::AppendWithRetry(std::span<const EventRow> rows) {
       stopping = stopping_;
     }
     // While running, retry without end: the queues fill and push back on the senders. When
-    // stopping, give up after a few attempts and say loudly what was lost.
-    if (stopping && attempt >= 5) {
+    // stopping, give up after a few attempts (at once after the first time) and say loudly
+    // what was lost.
+    if (stopping && (attempt >= 5 || gave_up_)) {
+      gave_up_ = true;
+      lost_->Add(rows.size());
       spdlog::error("store: giving up on {} events after {} attempts: {}", rows.size(), attempt,
                     s.ToString());
       return s;
@@ -194,9 +219,20 @@ void Pipeline::WriteLoop() {
       rows.clear();
       rows.reserve(count);
       for (size_t i = begin; i < end; ++i) {
-        for (auto& r : items[i].rows) rows.push_back(std::move(r));
+        for (auto& r : items[i].rows) {
+          r.seq = ++next_seq_;
+          rows.push_back(std::move(r));
+        }
       }
-      const Status s = AppendWithRetry(rows);
+      Status s;
+      try {
+        s = AppendWithRetry(rows);
+      } catch (
+          const std::exception& e) {  // the store throws nothing by design; see DecodeOrKeepRaw
+        s = Internal(std::string("store: ") + e.what());
+        lost_->Add(rows.size());
+        spdlog::error("{}; {} events lost", s.message(), rows.size());
+      }
       if (s.ok()) stored_->Add(rows.size());
       for (size_t i = begin; i < end; ++i) {
         if (items[i].done) items[i].done->set_value(s);

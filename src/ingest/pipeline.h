@@ -9,9 +9,10 @@
 //                                   writer thread: EventStore::Append, one transaction per batch
 //
 // Both queues are bounded in bytes of the events they hold, so memory is bounded whatever the
-// sizes of lines and batches. When they are full, Submit waits (TCP reading
-// pauses), TrySubmit fails (UDP counts a drop) and SubmitDecoded fails (HTTP answers 503).
-// Stop() closes the queues and drains them: everything accepted before Stop is stored.
+// sizes of lines and batches (each stage also holds what it took out last). When they are full,
+// Submit waits (TCP reading pauses), TrySubmit fails (UDP counts a drop) and SubmitDecoded fails
+// (HTTP answers 503). Stop() closes the queues and drains them: everything accepted before Stop is
+// stored.
 //
 // Thread-safety: Submit*, metrics and Stop may be called from any thread.
 #pragma once
@@ -85,12 +86,18 @@ class Pipeline {
   // (or storing them failed). ResourceExhausted when the queue is full, Unavailable when stopping.
   Result<std::future<Status>> SubmitDecoded(std::vector<Event> events);
 
-  // Stops taking input, stores everything accepted, and joins the threads. Idempotent.
+  // The first step of stopping, taken before the listeners stop: decoded batches are refused from
+  // now on, and a failing store is given up on after a few attempts instead of being retried
+  // without end, so that shutdown cannot hang. Listeners can still hand over what they read.
+  void BeginStop();
+  // Stores everything accepted, and joins the threads. Idempotent.
   void Stop();
 
   InputCounters& counters(Input input) { return counters_[static_cast<int>(input)]; }
   // Events durably stored so far.
   uint64_t stored() const { return stored_->value(); }
+  // Events accepted and then lost: the store kept failing while stopping.
+  uint64_t lost() const { return lost_->value(); }
 
  private:
   struct StoreItem {
@@ -117,12 +124,16 @@ class Pipeline {
   Counter* decode_failed_;
   Counter* stored_;
   Counter* store_errors_;
+  Counter* lost_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // GUARDED_BY(stop_mu_)
   std::atomic<bool> started_{false};
+  std::atomic<bool> stopped_{false};
   std::thread decoder_, writer_, maintainer_;
+  uint64_t next_seq_ = 0;  // writer thread only
+  bool gave_up_ = false;   // writer thread only: once given up while stopping, fail fast
 };
 
 }  // namespace pantau

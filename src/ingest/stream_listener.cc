@@ -23,6 +23,9 @@ namespace {
 using asio::ip::tcp;
 using TlsStream = asio::ssl::stream<tcp::socket>;
 
+// At shutdown, a session reads at most this much more of what its peer already sent.
+constexpr size_t kShutdownDrainBytes = 16u << 20;
+
 class StreamServer;
 
 // What a server needs of a session without knowing its stream type.
@@ -41,7 +44,7 @@ class StreamServer final : public Listener {
         pipeline_(pipeline),
         clock_(clock),
         acceptor_(io_),
-        tls_(asio::ssl::context::tls_server) {
+        accept_retry_(io_) {
     const std::string label = std::string("input=\"") + InputName(input) + "\"";
     for (const char* reason : {"closed", "idle_timeout", "frame_timeout", "garbage", "error",
                                "connection_limit", "tls_handshake", "shutdown"}) {
@@ -87,6 +90,7 @@ class StreamServer final : public Listener {
       asio::post(io_, [this] {
         asio::error_code ec;
         acceptor_.close(ec);
+        accept_retry_.cancel();
         auto sessions = sessions_;
         for (const auto& s : sessions) s->Shutdown();
         io_.stop();
@@ -114,14 +118,15 @@ class StreamServer final : public Listener {
  private:
   Status SetUpTls() {
     asio::error_code ec;
-    tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                         asio::ssl::context::no_tlsv1_1,
-                     ec);
-    tls_.use_certificate_chain_file(options_.tls_cert, ec);
+    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                          asio::ssl::context::no_tlsv1_1,
+                      ec);
+    tls_->use_certificate_chain_file(options_.tls_cert, ec);
     if (ec)
       return InvalidArgument("syslog TLS: certificate " + options_.tls_cert + ": " + ec.message());
-    tls_.use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
+    tls_->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
     if (ec) return InvalidArgument("syslog TLS: key " + options_.tls_key + ": " + ec.message());
     return Status::Ok();
   }
@@ -134,7 +139,8 @@ class StreamServer final : public Listener {
   const Clock& clock_;
   asio::io_context io_;
   tcp::acceptor acceptor_;
-  asio::ssl::context tls_;
+  asio::steady_timer accept_retry_;
+  std::unique_ptr<asio::ssl::context> tls_;  // TLS listeners only
   uint16_t port_ = 0;
   std::set<std::shared_ptr<SessionBase>> sessions_;  // loop thread only
   std::atomic<size_t> open_{0};
@@ -155,6 +161,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         watchdog_(server.io()),
         counters_(server.pipeline().counters(server.input())) {
     last_activity_ = server.clock().Now();
+    // Until its first frame is complete (and through a TLS handshake) a peer is held to the frame
+    // timeout, so silent connections cannot fill the connection limit for long.
+    frame_started_ = last_activity_;
   }
 
   void Begin() {
@@ -171,9 +180,22 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void Shutdown() override {
-    // The peer is still sending, but what it sent is kept: the partial line too.
+    // The peer is still sending, but what it sent is kept: what the kernel holds already, and the
+    // partial line too.
     std::vector<RawLine> lines;
-    framer_.Finish(server_.clock().Now(), lines);
+    const TimeNs now = server_.clock().Now();
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      asio::error_code ec;
+      stream_.non_blocking(true, ec);
+      for (size_t drained = 0; !ec && drained < kShutdownDrainBytes;) {
+        const size_t n = stream_.read_some(asio::buffer(buf_), ec);
+        if (n == 0) break;
+        drained += n;
+        counters_.bytes->Add(n);
+        if (!framer_.Feed(std::string_view(buf_.data(), n), now, lines).ok()) break;
+      }
+    }
+    framer_.Finish(now, lines);
     AddPending(std::move(lines));
     Close(StreamServer::kShutdown);
   }
@@ -254,6 +276,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     watchdog_.async_wait([self = this->shared_from_this()](const asio::error_code& ec) {
       if (ec || self->closed_) return;
       const TimeNs now = self->server_.clock().Now();
+      // While the pipeline pushes back, the session is not reading: that is not the peer's fault.
+      if (!self->pending_.lines.empty()) {
+        self->last_activity_ = now;
+        if (self->frame_started_ != 0) self->frame_started_ = now;
+        return self->Watch();
+      }
       const auto& o = self->server_.options();
       if (self->frame_started_ != 0 &&
           now - self->frame_started_ > o.frame_timeout_s * kNsPerSecond) {
@@ -310,7 +338,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 void StreamServer::Accept() {
   acceptor_.async_accept([this](const asio::error_code& ec, tcp::socket socket) {
     if (ec) {
-      if (ec != asio::error::operation_aborted) Accept();
+      if (ec == asio::error::operation_aborted) return;
+      // Out of file descriptors and the like: retrying at once would spin the loop thread.
+      spdlog::warn("{}: accept failed: {}; retrying in 200 ms", InputName(input_), ec.message());
+      accept_retry_.expires_after(std::chrono::milliseconds(200));
+      accept_retry_.async_wait([this](const asio::error_code& wait_ec) {
+        if (!wait_ec) Accept();
+      });
       return;
     }
     asio::error_code peer_ec;
@@ -323,7 +357,7 @@ void StreamServer::Accept() {
       socket.close(peer_ec);
       disconnects_[kLimit]->Add();
     } else if (input_ == Input::kSyslogTls) {
-      auto s = std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), tls_),
+      auto s = std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *tls_),
                                                     std::move(peer));
       sessions_.insert(s);
       ++open_;

@@ -18,6 +18,7 @@ namespace pantau {
 namespace {
 
 constexpr int kDatagramsPerCall = 64;
+constexpr int kStopDrainCalls = 1024;
 
 std::string PeerAddress(const sockaddr_storage& ss) {
   char buf[INET6_ADDRSTRLEN] = "";
@@ -56,8 +57,8 @@ class UdpListener final : public Listener {
 
  private:
   void Run() {
-    // One byte more than the limit tells a datagram that was cut.
-    size_ = options_.max_line_bytes + 1;
+    // One byte more than the limit tells a datagram that was cut; no datagram exceeds 65,535.
+    size_ = std::min<size_t>(options_.max_line_bytes, 65535) + 1;
     buffers_.resize(size_ * kDatagramsPerCall);
     iov_.resize(kDatagramsPerCall);
     msgs_.resize(kDatagramsPerCall);
@@ -66,8 +67,9 @@ class UdpListener final : public Listener {
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, 100) > 0) ReceiveBatch();
     }
-    // Datagrams the kernel already holds were sent to us: take them before stopping.
-    while (ReceiveBatch() > 0) {
+    // Datagrams the kernel already holds were sent to us: take them before stopping (bounded,
+    // for a sender that never pauses).
+    for (int i = 0; i < kStopDrainCalls && ReceiveBatch() > 0; ++i) {
     }
   }
 

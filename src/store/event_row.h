@@ -18,6 +18,8 @@ inline constexpr const char* kHotFields[] = {"host.name", "source.ip",    "desti
 inline constexpr int kHotFieldCount = 6;
 
 struct EventRow {
+  // Set by the store's single writer, increasing: makes a retried EventStore::Append idempotent.
+  uint64_t seq = 0;
   TimeNs timestamp = 0;
   TimeNs received = 0;
   std::string dataset;

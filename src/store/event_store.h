@@ -39,8 +39,8 @@ struct ReadRequest {
   TimeNs from = INT64_MIN;  // inclusive
   TimeNs to = INT64_MAX;    // exclusive
   size_t limit = 100;
-  // Words that must all occur in the message (full-text, case-insensitive). Each word is matched
-  // as a literal token sequence; nothing in it is interpreted as query syntax.
+  // Words that must all occur in the message (full text; case-insensitive for ASCII letters), at
+  // most 32. Each is matched as literal text; nothing in it is query syntax.
   std::vector<std::string> words;
 };
 
@@ -55,8 +55,10 @@ class EventStore {
  public:
   virtual ~EventStore() = default;
 
-  // Stores `rows` atomically: all of them or none. When it returns OK they are durable (to the
-  // configured sync level). Rows of one partition commit in one transaction.
+  // Stores `rows`; when it returns OK they are durable (to the configured sync level). Rows of
+  // one partition (a day) commit in one transaction, all or none. A failed Append may have
+  // committed some partitions; calling it again with the same rows stores each row once, as
+  // long as every row has a `seq` above those of all earlier calls.
   virtual Status Append(std::span<const EventRow> rows) = 0;
   // Housekeeping, run every few minutes: removes whole partitions older than the retention and
   // builds the field indexes of days that have closed.

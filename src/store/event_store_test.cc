@@ -123,6 +123,21 @@ TEST_F(EventStoreTest, FullTextWordsAreLiteral) {
   EXPECT_EQ(ReadAll(r).size(), 1u);
   r.words = {"absent"};
   EXPECT_TRUE(ReadAll(r).empty());
+  r.words = std::vector<std::string>(33, "x");
+  EXPECT_EQ(store_->Read(r).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(EventStoreTest, FullTextWithUnicodePunctuationAndLetters) {
+  std::vector<EventRow> batch = {MakeEvent(kNow, "it\u2019s slot gacor di situs pemda"),
+                                 MakeEvent(kNow, "login gagal dari D\u00fcsseldorf")};
+  ASSERT_TRUE(store_->Append(batch).ok());
+  ReadRequest r;
+  r.words = {"it\u2019s"};
+  EXPECT_EQ(ReadAll(r).size(), 1u);
+  r.words = {"D\u00fcsseldorf"};
+  EXPECT_EQ(ReadAll(r).size(), 1u);
+  r.words = {"\u201cquoted\u201d"};
+  EXPECT_TRUE(ReadAll(r).empty());
 }
 
 TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
@@ -155,9 +170,9 @@ TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
   auto parts = store_->Partitions();
   ASSERT_TRUE(parts.ok());
   ASSERT_EQ(parts->size(), 3u);
-  EXPECT_TRUE((*parts)[0].indexed);
-  EXPECT_TRUE((*parts)[1].indexed);
-  EXPECT_FALSE((*parts)[2].indexed);  // the open day is not
+  EXPECT_TRUE((*parts)[0].indexed);   // 20 days ago: closed
+  EXPECT_FALSE((*parts)[1].indexed);  // yesterday still takes late events
+  EXPECT_FALSE((*parts)[2].indexed);  // today
 
   clock_.Advance(15 * kNsPerDay);  // retention is 30 days: the "old" day is now 35 days back
   ASSERT_TRUE(store_->Maintain().ok());
@@ -169,6 +184,41 @@ TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
   EventRow late = MakeEvent(clock_.Now(), "later");
   ASSERT_TRUE(store_->Append(std::span(&late, 1)).ok());
   EXPECT_EQ(ReadAll().size(), 3u);
+}
+
+TEST_F(EventStoreTest, LateEventsForAClosedDayGoToTheDayReceived) {
+  std::vector<EventRow> first = {MakeEvent(kNow - 3 * kNsPerDay, "on time")};
+  ASSERT_TRUE(store_->Append(first).ok());
+  ASSERT_TRUE(store_->Maintain().ok());  // closes and indexes that day
+  std::vector<EventRow> late = {MakeEvent(kNow - 3 * kNsPerDay - 1, "late")};
+  ASSERT_TRUE(store_->Append(late).ok());
+  auto parts = store_->Partitions();
+  ASSERT_TRUE(parts.ok());
+  ASSERT_EQ(parts->size(), 2u);
+  EXPECT_EQ((*parts)[0].events, 1);  // the closed day is unchanged
+  EXPECT_TRUE((*parts)[0].indexed);
+  EXPECT_EQ((*parts)[1].day, "2026-11-27");
+  auto all = ReadAll();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].message, "late");  // ordered by its own time all the same
+  EXPECT_EQ(all[1].timestamp, kNow - 3 * kNsPerDay - 1);
+}
+
+TEST_F(EventStoreTest, RetriedAppendStoresEachRowOnce) {
+  std::vector<EventRow> rows = {MakeEvent(kNow - 1 * kNsPerDay, "yesterday"),
+                                MakeEvent(kNow, "today")};
+  rows[0].seq = 1;
+  rows[1].seq = 2;
+  // Today's file cannot be created: the first day commits, the second fails.
+  const fs::path blocker = dir_ / "events" / "2026-11-27.db";
+  fs::create_directories(blocker);
+  EXPECT_FALSE(store_->Append(rows).ok());
+  fs::remove(blocker);
+  ASSERT_TRUE(store_->Append(rows).ok());  // the writer's retry
+  auto all = ReadAll();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].message, "today");
+  EXPECT_EQ(all[1].message, "yesterday");
 }
 
 }  // namespace

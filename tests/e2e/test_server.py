@@ -23,7 +23,7 @@ class HealthAndMetricsTest(ServerTest):
         wait_for_events(self.data_dir, 10)
         wait_for(lambda: server.metric('pantau_events_received_total{input="syslog-udp"}') == 10,
                  "received counter")
-        self.assertEqual(server.metric("pantau_events_stored_total"), 10)
+        wait_for(lambda: server.metric("pantau_events_stored_total") == 10, "stored counter")
         self.assertEqual(server.metric('pantau_events_dropped_total{input="syslog-udp"}'), 0)
         self.assertIsNotNone(server.metric('pantau_queue_bytes{queue="store"}'))
         self.assertIsNotNone(server.metric("pantau_events_decode_failed_total"))

@@ -34,7 +34,12 @@ Result<bool> Stmt::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_) + " in: " + sqlite3_sql(stmt_));
+  Status error =
+      Internal(std::string("sqlite: ") + sqlite3_errmsg(db_) + " in: " + sqlite3_sql(stmt_));
+  // A failed statement keeps its bindings (pointers into the caller's data) and its halted
+  // state: reset both, so that the next use starts clean.
+  Reset();
+  return error;
 }
 
 Status Stmt::Run() {
@@ -55,7 +60,6 @@ std::string_view Stmt::Text(int col) const {
   const int n = sqlite3_column_bytes(stmt_, col);
   return p ? std::string_view(p, n) : std::string_view();
 }
-bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Db& Db::operator=(Db&& o) noexcept {
   if (this != &o) {
@@ -94,10 +98,10 @@ Status Db::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<Stmt> Db::Prepare(std::string_view sql) {
+Result<Stmt> Db::Prepare(std::string_view sql, bool long_lived) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                         &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                         long_lived ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr) != SQLITE_OK) {
     return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_) +
                     " preparing: " + std::string(sql.substr(0, 120)));
   }

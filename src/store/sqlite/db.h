@@ -40,7 +40,6 @@ class Stmt {
 
   int64_t Int(int col) const;
   std::string_view Text(int col) const;  // valid until the next Step/Reset
-  bool IsNull(int col) const;
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -59,7 +58,9 @@ class Db {
   static Result<Db> Open(const std::string& path, bool read_only);
 
   Status Exec(std::string_view sql);
-  Result<Stmt> Prepare(std::string_view sql);
+  // `long_lived`: the statement will be reused many times (SQLite then keeps it out of its
+  // lookaside memory).
+  Result<Stmt> Prepare(std::string_view sql, bool long_lived = false);
   int64_t LastInsertRowid() const;
   // The user_version pragma, used as the schema version.
   Result<int> UserVersion();

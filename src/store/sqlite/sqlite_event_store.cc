@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "core/time.h"
 #include "store/event_store.h"
@@ -58,6 +59,10 @@ constexpr const char* kIndexedColumns[] = {"dataset",        "host",      "sourc
                                            "destination_ip", "user_name", "action"};
 
 constexpr size_t kMaxOpenPartitions = 8;
+constexpr size_t kMaxWords = 32;
+// Today and yesterday take writes; older days are closed and indexed by Maintain, and events
+// that arrive late for them are filed under the day they are received.
+constexpr int64_t kOpenDays = 2;
 
 // The message, whichever way it is stored (see EventRow).
 constexpr const char* kMessageSql =
@@ -78,21 +83,31 @@ std::optional<int64_t> ParseDayName(std::string_view name) {
   return *t / kNsPerDay;
 }
 
-// The tokens FTS5's default tokenizer makes of `text`: runs of ASCII letters and digits and of
-// non-ASCII bytes, lower-cased.
+// Tokens of `text` that FTS5's unicode61 tokenizer surely makes too: runs of ASCII letters and
+// digits between ASCII separators, lower-cased. A run touching a non-ASCII byte is left out,
+// because unicode61 may split it (at Unicode punctuation) or fold it (diacritics) differently;
+// the substring check after the index lookup covers it.
 std::vector<std::string> TextTokens(std::string_view text) {
   std::vector<std::string> tokens;
   std::string current;
+  bool has_non_ascii = false;
+  auto flush = [&] {
+    if (!current.empty() && !has_non_ascii) tokens.push_back(current);
+    current.clear();
+    has_non_ascii = false;
+  };
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || std::isalnum(u)) {
+    if (u >= 0x80) {
+      has_non_ascii = true;
+      current.push_back(c);
+    } else if (std::isalnum(u)) {
       current.push_back(static_cast<char>(std::tolower(u)));
-    } else if (!current.empty()) {
-      tokens.push_back(std::move(current));
-      current.clear();
+    } else {
+      flush();
     }
   }
-  if (!current.empty()) tokens.push_back(std::move(current));
+  flush();
   return tokens;
 }
 
@@ -120,32 +135,50 @@ class SqliteEventStore final : public EventStore {
 
   Status Append(std::span<const EventRow> rows) override {
     if (rows.empty()) return Status::Ok();
-    // Group by partition, keeping arrival order within each.
+    std::lock_guard lock(mu_);
+    // Group by partition, keeping arrival order within each, and leaving out rows that an
+    // earlier, partly failed call already committed.
     std::map<int64_t, std::vector<const EventRow*>> by_day;
     const TimeNs now = clock_.Now();
-    for (const EventRow& r : rows) by_day[PartitionDay(r, now)].push_back(&r);
-    std::lock_guard lock(mu_);
+    for (const EventRow& r : rows) {
+      const int64_t day = PartitionDay(r, now);
+      if (r.seq != 0 && r.seq <= committed_seq_[day]) continue;
+      by_day[day].push_back(&r);
+    }
     for (auto& [day, list] : by_day) {
-      ASSIGN_OR_RETURN(WritablePartition * p, OpenForWrite(day));
-      RETURN_IF_ERROR(WriteBatch(*p, list));
+      auto p = OpenForWrite(day);
+      Status s = p.ok() ? WriteBatch(**p, list) : p.status();
+      if (!s.ok()) {
+        // Start the next attempt on a fresh connection, whatever state this one is in.
+        open_.erase(day);
+        return s;
+      }
+      committed_seq_[day] = std::max(committed_seq_[day], list.back()->seq);
     }
     return Status::Ok();
   }
 
   Status Maintain() override {
-    const int64_t today = clock_.Now() / kNsPerDay;
+    const int64_t today = FloorDay(clock_.Now());
     ASSIGN_OR_RETURN(auto days, ListDays());
+    // One day's trouble does not stop the others; the first problem is reported.
+    Status first;
     for (int64_t day : days) {
+      Status s;
       if (day < today - options_.retention_days) {
-        RETURN_IF_ERROR(RemovePartition(day));
-      } else if (day < today) {
-        RETURN_IF_ERROR(BuildIndexes(day));
+        s = RemovePartition(day);
+      } else if (day < today - kOpenDays + 1) {
+        s = CloseDay(day);
       }
+      if (first.ok() && !s.ok()) first = s;
     }
-    return Status::Ok();
+    return first;
   }
 
   Result<std::vector<StoredEvent>> Read(const ReadRequest& req) const override {
+    if (req.words.size() > kMaxWords) {
+      return InvalidArgument("at most " + std::to_string(kMaxWords) + " words per search");
+    }
     ASSIGN_OR_RETURN(auto days, ListDays());
     std::vector<StoredEvent> out;
     // FTS5 with detail=none keeps no positions, so it cannot match a phrase: each word is split
@@ -244,20 +277,25 @@ class SqliteEventStore final : public EventStore {
   // The day an event is filed under: its own, unless its time lies outside what retention keeps
   // (or more than a day ahead), in which case the day it was received. So a forged or broken
   // timestamp can neither make an event expire at once nor keep it forever.
+  // REQUIRES: mu_ held.
   int64_t PartitionDay(const EventRow& e, TimeNs now) const {
     const TimeNs oldest = now - static_cast<TimeNs>(options_.retention_days) * kNsPerDay;
-    const TimeNs t =
-        (e.timestamp < oldest || e.timestamp > now + kNsPerDay) ? e.received : e.timestamp;
+    if (e.timestamp < oldest || e.timestamp > now + kNsPerDay) return FloorDay(e.received);
+    const int64_t day = FloorDay(e.timestamp);
+    return closed_.count(day) ? FloorDay(e.received) : day;
+  }
+
+  static int64_t FloorDay(TimeNs t) {
     return t >= 0 ? t / kNsPerDay : (t - kNsPerDay + 1) / kNsPerDay;
   }
 
   // A partition for reading; not open (and no error) when it does not exist (yet, or any more)
   // or the writer has created the file but not its schema.
-  Result<Db> OpenForRead(int64_t day) const {
+  Result<Db> OpenForRead(int64_t day, bool writable = false) const {
     const fs::path path = PathOf(day);
     std::error_code ec;
     if (!fs::exists(path, ec)) return Db();
-    auto db = Db::Open(path.string(), /*read_only=*/true);
+    auto db = Db::Open(path.string(), /*read_only=*/!writable);
     if (!db.ok()) {
       if (!fs::exists(path, ec)) return Db();  // removed by retention meanwhile
       return db.status();
@@ -292,8 +330,9 @@ class SqliteEventStore final : public EventStore {
   Result<std::vector<int64_t>> ListDays() const {
     std::vector<int64_t> days;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-      const fs::path& p = entry.path();
+    // Iterated with error codes throughout: a range-for would throw from operator++.
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      const fs::path& p = it->path();
       if (p.extension() != ".db") continue;
       if (auto d = ParseDayName(p.stem().string())) days.push_back(*d);
     }
@@ -324,9 +363,11 @@ class SqliteEventStore final : public EventStore {
                        p->db.Prepare("INSERT INTO events(ts, received, dataset, host, source_ip, "
                                      "destination_ip, user_name, action, outcome, flags, raw, "
                                      "message_at, message, fields, error) "
-                                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                     /*long_lived=*/true));
       ASSIGN_OR_RETURN(p->insert_text,
-                       p->db.Prepare("INSERT INTO events_text(rowid, message) VALUES (?, ?)"));
+                       p->db.Prepare("INSERT INTO events_text(rowid, message) VALUES (?, ?)",
+                                     /*long_lived=*/true));
       it = open_.emplace(day, std::move(p)).first;
     }
     it->second->last_used = ++use_counter_;
@@ -336,11 +377,10 @@ class SqliteEventStore final : public EventStore {
   static Status WriteBatch(WritablePartition& p, const std::vector<const EventRow*>& rows) {
     RETURN_IF_ERROR(p.db.Exec("BEGIN"));
     Status s = WriteRows(p, rows);
-    if (!s.ok()) {
-      (void)p.db.Exec("ROLLBACK");
-      return s;
-    }
-    return p.db.Exec("COMMIT");
+    if (s.ok()) s = p.db.Exec("COMMIT");
+    // A failed COMMIT can leave the transaction open; rolling back is what SQLite advises.
+    if (!s.ok()) (void)p.db.Exec("ROLLBACK");
+    return s;
   }
 
   static Status WriteRows(WritablePartition& p, const std::vector<const EventRow*>& rows) {
@@ -383,6 +423,8 @@ class SqliteEventStore final : public EventStore {
   Status RemovePartition(int64_t day) {
     std::lock_guard lock(mu_);
     open_.erase(day);
+    closed_.erase(day);
+    committed_seq_.erase(day);
     const std::string base = PathOf(day).string();
     std::error_code ec;
     for (const char* suffix : {"-wal", "-shm", ""}) fs::remove(base + suffix, ec);
@@ -390,15 +432,24 @@ class SqliteEventStore final : public EventStore {
     return Status::Ok();
   }
 
-  // Runs on its own connection, outside mu_, so writing goes on meanwhile; a late event for the
-  // same day waits on SQLite's lock (busy timeout) rather than failing.
-  Status BuildIndexes(int64_t day) const {
-    ASSIGN_OR_RETURN(Db db, Db::Open(PathOf(day).string(), false));
-    ASSIGN_OR_RETURN(Stmt check, db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = "
-                                            "'index' AND name = 'events_action'"));
-    ASSIGN_OR_RETURN(bool row, check.Step());
-    if (row && check.Int(0) > 0) return Status::Ok();
-    for (const char* column : kIndexedColumns) RETURN_IF_ERROR(db.Exec(IndexSql(column)));
+  // A closed day takes no more writes (late events for it go to the day they are received, see
+  // PartitionDay), so its indexes are built on a connection of their own, outside mu_, without
+  // holding up ingest.
+  Status CloseDay(int64_t day) {
+    {
+      std::lock_guard lock(mu_);
+      if (!closed_.insert(day).second) return Status::Ok();
+      open_.erase(day);
+    }
+    ASSIGN_OR_RETURN(Db db, OpenForRead(day, /*writable=*/true));
+    if (!db.is_open()) return Status::Ok();
+    for (const char* column : kIndexedColumns) {
+      if (Status s = db.Exec(IndexSql(column)); !s.ok()) {
+        std::lock_guard lock(mu_);
+        closed_.erase(day);  // try again at the next maintenance
+        return s;
+      }
+    }
     return Status::Ok();
   }
 
@@ -407,7 +458,9 @@ class SqliteEventStore final : public EventStore {
   const fs::path dir_;
   std::mutex mu_;
   std::map<int64_t, std::unique_ptr<WritablePartition>> open_;  // GUARDED_BY(mu_)
-  uint64_t use_counter_ = 0;                                    // GUARDED_BY(mu_)
+  std::map<int64_t, uint64_t> committed_seq_;  // GUARDED_BY(mu_): highest seq committed per day
+  std::set<int64_t> closed_;                   // GUARDED_BY(mu_): days that take no more writes
+  uint64_t use_counter_ = 0;                   // GUARDED_BY(mu_)
 };
 
 }  // namespace
