@@ -122,3 +122,57 @@ TEST_F(PipelineTest, ImportReadsPlainAndGzipFiles) {
 
 }  // namespace
 }  // namespace pantau
+
+namespace pantau {
+namespace {
+
+// A store that fails its first `failures` appends (or all of them), then passes them on.
+class FlakyStore final : public EventStore {
+ public:
+  FlakyStore(EventStore& real, int failures) : real_(real), failures_(failures) {}
+  Status Append(std::span<const EventRow> rows) override {
+    ++calls_;
+    if (failures_ < 0 || failures_-- > 0) return Internal("disk full (test)");
+    return real_.Append(rows);
+  }
+  Status Maintain() override { return real_.Maintain(); }
+  Result<std::vector<StoredEvent>> Read(const ReadRequest& r) const override {
+    return real_.Read(r);
+  }
+  Result<StoredEvent> Get(std::string_view id) const override { return real_.Get(id); }
+  Result<std::vector<PartitionInfo>> Partitions() const override { return real_.Partitions(); }
+  int calls() const { return calls_; }
+
+ private:
+  EventStore& real_;
+  int failures_;
+  std::atomic<int> calls_{0};
+};
+
+TEST_F(PipelineTest, StoreFailuresAreRetriedWithoutLossOrDuplicates) {
+  FlakyStore flaky(*store_, 2);
+  Pipeline p(flaky, metrics_, {});
+  p.Start();
+  ASSERT_TRUE(
+      p.Submit(Lines({"<13>Nov 27 11:59:00 h app: one", "<13>Nov 27 11:59:00 h app: two"})));
+  p.Stop();
+  EXPECT_EQ(flaky.calls(), 3);
+  EXPECT_EQ(p.stored(), 2u);
+  EXPECT_EQ(p.lost(), 0u);
+  EXPECT_EQ(ReadAll().size(), 2u);
+}
+
+TEST_F(PipelineTest, AStoreThatNeverRecoversCannotHangShutdown) {
+  FlakyStore broken(*store_, -1);
+  Pipeline p(broken, metrics_, {});
+  p.Start();
+  ASSERT_TRUE(p.Submit(Lines({"<13>Nov 27 11:59:00 h app: doomed"})));
+  p.Stop();  // gives up after a few attempts and says so
+  EXPECT_EQ(p.stored(), 0u);
+  EXPECT_EQ(p.lost(), 1u);
+  auto f = p.SubmitDecoded(std::vector<Event>(1));
+  EXPECT_EQ(f.status().code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace pantau
