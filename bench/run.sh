@@ -7,10 +7,13 @@ out=${BENCH_OUT:-/tmp/pantau-bench}
 mkdir -p "$out"
 [ -f "$out/mixed.log" ] || bench/gen_mixed.py --lines 1000000 > "$out/mixed.log"
 
-echo "== import of 1,000,000 mixed lines (3 runs, fresh data directory each)"
+echo "== decoders, per line"
+build/ci/bench/decode_bench
+
+echo "== import of 1,000,000 mixed lines (3 runs, fresh data directory each; peak memory by GNU time)"
 for run in 1 2 3; do
   rm -rf "$out/var"
-  "$pantau" import --data "$out/var" "$out/mixed.log"
+  /usr/bin/time -f "peak resident memory: %M KB" "$pantau" import --data "$out/var" "$out/mixed.log"
 done
 echo "== the same file with --format raw (no decoding): the store's share"
 rm -rf "$out/var"; "$pantau" import --data "$out/var" --format raw "$out/mixed.log"
