@@ -38,6 +38,18 @@ Result<Config> LoadConfig(const CommonFlags& f) {
 
 }  // namespace
 
+Result<std::unique_ptr<EventStore>> OpenStore(const Config& config, const Clock& clock) {
+  return OpenSqliteEventStore(
+      {config.data_dir, config.store.retention_days, config.store.sync_full, &clock});
+}
+
+PipelineOptions PipelineOptionsFrom(const Config& config) {
+  PipelineOptions o;
+  o.queue_bytes = config.ingest.queue_bytes;
+  o.batch_events = config.store.batch_events;
+  return o;
+}
+
 int RunCli(int argc, char** argv) {
   CLI::App app{"Pantau: security monitoring and incident desk for a government CSIRT"};
   app.require_subcommand(1);

@@ -2,11 +2,15 @@
 // -> objects in dependency order -> run -> stop in reverse.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/status.h"
+#include "ingest/pipeline.h"
+#include "store/event_store.h"
 
 namespace pantau {
 
@@ -16,6 +20,10 @@ constexpr int kExitUsage = 2;
 
 // Prints `status` as one line on stderr and returns its exit code.
 int Fail(const Status& status);
+
+// The event store and the pipeline settings as the config says; shared by the subcommands.
+Result<std::unique_ptr<EventStore>> OpenStore(const Config& config, const Clock& clock);
+PipelineOptions PipelineOptionsFrom(const Config& config);
 
 int RunServe(const Config& config);
 

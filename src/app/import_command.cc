@@ -35,14 +35,10 @@ int RunImport(const Config& config, const ImportFlags& flags) {
   auto format = ParseFormat(flags.format);
   if (!format.ok()) return Fail(format.status());
   const Clock& clock = SystemClock::Get();
-  auto store = OpenSqliteEventStore(
-      {config.data_dir, config.store.retention_days, config.store.sync_full, &clock});
+  auto store = OpenStore(config, clock);
   if (!store.ok()) return Fail(store.status());
   Metrics metrics;
-  PipelineOptions po;
-  po.queue_bytes = config.ingest.queue_bytes;
-  po.batch_events = config.store.batch_events;
-  Pipeline pipeline(**store, metrics, po);
+  Pipeline pipeline(**store, metrics, PipelineOptionsFrom(config));
   pipeline.Start();
 
   const bool tty = isatty(STDERR_FILENO) == 1;

@@ -21,7 +21,7 @@ int RunSearch(const Config& config, const SearchFlags& flags) {
     if (!t) return Fail(InvalidArgument("--to: '" + flags.to + "' is not an RFC 3339 time"));
     req.to = *t;
   }
-  auto store = OpenSqliteEventStore({config.data_dir, config.store.retention_days, false, nullptr});
+  auto store = OpenStore(config, SystemClock::Get());
   if (!store.ok()) return Fail(store.status());
   auto events = (*store)->Read(req);
   if (!events.ok()) return Fail(events.status());

@@ -73,16 +73,12 @@ int RunServe(const Config& config) {
   if (ec)
     return Fail(Internal("cannot create data directory " + config.data_dir + ": " + ec.message()));
 
-  auto store = OpenSqliteEventStore(
-      {config.data_dir, config.store.retention_days, config.store.sync_full, &clock});
+  auto store = OpenStore(config, clock);
   if (!store.ok()) return Fail(store.status());
   auto keys = ApiKeys::Open(config.data_dir, clock);
   if (!keys.ok()) return Fail(keys.status());
   Metrics metrics;
-  PipelineOptions pipeline_options;
-  pipeline_options.queue_bytes = config.ingest.queue_bytes;
-  pipeline_options.batch_events = config.store.batch_events;
-  Pipeline pipeline(**store, metrics, pipeline_options);
+  Pipeline pipeline(**store, metrics, PipelineOptionsFrom(config));
 
   ListenerOptions lo;
   lo.max_line_bytes = config.syslog.max_line_bytes;
