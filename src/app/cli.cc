@@ -72,10 +72,12 @@ int RunCli(int argc, char** argv) {
                      "auto, syslog, json, fortigate, cef, web, suricata, raw (default auto)");
   import->add_option("files", import_flags.files, "log files")->required();
   // search
-  auto* search = app.add_subcommand("search", "show stored events, newest first");
+  auto* search = app.add_subcommand("search", "show stored events matching a query, newest first");
   AddCommon(*search, common);
   SearchFlags search_flags;
-  search->add_option("words", search_flags.words, "words that must occur in the event");
+  search->add_option("query", search_flags.query,
+                     "e.g. user.name:root AND source.ip:10.0.0.0/8 \"failed password\" "
+                     "(docs/query-language.md)");
   search->add_option("--from", search_flags.from, "RFC 3339 time, inclusive");
   search->add_option("--to", search_flags.to, "RFC 3339 time, exclusive");
   search->add_option("--limit", search_flags.limit, "most events to show (default 20)");

@@ -35,7 +35,7 @@ struct ImportFlags {
 int RunImport(const Config& config, const ImportFlags& flags);
 
 struct SearchFlags {
-  std::vector<std::string> words;
+  std::vector<std::string> query;  // joined with spaces
   std::string from, to;
   size_t limit = 20;
   bool json = false;

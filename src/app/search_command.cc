@@ -1,16 +1,25 @@
-// `pantau search [WORDS...]`: stored events, newest first, from the shell.
+// `pantau search [QUERY...]`: stored events matching a query (docs/query-language.md), newest
+// first, from the shell. The words of QUERY are joined with spaces, so quoting is optional.
 #include <cstdio>
 
 #include "app/commands.h"
 #include "core/time.h"
+#include "query/parser.h"
+#include "query/sqlite_compiler.h"
 #include "store/event_store.h"
 
 namespace pantau {
 
 int RunSearch(const Config& config, const SearchFlags& flags) {
+  std::string text;
+  for (const auto& w : flags.query) text += (text.empty() ? "" : " ") + w;
+  auto query = query::ParseQuery(text);
+  if (!query.ok()) return Fail(query.status());
+  auto filter = query::CompileForSqlite(*query);
+  if (!filter.ok()) return Fail(filter.status());
   ReadRequest req;
   req.limit = flags.limit;
-  req.words = flags.words;
+  req.filter = std::move(*filter);
   if (!flags.from.empty()) {
     auto t = ParseRfc3339(flags.from);
     if (!t) return Fail(InvalidArgument("--from: '" + flags.from + "' is not an RFC 3339 time"));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/clock.h"
@@ -35,13 +36,20 @@ struct StoredEvent {
   std::string ToJson() const;
 };
 
+// A condition over the events table (aliased `e`) with `?` placeholders, and their values in
+// order: how a compiled query reaches an SQL backend. User input only ever travels in params.
+using SqlParam = std::variant<int64_t, double, std::string>;
+struct SqlFilter {
+  std::string where;  // empty: no condition
+  std::vector<SqlParam> params;
+};
+
 struct ReadRequest {
   TimeNs from = INT64_MIN;  // inclusive
   TimeNs to = INT64_MAX;    // exclusive
   size_t limit = 100;
-  // Words that must all occur in the message (full text; case-insensitive for ASCII letters), at
-  // most 32. Each is matched as literal text; nothing in it is query syntax.
-  std::vector<std::string> words;
+  // Only events that also match this, compiled from a query for this backend.
+  SqlFilter filter;
 };
 
 struct PartitionInfo {

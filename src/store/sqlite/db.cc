@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite/functions.h"
+
 namespace pantau::sqlite {
 
 Stmt::Stmt(Stmt&& o) noexcept : stmt_(o.stmt_), db_(o.db_) { o.stmt_ = nullptr; }
@@ -19,6 +21,7 @@ Stmt& Stmt::operator=(Stmt&& o) noexcept {
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
 void Stmt::BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+void Stmt::BindDouble(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
 void Stmt::BindText(int i, std::string_view v) {
   sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
@@ -83,6 +86,9 @@ Result<Db> Db::Open(const std::string& path, bool read_only) {
     return Internal("cannot open database " + path + ": " + why);
   }
   sqlite3_busy_timeout(db.db_, 60'000);
+  if (RegisterFunctions(db.db_) != SQLITE_OK) {
+    return Internal("cannot register SQL functions on " + path + ": " + sqlite3_errmsg(db.db_));
+  }
   sqlite3_extended_result_codes(db.db_, 1);
   return db;
 }

@@ -28,6 +28,7 @@ class Stmt {
   // Binds are 1-based, as in SQLite. Text and blobs are copied (SQLITE_TRANSIENT) unless the
   // caller keeps them alive until the next Reset: BindTextRef/BindBlobRef.
   void BindInt(int i, int64_t v);
+  void BindDouble(int i, double v);
   void BindText(int i, std::string_view v);
   void BindTextRef(int i, std::string_view v);
   void BindBlobRef(int i, std::string_view v);

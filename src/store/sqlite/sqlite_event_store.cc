@@ -19,6 +19,7 @@
 #include "core/time.h"
 #include "store/event_store.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/schema.h"
 
 namespace pantau {
 namespace {
@@ -57,18 +58,18 @@ CREATE VIRTUAL TABLE events_text USING fts5(message, content='', detail=none, co
 // once the day has closed.
 constexpr const char* kIndexedColumns[] = {"dataset",        "host",      "source_ip",
                                            "destination_ip", "user_name", "action"};
+// EventRow::hot as the compiler addresses it, in kHotFields order.
+constexpr std::string_view kHotColumnSql[kHotFieldCount] = {
+    "e.host", "e.source_ip", "e.destination_ip", "e.user_name", "e.action", "e.outcome"};
 
 constexpr size_t kMaxOpenPartitions = 8;
-constexpr size_t kMaxWords = 32;
 // Today and yesterday take writes; older days are closed and indexed by Maintain, and events
 // that arrive late for them are filed under the day they are received.
 constexpr int64_t kOpenDays = 2;
 
-// The message, whichever way it is stored (see EventRow).
-constexpr const char* kMessageSql =
-    "(CASE WHEN e.message_at IS NULL THEN e.message ELSE substr(e.raw, e.message_at + 1) END)";
 // What RowToEvent reads, in its order.
-const std::string kColumns = "e.id, e.ts, e.received, e.dataset, " + std::string(kMessageSql) +
+const std::string kColumns = "e.id, e.ts, e.received, e.dataset, " +
+                             std::string(sqlite::kMessageSql) +
                              ", e.raw, e.fields, e.flags, e.error";
 
 std::string IndexSql(const char* column) {
@@ -81,34 +82,6 @@ std::optional<int64_t> ParseDayName(std::string_view name) {
   auto t = ParseRfc3339(std::string(name) + "T00:00:00Z");
   if (!t) return std::nullopt;
   return *t / kNsPerDay;
-}
-
-// Tokens of `text` that FTS5's unicode61 tokenizer surely makes too: runs of ASCII letters and
-// digits between ASCII separators, lower-cased. A run touching a non-ASCII byte is left out,
-// because unicode61 may split it (at Unicode punctuation) or fold it (diacritics) differently;
-// the substring check after the index lookup covers it.
-std::vector<std::string> TextTokens(std::string_view text) {
-  std::vector<std::string> tokens;
-  std::string current;
-  bool has_non_ascii = false;
-  auto flush = [&] {
-    if (!current.empty() && !has_non_ascii) tokens.push_back(current);
-    current.clear();
-    has_non_ascii = false;
-  };
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80) {
-      has_non_ascii = true;
-      current.push_back(c);
-    } else if (std::isalnum(u)) {
-      current.push_back(static_cast<char>(std::tolower(u)));
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return tokens;
 }
 
 // A partition open for writing, with its prepared statements.
@@ -176,29 +149,11 @@ class SqliteEventStore final : public EventStore {
   }
 
   Result<std::vector<StoredEvent>> Read(const ReadRequest& req) const override {
-    if (req.words.size() > kMaxWords) {
-      return InvalidArgument("at most " + std::to_string(kMaxWords) + " words per search");
-    }
     ASSIGN_OR_RETURN(auto days, ListDays());
+    std::string sql = "SELECT " + kColumns + " FROM events e WHERE e.ts >= ? AND e.ts < ? ";
+    if (!req.filter.where.empty()) sql += "AND (" + req.filter.where + ") ";
+    sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?";
     std::vector<StoredEvent> out;
-    // FTS5 with detail=none keeps no positions, so it cannot match a phrase: each word is split
-    // into its tokens, all of which the index must hold (a cheap superset), and the word itself
-    // is then checked as a substring. Every token is quoted, so nothing is query syntax.
-    std::string match;
-    for (const auto& w : req.words) {
-      for (const auto& token : TextTokens(w)) {
-        if (!match.empty()) match += " AND ";
-        match += '"' + token + '"';
-      }
-    }
-    std::string sql = "SELECT " + kColumns + " FROM events e ";
-    if (!match.empty()) sql += "JOIN events_text t ON t.rowid = e.id AND events_text MATCH ?4 ";
-    sql += "WHERE e.ts >= ?1 AND e.ts < ?2 ";
-    for (size_t i = 0; i < req.words.size(); ++i) {
-      sql += "AND instr(lower(" + std::string(kMessageSql) + "), lower(?" + std::to_string(5 + i) +
-             ")) > 0 ";
-    }
-    sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?3";
     // Newest days first; a day's file may also hold events of other times (see PartitionDay), so
     // every file is asked, through its time index, and the results are merged.
     for (auto it = days.rbegin(); it != days.rend(); ++it) {
@@ -206,13 +161,19 @@ class SqliteEventStore final : public EventStore {
       if (!db.ok()) return db.status();
       if (!db->is_open()) continue;
       ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
-      stmt.BindInt(1, req.from);
-      stmt.BindInt(2, req.to);
-      stmt.BindInt(3, static_cast<int64_t>(req.limit));
-      if (!match.empty()) stmt.BindText(4, match);
-      for (size_t i = 0; i < req.words.size(); ++i) {
-        stmt.BindText(static_cast<int>(5 + i), req.words[i]);
+      int i = 0;
+      stmt.BindInt(++i, req.from);
+      stmt.BindInt(++i, req.to);
+      for (const SqlParam& p : req.filter.params) {
+        if (const auto* n = std::get_if<int64_t>(&p)) {
+          stmt.BindInt(++i, *n);
+        } else if (const auto* d = std::get_if<double>(&p)) {
+          stmt.BindDouble(++i, *d);
+        } else {
+          stmt.BindText(++i, std::get<std::string>(p));
+        }
       }
+      stmt.BindInt(++i, static_cast<int64_t>(req.limit));
       const std::string prefix = DayId(*it);
       while (true) {
         ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -464,6 +425,19 @@ class SqliteEventStore final : public EventStore {
 };
 
 }  // namespace
+
+namespace sqlite {
+
+std::optional<std::string_view> ColumnFor(std::string_view field) {
+  if (field == "@timestamp") return "e.ts";
+  if (field == "dataset" || field == "event.dataset") return "e.dataset";
+  for (int i = 0; i < kHotFieldCount; ++i) {
+    if (field == kHotFields[i]) return kHotColumnSql[i];
+  }
+  return std::nullopt;
+}
+
+}  // namespace sqlite
 
 Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const SqliteStoreOptions& options) {
   auto store = std::make_unique<SqliteEventStore>(options);
