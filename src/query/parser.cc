@@ -267,8 +267,8 @@ class Parser {
   bool AtEnd() const { return pos_ >= text_.size(); }
   char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
 
-  Status Error(std::string what) const { return ErrorAt(pos_, std::move(what)); }
-  static Status ErrorAt(size_t pos, std::string what) {
+  Status Error(const std::string& what) const { return ErrorAt(pos_, what); }
+  static Status ErrorAt(size_t pos, const std::string& what) {
     return InvalidArgument("query column " + std::to_string(pos + 1) + ": " + what);
   }
 
