@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "api/events_route.h"
 #include "api/ingest_route.h"
 
 namespace pantau {
@@ -126,6 +127,24 @@ class HttplibServer final : public HttpServer {
       if (!accepted.ok()) return Reply(res, accepted.status());
       res.set_content("{\"accepted\":" + std::to_string(*accepted) + "}", "application/json");
     });
+    server_.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
+      auto key = Authenticate(req, kScopeSearch);
+      if (!key.ok()) return Reply(res, key.status());
+      EventsRequest r{req.get_param_value("q"), req.get_param_value("from"),
+                      req.get_param_value("to"), req.get_param_value("limit"),
+                      req.get_param_value("cursor")};
+      auto page = HandleEventsList(r, context_);
+      if (!page.ok()) return Reply(res, page.status());
+      res.set_content(*page, "application/json");
+    });
+    server_.Get(R"(/api/v1/events/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto key = Authenticate(req, kScopeSearch);
+                  if (!key.ok()) return Reply(res, key.status());
+                  auto event = HandleEventGet(req.matches[1].str(), context_);
+                  if (!event.ok()) return Reply(res, event.status());
+                  res.set_content(*event, "application/json");
+                });
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
       const std::string what = "HTTP " + std::to_string(res.status);

@@ -78,8 +78,8 @@ int RunCli(int argc, char** argv) {
   search->add_option("query", search_flags.query,
                      "e.g. user.name:root AND source.ip:10.0.0.0/8 \"failed password\" "
                      "(docs/query-language.md)");
-  search->add_option("--from", search_flags.from, "RFC 3339 time, inclusive");
-  search->add_option("--to", search_flags.to, "RFC 3339 time, exclusive");
+  search->add_option("--from", search_flags.from, "RFC 3339 time or now-15m, inclusive");
+  search->add_option("--to", search_flags.to, "RFC 3339 time or now-15m, exclusive");
   search->add_option("--limit", search_flags.limit, "most events to show (default 20)");
   search->add_flag("--json", search_flags.json, "one JSON event per line");
   // apikey
@@ -89,7 +89,8 @@ int RunCli(int argc, char** argv) {
   auto* create = apikey->add_subcommand("create", "create a key and print it once");
   AddCommon(*create, common);
   create->add_option("name", key_flags.name, "a name for the key, e.g. the sender")->required();
-  create->add_option("--scope", key_flags.scopes, "what the key may do: ingest")->required();
+  create->add_option("--scope", key_flags.scopes, "what the key may do: ingest, search")
+      ->required();
   auto* list = apikey->add_subcommand("list", "list keys (never their secrets)");
   AddCommon(*list, common);
   auto* disable = apikey->add_subcommand("disable", "disable a key");

@@ -6,6 +6,7 @@
 #include "core/time.h"
 #include "query/parser.h"
 #include "query/sqlite_compiler.h"
+#include "query/time_argument.h"
 #include "store/event_store.h"
 
 namespace pantau {
@@ -20,14 +21,15 @@ int RunSearch(const Config& config, const SearchFlags& flags) {
   ReadRequest req;
   req.limit = flags.limit;
   req.filter = std::move(*filter);
+  const TimeNs now = SystemClock::Get().Now();
   if (!flags.from.empty()) {
-    auto t = ParseRfc3339(flags.from);
-    if (!t) return Fail(InvalidArgument("--from: '" + flags.from + "' is not an RFC 3339 time"));
+    auto t = query::ParseTimeArgument(flags.from, now, "--from");
+    if (!t.ok()) return Fail(t.status());
     req.from = *t;
   }
   if (!flags.to.empty()) {
-    auto t = ParseRfc3339(flags.to);
-    if (!t) return Fail(InvalidArgument("--to: '" + flags.to + "' is not an RFC 3339 time"));
+    auto t = query::ParseTimeArgument(flags.to, now, "--to");
+    if (!t.ok()) return Fail(t.status());
     req.to = *t;
   }
   auto store = OpenStore(config, SystemClock::Get());

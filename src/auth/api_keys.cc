@@ -69,9 +69,9 @@ Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::
   if (scopes.empty()) return InvalidArgument("an API key needs at least one scope (--scope)");
   std::string joined;
   for (const auto& s : scopes) {
-    if (s != kScopeIngest) {
+    if (s != kScopeIngest && s != kScopeSearch) {
       return InvalidArgument("unknown scope '" + s + "' (known: " + std::string(kScopeIngest) +
-                             ")");
+                             ", " + std::string(kScopeSearch) + ")");
     }
     if (!joined.empty()) joined += ',';
     joined += s;

@@ -17,8 +17,9 @@
 
 namespace pantau {
 
-// The scopes a key can carry.
+// The scopes a key can carry: sending events, and reading them (search API).
 inline constexpr std::string_view kScopeIngest = "ingest";
+inline constexpr std::string_view kScopeSearch = "search";
 
 struct ApiKeyInfo {
   std::string id;  // public part, shown in listings

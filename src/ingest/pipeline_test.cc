@@ -140,6 +140,7 @@ class FlakyStore final : public EventStore {
     return real_.Read(r);
   }
   Result<StoredEvent> Get(std::string_view id) const override { return real_.Get(id); }
+  Result<int64_t> Count(const ReadRequest& r) const override { return real_.Count(r); }
   Result<std::vector<PartitionInfo>> Partitions() const override { return real_.Partitions(); }
   int calls() const { return calls_; }
 

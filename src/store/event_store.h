@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -50,6 +51,13 @@ struct ReadRequest {
   size_t limit = 100;
   // Only events that also match this, compiled from a query for this backend.
   SqlFilter filter;
+  // Only events after this one in the newest-first order (ties on time broken by id): paging
+  // that stays stable while new events arrive.
+  struct Position {
+    TimeNs timestamp = 0;
+    std::string id;
+  };
+  std::optional<Position> after;
 };
 
 struct PartitionInfo {
@@ -72,8 +80,10 @@ class EventStore {
   // builds the field indexes of days that have closed.
   virtual Status Maintain() = 0;
 
-  // Newest first.
+  // Newest first; at most request.limit.
   virtual Result<std::vector<StoredEvent>> Read(const ReadRequest& request) const = 0;
+  // How many events match (time range and filter; limit and `after` are ignored).
+  virtual Result<int64_t> Count(const ReadRequest& request) const = 0;
   virtual Result<StoredEvent> Get(std::string_view id) const = 0;
   virtual Result<std::vector<PartitionInfo>> Partitions() const = 0;
 };

@@ -84,6 +84,36 @@ std::optional<int64_t> ParseDayName(std::string_view name) {
   return *t / kNsPerDay;
 }
 
+// An event id, "<yyyymmdd>-<row>", taken apart.
+struct EventId {
+  int64_t day = 0;
+  int64_t row = 0;
+};
+
+Result<EventId> ParseEventId(std::string_view id) {
+  const auto bad = InvalidArgument("event id '" + std::string(id.substr(0, 64)) +
+                                   "' is malformed (expected yyyymmdd-N)");
+  if (id.size() < 10 || id[8] != '-') return bad;
+  const std::string d(id.substr(0, 8));
+  auto day = ParseDayName(d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2));
+  EventId out;
+  const auto rest = id.substr(9);
+  auto r = std::from_chars(rest.data(), rest.data() + rest.size(), out.row);
+  if (!day || r.ec != std::errc() || r.ptr != rest.data() + rest.size() || out.row <= 0) return bad;
+  out.day = *day;
+  return out;
+}
+
+void Bind(Stmt& stmt, int i, const SqlParam& p) {
+  if (const auto* n = std::get_if<int64_t>(&p)) {
+    stmt.BindInt(i, *n);
+  } else if (const auto* d = std::get_if<double>(&p)) {
+    stmt.BindDouble(i, *d);
+  } else {
+    stmt.BindText(i, std::get<std::string>(p));
+  }
+}
+
 // A partition open for writing, with its prepared statements.
 struct WritablePartition {
   Db db;
@@ -150,31 +180,44 @@ class SqliteEventStore final : public EventStore {
 
   Result<std::vector<StoredEvent>> Read(const ReadRequest& req) const override {
     ASSIGN_OR_RETURN(auto days, ListDays());
-    std::string sql = "SELECT " + kColumns + " FROM events e WHERE e.ts >= ? AND e.ts < ? ";
-    if (!req.filter.where.empty()) sql += "AND (" + req.filter.where + ") ";
-    sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?";
+    std::optional<EventId> after;
+    if (req.after) {
+      ASSIGN_OR_RETURN(after, ParseEventId(req.after->id));
+    }
     std::vector<StoredEvent> out;
     // Newest days first; a day's file may also hold events of other times (see PartitionDay), so
-    // every file is asked, through its time index, and the results are merged.
+    // every file is asked, through its time index, and the results are merged. The order is
+    // (time, day, row) descending, which is what `after` continues from.
     for (auto it = days.rbegin(); it != days.rend(); ++it) {
-      auto db = OpenForRead(*it);
+      const int64_t day = *it;
+      std::string sql = "SELECT " + kColumns + " FROM events e WHERE e.ts >= ? AND e.ts < ? ";
+      std::vector<SqlParam> extra;
+      if (after) {
+        const TimeNs t = req.after->timestamp;
+        if (day < after->day) {
+          sql += "AND e.ts <= ? ";
+          extra = {t};
+        } else if (day == after->day) {
+          sql += "AND (e.ts < ? OR (e.ts = ? AND e.id < ?)) ";
+          extra = {t, t, after->row};
+        } else {
+          sql += "AND e.ts < ? ";
+          extra = {t};
+        }
+      }
+      if (!req.filter.where.empty()) sql += "AND (" + req.filter.where + ") ";
+      sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?";
+      auto db = OpenForRead(day);
       if (!db.ok()) return db.status();
       if (!db->is_open()) continue;
       ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
       int i = 0;
       stmt.BindInt(++i, req.from);
       stmt.BindInt(++i, req.to);
-      for (const SqlParam& p : req.filter.params) {
-        if (const auto* n = std::get_if<int64_t>(&p)) {
-          stmt.BindInt(++i, *n);
-        } else if (const auto* d = std::get_if<double>(&p)) {
-          stmt.BindDouble(++i, *d);
-        } else {
-          stmt.BindText(++i, std::get<std::string>(p));
-        }
-      }
+      for (const SqlParam& p : extra) Bind(stmt, ++i, p);
+      for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
       stmt.BindInt(++i, static_cast<int64_t>(req.limit));
-      const std::string prefix = DayId(*it);
+      const std::string prefix = DayId(day);
       while (true) {
         ASSIGN_OR_RETURN(bool row, stmt.Step());
         if (!row) break;
@@ -188,25 +231,35 @@ class SqliteEventStore final : public EventStore {
     return out;
   }
 
-  Result<StoredEvent> Get(std::string_view id) const override {
-    const size_t dash = id.find('-');
-    int64_t row = 0;
-    std::optional<int64_t> day;
-    if (dash == 8) {
-      const std::string d(id.substr(0, 8));
-      day = ParseDayName(d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2));
-      const auto rest = id.substr(dash + 1);
-      auto r = std::from_chars(rest.data(), rest.data() + rest.size(), row);
-      if (r.ec != std::errc() || r.ptr != rest.data() + rest.size()) day.reset();
+  Result<int64_t> Count(const ReadRequest& req) const override {
+    ASSIGN_OR_RETURN(auto days, ListDays());
+    std::string sql = "SELECT count(*) FROM events e WHERE e.ts >= ? AND e.ts < ?";
+    if (!req.filter.where.empty()) sql += " AND (" + req.filter.where + ")";
+    int64_t total = 0;
+    for (int64_t day : days) {
+      auto db = OpenForRead(day);
+      if (!db.ok()) return db.status();
+      if (!db->is_open()) continue;
+      ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
+      int i = 0;
+      stmt.BindInt(++i, req.from);
+      stmt.BindInt(++i, req.to);
+      for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (row) total += stmt.Int(0);
     }
-    if (!day) return InvalidArgument("event id '" + std::string(id) + "' is malformed");
-    ASSIGN_OR_RETURN(Db db, OpenForRead(*day));
+    return total;
+  }
+
+  Result<StoredEvent> Get(std::string_view id) const override {
+    ASSIGN_OR_RETURN(EventId parsed, ParseEventId(id));
+    ASSIGN_OR_RETURN(Db db, OpenForRead(parsed.day));
     if (!db.is_open()) return NotFound("no event " + std::string(id));
     ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + kColumns + " FROM events e WHERE id = ?"));
-    stmt.BindInt(1, row);
+    stmt.BindInt(1, parsed.row);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound("no event " + std::string(id));
-    return RowToEvent(stmt, DayId(*day));
+    return RowToEvent(stmt, DayId(parsed.day));
   }
 
   Result<std::vector<PartitionInfo>> Partitions() const override {

@@ -1,0 +1,21 @@
+// GET /api/v1/events and /api/v1/events/{id}: the stored events, newest first, filtered by a
+// query (docs/query-language.md), paged with a cursor that stays stable while events arrive.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/http_server.h"
+
+namespace pantau {
+
+struct EventsRequest {
+  std::string q, from, to, limit, cursor;  // as given; empty when absent
+};
+
+// {"items": [event...], "next_cursor": "..."|null, "total": N}
+Result<std::string> HandleEventsList(const EventsRequest& request, const ApiContext& ctx);
+// One event, raw and decoded.
+Result<std::string> HandleEventGet(std::string_view id, const ApiContext& ctx);
+
+}  // namespace pantau
