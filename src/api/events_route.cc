@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "query/aggregation.h"
 #include "query/parser.h"
 #include "query/sqlite_compiler.h"
 #include "query/time_argument.h"
@@ -50,6 +51,10 @@ Result<std::string> HandleEventsList(const EventsRequest& request, const ApiCont
       return InvalidArgument("limit: must be a whole number from 1 to " +
                              std::to_string(kMaxLimit));
     }
+  }
+  if (!parsed.stages.empty()) {
+    ASSIGN_OR_RETURN(query::Table table, query::RunStages(ctx.store, read, parsed.stages));
+    return query::TableToJson(table);
   }
   ASSIGN_OR_RETURN(int64_t total, ctx.store.Count(read));
   if (!request.cursor.empty()) {

@@ -13,7 +13,8 @@ struct EventsRequest {
   std::string q, from, to, limit, cursor;  // as given; empty when absent
 };
 
-// {"items": [event...], "next_cursor": "..."|null, "total": N}
+// {"items": [event...], "next_cursor": "..."|null, "total": N}; for a query with stages
+// (| stats ...), {"columns": [...], "rows": [[...]], "total": N}.
 Result<std::string> HandleEventsList(const EventsRequest& request, const ApiContext& ctx);
 // One event, raw and decoded.
 Result<std::string> HandleEventGet(std::string_view id, const ApiContext& ctx);

@@ -4,12 +4,42 @@
 
 #include "app/commands.h"
 #include "core/time.h"
+#include "query/aggregation.h"
 #include "query/parser.h"
 #include "query/sqlite_compiler.h"
 #include "query/time_argument.h"
 #include "store/event_store.h"
 
 namespace pantau {
+namespace {
+
+// One row per line: JSON objects with --json, else a header and tab-separated values (text
+// escaped as in JSON, so that nothing in a value can drive the terminal).
+void PrintTable(const query::Table& t, bool json) {
+  if (json) {
+    for (size_t r = 0; r < t.rows.size(); ++r) std::printf("%s\n", RowToJson(t, r).c_str());
+    return;
+  }
+  std::string line;
+  for (const auto& c : t.columns) line += (line.empty() ? "" : "\t") + c;
+  std::printf("%s\n", line.c_str());
+  for (const auto& row : t.rows) {
+    line.clear();
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) line += '\t';
+      if (const auto* s = std::get_if<std::string>(&row[i])) {
+        std::string quoted;
+        AppendJsonString(quoted, *s);
+        line += quoted.substr(1, quoted.size() - 2);
+      } else {
+        AppendJsonValue(line, row[i]);
+      }
+    }
+    std::printf("%s\n", line.c_str());
+  }
+}
+
+}  // namespace
 
 int RunSearch(const Config& config, const SearchFlags& flags) {
   std::string text;
@@ -34,6 +64,12 @@ int RunSearch(const Config& config, const SearchFlags& flags) {
   }
   auto store = OpenStore(config, SystemClock::Get());
   if (!store.ok()) return Fail(store.status());
+  if (!query->stages.empty()) {
+    auto table = query::RunStages(**store, req, query->stages);
+    if (!table.ok()) return Fail(table.status());
+    PrintTable(*table, flags.json);
+    return kExitOk;
+  }
   auto events = (*store)->Read(req);
   if (!events.ok()) return Fail(events.status());
   for (const auto& e : *events) {

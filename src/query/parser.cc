@@ -13,9 +13,10 @@ bool IsFieldChar(char c) {
          c == '-';
 }
 
-// Characters that end a bare value: space, parentheses, and a quote.
+// Characters that end a bare value: space, parentheses, a quote, and the stage separator.
 bool EndsValue(char c) {
-  return std::isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')' || c == '"';
+  return std::isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')' || c == '"' ||
+         c == '|';
 }
 
 class Parser {
@@ -26,10 +27,179 @@ class Parser {
     Query q;
     SkipSpace();
     if (AtEnd()) return q;
-    ASSIGN_OR_RETURN(q.filter, ParseOr(0));
-    SkipSpace();
-    if (!AtEnd()) return Error("expected AND, OR or the end of the query");
+    if (Peek() != '|') {
+      ASSIGN_OR_RETURN(q.filter, ParseOr(0));
+      SkipSpace();
+    }
+    while (Peek() == '|') {
+      ++pos_;
+      ASSIGN_OR_RETURN(Stage stage, ParseStage(q.stages.empty()));
+      q.stages.push_back(std::move(stage));
+      SkipSpace();
+    }
+    if (!AtEnd()) return Error("expected AND, OR, '|' or the end of the query");
     return q;
+  }
+
+  // stats | top | sort | timechart | head, after the '|'.
+  Result<Stage> ParseStage(bool first) {
+    SkipSpace();
+    const size_t at = pos_;
+    const std::string name = Word();
+    Stage s;
+    if (name == "stats" || name == "timechart") {
+      s.kind = name == "stats" ? Stage::Kind::kStats : Stage::Kind::kTimechart;
+      SkipSpace();
+      if (s.kind == Stage::Kind::kTimechart && PeekWord("span=")) {
+        pos_ += 5;
+        ASSIGN_OR_RETURN(s.span_s, Span());
+      }
+      do {
+        ASSIGN_OR_RETURN(Aggregate a, ParseAggregate());
+        s.aggregates.push_back(std::move(a));
+      } while (Comma());
+      if (Keyword("BY")) {
+        do {
+          ASSIGN_OR_RETURN(std::string f, FieldName());
+          s.by.push_back(std::move(f));
+        } while (Comma());
+      }
+      if (s.kind == Stage::Kind::kTimechart && s.by.size() > 1) {
+        return ErrorAt(at, "timechart splits by one field at most");
+      }
+    } else if (name == "top") {
+      s.kind = Stage::Kind::kTop;
+      SkipSpace();
+      if (PeekWord("limit=")) pos_ += 6;
+      if (std::isdigit(static_cast<unsigned char>(Peek()))) {
+        ASSIGN_OR_RETURN(s.limit, Count());
+      }
+      ASSIGN_OR_RETURN(std::string f, FieldName());
+      s.by.push_back(std::move(f));
+    } else if (name == "sort") {
+      s.kind = Stage::Kind::kSort;
+      do {
+        SkipSpace();
+        bool descending = false;
+        if (Peek() == '-' || Peek() == '+') descending = text_[pos_++] == '-';
+        ASSIGN_OR_RETURN(std::string column, Column());
+        s.sort.emplace_back(std::move(column), descending);
+      } while (Comma());
+    } else if (name == "head") {
+      s.kind = Stage::Kind::kHead;
+      SkipSpace();
+      if (std::isdigit(static_cast<unsigned char>(Peek()))) {
+        ASSIGN_OR_RETURN(s.limit, Count());
+      }
+    } else {
+      return ErrorAt(at, "expected stats, top, sort, timechart or head after '|'");
+    }
+    const bool aggregating = s.kind == Stage::Kind::kStats || s.kind == Stage::Kind::kTop ||
+                             s.kind == Stage::Kind::kTimechart;
+    if (first && !aggregating) return ErrorAt(at, "sort and head follow stats, top or timechart");
+    if (!first && aggregating) return ErrorAt(at, name + " can only be the first stage");
+    return s;
+  }
+
+  // count, count(), dc(f), distinct_count(f), sum(f), avg(f), min(f), max(f)
+  Result<Aggregate> ParseAggregate() {
+    SkipSpace();
+    const size_t at = pos_;
+    const std::string fn = Word();
+    Aggregate a;
+    if (fn == "count") {
+      SkipSpace();
+      if (Peek() == '(') {
+        ++pos_;
+        SkipSpace();
+        if (Peek() != ')') return Error("count takes no field; expected ')'");
+        ++pos_;
+      }
+      return a;
+    }
+    if (fn == "dc" || fn == "distinct_count") {
+      a.fn = Aggregate::Fn::kDistinctCount;
+    } else if (fn == "sum") {
+      a.fn = Aggregate::Fn::kSum;
+    } else if (fn == "avg") {
+      a.fn = Aggregate::Fn::kAvg;
+    } else if (fn == "min") {
+      a.fn = Aggregate::Fn::kMin;
+    } else if (fn == "max") {
+      a.fn = Aggregate::Fn::kMax;
+    } else {
+      return ErrorAt(at,
+                     "expected count, dc(field), sum(field), avg(field), min(field) or "
+                     "max(field)");
+    }
+    SkipSpace();
+    if (Peek() != '(') return Error("expected '(' and a field");
+    ++pos_;
+    ASSIGN_OR_RETURN(a.field, FieldName());
+    SkipSpace();
+    if (Peek() != ')') return Error("expected ')'");
+    ++pos_;
+    return a;
+  }
+
+  // A run of letters, lower-cased (stage and function names).
+  std::string Word() {
+    std::string w;
+    while (!AtEnd() && std::isalpha(static_cast<unsigned char>(Peek()))) {
+      w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text_[pos_++]))));
+    }
+    return w;
+  }
+
+  bool PeekWord(std::string_view w) const { return text_.substr(pos_, w.size()) == w; }
+
+  bool Comma() {
+    SkipSpace();
+    if (Peek() != ',') return false;
+    ++pos_;
+    return true;
+  }
+
+  Result<std::string> FieldName() {
+    SkipSpace();
+    const size_t start = pos_;
+    while (!AtEnd() && IsFieldChar(Peek())) ++pos_;
+    const std::string_view name = text_.substr(start, pos_ - start);
+    if (!IsFieldName(name)) return ErrorAt(start, "expected a field name");
+    return std::string(name);
+  }
+
+  // A column of a stage's rows: a field, or an aggregate's name such as dc(user.name).
+  Result<std::string> Column() {
+    const size_t start = pos_;
+    while (!AtEnd() && (IsFieldChar(Peek()) || Peek() == '(' || Peek() == ')')) ++pos_;
+    if (pos_ == start) return Error("expected a column to sort by");
+    return std::string(text_.substr(start, pos_ - start));
+  }
+
+  Result<size_t> Count() {
+    const size_t start = pos_;
+    size_t n = 0;
+    while (!AtEnd() && std::isdigit(static_cast<unsigned char>(Peek())) && n < 1'000'000) {
+      n = n * 10 + (text_[pos_++] - '0');
+    }
+    if (n == 0 || n >= 1'000'000) return ErrorAt(start, "expected a number from 1 to 999999");
+    return n;
+  }
+
+  // 30s, 5m, 1h, 1d
+  Result<int64_t> Span() {
+    const size_t start = pos_;
+    ASSIGN_OR_RETURN(size_t n, Count());
+    const char unit = Peek();
+    const int64_t seconds = unit == 's'   ? 1
+                            : unit == 'm' ? 60
+                            : unit == 'h' ? 3600
+                            : unit == 'd' ? 86400
+                                          : 0;
+    if (seconds == 0) return ErrorAt(start, "expected a span such as 30s, 5m, 1h or 1d");
+    ++pos_;
+    return static_cast<int64_t>(n) * seconds;
   }
 
  private:
@@ -52,7 +222,7 @@ class Parser {
     std::vector<NodePtr> parts;
     while (true) {
       SkipSpace();
-      if (AtEnd() || Peek() == ')' || PeekKeyword("OR")) break;
+      if (AtEnd() || Peek() == ')' || Peek() == '|' || PeekKeyword("OR")) break;
       Keyword("AND");  // optional: juxtaposition is AND too
       if (parts.empty()) parts.push_back(std::move(first));
       ASSIGN_OR_RETURN(NodePtr next, ParseNot(depth));

@@ -88,12 +88,64 @@ TEST(ParserTest, ErrorsSayWhereAndWhat) {
       {"\"open phrase", "error: query column 1: the quote opened here is not closed"},
       {"status:[1 TO", "error: query column 13: expected a range bound"},
       {"status:[1 2]", "error: query column 11: expected TO in the range"},
-      {"a)", "error: query column 2: expected AND, OR or the end of the query"},
+      {"a)", "error: query column 2: expected AND, OR, '|' or the end of the query"},
       {"_exists_:9x", "error: query column 10: expected a field name after _exists_:"},
   };
   for (const auto& [q, want] : cases) EXPECT_EQ(Parse(q), want) << q;
   EXPECT_FALSE(ParseQuery(std::string(100'000, 'a')).ok());
   EXPECT_FALSE(ParseQuery(std::string(1000, '(') + "a").ok());  // nesting is bounded
+}
+
+std::string Stages(std::string_view q) {
+  auto r = ParseQuery(q);
+  if (!r.ok()) return "error: " + r.status().message();
+  std::string out = r->filter ? Show(*r->filter) : "(all)";
+  for (const auto& s : r->stages) {
+    const char* kinds[] = {"stats", "top", "sort", "timechart", "head"};
+    out += std::string(" | ") + kinds[static_cast<int>(s.kind)];
+    for (const auto& a : s.aggregates) out += " " + a.Name();
+    for (const auto& b : s.by) out += " by:" + b;
+    for (const auto& [c, desc] : s.sort) out += std::string(" ") + (desc ? "-" : "+") + c;
+    if (s.kind == Stage::Kind::kTop || s.kind == Stage::Kind::kHead) {
+      out += " limit:" + std::to_string(s.limit);
+    }
+    if (s.kind == Stage::Kind::kTimechart) out += " span:" + std::to_string(s.span_s);
+  }
+  return out;
+}
+
+TEST(ParserTest, Stages) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"sshd | stats count by source.ip", "TEXT=sshd | stats count by:source.ip"},
+      {"| stats count, dc(user.name) by host.name",
+       "(all) | stats count dc(user.name) by:host.name"},
+      {"|stats count() BY host.name, dataset", "(all) | stats count by:host.name by:dataset"},
+      {"* | top 5 url.original", "TEXT~* | top by:url.original limit:5"},
+      {"| top url.original | head 3", "(all) | top by:url.original limit:10 | head limit:3"},
+      {"| stats sum(bytes), avg(bytes), min(bytes), max(bytes) by host.name | sort -sum(bytes)",
+       "(all) | stats sum(bytes) avg(bytes) min(bytes) max(bytes) by:host.name | sort -sum(bytes)"},
+      {"| stats count by host.name | sort -count, +host.name",
+       "(all) | stats count by:host.name | sort -count +host.name"},
+      {"event.dataset:linux.auth | timechart span=5m count by event.outcome",
+       "event.dataset=linux.auth | timechart count by:event.outcome span:300"},
+      {"a|stats count", "TEXT=a | stats count"},
+  };
+  for (const auto& [q, want] : cases) EXPECT_EQ(Stages(q), want) << q;
+  const std::pair<std::string_view, std::string_view> errors[] = {
+      {"| sort count", "error: query column 3: sort and head follow stats, top or timechart"},
+      {"| stats count | stats count", "error: query column 17: stats can only be the first stage"},
+      {"| stats median(x)",
+       "error: query column 9: expected count, dc(field), sum(field), avg(field), min(field) or "
+       "max(field)"},
+      {"| stats dc(user.name", "error: query column 21: expected ')'"},
+      {"| frobnicate",
+       "error: query column 3: expected stats, top, sort, timechart or head after '|'"},
+      {"| timechart span=5y count",
+       "error: query column 18: expected a span such as 30s, 5m, 1h or 1d"},
+      {"| timechart count by a, b", "error: query column 3: timechart splits by one field at most"},
+      {"| top 0 x", "error: query column 7: expected a number from 1 to 999999"},
+  };
+  for (const auto& [q, want] : errors) EXPECT_EQ(Stages(q), want) << q;
 }
 
 TEST(ParserTest, FieldNames) {

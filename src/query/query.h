@@ -39,8 +39,31 @@ struct Node {
   Term term;                                    // kTerm
 };
 
+// One aggregate of a stats or timechart stage: count, dc(f), sum(f), avg(f), min(f), max(f).
+struct Aggregate {
+  enum class Fn { kCount, kDistinctCount, kSum, kAvg, kMin, kMax };
+  Fn fn = Fn::kCount;
+  std::string field;         // empty for count
+  std::string Name() const;  // "count", "dc(user.name)", ...
+};
+
+// A stage after '|', in the spirit of SPL:
+//   stats count, dc(user.name) by host.name     top 10 url.original
+//   sort -count, host.name                      timechart span=1h count by event.outcome
+//   head 20
+struct Stage {
+  enum class Kind { kStats, kTop, kSort, kTimechart, kHead };
+  Kind kind = Kind::kStats;
+  std::vector<Aggregate> aggregates;  // stats, timechart
+  std::vector<std::string> by;        // stats: group fields; timechart: at most one; top: the field
+  std::vector<std::pair<std::string, bool>> sort;  // column, descending
+  size_t limit = 10;                               // top, head
+  int64_t span_s = 3600;                           // timechart bucket
+};
+
 struct Query {
   std::unique_ptr<Node> filter;  // null: everything
+  std::vector<Stage> stages;     // the first aggregating stage turns events into rows
 };
 
 }  // namespace pantau::query

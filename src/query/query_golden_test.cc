@@ -16,6 +16,7 @@
 
 #include "core/time.h"
 #include "decode/decoder.h"
+#include "query/aggregation.h"
 #include "query/parser.h"
 #include "query/sqlite_compiler.h"
 #include "store/event_store.h"
@@ -103,6 +104,24 @@ class QueryGoldenTest : public ::testing::Test {
     ReadRequest r;
     r.limit = 100000;
     r.filter = std::move(*filter);
+    if (!q->stages.empty()) {
+      // Aggregations: the header, then each row, tab-separated, in the stages' order.
+      auto table = RunStages(*store_, r, q->stages);
+      if (!table.ok()) return {"error: " + table.status().message()};
+      std::vector<std::string> out;
+      std::string header;
+      for (const auto& c : table->columns) header += (header.empty() ? "" : "\t") + c;
+      out.push_back("columns: " + header);
+      for (const auto& row : table->rows) {
+        std::string line;
+        for (size_t i = 0; i < row.size(); ++i) {
+          if (i > 0) line += '\t';
+          AppendJsonValue(line, row[i]);
+        }
+        out.push_back(line);
+      }
+      return out;
+    }
     auto events = store_->Read(r);
     if (!events.ok()) return {"error: " + events.status().message()};
     std::vector<std::string> refs;

@@ -1,11 +1,5 @@
 #include "query/sqlite_compiler.h"
 
-// GCC 12 reports a bogus maybe-uninitialized on pushing a std::string into a vector of
-// std::variant (GCC bug 105593 and friends); clang and the sanitizers see nothing.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include <cctype>
 #include <charconv>
 #include <optional>

@@ -60,6 +60,15 @@ struct ReadRequest {
   std::optional<Position> after;
 };
 
+// A grouped read for aggregations: SELECT <columns> FROM events e WHERE <time range and filter>
+// GROUP BY <group_by>, run on each partition. Partitions are grouped separately; the caller
+// merges their rows. Column expressions may hold `?`, bound from column_params first.
+struct SqlGroupedRead {
+  std::vector<std::string> columns;
+  std::vector<SqlParam> column_params;
+  std::string group_by;  // empty: one row per partition
+};
+
 struct PartitionInfo {
   std::string day;  // "2026-11-27"
   int64_t events = 0;
@@ -84,6 +93,9 @@ class EventStore {
   virtual Result<std::vector<StoredEvent>> Read(const ReadRequest& request) const = 0;
   // How many events match (time range and filter; limit and `after` are ignored).
   virtual Result<int64_t> Count(const ReadRequest& request) const = 0;
+  // The rows of `read` from every partition (time range and filter of `request` apply).
+  virtual Result<std::vector<std::vector<Value>>> ReadGrouped(const ReadRequest& request,
+                                                              const SqlGroupedRead& read) const = 0;
   virtual Result<StoredEvent> Get(std::string_view id) const = 0;
   virtual Result<std::vector<PartitionInfo>> Partitions() const = 0;
 };

@@ -52,6 +52,16 @@ class SearchApiTest(ServerTest):
         status, page = self.get("/api/v1/events", search, q="http.response.status_code>=220")
         self.assertEqual(page["total"], 5)
 
+        status, table = self.get("/api/v1/events", search,
+                                 q="| stats count, dc(source.ip) by dataset | sort -count")
+        self.assertEqual(status, 200)
+        self.assertEqual(table["columns"], ["dataset", "count", "dc(source.ip)"])
+        self.assertEqual(table["rows"], [["json", 25, 25], ["linux.auth", 1, 1]])
+
+        # The same through the CLI, on the data directory the server is writing.
+        out = pantau("search", "--data", self.data_dir, "--json", "| top 1 dataset").stdout
+        self.assertEqual(json.loads(out), {"dataset": "json", "count": 25, "percent": 25 / 26 * 100})
+
         # Page through 25 events, 4 at a time, while more arrive: no event twice, none missed.
         seen = []
         stop = threading.Event()

@@ -58,6 +58,19 @@ void Stmt::Reset() {
 }
 
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+Value Stmt::ValueAt(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_NULL:
+      return Value{};
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt_, col));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt_, col);
+    default:
+      return std::string(Text(col));
+  }
+}
 std::string_view Stmt::Text(int col) const {
   const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
   const int n = sqlite3_column_bytes(stmt_, col);

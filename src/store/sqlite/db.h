@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/event.h"
 #include "core/status.h"
 
 struct sqlite3;
@@ -40,6 +41,8 @@ class Stmt {
   void Reset();
 
   int64_t Int(int col) const;
+  // The column as a Value: NULL, integer, real or text (a blob is read as text).
+  Value ValueAt(int col) const;
   std::string_view Text(int col) const;  // valid until the next Step/Reset
 
  private:

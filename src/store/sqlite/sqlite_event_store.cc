@@ -231,6 +231,42 @@ class SqliteEventStore final : public EventStore {
     return out;
   }
 
+  Result<std::vector<std::vector<Value>>> ReadGrouped(const ReadRequest& req,
+                                                      const SqlGroupedRead& read) const override {
+    ASSIGN_OR_RETURN(auto days, ListDays());
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < read.columns.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += read.columns[i];
+    }
+    sql += " FROM events e WHERE e.ts >= ? AND e.ts < ?";
+    if (!req.filter.where.empty()) sql += " AND (" + req.filter.where + ")";
+    if (!read.group_by.empty()) sql += " GROUP BY " + read.group_by;
+    std::vector<std::vector<Value>> rows;
+    for (int64_t day : days) {
+      auto db = OpenForRead(day);
+      if (!db.ok()) return db.status();
+      if (!db->is_open()) continue;
+      ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
+      int i = 0;
+      for (const SqlParam& p : read.column_params) Bind(stmt, ++i, p);
+      stmt.BindInt(++i, req.from);
+      stmt.BindInt(++i, req.to);
+      for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        std::vector<Value> values;
+        values.reserve(read.columns.size());
+        for (int c = 0; c < static_cast<int>(read.columns.size()); ++c) {
+          values.push_back(stmt.ValueAt(c));
+        }
+        rows.push_back(std::move(values));
+      }
+    }
+    return rows;
+  }
+
   Result<int64_t> Count(const ReadRequest& req) const override {
     ASSIGN_OR_RETURN(auto days, ListDays());
     std::string sql = "SELECT count(*) FROM events e WHERE e.ts >= ? AND e.ts < ?";
