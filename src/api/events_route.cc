@@ -34,6 +34,7 @@ Result<ReadRequest::Position> ParseCursor(std::string_view cursor) {
 Result<std::string> HandleEventsList(const EventsRequest& request, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(request.q));
   ReadRequest read;
+  read.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ctx.search_timeout_s);
   ASSIGN_OR_RETURN(read.filter, query::CompileForSqlite(parsed));
   const TimeNs now = ctx.clock.Now();
   if (!request.from.empty()) {

@@ -32,6 +32,8 @@ int HttpStatusOf(StatusCode code) {
       return 503;
     case StatusCode::kUnavailable:
       return 503;
+    case StatusCode::kDeadlineExceeded:
+      return 504;
     case StatusCode::kInternal:
       return 500;
   }

@@ -25,6 +25,7 @@ struct ApiContext {
   Metrics& metrics;
   const Clock& clock;
   size_t max_body_bytes = 64u << 20;
+  int search_timeout_s = 30;
 };
 
 // HTTP status for a Status code: the one place that decides it.

@@ -50,6 +50,7 @@ int RunSearch(const Config& config, const SearchFlags& flags) {
   if (!filter.ok()) return Fail(filter.status());
   ReadRequest req;
   req.limit = flags.limit;
+  req.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.search.timeout_s);
   req.filter = std::move(*filter);
   const TimeNs now = SystemClock::Get().Now();
   if (!flags.from.empty()) {

@@ -103,7 +103,13 @@ int RunServe(const Config& config) {
     s = add(OpenStreamListener(Input::kSyslogTls, config.syslog.tls, lo, pipeline, metrics, clock));
   }
   if (!s.ok()) return Fail(s);
-  ApiContext api{pipeline, **store, **keys, metrics, clock, config.ingest.max_body_bytes};
+  ApiContext api{pipeline,
+                 **store,
+                 **keys,
+                 metrics,
+                 clock,
+                 config.ingest.max_body_bytes,
+                 config.search.timeout_s};
   auto http = OpenHttpServer(config.http, api);
   if (!http.ok()) return Fail(http.status());
 

@@ -55,7 +55,11 @@ class ConfigReader {
   Status Read(const YAML::Node& root, Config& c) {
     if (root.IsNull()) return Status::Ok();
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
-    RETURN_IF_ERROR(Known(root, "", {"data", "http", "syslog", "ingest", "store"}));
+    RETURN_IF_ERROR(Known(root, "", {"data", "http", "syslog", "ingest", "search", "store"}));
+    if (auto n = root["search"]) {
+      RETURN_IF_ERROR(Known(n, "search.", {"timeout_s"}));
+      RETURN_IF_ERROR(Number(n["timeout_s"], "search.timeout_s", 1, 3600, c.search.timeout_s));
+    }
     if (auto n = root["data"]) RETURN_IF_ERROR(String(n, "data", c.data_dir));
     if (auto n = root["http"]) {
       RETURN_IF_ERROR(Known(n, "http.", {"listen"}));

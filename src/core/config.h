@@ -40,6 +40,9 @@ struct Config {
     size_t queue_bytes = 64u << 20;  // bound of each queue between listeners and the store
     size_t max_body_bytes = 64u << 20;
   } ingest;
+  struct Search {
+    int timeout_s = 30;  // a search running longer is stopped and reported as such
+  } search;
   struct Store {
     int retention_days = 90;
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss

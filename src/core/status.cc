@@ -24,6 +24,8 @@ const char* StatusCodeName(StatusCode code) {
       return "too large";
     case StatusCode::kUnavailable:
       return "unavailable";
+    case StatusCode::kDeadlineExceeded:
+      return "deadline exceeded";
     case StatusCode::kInternal:
       return "internal";
   }

@@ -23,6 +23,7 @@ enum class StatusCode {
   kResourceExhausted,   // overloaded: 503 / 429
   kTooLarge,            // 413
   kUnavailable,         // shutting down, peer gone
+  kDeadlineExceeded,    // a search ran past its time limit: 504
   kInternal,            // I/O and everything else: 500, exit code 1
 };
 
@@ -66,6 +67,9 @@ inline Status ResourceExhausted(std::string m) {
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status DeadlineExceeded(std::string m) {
+  return {StatusCode::kDeadlineExceeded, std::move(m)};
+}
 
 // A value or the Status that says why there is none. REQUIRES: a Result made from a Status
 // holds a non-ok one.

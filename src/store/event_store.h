@@ -5,6 +5,7 @@
 // thread (batching is what makes it fast); Maintain runs beside it from a maintenance thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,6 +59,8 @@ struct ReadRequest {
     std::string id;
   };
   std::optional<Position> after;
+  // A runaway search is stopped at this time (steady clock) with DeadlineExceeded.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 // A grouped read for aggregations: SELECT <columns> FROM events e WHERE <time range and filter>

@@ -122,6 +122,20 @@ TEST_F(EventStoreTest, FilterParametersAreBoundInOrder) {
   EXPECT_EQ(ReadAll(r).size(), 3u);
 }
 
+TEST_F(EventStoreTest, ASearchPastItsDeadlineStops) {
+  std::vector<EventRow> batch;
+  for (int i = 0; i < 2000; ++i) batch.push_back(MakeEvent(kNow, "row " + std::to_string(i)));
+  ASSERT_TRUE(store_->Append(batch).ok());
+  ReadRequest r;
+  r.limit = 10;
+  r.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  r.filter.where = "e.raw LIKE '%never%'";  // makes SQLite step through every row
+  EXPECT_EQ(store_->Read(r).status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(store_->Count(r).status().code(), StatusCode::kDeadlineExceeded);
+  r.deadline.reset();
+  EXPECT_TRUE(store_->Read(r).ok());
+}
+
 TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
   std::vector<EventRow> batch = {
       MakeEvent(kNow - 2 * kNsPerDay, "two days ago"), MakeEvent(kNow, "today"),

@@ -82,6 +82,7 @@ Db& Db::operator=(Db&& o) noexcept {
     sqlite3_close_v2(db_);
     db_ = o.db_;
     path_ = std::move(o.path_);
+    deadline_ = std::move(o.deadline_);
     o.db_ = nullptr;
   }
   return *this;
@@ -128,6 +129,22 @@ Result<Stmt> Db::Prepare(std::string_view sql, bool long_lived) {
 }
 
 int64_t Db::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+
+void Db::SetDeadline(std::chrono::steady_clock::time_point deadline) {
+  deadline_ = std::make_unique<std::chrono::steady_clock::time_point>(deadline);
+  // Called every few thousand virtual machine steps: cheap, and prompt enough.
+  sqlite3_progress_handler(
+      db_, 10'000,
+      [](void* arg) -> int {
+        const auto* d = static_cast<const std::chrono::steady_clock::time_point*>(arg);
+        return std::chrono::steady_clock::now() > *d ? 1 : 0;
+      },
+      deadline_.get());
+}
+
+bool Db::DeadlinePassed() const {
+  return deadline_ && std::chrono::steady_clock::now() > *deadline_;
+}
 
 Result<int> Db::UserVersion() {
   ASSIGN_OR_RETURN(Stmt s, Prepare("PRAGMA user_version"));

@@ -3,7 +3,9 @@
 // Thread-safety: a Db and its Stmts belong to one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,7 +55,9 @@ class Stmt {
 class Db {
  public:
   Db() = default;
-  Db(Db&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+  Db(Db&& o) noexcept : db_(o.db_), path_(std::move(o.path_)), deadline_(std::move(o.deadline_)) {
+    o.db_ = nullptr;
+  }
   Db& operator=(Db&& o) noexcept;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -66,6 +70,10 @@ class Db {
   // lookaside memory).
   Result<Stmt> Prepare(std::string_view sql, bool long_lived = false);
   int64_t LastInsertRowid() const;
+  // Makes every statement on this connection fail (SQLITE_INTERRUPT) once `deadline` passes.
+  void SetDeadline(std::chrono::steady_clock::time_point deadline);
+  // True when the last failure was the deadline.
+  bool DeadlinePassed() const;
   // The user_version pragma, used as the schema version.
   Result<int> UserVersion();
 
@@ -75,6 +83,8 @@ class Db {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  // Heap-held so that the progress handler's pointer stays valid when the Db is moved.
+  std::unique_ptr<std::chrono::steady_clock::time_point> deadline_;
 };
 
 // Runs the migrations that `db` has not had yet, each in its own transaction, in order, and

@@ -104,6 +104,15 @@ Result<EventId> ParseEventId(std::string_view id) {
   return out;
 }
 
+// A step's result, or the message for a search stopped by its deadline.
+Result<bool> Timed(const Db& db, Result<bool> step) {
+  if (!step.ok() && db.DeadlinePassed()) {
+    return DeadlineExceeded(
+        "the search ran past its time limit and was stopped; narrow the time range or the query");
+  }
+  return step;
+}
+
 void Bind(Stmt& stmt, int i, const SqlParam& p) {
   if (const auto* n = std::get_if<int64_t>(&p)) {
     stmt.BindInt(i, *n);
@@ -210,6 +219,7 @@ class SqliteEventStore final : public EventStore {
       auto db = OpenForRead(day);
       if (!db.ok()) return db.status();
       if (!db->is_open()) continue;
+      if (req.deadline) db->SetDeadline(*req.deadline);
       ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
       int i = 0;
       stmt.BindInt(++i, req.from);
@@ -219,7 +229,7 @@ class SqliteEventStore final : public EventStore {
       stmt.BindInt(++i, static_cast<int64_t>(req.limit));
       const std::string prefix = DayId(day);
       while (true) {
-        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        ASSIGN_OR_RETURN(bool row, Timed(*db, stmt.Step()));
         if (!row) break;
         out.push_back(RowToEvent(stmt, prefix));
       }
@@ -247,6 +257,7 @@ class SqliteEventStore final : public EventStore {
       auto db = OpenForRead(day);
       if (!db.ok()) return db.status();
       if (!db->is_open()) continue;
+      if (req.deadline) db->SetDeadline(*req.deadline);
       ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
       int i = 0;
       for (const SqlParam& p : read.column_params) Bind(stmt, ++i, p);
@@ -254,7 +265,7 @@ class SqliteEventStore final : public EventStore {
       stmt.BindInt(++i, req.to);
       for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
       while (true) {
-        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        ASSIGN_OR_RETURN(bool row, Timed(*db, stmt.Step()));
         if (!row) break;
         std::vector<Value> values;
         values.reserve(read.columns.size());
@@ -276,12 +287,13 @@ class SqliteEventStore final : public EventStore {
       auto db = OpenForRead(day);
       if (!db.ok()) return db.status();
       if (!db->is_open()) continue;
+      if (req.deadline) db->SetDeadline(*req.deadline);
       ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
       int i = 0;
       stmt.BindInt(++i, req.from);
       stmt.BindInt(++i, req.to);
       for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      ASSIGN_OR_RETURN(bool row, Timed(*db, stmt.Step()));
       if (row) total += stmt.Int(0);
     }
     return total;
