@@ -1,7 +1,11 @@
 #include "api/events_route.h"
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
 
+#include "core/time.h"
 #include "query/aggregation.h"
 #include "query/parser.h"
 #include "query/sqlite_compiler.h"
@@ -12,6 +16,9 @@ namespace {
 
 constexpr size_t kDefaultLimit = 100;
 constexpr size_t kMaxLimit = 10'000;
+constexpr size_t kFieldsSample = 500;
+constexpr size_t kTopValues = 5;
+constexpr size_t kMaxDistinctTracked = 1000;  // per field, so a sample cannot grow without end
 
 // A cursor is "<time ns>_<event id>" of the last event of the page before.
 std::string MakeCursor(const StoredEvent& e) { return std::to_string(e.timestamp) + "_" + e.id; }
@@ -29,20 +36,39 @@ Result<ReadRequest::Position> ParseCursor(std::string_view cursor) {
   return InvalidArgument("cursor: not a cursor this server gave out");
 }
 
-}  // namespace
-
-Result<std::string> HandleEventsList(const EventsRequest& request, const ApiContext& ctx) {
-  ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(request.q));
+// The query, time range and deadline of a request, ready for the store. `from` and `to` apply
+// when the request has none.
+Result<ReadRequest> PrepareRead(const EventsRequest& request, const query::Query& parsed,
+                                const ApiContext& ctx, TimeNs from, TimeNs to) {
   ReadRequest read;
   read.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ctx.search_timeout_s);
   ASSIGN_OR_RETURN(read.filter, query::CompileForSqlite(parsed));
   const TimeNs now = ctx.clock.Now();
+  read.from = from;
+  read.to = to;
   if (!request.from.empty()) {
     ASSIGN_OR_RETURN(read.from, query::ParseTimeArgument(request.from, now, "from"));
   }
   if (!request.to.empty()) {
     ASSIGN_OR_RETURN(read.to, query::ParseTimeArgument(request.to, now, "to"));
   }
+  if (read.from >= read.to) return InvalidArgument("from: must be before to");
+  return read;
+}
+
+Result<query::Query> FilterOnly(std::string_view q) {
+  ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(q));
+  if (!parsed.stages.empty()) {
+    return InvalidArgument("q: this view takes a filter without '|' stages");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+Result<std::string> HandleEventsList(const EventsRequest& request, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(request.q));
+  ASSIGN_OR_RETURN(ReadRequest read, PrepareRead(request, parsed, ctx, INT64_MIN, INT64_MAX));
   size_t limit = kDefaultLimit;
   if (!request.limit.empty()) {
     auto r =
@@ -77,6 +103,96 @@ Result<std::string> HandleEventsList(const EventsRequest& request, const ApiCont
     out += "null";
   }
   out += ",\"total\":" + std::to_string(total) + "}";
+  return out;
+}
+
+Result<std::string> HandleHistogram(const EventsRequest& request, std::string_view buckets_text,
+                                    const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(query::Query parsed, FilterOnly(request.q));
+  const TimeNs now = ctx.clock.Now();
+  ASSIGN_OR_RETURN(ReadRequest read, PrepareRead(request, parsed, ctx, now - kNsPerDay, now));
+  int64_t buckets = 60;
+  if (!buckets_text.empty()) {
+    auto r =
+        std::from_chars(buckets_text.data(), buckets_text.data() + buckets_text.size(), buckets);
+    if (r.ec != std::errc() || r.ptr != buckets_text.data() + buckets_text.size() || buckets < 1 ||
+        buckets > 1000) {
+      return InvalidArgument("buckets: must be a whole number from 1 to 1000");
+    }
+  }
+  // Whole seconds per bucket, so that bucket starts print cleanly.
+  const TimeNs range = read.to - read.from;
+  const TimeNs interval = std::max<TimeNs>(
+      kNsPerSecond, (range / buckets + kNsPerSecond - 1) / kNsPerSecond * kNsPerSecond);
+  SqlGroupedRead grouped;
+  grouped.columns = {"(e.ts - ?) / ?", "count(*)"};
+  grouped.column_params = {read.from, interval};
+  grouped.group_by = "1";
+  ASSIGN_OR_RETURN(auto rows, ctx.store.ReadGrouped(read, grouped));
+  std::vector<int64_t> counts(static_cast<size_t>((range + interval - 1) / interval), 0);
+  for (const auto& row : rows) {
+    const auto* b = std::get_if<int64_t>(&row[0]);
+    const auto* n = std::get_if<int64_t>(&row[1]);
+    if (b && n && *b >= 0 && *b < static_cast<int64_t>(counts.size())) counts[*b] += *n;
+  }
+  std::string out = "{\"from\":";
+  AppendJsonString(out, FormatRfc3339(read.from));
+  out += ",\"to\":";
+  AppendJsonString(out, FormatRfc3339(read.to));
+  out += ",\"interval_s\":" + std::to_string(interval / kNsPerSecond) + ",\"buckets\":[";
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += "{\"start\":";
+    AppendJsonString(out, FormatRfc3339(read.from + static_cast<TimeNs>(i) * interval));
+    out += ",\"count\":" + std::to_string(counts[i]) + "}";
+  }
+  out += "]}";
+  return out;
+}
+
+Result<std::string> HandleFields(const EventsRequest& request, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(query::Query parsed, FilterOnly(request.q));
+  ASSIGN_OR_RETURN(ReadRequest read, PrepareRead(request, parsed, ctx, INT64_MIN, INT64_MAX));
+  read.limit = kFieldsSample;
+  ASSIGN_OR_RETURN(std::vector<StoredEvent> events, ctx.store.Read(read));
+  struct FieldStats {
+    int64_t count = 0;
+    std::map<std::string, int64_t> values;  // the value as JSON text
+  };
+  std::map<std::string, FieldStats> fields;
+  for (const auto& e : events) {
+    // Stored fields are JSON this server wrote; a parse failure would be a bug, not input.
+    const auto doc = nlohmann::json::parse(e.fields_json, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) continue;
+    for (const auto& [name, value] : doc.items()) {
+      FieldStats& f = fields[name];
+      ++f.count;
+      const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      if (f.values.size() < kMaxDistinctTracked || f.values.count(text)) ++f.values[text];
+    }
+  }
+  std::vector<std::pair<std::string, const FieldStats*>> order;
+  for (const auto& [name, f] : fields) order.emplace_back(name, &f);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.second->count > b.second->count; });
+  std::string out = "{\"sample\":" + std::to_string(events.size()) + ",\"fields\":[";
+  for (size_t i = 0; i < order.size(); ++i) {
+    const auto& [name, f] = order[i];
+    std::vector<std::pair<std::string, int64_t>> top(f->values.begin(), f->values.end());
+    std::stable_sort(top.begin(), top.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (top.size() > kTopValues) top.resize(kTopValues);
+    if (i > 0) out.push_back(',');
+    out += "{\"name\":";
+    AppendJsonString(out, name);
+    out += ",\"count\":" + std::to_string(f->count) + ",\"top\":[";
+    for (size_t j = 0; j < top.size(); ++j) {
+      if (j > 0) out.push_back(',');
+      out += "{\"value\":" + top[j].first + ",\"count\":" + std::to_string(top[j].second) + "}";
+    }
+    out += "]}";
+  }
+  out += "]}";
   return out;
 }
 

@@ -16,6 +16,13 @@ struct EventsRequest {
 // {"items": [event...], "next_cursor": "..."|null, "total": N}; for a query with stages
 // (| stats ...), {"columns": [...], "rows": [[...]], "total": N}.
 Result<std::string> HandleEventsList(const EventsRequest& request, const ApiContext& ctx);
+// {"from", "to", "interval_s", "buckets": [{"start", "count"}...]}: how the matching events
+// spread over the time range (default the last 24 hours) in `buckets` (default 60) equal steps.
+Result<std::string> HandleHistogram(const EventsRequest& request, std::string_view buckets,
+                                    const ApiContext& ctx);
+// {"sample": N, "fields": [{"name", "count", "top": [{"value", "count"}]}]}: the fields of the
+// newest matching events (up to 500) and their most frequent values, as Kibana's field list.
+Result<std::string> HandleFields(const EventsRequest& request, const ApiContext& ctx);
 // One event, raw and decoded.
 Result<std::string> HandleEventGet(std::string_view id, const ApiContext& ctx);
 

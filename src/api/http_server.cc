@@ -57,6 +57,11 @@ namespace {
 
 constexpr size_t kHttpThreads = 32;
 
+EventsRequest EventsRequestOf(const httplib::Request& req) {
+  return {req.get_param_value("q"), req.get_param_value("from"), req.get_param_value("to"),
+          req.get_param_value("limit"), req.get_param_value("cursor")};
+}
+
 void Reply(httplib::Response& res, const Status& status) {
   res.status = HttpStatusOf(status.code());
   if (status.code() == StatusCode::kResourceExhausted ||
@@ -132,13 +137,26 @@ class HttplibServer final : public HttpServer {
     server_.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
       auto key = Authenticate(req, kScopeSearch);
       if (!key.ok()) return Reply(res, key.status());
-      EventsRequest r{req.get_param_value("q"), req.get_param_value("from"),
-                      req.get_param_value("to"), req.get_param_value("limit"),
-                      req.get_param_value("cursor")};
-      auto page = HandleEventsList(r, context_);
+      auto page = HandleEventsList(EventsRequestOf(req), context_);
       if (!page.ok()) return Reply(res, page.status());
       res.set_content(*page, "application/json");
     });
+    server_.Get("/api/v1/events/histogram", [this](const httplib::Request& req,
+                                                   httplib::Response& res) {
+      auto key = Authenticate(req, kScopeSearch);
+      if (!key.ok()) return Reply(res, key.status());
+      auto out = HandleHistogram(EventsRequestOf(req), req.get_param_value("buckets"), context_);
+      if (!out.ok()) return Reply(res, out.status());
+      res.set_content(*out, "application/json");
+    });
+    server_.Get("/api/v1/events/fields",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto key = Authenticate(req, kScopeSearch);
+                  if (!key.ok()) return Reply(res, key.status());
+                  auto out = HandleFields(EventsRequestOf(req), context_);
+                  if (!out.ok()) return Reply(res, out.status());
+                  res.set_content(*out, "application/json");
+                });
     server_.Get(R"(/api/v1/events/([^/]+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto key = Authenticate(req, kScopeSearch);

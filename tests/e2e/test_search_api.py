@@ -58,6 +58,22 @@ class SearchApiTest(ServerTest):
         self.assertEqual(table["columns"], ["dataset", "count", "dc(source.ip)"])
         self.assertEqual(table["rows"], [["json", 25, 25], ["linux.auth", 1, 1]])
 
+        status, hist = self.get("/api/v1/events/histogram", search, q="web hit",
+                                **{"from": "now-10m", "to": "now+10m", "buckets": "20"})
+        self.assertEqual(status, 200)
+        self.assertEqual(len(hist["buckets"]), 20)
+        self.assertEqual(hist["interval_s"], 60)
+        self.assertEqual(sum(b["count"] for b in hist["buckets"]), 25)
+
+        status, fields = self.get("/api/v1/events/fields", search, q="dataset:json")
+        self.assertEqual((status, fields["sample"]), (200, 25))
+        by_name = {f["name"]: f for f in fields["fields"]}
+        self.assertEqual(by_name["source.ip"]["count"], 25)
+        self.assertEqual(len(by_name["source.ip"]["top"]), 5)
+        self.assertEqual(by_name["input.type"]["top"], [{"value": "http", "count": 25}])
+        status, _ = self.get("/api/v1/events/fields", search, q="| stats count")
+        self.assertEqual(status, 400)
+
         # The same through the CLI, on the data directory the server is writing.
         out = pantau("search", "--data", self.data_dir, "--json", "| top 1 dataset").stdout
         self.assertEqual(json.loads(out), {"dataset": "json", "count": 25, "percent": 25 / 26 * 100})
