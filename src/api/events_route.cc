@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "api/export.h"
 #include "core/time.h"
 #include "query/aggregation.h"
 #include "query/parser.h"
@@ -17,6 +18,7 @@ namespace {
 constexpr size_t kDefaultLimit = 100;
 constexpr size_t kMaxLimit = 10'000;
 constexpr size_t kFieldsSample = 500;
+constexpr size_t kExportPage = 1000;
 constexpr size_t kTopValues = 5;
 constexpr size_t kMaxDistinctTracked = 1000;  // per field, so a sample cannot grow without end
 
@@ -193,6 +195,43 @@ Result<std::string> HandleFields(const EventsRequest& request, const ApiContext&
     out += "]}";
   }
   out += "]}";
+  return out;
+}
+
+Result<std::unique_ptr<EventExport>> EventExport::Prepare(const EventsRequest& request,
+                                                          std::string_view format,
+                                                          std::string_view fields,
+                                                          const ApiContext& ctx) {
+  if (format != "ndjson" && format != "csv" && !format.empty()) {
+    return InvalidArgument("format: must be ndjson or csv");
+  }
+  ASSIGN_OR_RETURN(query::Query parsed, FilterOnly(request.q));
+  ASSIGN_OR_RETURN(ReadRequest read, PrepareRead(request, parsed, ctx, INT64_MIN, INT64_MAX));
+  ASSIGN_OR_RETURN(std::vector<std::string> columns, ParseCsvColumns(fields));
+  read.limit = kExportPage;
+  return std::unique_ptr<EventExport>(
+      new EventExport(std::move(read), format == "csv", std::move(columns), ctx));
+}
+
+Result<std::string> EventExport::NextChunk() {
+  std::string out;
+  if (csv_ && !header_sent_) out = CsvHeader(columns_);
+  header_sent_ = true;
+  if (done_) return out;
+  // Each page gets the search time limit of its own: an export may be long, a page may not.
+  read_.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ctx_.search_timeout_s);
+  ASSIGN_OR_RETURN(std::vector<StoredEvent> events, ctx_.store.Read(read_));
+  done_ = events.size() < read_.limit;
+  for (const auto& e : events) {
+    if (csv_) {
+      out += CsvRow(e, columns_);
+    } else {
+      out += e.ToJson();
+      out.push_back('\n');
+    }
+  }
+  if (!events.empty())
+    read_.after = ReadRequest::Position{events.back().timestamp, events.back().id};
   return out;
 }
 

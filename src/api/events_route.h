@@ -2,8 +2,10 @@
 // query (docs/query-language.md), paged with a cursor that stays stable while events arrive.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/http_server.h"
 
@@ -23,6 +25,30 @@ Result<std::string> HandleHistogram(const EventsRequest& request, std::string_vi
 // {"sample": N, "fields": [{"name", "count", "top": [{"value", "count"}]}]}: the fields of the
 // newest matching events (up to 500) and their most frequent values, as Kibana's field list.
 Result<std::string> HandleFields(const EventsRequest& request, const ApiContext& ctx);
+// An export of every matching event, newest first, as NDJSON or CSV, produced a page at a time
+// so that no result size is held in memory. Prepare checks the request (errors before any byte
+// is sent); NextChunk gives the next piece, empty at the end.
+class EventExport {
+ public:
+  static Result<std::unique_ptr<EventExport>> Prepare(const EventsRequest& request,
+                                                      std::string_view format,
+                                                      std::string_view fields,
+                                                      const ApiContext& ctx);
+  const char* content_type() const { return csv_ ? "text/csv" : "application/x-ndjson"; }
+  Result<std::string> NextChunk();
+
+ private:
+  EventExport(ReadRequest read, bool csv, std::vector<std::string> columns, const ApiContext& ctx)
+      : read_(std::move(read)), csv_(csv), columns_(std::move(columns)), ctx_(ctx) {}
+
+  ReadRequest read_;
+  const bool csv_;
+  const std::vector<std::string> columns_;
+  const ApiContext& ctx_;
+  bool header_sent_ = false;
+  bool done_ = false;
+};
+
 // One event, raw and decoded.
 Result<std::string> HandleEventGet(std::string_view id, const ApiContext& ctx);
 

@@ -78,7 +78,6 @@ class HttplibServer final : public HttpServer {
   ~HttplibServer() override { Stop(); }
 
   Status Bind(const ListenAddress& address) {
-    server_.set_payload_max_length(context_.max_body_bytes);
     server_.set_read_timeout(30, 0);
     server_.set_write_timeout(30, 0);
     // httplib gives each connection a pool thread for its whole life: keep idle ones short and
@@ -129,8 +128,25 @@ class HttplibServer final : public HttpServer {
       Reply(res, key.status());
       return httplib::Server::HandlerResponse::Handled;
     });
-    server_.Post("/api/v1/ingest", [this](const httplib::Request& req, httplib::Response& res) {
-      auto accepted = HandleIngest(req.body, req.remote_addr, context_);
+    // The body is read here rather than by httplib, which would parse a body sent as
+    // application/x-www-form-urlencoded (curl's default) as form fields, with an 8 KiB cap.
+    server_.Post("/api/v1/ingest", [this](const httplib::Request& req, httplib::Response& res,
+                                          const httplib::ContentReader& read_content) {
+      std::string body;
+      bool too_large = false;
+      read_content([&](const char* data, size_t length) {
+        if (body.size() + length > context_.max_body_bytes) {
+          too_large = true;
+          return false;
+        }
+        body.append(data, length);
+        return true;
+      });
+      if (too_large) {
+        return Reply(res, TooLarge("the request body is larger than ingest.max_body_bytes (" +
+                                   std::to_string(context_.max_body_bytes) + " bytes)"));
+      }
+      auto accepted = HandleIngest(body, req.remote_addr, context_);
       if (!accepted.ok()) return Reply(res, accepted.status());
       res.set_content("{\"accepted\":" + std::to_string(*accepted) + "}", "application/json");
     });
@@ -149,6 +165,30 @@ class HttplibServer final : public HttpServer {
       if (!out.ok()) return Reply(res, out.status());
       res.set_content(*out, "application/json");
     });
+    server_.Get(
+        "/api/v1/events/export", [this](const httplib::Request& req, httplib::Response& res) {
+          auto key = Authenticate(req, kScopeSearch);
+          if (!key.ok()) return Reply(res, key.status());
+          auto exporter = EventExport::Prepare(EventsRequestOf(req), req.get_param_value("format"),
+                                               req.get_param_value("fields"), context_);
+          if (!exporter.ok()) return Reply(res, exporter.status());
+          std::shared_ptr<EventExport> state = std::move(*exporter);
+          res.set_chunked_content_provider(
+              state->content_type(), [state](size_t, httplib::DataSink& sink) {
+                auto chunk = state->NextChunk();
+                if (!chunk.ok()) {
+                  // The status line has gone out: end the stream, log why.
+                  spdlog::error("export stopped: {}", chunk.status().ToString());
+                  sink.done();
+                  return true;
+                }
+                if (chunk->empty()) {
+                  sink.done();
+                  return true;
+                }
+                return sink.write(chunk->data(), chunk->size());
+              });
+        });
     server_.Get("/api/v1/events/fields",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto key = Authenticate(req, kScopeSearch);

@@ -81,7 +81,10 @@ int RunCli(int argc, char** argv) {
   search->add_option("--from", search_flags.from, "RFC 3339 time or now-15m, inclusive");
   search->add_option("--to", search_flags.to, "RFC 3339 time or now-15m, exclusive");
   search->add_option("--limit", search_flags.limit, "most events to show (default 20)");
-  search->add_flag("--json", search_flags.json, "one JSON event per line");
+  auto* json_flag = search->add_flag("--json", search_flags.json, "one JSON event per line");
+  search->add_flag("--csv", search_flags.csv, "CSV with a header line")->excludes(json_flag);
+  search->add_option("--fields", search_flags.fields,
+                     "CSV columns, e.g. @timestamp,source.ip,user.name,message");
   // apikey
   auto* apikey = app.add_subcommand("apikey", "manage API keys for machines");
   apikey->require_subcommand(1);

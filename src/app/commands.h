@@ -39,6 +39,8 @@ struct SearchFlags {
   std::string from, to;
   size_t limit = 20;
   bool json = false;
+  bool csv = false;
+  std::string fields;  // CSV columns, comma-separated
 };
 int RunSearch(const Config& config, const SearchFlags& flags);
 

@@ -2,6 +2,7 @@
 // first, from the shell. The words of QUERY are joined with spaces, so quoting is optional.
 #include <cstdio>
 
+#include "api/export.h"
 #include "app/commands.h"
 #include "core/time.h"
 #include "query/aggregation.h"
@@ -73,6 +74,13 @@ int RunSearch(const Config& config, const SearchFlags& flags) {
   }
   auto events = (*store)->Read(req);
   if (!events.ok()) return Fail(events.status());
+  if (flags.csv) {
+    auto columns = ParseCsvColumns(flags.fields);
+    if (!columns.ok()) return Fail(columns.status());
+    std::printf("%s", CsvHeader(*columns).c_str());
+    for (const auto& e : *events) std::printf("%s", CsvRow(e, *columns).c_str());
+    return kExitOk;
+  }
   for (const auto& e : *events) {
     if (flags.json) {
       std::printf("%s\n", e.ToJson().c_str());

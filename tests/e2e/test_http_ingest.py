@@ -73,6 +73,15 @@ class HttpIngestTest(ServerTest):
         self.assertEqual(status, 401)
         self.assertEqual(events(self.data_dir), [])
 
+    def test_body_sent_as_a_form_is_read_whole(self):
+        # curl --data-binary without a content type says application/x-www-form-urlencoded.
+        server = self.start_server()
+        key = self.api_key()
+        body = "".join(json.dumps({"message": f"line {i}"}) + "\n" for i in range(2000)).encode()
+        status, _, text = server.http("POST", "/api/v1/ingest", body=body,
+                                      headers={"Authorization": f"Bearer {key}"})
+        self.assertEqual((status, json.loads(text)), (200, {"accepted": 2000}))
+
     def test_body_over_the_limit_is_413(self):
         server = self.start_server("ingest:\n  max_body_bytes: 2048\n")
         key = self.api_key()
@@ -115,6 +124,7 @@ class CrashSafetyTest(ServerTest):
             time.sleep(0.01)
         server.proc.send_signal(signal.SIGKILL)
         server.proc.wait()
+        server.stop()  # already dead: closes its log
         stop.set()
         for t in threads:
             t.join(timeout=DEADLINE_S)

@@ -105,6 +105,32 @@ class SearchApiTest(ServerTest):
         t.join(timeout=DEADLINE_S)
         self.assertEqual(sorted(seen), sorted(f"web hit {i}" for i in range(25)))
 
+    def test_export_streams_every_match(self):
+        self.start_server()
+        search, ingest = self.key("exporter", "search"), self.key("shipper", "ingest")
+        for batch in range(3):  # 2,400 events: more than two export pages
+            self.ingest(ingest, [{"message": f"row {batch}-{i}", "user": {"name": "=cmd|' /C calc'!A0"}}
+                                 for i in range(800)])
+        status, headers, body = self.server.http(
+            "GET", "/api/v1/events/export?" + urllib.parse.urlencode({"q": "row", "format": "ndjson"}),
+            headers={"Authorization": f"Bearer {search}"})
+        self.assertEqual(status, 200)
+        lines = body.decode().splitlines()
+        self.assertEqual(len(lines), 2400)
+        self.assertEqual(len({json.loads(l)["id"] for l in lines}), 2400)
+        status, headers, body = self.server.http(
+            "GET", "/api/v1/events/export?" + urllib.parse.urlencode(
+                {"q": "row", "format": "csv", "fields": "@timestamp,user.name,message"}),
+            headers={"Authorization": f"Bearer {search}"})
+        rows = body.decode().split("\r\n")
+        self.assertEqual(rows[0], "@timestamp,user.name,message")
+        self.assertEqual(len([r for r in rows[1:] if r]), 2400)
+        self.assertIn(",\"'=cmd|' /C calc'!A0\",row ", rows[1])  # a formula is defused
+        out = pantau("search", "--data", self.data_dir, "--csv", "--fields", "user.name,message",
+                     "--limit", "2", "row").stdout.decode().split("\r\n")
+        self.assertEqual(out[0], "user.name,message")
+        self.assertEqual(len([r for r in out[1:] if r]), 2)
+
     def test_errors_and_access(self):
         self.start_server()
         search, ingest = self.key("reader", "search"), self.key("writer", "ingest")
