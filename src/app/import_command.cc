@@ -69,6 +69,8 @@ int RunImport(const Config& config, const ImportFlags& flags) {
   }
   auto result = ImportFiles(flags.files, options, pipeline, clock);
   pipeline.Stop();  // everything read is stored before the summary
+  // Leave the store as the server would: old days closed and indexed, retention applied.
+  if (Status s = (*store)->Maintain(); !s.ok()) return Fail(s);
   if (tty) std::fprintf(stderr, "\n");
   if (!result.ok()) return Fail(result.status());
   const double t = elapsed();

@@ -72,9 +72,11 @@ const std::string kColumns = "e.id, e.ts, e.received, e.dataset, " +
                              std::string(sqlite::kMessageSql) +
                              ", e.raw, e.fields, e.flags, e.error";
 
+// NOCASE, because the query compiler compares text fields case-insensitively; an index in
+// another collation could not serve those comparisons.
 std::string IndexSql(const char* column) {
   return std::string("CREATE INDEX IF NOT EXISTS events_") + column + " ON events(" + column +
-         ", ts)";
+         " COLLATE NOCASE, ts)";
 }
 
 // "2026-11-27" -> days since the epoch, or nullopt when the name is not a day.
