@@ -60,7 +60,8 @@ void FieldSql(const std::string& field, SqlGroupedRead& read, std::string& sql) 
   if (auto column = sqlite::ColumnFor(field)) {
     sql += *column;
   } else {
-    sql += "json_extract(e.fields, ?)";
+    sql += sqlite::kJsonFieldSql;
+    read.needs_body = true;
     read.column_params.push_back("$.\"" + field + "\"");
   }
 }

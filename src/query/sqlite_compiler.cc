@@ -93,6 +93,7 @@ class Compiler {
   }
 
   std::vector<SqlParam> params;
+  bool needs_body = false;
 
  private:
   Status Term(const query::Term& t, std::string& sql) {
@@ -103,7 +104,8 @@ class Compiler {
     if (auto column = sqlite::ColumnFor(t.field)) {
       v = std::string(*column);
     } else {
-      v = "json_extract(e.fields, ?)";
+      v = std::string(sqlite::kJsonFieldSql);
+      needs_body = true;
     }
     auto value = [&] {
       sql += v;
@@ -252,6 +254,7 @@ class Compiler {
   // is quoted, so nothing in it is FTS5 syntax.
   Status Text(const query::Term& t, std::string& sql) {
     const std::string message(sqlite::kMessageSql);
+    needs_body = true;
     using Kind = Term::Kind;
     switch (t.kind) {
       case Kind::kExists:
@@ -290,6 +293,7 @@ Result<SqlFilter> CompileForSqlite(const Query& query) {
   Compiler c;
   RETURN_IF_ERROR(c.Compile(*query.filter, filter.where));
   filter.params = std::move(c.params);
+  filter.needs_body = c.needs_body;
   return filter;
 }
 

@@ -44,6 +44,7 @@ using SqlParam = std::variant<int64_t, double, std::string>;
 struct SqlFilter {
   std::string where;  // empty: no condition
   std::vector<SqlParam> params;
+  bool needs_body = false;  // the condition reads the raw line, message or fields
 };
 
 struct ReadRequest {
@@ -69,7 +70,8 @@ struct ReadRequest {
 struct SqlGroupedRead {
   std::vector<std::string> columns;
   std::vector<SqlParam> column_params;
-  std::string group_by;  // empty: one row per partition
+  std::string group_by;     // empty: one row per partition
+  bool needs_body = false;  // a column reads the fields (see SqlFilter)
 };
 
 struct PartitionInfo {

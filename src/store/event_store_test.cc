@@ -112,7 +112,8 @@ TEST_F(EventStoreTest, FilterParametersAreBoundInOrder) {
                                  MakeEvent(kNow, "c", "db01")};
   ASSERT_TRUE(store_->Append(batch).ok());
   ReadRequest r;
-  r.filter.where = "e.host = ? OR json_extract(e.fields, ?) = ? OR e.host = ?";
+  r.filter.where = "e.host = ? OR json_extract(b.fields, ?) = ? OR e.host = ?";
+  r.filter.needs_body = true;
   r.filter.params = {std::string("web02"), std::string("$.\"source.port\""), int64_t{23},
                      std::string("db01' OR '1'='1")};
   auto got = ReadAll(r);
@@ -129,7 +130,8 @@ TEST_F(EventStoreTest, ASearchPastItsDeadlineStops) {
   ReadRequest r;
   r.limit = 10;
   r.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-  r.filter.where = "e.raw LIKE '%never%'";  // makes SQLite step through every row
+  r.filter.where = "b.raw LIKE '%never%'";  // makes SQLite step through every row
+  r.filter.needs_body = true;
   EXPECT_EQ(store_->Read(r).status().code(), StatusCode::kDeadlineExceeded);
   EXPECT_EQ(store_->Count(r).status().code(), StatusCode::kDeadlineExceeded);
   r.deadline.reset();

@@ -7,11 +7,16 @@
 
 namespace pantau::sqlite {
 
+// Columns of `e` (events) are cheap to read; those of `b` (bodies: raw, message, fields, error)
+// are kilobytes a row. A condition that uses `b` must say so (SqlFilter::needs_body).
+
 // The message, whichever way it is stored (see EventRow), as text: both columns are blobs, and
 // LIKE never matches a blob.
 inline constexpr std::string_view kMessageSql =
-    "CAST((CASE WHEN e.message_at IS NULL THEN e.message ELSE substr(e.raw, e.message_at + 1) END)"
+    "CAST((CASE WHEN b.message_at IS NULL THEN b.message ELSE substr(b.raw, b.message_at + 1) END)"
     " AS TEXT)";
+// A field from the fields JSON, its path bound as the parameter.
+inline constexpr std::string_view kJsonFieldSql = "json_extract(b.fields, ?)";
 
 // The column that holds `field`, for the fields that have one: the event time (ns), the dataset
 // and the hot fields. Others are read from the fields JSON.

@@ -42,10 +42,15 @@ CREATE TABLE events(
   user_name TEXT,
   action TEXT,
   outcome TEXT,
-  flags INTEGER NOT NULL,
-  raw BLOB NOT NULL,   -- the bytes as received
-  message_at INTEGER,  -- the message is substr(raw, message_at + 1) when set (syslog's tail) ...
-  message BLOB,        -- ... else this
+  flags INTEGER NOT NULL
+);
+-- The bulky part of each event, apart, so that filters and aggregations over the columns above
+-- read tens of bytes a row rather than kilobytes.
+CREATE TABLE bodies(
+  id INTEGER PRIMARY KEY,  -- = events.id
+  raw BLOB NOT NULL,       -- the bytes as received
+  message_at INTEGER,      -- the message is substr(raw, message_at + 1) when set (syslog's tail)
+  message BLOB,            -- ... else this
   fields TEXT NOT NULL,
   error TEXT
 );
@@ -70,7 +75,8 @@ constexpr int64_t kOpenDays = 2;
 // What RowToEvent reads, in its order.
 const std::string kColumns = "e.id, e.ts, e.received, e.dataset, " +
                              std::string(sqlite::kMessageSql) +
-                             ", e.raw, e.fields, e.flags, e.error";
+                             ", b.raw, b.fields, e.flags, b.error";
+constexpr const char* kFromBoth = " FROM events e JOIN bodies b ON b.id = e.id ";
 
 // NOCASE, because the query compiler compares text fields case-insensitively; an index in
 // another collation could not serve those comparisons.
@@ -129,6 +135,7 @@ void Bind(Stmt& stmt, int i, const SqlParam& p) {
 struct WritablePartition {
   Db db;
   Stmt insert_event;
+  Stmt insert_body;
   Stmt insert_text;
   uint64_t last_used = 0;
 };
@@ -201,7 +208,7 @@ class SqliteEventStore final : public EventStore {
     // (time, day, row) descending, which is what `after` continues from.
     for (auto it = days.rbegin(); it != days.rend(); ++it) {
       const int64_t day = *it;
-      std::string sql = "SELECT " + kColumns + " FROM events e WHERE e.ts >= ? AND e.ts < ? ";
+      std::string sql = "SELECT " + kColumns + kFromBoth + "WHERE e.ts >= ? AND e.ts < ? ";
       std::vector<SqlParam> extra;
       if (after) {
         const TimeNs t = req.after->timestamp;
@@ -251,7 +258,8 @@ class SqliteEventStore final : public EventStore {
       if (i > 0) sql += ", ";
       sql += read.columns[i];
     }
-    sql += " FROM events e WHERE e.ts >= ? AND e.ts < ?";
+    sql += read.needs_body || req.filter.needs_body ? kFromBoth : " FROM events e ";
+    sql += "WHERE e.ts >= ? AND e.ts < ?";
     if (!req.filter.where.empty()) sql += " AND (" + req.filter.where + ")";
     if (!read.group_by.empty()) sql += " GROUP BY " + read.group_by;
     std::vector<std::vector<Value>> rows;
@@ -282,7 +290,9 @@ class SqliteEventStore final : public EventStore {
 
   Result<int64_t> Count(const ReadRequest& req) const override {
     ASSIGN_OR_RETURN(auto days, ListDays());
-    std::string sql = "SELECT count(*) FROM events e WHERE e.ts >= ? AND e.ts < ?";
+    std::string sql = std::string("SELECT count(*)") +
+                      (req.filter.needs_body ? kFromBoth : " FROM events e ") +
+                      "WHERE e.ts >= ? AND e.ts < ?";
     if (!req.filter.where.empty()) sql += " AND (" + req.filter.where + ")";
     int64_t total = 0;
     for (int64_t day : days) {
@@ -305,7 +315,7 @@ class SqliteEventStore final : public EventStore {
     ASSIGN_OR_RETURN(EventId parsed, ParseEventId(id));
     ASSIGN_OR_RETURN(Db db, OpenForRead(parsed.day));
     if (!db.is_open()) return NotFound("no event " + std::string(id));
-    ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + kColumns + " FROM events e WHERE id = ?"));
+    ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + kColumns + kFromBoth + "WHERE e.id = ?"));
     stmt.BindInt(1, parsed.row);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound("no event " + std::string(id));
@@ -425,9 +435,12 @@ class SqliteEventStore final : public EventStore {
       RETURN_IF_ERROR(sqlite::Migrate(p->db, kPartitionMigrations));
       ASSIGN_OR_RETURN(p->insert_event,
                        p->db.Prepare("INSERT INTO events(ts, received, dataset, host, source_ip, "
-                                     "destination_ip, user_name, action, outcome, flags, raw, "
-                                     "message_at, message, fields, error) "
-                                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                     "destination_ip, user_name, action, outcome, flags) "
+                                     "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                     /*long_lived=*/true));
+      ASSIGN_OR_RETURN(p->insert_body,
+                       p->db.Prepare("INSERT INTO bodies(id, raw, message_at, message, fields, "
+                                     "error) VALUES (?,?,?,?,?,?)",
                                      /*long_lived=*/true));
       ASSIGN_OR_RETURN(p->insert_text,
                        p->db.Prepare("INSERT INTO events_text(rowid, message) VALUES (?, ?)",
@@ -461,23 +474,27 @@ class SqliteEventStore final : public EventStore {
         }
       }
       ins.BindInt(10, r->flags);
-      // Raw bytes and messages are blobs: kept byte-exact even when not valid UTF-8.
-      ins.BindBlobRef(11, r->raw);
-      if (r->message_offset >= 0) {
-        ins.BindInt(12, r->message_offset);
-        ins.BindNull(13);
-      } else {
-        ins.BindNull(12);
-        ins.BindBlobRef(13, r->message);
-      }
-      ins.BindTextRef(14, r->fields_json);
-      if (r->error.empty()) {
-        ins.BindNull(15);
-      } else {
-        ins.BindTextRef(15, r->error);
-      }
       RETURN_IF_ERROR(ins.Run());
-      p.insert_text.BindInt(1, p.db.LastInsertRowid());
+      const int64_t id = p.db.LastInsertRowid();
+      Stmt& body = p.insert_body;
+      body.BindInt(1, id);
+      // Raw bytes and messages are blobs: kept byte-exact even when not valid UTF-8.
+      body.BindBlobRef(2, r->raw);
+      if (r->message_offset >= 0) {
+        body.BindInt(3, r->message_offset);
+        body.BindNull(4);
+      } else {
+        body.BindNull(3);
+        body.BindBlobRef(4, r->message);
+      }
+      body.BindTextRef(5, r->fields_json);
+      if (r->error.empty()) {
+        body.BindNull(6);
+      } else {
+        body.BindTextRef(6, r->error);
+      }
+      RETURN_IF_ERROR(body.Run());
+      p.insert_text.BindInt(1, id);
       p.insert_text.BindTextRef(2, r->Message());
       RETURN_IF_ERROR(p.insert_text.Run());
     }
