@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 
 #include "core/time.h"
 #include "store/event_store.h"
@@ -110,15 +111,6 @@ Result<EventId> ParseEventId(std::string_view id) {
   if (!day || r.ec != std::errc() || r.ptr != rest.data() + rest.size() || out.row <= 0) return bad;
   out.day = *day;
   return out;
-}
-
-// A step's result, or the message for a search stopped by its deadline.
-Result<bool> Timed(const Db& db, Result<bool> step) {
-  if (!step.ok() && db.DeadlinePassed()) {
-    return DeadlineExceeded(
-        "the search ran past its time limit and was stopped; narrow the time range or the query");
-  }
-  return step;
 }
 
 void Bind(Stmt& stmt, int i, const SqlParam& p) {
@@ -225,22 +217,14 @@ class SqliteEventStore final : public EventStore {
       }
       if (!req.filter.where.empty()) sql += "AND (" + req.filter.where + ") ";
       sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?";
-      auto db = OpenForRead(day);
-      if (!db.ok()) return db.status();
-      if (!db->is_open()) continue;
-      if (req.deadline) db->SetDeadline(*req.deadline);
-      ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
-      int i = 0;
-      stmt.BindInt(++i, req.from);
-      stmt.BindInt(++i, req.to);
-      for (const SqlParam& p : extra) Bind(stmt, ++i, p);
-      for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
-      stmt.BindInt(++i, static_cast<int64_t>(req.limit));
+      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, {}, extra));
+      if (!search) continue;
+      search->stmt.BindInt(search->next_param, static_cast<int64_t>(req.limit));
       const std::string prefix = DayId(day);
       while (true) {
-        ASSIGN_OR_RETURN(bool row, Timed(*db, stmt.Step()));
+        ASSIGN_OR_RETURN(bool row, search->Step());
         if (!row) break;
-        out.push_back(RowToEvent(stmt, prefix));
+        out.push_back(RowToEvent(search->stmt, prefix));
       }
     }
     std::stable_sort(out.begin(), out.end(), [](const StoredEvent& a, const StoredEvent& b) {
@@ -264,23 +248,15 @@ class SqliteEventStore final : public EventStore {
     if (!read.group_by.empty()) sql += " GROUP BY " + read.group_by;
     std::vector<std::vector<Value>> rows;
     for (int64_t day : days) {
-      auto db = OpenForRead(day);
-      if (!db.ok()) return db.status();
-      if (!db->is_open()) continue;
-      if (req.deadline) db->SetDeadline(*req.deadline);
-      ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
-      int i = 0;
-      for (const SqlParam& p : read.column_params) Bind(stmt, ++i, p);
-      stmt.BindInt(++i, req.from);
-      stmt.BindInt(++i, req.to);
-      for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
+      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, read.column_params, {}));
+      if (!search) continue;
       while (true) {
-        ASSIGN_OR_RETURN(bool row, Timed(*db, stmt.Step()));
+        ASSIGN_OR_RETURN(bool row, search->Step());
         if (!row) break;
         std::vector<Value> values;
         values.reserve(read.columns.size());
         for (int c = 0; c < static_cast<int>(read.columns.size()); ++c) {
-          values.push_back(stmt.ValueAt(c));
+          values.push_back(search->stmt.ValueAt(c));
         }
         rows.push_back(std::move(values));
       }
@@ -296,17 +272,10 @@ class SqliteEventStore final : public EventStore {
     if (!req.filter.where.empty()) sql += " AND (" + req.filter.where + ")";
     int64_t total = 0;
     for (int64_t day : days) {
-      auto db = OpenForRead(day);
-      if (!db.ok()) return db.status();
-      if (!db->is_open()) continue;
-      if (req.deadline) db->SetDeadline(*req.deadline);
-      ASSIGN_OR_RETURN(Stmt stmt, db->Prepare(sql));
-      int i = 0;
-      stmt.BindInt(++i, req.from);
-      stmt.BindInt(++i, req.to);
-      for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
-      ASSIGN_OR_RETURN(bool row, Timed(*db, stmt.Step()));
-      if (row) total += stmt.Int(0);
+      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, {}, {}));
+      if (!search) continue;
+      ASSIGN_OR_RETURN(bool row, search->Step());
+      if (row) total += search->stmt.Int(0);
     }
     return total;
   }
@@ -361,6 +330,42 @@ class SqliteEventStore final : public EventStore {
 
   static int64_t FloorDay(TimeNs t) {
     return t >= 0 ? t / kNsPerDay : (t - kNsPerDay + 1) / kNsPerDay;
+  }
+
+  // A statement of a search on one day file. Its SQL has, in order: `leading` parameters, the
+  // time range, `extra` ones, the filter's; next_param is the first one after those.
+  struct SearchStatement {
+    Db db;  // before stmt: the statement is finalized first
+    Stmt stmt;
+    int next_param = 1;
+    // A step, with the search's deadline reported as such.
+    Result<bool> Step() {
+      auto step = stmt.Step();
+      if (!step.ok() && db.DeadlinePassed()) {
+        return DeadlineExceeded(
+            "the search ran past its time limit and was stopped; narrow the time range or the "
+            "query");
+      }
+      return step;
+    }
+  };
+
+  // nullopt when the day has no file (any more).
+  Result<std::optional<SearchStatement>> PrepareSearch(int64_t day, const ReadRequest& req,
+                                                       const std::string& sql,
+                                                       std::span<const SqlParam> leading,
+                                                       std::span<const SqlParam> extra) const {
+    ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+    if (!db.is_open()) return std::optional<SearchStatement>();
+    if (req.deadline) db.SetDeadline(*req.deadline);
+    ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(sql));
+    int i = 0;
+    for (const SqlParam& p : leading) Bind(stmt, ++i, p);
+    stmt.BindInt(++i, req.from);
+    stmt.BindInt(++i, req.to);
+    for (const SqlParam& p : extra) Bind(stmt, ++i, p);
+    for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
+    return std::optional<SearchStatement>(SearchStatement{std::move(db), std::move(stmt), i + 1});
   }
 
   // A partition for reading; not open (and no error) when it does not exist (yet, or any more)
