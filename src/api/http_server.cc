@@ -7,6 +7,7 @@
 
 #include "api/events_route.h"
 #include "api/ingest_route.h"
+#include "api/openapi.h"
 
 namespace pantau {
 
@@ -115,6 +116,9 @@ class HttplibServer final : public HttpServer {
   void Routes() {
     server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}", "application/json");
+    });
+    server_.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(OpenApiJson()), "application/json");
     });
     server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(context_.metrics.RenderPrometheus(), "text/plain; version=0.0.4");
