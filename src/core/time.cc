@@ -68,7 +68,9 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 
 std::string FormatRfc3339(TimeNs t) {
   const int64_t secs = FloorDiv(t, kNsPerSecond);
-  const int64_t nanos = t - secs * kNsPerSecond;
+  // Not t - secs * kNsPerSecond: for the earliest times that product overflows.
+  int64_t nanos = t % kNsPerSecond;
+  if (nanos < 0) nanos += kNsPerSecond;
   const int64_t days = FloorDiv(secs, 86400);
   const int64_t sod = secs - days * 86400;
   const CivilDate d = CivilFromDays(days);

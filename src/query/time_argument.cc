@@ -42,6 +42,9 @@ Result<TimeNs> ParseTimeArgument(std::string_view text, TimeNs now, std::string_
     default:
       return bad();
   }
+  // At most 200 years either way, so that the nanoseconds cannot overflow.
+  constexpr int64_t kMaxSeconds = 200LL * 366 * 86400;
+  if (n > kMaxSeconds / unit) return bad();
   const TimeNs delta = n * unit * kNsPerSecond;
   return sign == '-' ? now - delta : now + delta;
 }
