@@ -276,11 +276,7 @@ Status DecodeCefPayload(std::string_view text, size_t offset, Event& event) {
 }
 
 Result<Event> DecodeCef(std::string_view line, const DecodeContext& ctx) {
-  if (HasSyslogHeader(line)) return DecodeSyslogWithPayload(line, ctx, SyslogPayload::kCef);
-  Event e = decode::StartEvent(line, ctx);
-  RETURN_IF_ERROR(DecodeCefPayload(decode::TrimLineEnd(line), 0, e));
-  decode::FinishEvent(e, ctx);
-  return e;
+  return DecodeBareOrBehindSyslog(line, ctx, SyslogPayload::kCef, DecodeCefPayload);
 }
 
 }  // namespace pantau

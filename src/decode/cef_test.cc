@@ -13,11 +13,7 @@ using testing_support::T;
 using testing_support::TestContext;
 using testing_support::Text;
 
-Event MustDecode(std::string_view line) {
-  auto r = DecodeCef(line, TestContext());
-  EXPECT_TRUE(r.ok()) << line << ": " << r.status().message();
-  return r.ok() ? std::move(r).value() : Event{};
-}
+Event MustDecode(std::string_view line) { return testing_support::MustDecode(DecodeCef, line); }
 
 TEST(CefTest, HeaderEscapes) {
   Event e = MustDecode(R"(CEF:0|A\|B|C\\D|1.0|sig\|1|Name \| x|9|)");

@@ -355,13 +355,7 @@ Status DecodeFortigatePayload(std::string_view kv, size_t offset, Event& event) 
 }
 
 Result<Event> DecodeFortigate(std::string_view line, const DecodeContext& ctx) {
-  if (HasSyslogHeader(line)) {
-    return DecodeSyslogWithPayload(line, ctx, SyslogPayload::kFortigate);
-  }
-  Event e = decode::StartEvent(line, ctx);
-  RETURN_IF_ERROR(DecodeFortigatePayload(decode::TrimLineEnd(line), 0, e));
-  decode::FinishEvent(e, ctx);
-  return e;
+  return DecodeBareOrBehindSyslog(line, ctx, SyslogPayload::kFortigate, DecodeFortigatePayload);
 }
 
 }  // namespace pantau

@@ -14,9 +14,7 @@ using testing_support::TestContext;
 using testing_support::Text;
 
 Event MustDecode(std::string_view line) {
-  auto r = DecodeFortigate(line, TestContext());
-  EXPECT_TRUE(r.ok()) << line << ": " << r.status().message();
-  return r.ok() ? std::move(r).value() : Event{};
+  return testing_support::MustDecode(DecodeFortigate, line);
 }
 
 TEST(FortigateTest, ValuesKeepTheirTypes) {

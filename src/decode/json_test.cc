@@ -13,11 +13,7 @@ using testing_support::T;
 using testing_support::TestContext;
 using testing_support::Text;
 
-Event MustDecode(std::string_view line) {
-  auto r = DecodeJson(line, TestContext());
-  EXPECT_TRUE(r.ok()) << line << ": " << r.status().message();
-  return r.ok() ? std::move(r).value() : Event{};
-}
+Event MustDecode(std::string_view line) { return testing_support::MustDecode(DecodeJson, line); }
 
 TEST(JsonTest, FlattensAndKeepsTypes) {
   Event e = MustDecode(

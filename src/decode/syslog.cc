@@ -274,6 +274,15 @@ bool HasSyslogHeader(std::string_view line) {
   return decode::ParseBsdTimestamp(line).has_value() || decode::StartsWithIsoDateTime(line);
 }
 
+Result<Event> DecodeBareOrBehindSyslog(std::string_view line, const DecodeContext& ctx,
+                                       SyslogPayload kind, PayloadDecoder payload) {
+  if (HasSyslogHeader(line)) return DecodeSyslogWithPayload(line, ctx, kind);
+  Event e = decode::StartEvent(line, ctx);
+  RETURN_IF_ERROR(payload(decode::TrimLineEnd(line), 0, e));
+  decode::FinishEvent(e, ctx);
+  return e;
+}
+
 Result<Event> DecodeSyslogWithPayload(std::string_view line, const DecodeContext& ctx,
                                       SyslogPayload payload) {
   const std::string_view s = decode::TrimLineEnd(line);

@@ -22,6 +22,12 @@ enum class SyslogPayload { kAny, kFortigate, kCef, kJson, kSuricata, kWebAccess 
 Result<Event> DecodeSyslogWithPayload(std::string_view line, const DecodeContext& ctx,
                                       SyslogPayload payload);
 
+// The entry point of a payload format (FortiGate, CEF, access log): the line bare, or behind a
+// syslog header whose fields are kept. `payload` is that format's Decode...Payload.
+using PayloadDecoder = Status (*)(std::string_view text, size_t offset, Event& event);
+Result<Event> DecodeBareOrBehindSyslog(std::string_view line, const DecodeContext& ctx,
+                                       SyslogPayload kind, PayloadDecoder payload);
+
 // True when `line` starts like a syslog header: "<digits>", "Mmm dd hh:mm:ss " or an RFC 3339
 // date-time.
 bool HasSyslogHeader(std::string_view line);

@@ -1,6 +1,8 @@
 // Helpers shared by the decoder tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +34,15 @@ inline std::string Text(const Event& e, std::string_view name) {
   if (const auto* b = std::get_if<bool>(v)) return *b ? "true" : "false";
   if (const auto* d = std::get_if<double>(v)) return std::to_string(*d) + "(double)";
   return "null";
+}
+
+// What `decode` (one of the per-format functions) makes of `line`; a failure fails the test and
+// gives an empty event.
+template <typename Decoder>
+Event MustDecode(Decoder decode, std::string_view line) {
+  auto r = decode(line, TestContext());
+  EXPECT_TRUE(r.ok()) << line << ": " << r.status().message();
+  return r.ok() ? std::move(r).value() : Event{};
 }
 
 }  // namespace pantau::testing_support

@@ -359,13 +359,7 @@ Result<Event> DecodeWebError(std::string_view line, const DecodeContext& ctx) {
 Result<Event> DecodeWebAccess(std::string_view line, const DecodeContext& ctx) {
   if (!line.empty() && line[0] == '[') return DecodeApacheError(line, ctx);
   if (decode::LooksLikeNginxError(line)) return DecodeNginxError(line, ctx);
-  if (HasSyslogHeader(line)) {
-    return DecodeSyslogWithPayload(line, ctx, SyslogPayload::kWebAccess);
-  }
-  Event e = decode::StartEvent(line, ctx);
-  RETURN_IF_ERROR(DecodeWebAccessPayload(decode::TrimLineEnd(line), 0, e));
-  decode::FinishEvent(e, ctx);
-  return e;
+  return DecodeBareOrBehindSyslog(line, ctx, SyslogPayload::kWebAccess, DecodeWebAccessPayload);
 }
 
 }  // namespace pantau

@@ -15,8 +15,8 @@ TEST(TimeArgumentTest, AbsoluteAndRelative) {
   EXPECT_EQ(*ParseTimeArgument("now-7d", now, "from"), now - 7 * kNsPerDay);
   EXPECT_EQ(*ParseTimeArgument("2026-11-27T10:00:00+07:00", now, "from"),
             *MakeTime(2026, 11, 27, 3, 0, 0));
-  for (const char* bad :
-       {"yesterday", "now-", "now-15", "now-15y", "now*2h", "now-x1h", "now-999999999999d", "now-99999999w"}) {
+  for (const char* bad : {"yesterday", "now-", "now-15", "now-15y", "now*2h", "now-x1h",
+                          "now-999999999999d", "now-99999999w"}) {
     auto r = ParseTimeArgument(bad, now, "from");
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
   }
