@@ -15,8 +15,8 @@
 namespace pantau {
 namespace {
 
-constexpr size_t kDefaultLimit = 100;
-constexpr size_t kMaxLimit = 10'000;
+constexpr int64_t kDefaultLimit = 100;
+constexpr int64_t kMaxLimit = 10'000;
 constexpr size_t kFieldsSample = 500;
 constexpr size_t kExportPage = 1000;
 constexpr size_t kTopValues = 5;
@@ -58,6 +58,19 @@ Result<ReadRequest> PrepareRead(const EventsRequest& request, const query::Query
   return read;
 }
 
+// A request parameter that must be a whole number in [min, max]; `fallback` when absent.
+Result<int64_t> WholeNumber(std::string_view text, int64_t min, int64_t max, int64_t fallback,
+                            std::string_view what) {
+  if (text.empty()) return fallback;
+  int64_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < min || v > max) {
+    return InvalidArgument(std::string(what) + ": must be a whole number from " +
+                           std::to_string(min) + " to " + std::to_string(max));
+  }
+  return v;
+}
+
 Result<query::Query> FilterOnly(std::string_view q) {
   ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(q));
   if (!parsed.stages.empty()) {
@@ -71,16 +84,9 @@ Result<query::Query> FilterOnly(std::string_view q) {
 Result<std::string> HandleEventsList(const EventsRequest& request, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(query::Query parsed, query::ParseQuery(request.q));
   ASSIGN_OR_RETURN(ReadRequest read, PrepareRead(request, parsed, ctx, INT64_MIN, INT64_MAX));
-  size_t limit = kDefaultLimit;
-  if (!request.limit.empty()) {
-    auto r =
-        std::from_chars(request.limit.data(), request.limit.data() + request.limit.size(), limit);
-    if (r.ec != std::errc() || r.ptr != request.limit.data() + request.limit.size() || limit == 0 ||
-        limit > kMaxLimit) {
-      return InvalidArgument("limit: must be a whole number from 1 to " +
-                             std::to_string(kMaxLimit));
-    }
-  }
+  ASSIGN_OR_RETURN(const int64_t limit_value,
+                   WholeNumber(request.limit, 1, kMaxLimit, kDefaultLimit, "limit"));
+  const auto limit = static_cast<size_t>(limit_value);
   if (!parsed.stages.empty()) {
     ASSIGN_OR_RETURN(query::Table table, query::RunStages(ctx.store, read, parsed.stages));
     return query::TableToJson(table);
@@ -113,15 +119,7 @@ Result<std::string> HandleHistogram(const EventsRequest& request, std::string_vi
   ASSIGN_OR_RETURN(query::Query parsed, FilterOnly(request.q));
   const TimeNs now = ctx.clock.Now();
   ASSIGN_OR_RETURN(ReadRequest read, PrepareRead(request, parsed, ctx, now - kNsPerDay, now));
-  int64_t buckets = 60;
-  if (!buckets_text.empty()) {
-    auto r =
-        std::from_chars(buckets_text.data(), buckets_text.data() + buckets_text.size(), buckets);
-    if (r.ec != std::errc() || r.ptr != buckets_text.data() + buckets_text.size() || buckets < 1 ||
-        buckets > 1000) {
-      return InvalidArgument("buckets: must be a whole number from 1 to 1000");
-    }
-  }
+  ASSIGN_OR_RETURN(const int64_t buckets, WholeNumber(buckets_text, 1, 1000, 60, "buckets"));
   // Whole seconds per bucket, so that bucket starts print cleanly.
   const TimeNs range = read.to - read.from;
   const TimeNs interval = std::max<TimeNs>(
