@@ -11,6 +11,12 @@ constexpr size_t kGarbageBytes = 16u << 20;
 
 void SyslogFramer::Emit(TimeNs now, std::vector<RawLine>& out) {
   if (!line_.empty() && line_.back() == '\r' && state_ != State::kCounted) line_.pop_back();
+  // Digits read as a possible octet count can make a line longer than the limit (found by the
+  // fuzzer): cut it here, whatever the path.
+  if (line_.size() > max_line_) {
+    line_.resize(max_line_);
+    truncated_ = true;
+  }
   if (!line_.empty() || truncated_) {
     out.push_back({std::move(line_), now, truncated_ ? uint32_t{kTruncated} : 0u});
   }

@@ -56,6 +56,14 @@ TEST(SyslogFramerTest, LongLinesAreCutAndMarked) {
   EXPECT_EQ(out[2].flags, kTruncated);
 }
 
+TEST(SyslogFramerTest, DigitsBeforeTheLimitDoNotOvershootIt) {
+  SyslogFramer f(2);
+  auto out = FeedAll(f, {"9", "9", "9", "9", "x\n"});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].bytes, "99");
+  EXPECT_EQ(out[0].flags, kTruncated);
+}
+
 TEST(SyslogFramerTest, GarbageIsAnError) {
   SyslogFramer f(64);
   std::vector<RawLine> out;
