@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "core/time.h"
 
@@ -200,6 +201,34 @@ TEST_F(EventStoreTest, LateEventsForAClosedDayGoToTheDayReceived) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].message, "late");  // ordered by its own time all the same
   EXPECT_EQ(all[1].timestamp, kNow - 3 * kNsPerDay - 1);
+}
+
+TEST_F(EventStoreTest, PagingVisitsEveryEventOnceAcrossDaysAndTies) {
+  // Equal times within a day, and equal times in two day files (a late event filed under the
+  // day it was received carries its own, older time).
+  std::vector<EventRow> first;
+  for (int i = 0; i < 5; ++i)
+    first.push_back(MakeEvent(kNow - 3 * kNsPerDay, "old " + std::to_string(i)));
+  ASSERT_TRUE(store_->Append(first).ok());
+  ASSERT_TRUE(store_->Maintain().ok());  // closes that day
+  std::vector<EventRow> second;
+  for (int i = 0; i < 4; ++i)
+    second.push_back(MakeEvent(kNow - 3 * kNsPerDay, "late " + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) second.push_back(MakeEvent(kNow, "now " + std::to_string(i)));
+  ASSERT_TRUE(store_->Append(second).ok());
+  ReadRequest r;
+  r.limit = 2;
+  std::vector<std::string> seen;
+  for (int page = 0; page < 20; ++page) {
+    auto got = store_->Read(r);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    for (const auto& e : *got) seen.push_back(e.message);
+    if (got->size() < r.limit) break;
+    r.after = ReadRequest::Position{got->back().timestamp, got->back().id};
+  }
+  ASSERT_EQ(seen.size(), 12u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 12u);
+  EXPECT_EQ(seen.front().substr(0, 3), "now");
 }
 
 TEST_F(EventStoreTest, RetriedAppendStoresEachRowOnce) {
