@@ -1,8 +1,8 @@
 #include "query/aggregation.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/time.h"
 #include "store/sqlite/schema.h"
@@ -149,19 +149,29 @@ struct Group {
 Table Merge(const Stage& s, const Layout& layout, const std::vector<std::vector<Value>>& rows) {
   const size_t nk = layout.key_names.size();
   const size_t na = s.aggregates.size();
-  std::map<std::string, Group> groups;
+  // Hashed, not ordered: a high-cardinality `by` (millions of source IPs) makes millions of
+  // groups, and the rows are sorted once at the end anyway.
+  std::unordered_map<std::string, size_t> index;
+  index.reserve(rows.size());
+  std::vector<Group> groups;
+  std::string key;
   for (const auto& row : rows) {
-    std::string key;
-    for (size_t i = 0; i < nk; ++i) key += KeyOf(row[i]) + '\x1f';
-    Group& g = groups[key];
-    if (g.keys.empty()) {
-      g.keys.assign(row.begin(), row.begin() + nk);
-      g.sums.assign(na, 0);
-      g.numbers.assign(na, 0);
-      g.mins.assign(na, Value{});
-      g.maxs.assign(na, Value{});
-      g.distinct.resize(layout.dc_fields.size());
+    key.clear();
+    for (size_t i = 0; i < nk; ++i) {
+      key += KeyOf(row[i]);
+      key += '\x1f';
     }
+    auto [it, added] = index.try_emplace(key, groups.size());
+    if (added) {
+      Group& fresh = groups.emplace_back();
+      fresh.keys.assign(row.begin(), row.begin() + nk);
+      fresh.sums.assign(na, 0);
+      fresh.numbers.assign(na, 0);
+      fresh.mins.assign(na, Value{});
+      fresh.maxs.assign(na, Value{});
+      fresh.distinct.resize(layout.dc_fields.size());
+    }
+    Group& g = groups[it->second];
     g.count += static_cast<int64_t>(Number(row[layout.count_column]));
     for (size_t d = 0; d < layout.dc_fields.size(); ++d) {
       const Value& v = row[nk + d];
@@ -193,8 +203,9 @@ Table Merge(const Stage& s, const Layout& layout, const std::vector<std::vector<
   Table t;
   t.columns = layout.key_names;
   for (const auto& a : s.aggregates) t.columns.push_back(a.Name());
-  for (auto& [key, g] : groups) {
-    std::vector<Value> out = g.keys;
+  t.rows.reserve(groups.size());
+  for (auto& g : groups) {
+    std::vector<Value> out = std::move(g.keys);
     if (s.kind == Stage::Kind::kTimechart) {
       out[0] = FormatRfc3339(static_cast<TimeNs>(Number(out[0])));
     }
