@@ -23,7 +23,8 @@ namespace {
 using asio::ip::tcp;
 using TlsStream = asio::ssl::stream<tcp::socket>;
 
-// At shutdown, a session reads at most this much more of what its peer already sent.
+// At shutdown, a session reads at most this much more of what its peer already sent (for TLS,
+// what the kernel holds is decrypted as far as whole records allow).
 constexpr size_t kShutdownDrainBytes = 16u << 20;
 
 class StreamServer;
@@ -184,9 +185,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     // partial line too.
     std::vector<RawLine> lines;
     const TimeNs now = server_.clock().Now();
-    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+    // Only a session that is reading: a TLS peer still in its handshake has sent no message.
+    if (reading_) {
       asio::error_code ec;
-      stream_.non_blocking(true, ec);
+      stream_.lowest_layer().non_blocking(true, ec);
       for (size_t drained = 0; !ec && drained < kShutdownDrainBytes;) {
         const size_t n = stream_.read_some(asio::buffer(buf_), ec);
         if (n == 0) break;
@@ -202,6 +204,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
  private:
   void Read() {
+    reading_ = true;
     stream_.async_read_some(asio::buffer(buf_),
                             [self = this->shared_from_this()](const asio::error_code& ec,
                                                               size_t n) { self->OnRead(ec, n); });
@@ -333,6 +336,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   TimeNs frame_started_ = 0;
   int next_close_ = -1;
   bool closed_ = false;
+  bool reading_ = false;  // the session got past the TLS handshake and reads messages
 };
 
 void StreamServer::Accept() {

@@ -127,6 +127,31 @@ class TlsTest(ServerTest):
         self.assertEqual(got["over tls"]["fields"]["input.type"], "syslog-tls")
 
 
+    def test_sigterm_keeps_what_a_tls_peer_sent(self):
+        cert = os.path.join(self.data_dir, "cert.pem")
+        key = os.path.join(self.data_dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True, timeout=DEADLINE_S)
+        server = self.start_server(
+            f"syslog:\n  tls:\n    listen: 127.0.0.1:0\n    cert: {cert}\n    key: {key}\n")
+        ctx = ssl.create_default_context(cafile=cert)
+        ctx.check_hostname = False
+        n = 5000
+        payload = "".join(f"<13>Nov 27 10:00:00 h app: tls line {i}\n" for i in range(n)).encode()
+        last = b"<13>Nov 27 10:00:00 h app: unfinished over tls"
+        raw = socket.create_connection(("127.0.0.1", server.ports["syslog_tls"]))
+        s = ctx.wrap_socket(raw, server_hostname="localhost")
+        s.sendall(payload + last)
+        wait_for(lambda: server.metric('pantau_received_bytes_total{input="syslog-tls"}') ==
+                 len(payload) + len(last), "all bytes read")
+        self.assertEqual(server.stop(signal.SIGTERM), 0)  # the peer is still connected
+        s.close()
+        got = events(self.data_dir)
+        self.assertEqual(len(got), n + 1)
+        self.assertIn("unfinished over tls", {e["message"] for e in got})
+
+
 class OversizedUdpTest(ServerTest):
     config_text = "syslog:\n  max_line_bytes: 512\n"
 
