@@ -141,6 +141,10 @@ class FlakyStore final : public EventStore {
   }
   Result<StoredEvent> Get(std::string_view id) const override { return real_.Get(id); }
   Result<int64_t> Count(const ReadRequest& r) const override { return real_.Count(r); }
+  Result<std::vector<std::pair<TimeNs, int64_t>>> MinuteCounts(TimeNs from,
+                                                               TimeNs to) const override {
+    return real_.MinuteCounts(from, to);
+  }
   Result<std::vector<std::vector<Value>>> ReadGrouped(const ReadRequest& r,
                                                       const SqlGroupedRead& g) const override {
     return real_.ReadGrouped(r, g);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -96,6 +97,10 @@ class EventStore {
 
   // Newest first; at most request.limit.
   virtual Result<std::vector<StoredEvent>> Read(const ReadRequest& request) const = 0;
+  // Events per minute of event time (start of the minute, count) in [from, to) rounded out to
+  // whole minutes, from counts kept at write time: fast whatever the number of events.
+  virtual Result<std::vector<std::pair<TimeNs, int64_t>>> MinuteCounts(TimeNs from,
+                                                                       TimeNs to) const = 0;
   // How many events match (time range and filter; limit and `after` are ignored).
   virtual Result<int64_t> Count(const ReadRequest& request) const = 0;
   // The rows of `read` from every partition (time range and filter of `request` apply).

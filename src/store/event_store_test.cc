@@ -231,6 +231,21 @@ TEST_F(EventStoreTest, PagingVisitsEveryEventOnceAcrossDaysAndTies) {
   EXPECT_EQ(seen.front().substr(0, 3), "now");
 }
 
+TEST_F(EventStoreTest, MinuteCountsAcrossDaysAndBatches) {
+  std::vector<EventRow> a = {MakeEvent(kNow, "a"), MakeEvent(kNow + 59 * kNsPerSecond, "b"),
+                             MakeEvent(kNow + 60 * kNsPerSecond, "c"),
+                             MakeEvent(kNow - kNsPerDay, "yesterday")};
+  ASSERT_TRUE(store_->Append(a).ok());
+  std::vector<EventRow> b = {MakeEvent(kNow + 1, "d")};
+  ASSERT_TRUE(store_->Append(b).ok());
+  auto counts = store_->MinuteCounts(kNow - kNsPerDay, kNow + kNsPerDay);
+  ASSERT_TRUE(counts.ok());
+  const std::vector<std::pair<TimeNs, int64_t>> want = {
+      {kNow - kNsPerDay, 1}, {kNow, 3}, {kNow + 60 * kNsPerSecond, 1}};
+  EXPECT_EQ(*counts, want);
+  EXPECT_EQ(store_->MinuteCounts(kNow + 60 * kNsPerSecond, kNow + kNsPerDay)->size(), 1u);
+}
+
 TEST_F(EventStoreTest, RetriedAppendStoresEachRowOnce) {
   std::vector<EventRow> rows = {MakeEvent(kNow - 1 * kNsPerDay, "yesterday"),
                                 MakeEvent(kNow, "today")};

@@ -64,6 +64,12 @@ class SearchApiTest(ServerTest):
         self.assertEqual(len(hist["buckets"]), 20)
         self.assertEqual(hist["interval_s"], 60)
         self.assertEqual(sum(b["count"] for b in hist["buckets"]), 25)
+        # Without a query, from the per-minute counts: whole minutes, every event.
+        status, hist = self.get("/api/v1/events/histogram", search,
+                                **{"from": "now-1h", "to": "now+1h", "buckets": "24"})
+        self.assertEqual((status, hist["interval_s"]), (200, 300))
+        self.assertTrue(hist["from"].endswith(":00Z"))
+        self.assertEqual(sum(b["count"] for b in hist["buckets"]), 26)
 
         status, fields = self.get("/api/v1/events/fields", search, q="dataset:json")
         self.assertEqual((status, fields["sample"]), (200, 25))
