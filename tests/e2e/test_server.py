@@ -106,7 +106,9 @@ class HostileBytesTest(ServerTest):
 
 
 class TlsTest(ServerTest):
-    def test_syslog_over_tls(self):
+    def start_tls_server(self):
+        """A server with a TLS listener on a fresh self-signed certificate, and a client context
+        that trusts it."""
         cert = os.path.join(self.data_dir, "cert.pem")
         key = os.path.join(self.data_dir, "key.pem")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -116,6 +118,10 @@ class TlsTest(ServerTest):
             f"syslog:\n  tls:\n    listen: 127.0.0.1:0\n    cert: {cert}\n    key: {key}\n")
         ctx = ssl.create_default_context(cafile=cert)
         ctx.check_hostname = False
+        return server, ctx
+
+    def test_syslog_over_tls(self):
+        server, ctx = self.start_tls_server()
         with socket.create_connection(("127.0.0.1", server.ports["syslog_tls"])) as raw:
             with ctx.wrap_socket(raw, server_hostname="localhost") as s:
                 s.sendall(b"47 <13>1 2026-11-27T10:00:00Z h app - - - over tls")
@@ -126,17 +132,8 @@ class TlsTest(ServerTest):
         self.assertEqual(set(got), {"over tls", "second over tls"})
         self.assertEqual(got["over tls"]["fields"]["input.type"], "syslog-tls")
 
-
     def test_sigterm_keeps_what_a_tls_peer_sent(self):
-        cert = os.path.join(self.data_dir, "cert.pem")
-        key = os.path.join(self.data_dir, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
-                       check=True, capture_output=True, timeout=DEADLINE_S)
-        server = self.start_server(
-            f"syslog:\n  tls:\n    listen: 127.0.0.1:0\n    cert: {cert}\n    key: {key}\n")
-        ctx = ssl.create_default_context(cafile=cert)
-        ctx.check_hostname = False
+        server, ctx = self.start_tls_server()
         n = 5000
         payload = "".join(f"<13>Nov 27 10:00:00 h app: tls line {i}\n" for i in range(n)).encode()
         last = b"<13>Nov 27 10:00:00 h app: unfinished over tls"
