@@ -304,9 +304,6 @@ std::string TableToJson(const Table& table) {
   return out;
 }
 
-// True for an open end or a time on a whole minute: counts per minute then answer exactly.
-bool OnAMinute(TimeNs t, TimeNs open) { return t == open || t % (60 * kNsPerSecond) == 0; }
-
 // `| timechart span=N count` over every event: answered from the per-minute counts the store
 // keeps, without reading events. REQUIRES: the span is whole minutes.
 Result<Table> TimechartFromMinuteCounts(const EventStore& store, const ReadRequest& request,
@@ -327,11 +324,10 @@ Result<Table> TimechartFromMinuteCounts(const EventStore& store, const ReadReque
 Result<Table> RunStages(const EventStore& store, const ReadRequest& request,
                         const std::vector<Stage>& stages) {
   Stage first = stages.front();
-  const bool from_counts = first.kind == Stage::Kind::kTimechart && first.by.empty() &&
-                           first.aggregates.size() == 1 &&
-                           first.aggregates[0].fn == Aggregate::Fn::kCount &&
-                           request.filter.where.empty() && first.span_s % 60 == 0 &&
-                           OnAMinute(request.from, INT64_MIN) && OnAMinute(request.to, INT64_MAX);
+  const bool from_counts =
+      first.kind == Stage::Kind::kTimechart && first.by.empty() && first.aggregates.size() == 1 &&
+      first.aggregates[0].fn == Aggregate::Fn::kCount && request.filter.where.empty() &&
+      first.span_s % 60 == 0 && EventStore::OnWholeMinutes(request.from, request.to);
   const bool top = first.kind == Stage::Kind::kTop;
   if (top) first.aggregates = {Aggregate{}};  // count by the field
   Table t;

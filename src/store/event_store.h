@@ -101,6 +101,11 @@ class EventStore {
   // whole minutes, from counts kept at write time: fast whatever the number of events.
   virtual Result<std::vector<std::pair<TimeNs, int64_t>>> MinuteCounts(TimeNs from,
                                                                        TimeNs to) const = 0;
+  // True when MinuteCounts answers [from, to) exactly: each end open or on a whole minute.
+  static bool OnWholeMinutes(TimeNs from, TimeNs to) {
+    constexpr TimeNs kMinute = 60 * kNsPerSecond;
+    return (from == INT64_MIN || from % kMinute == 0) && (to == INT64_MAX || to % kMinute == 0);
+  }
   // How many events match (time range and filter; limit and `after` are ignored).
   virtual Result<int64_t> Count(const ReadRequest& request) const = 0;
   // The rows of `read` from every partition (time range and filter of `request` apply).

@@ -244,6 +244,11 @@ TEST_F(EventStoreTest, MinuteCountsAcrossDaysAndBatches) {
       {kNow - kNsPerDay, 1}, {kNow, 3}, {kNow + 60 * kNsPerSecond, 1}};
   EXPECT_EQ(*counts, want);
   EXPECT_EQ(store_->MinuteCounts(kNow + 60 * kNsPerSecond, kNow + kNsPerDay)->size(), 1u);
+  // Count without a filter reads the same counts; with one, or off the minute, it scans: equal.
+  ReadRequest all;
+  EXPECT_EQ(*store_->Count(all), 5);
+  all.from = kNow + 1;
+  EXPECT_EQ(*store_->Count(all), 3);
 }
 
 TEST_F(EventStoreTest, RetriedAppendStoresEachRowOnce) {

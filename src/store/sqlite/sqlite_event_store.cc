@@ -302,6 +302,13 @@ class SqliteEventStore final : public EventStore {
   }
 
   Result<int64_t> Count(const ReadRequest& req) const override {
+    // Every event in a range of whole minutes: the per-minute counts know, without a scan.
+    if (req.filter.where.empty() && OnWholeMinutes(req.from, req.to)) {
+      ASSIGN_OR_RETURN(auto minutes, MinuteCounts(req.from, req.to));
+      int64_t total = 0;
+      for (const auto& [start, n] : minutes) total += n;
+      return total;
+    }
     ASSIGN_OR_RETURN(auto days, ListDays());
     std::string sql = std::string("SELECT count(*)") +
                       (req.filter.needs_body ? kFromBoth : " FROM events e ") +
