@@ -11,6 +11,7 @@
 #include "decode/common.h"
 #include "decode/scan.h"
 #include "decode/syslog.h"
+#include "decode/windows.h"
 
 namespace pantau {
 namespace {
@@ -281,6 +282,10 @@ Status ParseAndDecode(dom::parser& parser, std::string_view text, size_t offset,
   dom::object root;
   if (root_el.get(root) != simdjson::SUCCESS) {
     return decode::DecodeError(format, "the line is not one JSON object");
+  }
+  if (dialect == JsonDialect::kAny && IsWindowsEventJson(root)) {
+    DecodeWindowsJson(*ObjectMember(root, "Event"), event);
+    return Status::Ok();
   }
   const auto event_type = StringMember(root, "event_type");
   const bool suricata = dialect == JsonDialect::kSuricata || IsSuricata(root, event_type);
