@@ -6,9 +6,7 @@
 #include "query/parser.h"
 
 namespace pantau {
-namespace {
-
-void AppendCell(std::string& out, std::string_view cell) {
+void AppendCsvCell(std::string& out, std::string_view cell) {
   const bool formula = !cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' ||
                                          cell[0] == '@' || cell[0] == '\t' || cell[0] == '\r');
   const bool quote = formula || cell.find_first_of(",\"\r\n") != std::string_view::npos;
@@ -24,8 +22,6 @@ void AppendCell(std::string& out, std::string_view cell) {
   }
   out.push_back('"');
 }
-
-}  // namespace
 
 std::vector<std::string> DefaultCsvColumns() {
   return {"@timestamp",     "id",        "dataset",      "host.name",     "source.ip",
@@ -68,21 +64,21 @@ std::string CsvRow(const StoredEvent& e, const std::vector<std::string>& columns
     if (i > 0) out.push_back(',');
     const std::string& c = columns[i];
     if (c == "@timestamp") {
-      AppendCell(out, FormatRfc3339(e.timestamp));
+      AppendCsvCell(out, FormatRfc3339(e.timestamp));
     } else if (c == "id") {
-      AppendCell(out, e.id);
+      AppendCsvCell(out, e.id);
     } else if (c == "dataset") {
-      AppendCell(out, e.dataset);
+      AppendCsvCell(out, e.dataset);
     } else if (c == "message") {
-      AppendCell(out, e.message);
+      AppendCsvCell(out, e.message);
     } else if (c == "raw") {
-      AppendCell(out, e.raw);
+      AppendCsvCell(out, e.raw);
     } else if (fields.is_object()) {
       const auto it = fields.find(c);
       if (it == fields.end() || it->is_null()) continue;
-      AppendCell(out, it->is_string()
-                          ? it->get_ref<const std::string&>()
-                          : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      AppendCsvCell(out, it->is_string()
+                             ? it->get_ref<const std::string&>()
+                             : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   }
   return out + "\r\n";

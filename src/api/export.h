@@ -11,6 +11,9 @@
 
 namespace pantau {
 
+// Appends one cell, quoted when it must be and defused when it starts like a formula.
+void AppendCsvCell(std::string& out, std::string_view cell);
+
 // The columns when none are asked for.
 std::vector<std::string> DefaultCsvColumns();
 // "a,b,c" -> columns; InvalidArgument for a name that is not a field name.

@@ -1,0 +1,129 @@
+// The compiled form of a Sigma detection: field predicates and a boolean tree over them.
+//
+// A Predicate tests one field (or, for keywords, the message and every text field) against a
+// list of value tests linked by OR, or by AND under the `all` modifier; `neq` negates it. A
+// Matcher is a flat tree of nodes (and, or, not, at-least-N, predicate) evaluated with
+// short-circuit against an EventView, which caches each field's text form and lowercase form for
+// the one event, since many predicates of many rules read the same fields.
+//
+// Thread-safety: a compiled Matcher is immutable and may be shared; an EventView belongs to one
+// thread and one event.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.h"
+#include "detect/sigma/sigma_string.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace pantau::sigma {
+
+// The view of one event that predicates read. Field texts are made once per event.
+class EventView {
+ public:
+  explicit EventView(const Event& event) : event_(event) {}
+  const Event& event() const { return event_; }
+  // A field of the event; `dataset` is the event's dataset, unless the event has such a field.
+  const Value* Find(std::string_view field) const;
+
+  struct Text {
+    std::string_view value;    // as stored (numbers written in decimal)
+    std::string_view lowered;  // ASCII lowercase
+  };
+  // The text of a field's value; REQUIRES: `v` is not null (monostate) and points into the event.
+  Text TextOf(const Value& v) const;
+  Text MessageText() const;
+
+ private:
+  struct Cached {
+    const void* key;
+    std::string value;  // empty for strings, which are read in place
+    std::string lowered;
+  };
+  Text Lookup(const void* key, std::string_view direct, const Value* v) const;
+
+  const Event& event_;
+  mutable std::optional<Value> dataset_;  // made when a predicate first reads it
+  mutable std::deque<Cached> cache_;      // a deque: views into earlier entries stay valid
+};
+
+// An IPv4 or IPv6 network of the cidr modifier.
+struct Network {
+  uint8_t bytes[16] = {};
+  int family = 0;  // 4 or 6
+  int prefix = 0;
+};
+std::optional<Network> ParseNetwork(std::string_view text);
+bool NetworkContains(const Network& net, std::string_view address);
+
+enum class TimePart : uint8_t { kNone, kMinute, kHour, kDay, kWeek, kMonth, kYear };
+// The part of a date value ("2025-11-27 07:40:10.132" or RFC 3339), or nullopt.
+std::optional<int64_t> TimePartOf(std::string_view date, TimePart part);
+
+// One value of a predicate's list.
+struct ValueTest {
+  enum class Kind : uint8_t { kPatterns, kRegex, kNetwork, kCompare, kFieldRef };
+  Kind kind = Kind::kPatterns;
+  std::vector<Pattern> patterns;  // kPatterns: alternatives, any may match
+  std::shared_ptr<const re2::RE2> regex;
+  Network network;
+  enum class Op : uint8_t { kEq, kLt, kLte, kGt, kGte } op = Op::kEq;  // kCompare
+  double number = 0;
+  std::string field;  // kFieldRef: the other field, compared as its kind says
+  Pattern::Kind ref_kind = Pattern::Kind::kExact;
+  bool cased = false;  // kFieldRef
+};
+
+struct Predicate {
+  enum class Kind : uint8_t { kValues, kKeywords, kExists, kNull };
+  Kind kind = Kind::kValues;
+  std::string field;  // empty for kKeywords
+  std::vector<ValueTest> tests;
+  bool all = false;     // every test must pass (the `all` modifier)
+  bool negate = false;  // `neq`, or `exists: false`
+  TimePart time_part = TimePart::kNone;
+
+  bool Evaluate(const EventView& view) const;
+
+ private:
+  bool TestValue(const EventView& view, const Value& v) const;
+  bool TestOne(const EventView& view, const ValueTest& t, const EventView::Text& text,
+               const Value& v) const;
+};
+
+class Matcher {
+ public:
+  struct Node {
+    enum class Kind : uint8_t { kAnd, kOr, kNot, kAtLeast, kPredicate, kTrue };
+    Kind kind = Kind::kTrue;
+    uint32_t count = 0;              // kAtLeast
+    uint32_t predicate = 0;          // kPredicate
+    std::vector<uint32_t> children;  // node indices
+  };
+
+  bool Matches(const EventView& view) const { return nodes_.empty() || Evaluate(view, root_); }
+
+  // Building, used by the compiler.
+  uint32_t AddPredicate(Predicate p);
+  uint32_t AddNode(Node n);
+  void SetRoot(uint32_t root) { root_ = root; }
+  const std::vector<Predicate>& predicates() const { return predicates_; }
+
+ private:
+  bool Evaluate(const EventView& view, uint32_t node) const;
+
+  std::vector<Predicate> predicates_;
+  std::vector<Node> nodes_;
+  uint32_t root_ = 0;
+};
+
+}  // namespace pantau::sigma

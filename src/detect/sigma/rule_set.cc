@@ -1,0 +1,259 @@
+#include "detect/sigma/rule_set.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "detect/sigma/detection_compiler.h"
+
+namespace pantau::sigma {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high", "critical"};
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound(fmt::format("{}: cannot read", path));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Status CollectFiles(const std::vector<std::string>& paths, std::vector<std::string>& out) {
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+           it.increment(ec)) {
+        const fs::path& f = it->path();
+        if (it->is_regular_file() && (f.extension() == ".yml" || f.extension() == ".yaml")) {
+          found.push_back(f.string());
+        }
+      }
+      if (ec) return NotFound(fmt::format("{}: {}", p, ec.message()));
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      out.push_back(p);
+    } else {
+      return NotFound(fmt::format("{}: no such file or folder", p));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Placeholders> LoadPlaceholders(const std::string& path) {
+  Placeholders out;
+  if (path.empty()) return out;
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(fmt::format("{}:{}: {}", path, e.mark.line + 1, e.msg));
+  }
+  if (!root.IsMap())
+    return InvalidArgument(fmt::format("{}: expected a map of name: [values]", path));
+  for (const auto& kv : root) {
+    std::vector<std::string>& values = out[kv.first.Scalar()];
+    if (kv.second.IsSequence()) {
+      for (const YAML::Node& v : kv.second) values.push_back(v.Scalar());
+    } else if (kv.second.IsScalar()) {
+      values.push_back(kv.second.Scalar());
+    } else {
+      return InvalidArgument(fmt::format("{}:{}: {}: expected a list of values", path,
+                                         kv.second.Mark().line + 1, kv.first.Scalar()));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> StringList(const YAML::Node& n) {
+  std::vector<std::string> out;
+  if (n && n.IsSequence()) {
+    for (const YAML::Node& v : n) {
+      if (v.IsScalar()) out.push_back(v.Scalar());
+    }
+  } else if (n && n.IsScalar()) {
+    out.push_back(n.Scalar());
+  }
+  return out;
+}
+
+std::string Scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); }
+
+// Compiles one rule document. `line` is set to where the problem is, when there is one.
+Result<Rule> CompileRule(const YAML::Node& doc, const LogSourceMap& logsources,
+                         const Placeholders& placeholders,
+                         std::map<std::string, LogSourceMap::Selection>& selections, int& line) {
+  auto error = [&](const YAML::Node& n, std::string why) {
+    line = n.Mark().line >= 0 ? n.Mark().line + 1 : line;
+    return InvalidArgument(std::move(why));
+  };
+  if (!doc.IsMap()) return error(doc, "a rule must be a YAML map");
+  if (doc["correlation"])
+    return error(doc["correlation"], "correlation rules are not supported yet");
+  if (doc["filter"] && !doc["detection"]) {
+    return error(doc["filter"], "filter files are not supported yet");
+  }
+  Rule r;
+  r.line = doc.Mark().line + 1;
+  r.title = Scalar(doc["title"]);
+  if (r.title.empty()) return error(doc, "the rule has no title");
+  r.id = Scalar(doc["id"]);
+  r.name = Scalar(doc["name"]);
+  r.description = Scalar(doc["description"]);
+  r.status = Scalar(doc["status"]);
+  r.author = Scalar(doc["author"]);
+  if (const YAML::Node level = doc["level"]) {
+    auto parsed = ParseLevel(Scalar(level));
+    if (!parsed.ok()) return error(level, parsed.status().message());
+    r.level = *parsed;
+  }
+  r.tags = StringList(doc["tags"]);
+  r.references = StringList(doc["references"]);
+  r.falsepositives = StringList(doc["falsepositives"]);
+  r.fields = StringList(doc["fields"]);
+
+  const YAML::Node ls = doc["logsource"];
+  if (!ls || !ls.IsMap()) return error(doc, "the rule has no logsource map");
+  r.logsource = {Scalar(ls["product"]), Scalar(ls["category"]), Scalar(ls["service"])};
+  const std::string key = r.logsource.Key();
+  auto sel = selections.find(key);
+  if (sel == selections.end()) {
+    auto selected = logsources.Select(r.logsource);
+    if (!selected.ok()) return error(ls, "logsource: " + selected.status().message());
+    sel = selections.emplace(key, std::move(*selected)).first;
+  }
+
+  const YAML::Node detection = doc["detection"];
+  if (!detection) return error(doc, "the rule has no detection");
+  CompileContext ctx{&sel->second.renames, &placeholders, &line};
+  line = detection.Mark().line + 1;
+  RETURN_IF_ERROR(CompileDetection(detection, ctx, r.detection));
+  return r;
+}
+
+}  // namespace
+
+std::string_view LevelName(Level level) { return kLevels[static_cast<int>(level)]; }
+
+Result<Level> ParseLevel(std::string_view name) {
+  for (size_t i = 0; i < std::size(kLevels); ++i) {
+    if (kLevels[i] == name) return static_cast<Level>(i);
+  }
+  return InvalidArgument(
+      fmt::format("level '{}' is not one of informational, low, medium, high, critical", name));
+}
+
+std::string RuleProblem::ToString() const {
+  return line > 0 ? fmt::format("{}:{}: {}", file, line, reason)
+                  : fmt::format("{}: {}", file, reason);
+}
+
+// Compiles rule texts into one RuleSet, grouping rules by log source.
+class RuleSet::Builder {
+ public:
+  Builder(LogSourceMap logsources, Placeholders placeholders)
+      : logsources_(std::move(logsources)), placeholders_(std::move(placeholders)) {}
+
+  void AddText(const std::string& file, const std::string& text, std::vector<RuleProblem>& problems,
+               size_t& documents) {
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(text);
+    } catch (const YAML::Exception& e) {
+      ++documents;
+      problems.push_back({file, e.mark.line + 1, e.msg});
+      return;
+    }
+    for (const YAML::Node& doc : docs) {
+      if (doc.IsNull()) continue;  // an empty document, as after a trailing ---
+      ++documents;
+      int line = doc.Mark().line + 1;
+      auto rule = CompileRule(doc, logsources_, placeholders_, selections_, line);
+      if (!rule.ok()) {
+        problems.push_back({file, line, rule.status().message()});
+        continue;
+      }
+      rule->file = file;
+      const std::string key = rule->logsource.Key();
+      auto [g, fresh] = group_of_.emplace(key, static_cast<uint32_t>(set_->groups_.size()));
+      if (fresh) set_->groups_.push_back({selections_.at(key).where, {}});
+      set_->groups_[g->second].rules.push_back(static_cast<uint32_t>(set_->rules_.size()));
+      set_->rules_.push_back(std::move(*rule));
+    }
+  }
+
+  std::shared_ptr<const RuleSet> Finish() { return std::move(set_); }
+
+ private:
+  LogSourceMap logsources_;
+  Placeholders placeholders_;
+  std::shared_ptr<RuleSet> set_ = std::make_shared<RuleSet>();
+  std::map<std::string, LogSourceMap::Selection> selections_;
+  std::map<std::string, uint32_t> group_of_;  // log source key -> group
+};
+
+namespace {
+
+Result<RuleSet::Builder> MakeBuilder(const LoadOptions& options) {
+  LogSourceMap logsources = LogSourceMap::Builtin();
+  for (const std::string& f : options.logsource_files) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(f));
+    RETURN_IF_ERROR(logsources.Add(text, f));
+  }
+  ASSIGN_OR_RETURN(Placeholders placeholders, LoadPlaceholders(options.placeholders_file));
+  return RuleSet::Builder(std::move(logsources), std::move(placeholders));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::vector<std::string>& paths,
+                                                     const LoadOptions& options,
+                                                     std::vector<RuleProblem>& problems,
+                                                     size_t& documents) {
+  ASSIGN_OR_RETURN(Builder builder, MakeBuilder(options));
+  std::vector<std::string> files;
+  RETURN_IF_ERROR(CollectFiles(paths, files));
+  documents = 0;
+  for (const std::string& file : files) {
+    auto text = ReadFile(file);
+    if (!text.ok()) {
+      ++documents;
+      problems.push_back({file, 0, text.status().message()});
+      continue;
+    }
+    builder.AddText(file, *text, problems, documents);
+  }
+  return builder.Finish();
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::LoadText(const std::string& yaml,
+                                                         const LoadOptions& options,
+                                                         std::vector<RuleProblem>& problems) {
+  ASSIGN_OR_RETURN(Builder builder, MakeBuilder(options));
+  size_t documents = 0;
+  builder.AddText("<text>", yaml, problems, documents);
+  return builder.Finish();
+}
+
+void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& on_match) const {
+  const EventView view(event);
+  for (const Group& g : groups_) {
+    if (!g.where.Matches(view)) continue;
+    for (uint32_t i : g.rules) {
+      if (rules_[i].detection.Matches(view)) on_match(rules_[i]);
+    }
+  }
+}
+
+}  // namespace pantau::sigma

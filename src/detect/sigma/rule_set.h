@@ -1,0 +1,88 @@
+// Sigma rules loaded from files into an immutable rule set, and matched against events.
+//
+// Loading never stops at a bad rule: each rule that cannot be used is reported with its file,
+// line and reason, and the others load. Rules are grouped by their log source selection, which
+// is evaluated once per event per group.
+//
+// Thread-safety: a RuleSet is immutable after Load and may be matched from many threads.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "core/status.h"
+#include "detect/sigma/logsource_map.h"
+#include "detect/sigma/matcher.h"
+
+namespace pantau::sigma {
+
+enum class Level { kInformational, kLow, kMedium, kHigh, kCritical };
+std::string_view LevelName(Level level);
+Result<Level> ParseLevel(std::string_view name);
+
+struct Rule {
+  std::string id;
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string status;
+  std::string author;
+  Level level = Level::kMedium;
+  std::vector<std::string> tags;
+  std::vector<std::string> references;
+  std::vector<std::string> falsepositives;
+  std::vector<std::string> fields;
+  LogSource logsource;
+  std::string file;
+  int line = 1;
+  Matcher detection;
+};
+
+struct RuleProblem {
+  std::string file;
+  int line = 0;  // 0 when the whole file is at fault
+  std::string reason;
+  std::string ToString() const;  // "file:line: reason"
+};
+
+struct LoadOptions {
+  std::vector<std::string> logsource_files;  // added to the built-in map
+  std::string placeholders_file;             // YAML: name -> list of values
+};
+
+class RuleSet {
+ public:
+  // Reads every .yml/.yaml file under `paths` (files or folders, recursively, in name order).
+  // `problems` receives each rule document that cannot be used; `documents` counts all rule
+  // documents seen. Fails only when a path or an option file cannot be read.
+  static Result<std::shared_ptr<const RuleSet>> Load(const std::vector<std::string>& paths,
+                                                     const LoadOptions& options,
+                                                     std::vector<RuleProblem>& problems,
+                                                     size_t& documents);
+
+  // The rules of one YAML text (named "<text>" in problems), for tests and the API.
+  static Result<std::shared_ptr<const RuleSet>> LoadText(const std::string& yaml,
+                                                         const LoadOptions& options,
+                                                         std::vector<RuleProblem>& problems);
+
+  class Builder;
+
+  size_t size() const { return rules_.size(); }
+  const Rule& rule(size_t i) const { return rules_[i]; }
+
+  // Calls `on_match` for each rule that matches `event`, in load order within a log source group.
+  void Match(const Event& event, const std::function<void(const Rule&)>& on_match) const;
+
+ private:
+  struct Group {
+    Matcher where;
+    std::vector<uint32_t> rules;
+  };
+  std::vector<Rule> rules_;
+  std::vector<Group> groups_;
+};
+
+}  // namespace pantau::sigma
