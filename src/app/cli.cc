@@ -100,6 +100,39 @@ int RunCli(int argc, char** argv) {
   AddCommon(*disable, common);
   disable->add_option("name", key_flags.name, "the key's name")->required();
 
+  // hunt
+  auto* hunt = app.add_subcommand("hunt", "run Sigma rules over log files, without a server");
+  HuntFlags hunt_flags;
+  auto add_rule_flags = [](CLI::App& cmd, RuleFlags& f) {
+    cmd.add_option("--logsources", f.logsource_files,
+                   "extra log source map (YAML, as src/detect/sigma/logsources.yaml)")
+        ->allow_extra_args(false);
+    cmd.add_option("--placeholders", f.placeholders_file,
+                   "values of the placeholders of `expand` (YAML: name: [values])");
+  };
+  hunt->add_option("--rules", hunt_flags.rules.rule_paths,
+                   "Sigma rule file or folder; give --rules again for more")
+      ->required()
+      ->allow_extra_args(false);
+  add_rule_flags(*hunt, hunt_flags.rules);
+  hunt->add_option("files", hunt_flags.files,
+                   "EVTX, JSON, JSON lines or any log format, plain or .gz; folders recursively")
+      ->required();
+  hunt->add_option("--format", hunt_flags.format, "format of line files (default auto)");
+  auto* hunt_json = hunt->add_flag("--json", hunt_flags.json, "one JSON match per line");
+  hunt->add_flag("--csv", hunt_flags.csv, "CSV with a header line")->excludes(hunt_json);
+  hunt->add_option("--level", hunt_flags.min_level,
+                   "lowest level shown: informational, low, medium, high, critical");
+  hunt->add_option("--tags", hunt_flags.tags, "only rules with one of these tags (or under them)")
+      ->delimiter(',');
+  // rules
+  auto* rules = app.add_subcommand("rules", "work with Sigma rules");
+  rules->require_subcommand(1);
+  RuleFlags check_flags;
+  auto* check = rules->add_subcommand("check", "report every rule that cannot be used, and why");
+  check->add_option("paths", check_flags.rule_paths, "Sigma rule files or folders")->required();
+  add_rule_flags(*check, check_flags);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -126,6 +159,8 @@ int RunCli(int argc, char** argv) {
   }
   if (import->parsed()) return RunImport(*config, import_flags);
   if (search->parsed()) return RunSearch(*config, search_flags);
+  if (hunt->parsed()) return RunHunt(hunt_flags);
+  if (check->parsed()) return RunRulesCheck(check_flags);
   for (auto* sub : {create, list, disable}) {
     if (sub->parsed()) key_flags.action = sub->get_name();
   }

@@ -51,4 +51,23 @@ struct ApiKeyFlags {
 };
 int RunApiKey(const Config& config, const ApiKeyFlags& flags);
 
+// Where Sigma rules come from, for hunt and rules check.
+struct RuleFlags {
+  std::vector<std::string> rule_paths;       // files or folders
+  std::vector<std::string> logsource_files;  // extra log source maps
+  std::string placeholders_file;
+};
+int RunRulesCheck(const RuleFlags& flags);
+
+struct HuntFlags {
+  RuleFlags rules;
+  std::vector<std::string> files;  // files or folders
+  std::string format = "auto";     // for line files
+  bool json = false;
+  bool csv = false;
+  std::string min_level = "informational";
+  std::vector<std::string> tags;
+};
+int RunHunt(const HuntFlags& flags);
+
 }  // namespace pantau

@@ -1,0 +1,161 @@
+// `pantau hunt --rules DIR... FILE|DIR...`: Sigma rules over evidence files without a server,
+// and `pantau rules check DIR...`: which rules cannot be used, and why.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <set>
+
+#include "api/export.h"
+#include "app/commands.h"
+#include "app/progress_bar.h"
+#include "core/time.h"
+#include "detect/sigma/rule_set.h"
+#include "ingest/event_files.h"
+
+namespace pantau {
+namespace {
+
+// Log content on a terminal: control characters (escape sequences included) shown as \xNN.
+std::string TerminalSafe(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      out += fmt::format("\\x{:02x}", b);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Shorten(std::string s, size_t width) {
+  if (s.size() > width) s = s.substr(0, width - 3) + "...";
+  return s;
+}
+
+bool TagSelected(const sigma::Rule& rule, const std::vector<std::string>& wanted) {
+  if (wanted.empty()) return true;
+  for (const std::string& t : rule.tags) {
+    for (const std::string& w : wanted) {
+      if (t == w || (t.size() > w.size() && t.starts_with(w) && t[w.size()] == '.')) return true;
+    }
+  }
+  return false;
+}
+
+Result<std::shared_ptr<const sigma::RuleSet>> LoadRules(const RuleFlags& flags,
+                                                        std::vector<sigma::RuleProblem>& problems,
+                                                        size_t& documents) {
+  sigma::LoadOptions options;
+  options.logsource_files = flags.logsource_files;
+  options.placeholders_file = flags.placeholders_file;
+  return sigma::RuleSet::Load(flags.rule_paths, options, problems, documents);
+}
+
+}  // namespace
+
+int RunRulesCheck(const RuleFlags& flags) {
+  std::vector<sigma::RuleProblem> problems;
+  size_t documents = 0;
+  auto rules = LoadRules(flags, problems, documents);
+  if (!rules.ok()) return Fail(rules.status());
+  for (const sigma::RuleProblem& p : problems) std::printf("%s\n", p.ToString().c_str());
+  std::printf("loaded %zu of %zu rules\n", (*rules)->size(), documents);
+  return problems.empty() ? kExitOk : kExitFailure;
+}
+
+int RunHunt(const HuntFlags& flags) {
+  auto format = ParseFormat(flags.format);
+  if (!format.ok()) return Fail(format.status());
+  auto min_level = sigma::ParseLevel(flags.min_level);
+  if (!min_level.ok()) return Fail(min_level.status());
+  std::vector<sigma::RuleProblem> problems;
+  size_t documents = 0;
+  auto loaded = LoadRules(flags.rules, problems, documents);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const sigma::RuleSet& rules = **loaded;
+  if (!problems.empty()) {
+    std::fprintf(stderr,
+                 "pantau: %zu of %zu rules cannot be used; `pantau rules check` lists them\n",
+                 problems.size(), documents);
+  }
+
+  if (flags.csv) std::printf("timestamp,level,rule_id,rule_title,tags,host,dataset,file\r\n");
+  ProgressBar bar;
+  uint64_t matches = 0;
+  std::set<const sigma::Rule*> rules_hit;
+  std::string line;
+  EventFileOptions options;
+  options.format = *format;
+  options.on_problem = [&](const std::string& file, const std::string& problem) {
+    bar.Finish();
+    std::fprintf(stderr, "pantau: %s: %s\n", file.c_str(), problem.c_str());
+  };
+  EventFileProgress last;
+  options.on_progress = [&](const EventFileProgress& p) {
+    last = p;
+    bar.Draw(p.bytes_done, p.bytes_total, static_cast<double>(p.events), "events/s");
+  };
+  options.on_event = [&](const std::string& file, const Event& event) {
+    rules.Match(event, [&](const sigma::Rule& rule) {
+      if (rule.level < *min_level || !TagSelected(rule, flags.tags)) return;
+      ++matches;
+      rules_hit.insert(&rule);
+      const std::string ts = FormatRfc3339(event.timestamp);
+      const std::string_view host = event.fields.GetString("host.name");
+      line.clear();
+      if (flags.json) {
+        line += R"({"rule_id":)";
+        AppendJsonString(line, rule.id);
+        line += R"(,"rule_title":)";
+        AppendJsonString(line, rule.title);
+        line += R"(,"level":)";
+        AppendJsonString(line, sigma::LevelName(rule.level));
+        line += R"(,"tags":[)";
+        for (size_t i = 0; i < rule.tags.size(); ++i) {
+          if (i > 0) line += ',';
+          AppendJsonString(line, rule.tags[i]);
+        }
+        line += R"(],"file":)";
+        AppendJsonString(line, file);
+        line += R"(,"timestamp":)";
+        AppendJsonString(line, ts);
+        line += R"(,"event":)";
+        line += EventToJson(event);
+        line += "}\n";
+      } else if (flags.csv) {
+        std::string tags;
+        for (const std::string& t : rule.tags) tags += (tags.empty() ? "" : " ") + t;
+        for (std::string_view cell :
+             {std::string_view(ts), sigma::LevelName(rule.level), std::string_view(rule.id),
+              std::string_view(rule.title), std::string_view(tags), host,
+              std::string_view(event.dataset), std::string_view(file)}) {
+          if (!line.empty()) line += ',';
+          AppendCsvCell(line, cell);
+        }
+        line += "\r\n";
+      } else {
+        line = fmt::format("{:<27} {:<13} {:<16} {}  {}\n", ts, sigma::LevelName(rule.level),
+                           Shorten(TerminalSafe(host), 16), TerminalSafe(rule.title),
+                           TerminalSafe(file));
+      }
+      bar.Finish();
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    });
+  };
+  auto result = ReadEventFiles(flags.files, options);
+  bar.Finish();
+  if (!result.ok()) return Fail(result.status());
+  const double t = bar.Elapsed();
+  std::fprintf(stderr,
+               "hunted %llu events (%s) with %zu rules in %.2f s: %.0f events/s; %llu matches of "
+               "%zu rules\n",
+               static_cast<unsigned long long>(result->events),
+               HumanBytes(static_cast<double>(result->bytes_total)).c_str(), rules.size(), t,
+               t > 0 ? result->events / t : 0.0, static_cast<unsigned long long>(matches),
+               rules_hit.size());
+  return kExitOk;
+}
+
+}  // namespace pantau
