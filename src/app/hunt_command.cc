@@ -44,10 +44,11 @@ bool TagSelected(const sigma::Rule& rule, const std::vector<std::string>& wanted
   return false;
 }
 
-Result<std::shared_ptr<const sigma::RuleSet>> LoadRules(const RuleFlags& flags,
+Result<std::shared_ptr<const sigma::RuleSet>> LoadRules(const RuleFlags& flags, bool compile,
                                                         std::vector<sigma::RuleProblem>& problems,
                                                         size_t& documents) {
   sigma::LoadOptions options;
+  options.compile_scanner = compile;
   options.logsource_files = flags.logsource_files;
   options.placeholders_file = flags.placeholders_file;
   return sigma::RuleSet::Load(flags.rule_paths, options, problems, documents);
@@ -58,7 +59,7 @@ Result<std::shared_ptr<const sigma::RuleSet>> LoadRules(const RuleFlags& flags,
 int RunRulesCheck(const RuleFlags& flags) {
   std::vector<sigma::RuleProblem> problems;
   size_t documents = 0;
-  auto rules = LoadRules(flags, problems, documents);
+  auto rules = LoadRules(flags, /*compile=*/false, problems, documents);
   if (!rules.ok()) return Fail(rules.status());
   for (const sigma::RuleProblem& p : problems) std::printf("%s\n", p.ToString().c_str());
   std::printf("loaded %zu of %zu rules\n", (*rules)->size(), documents);
@@ -72,7 +73,9 @@ int RunHunt(const HuntFlags& flags) {
   if (!min_level.ok()) return Fail(min_level.status());
   std::vector<sigma::RuleProblem> problems;
   size_t documents = 0;
-  auto loaded = LoadRules(flags.rules, problems, documents);
+  ProgressBar bar;
+  auto loaded = LoadRules(flags.rules, /*compile=*/true, problems, documents);
+  const double load_s = bar.Elapsed();
   if (!loaded.ok()) return Fail(loaded.status());
   const sigma::RuleSet& rules = **loaded;
   if (!problems.empty()) {
@@ -82,7 +85,6 @@ int RunHunt(const HuntFlags& flags) {
   }
 
   if (flags.csv) std::printf("timestamp,level,rule_id,rule_title,tags,host,dataset,file\r\n");
-  ProgressBar bar;
   uint64_t matches = 0;
   std::set<const sigma::Rule*> rules_hit;
   std::string line;
@@ -147,13 +149,20 @@ int RunHunt(const HuntFlags& flags) {
   auto result = ReadEventFiles(flags.files, options);
   bar.Finish();
   if (!result.ok()) return Fail(result.status());
-  const double t = bar.Elapsed();
+  const double t = bar.Elapsed() - load_s;
+  if (result->recovered + result->recovered_unreadable > 0) {
+    std::fprintf(stderr,
+                 "EVTX: %llu records recovered from free space were read; %llu more were too "
+                 "damaged to read\n",
+                 static_cast<unsigned long long>(result->recovered),
+                 static_cast<unsigned long long>(result->recovered_unreadable));
+  }
   std::fprintf(stderr,
-               "hunted %llu events (%s) with %zu rules in %.2f s: %.0f events/s; %llu matches of "
-               "%zu rules\n",
+               "hunted %llu events (%s) with %zu rules (loaded in %.2f s) in %.2f s: %.0f "
+               "events/s; %llu matches of %zu rules\n",
                static_cast<unsigned long long>(result->events),
-               HumanBytes(static_cast<double>(result->bytes_total)).c_str(), rules.size(), t,
-               t > 0 ? result->events / t : 0.0, static_cast<unsigned long long>(matches),
+               HumanBytes(static_cast<double>(result->bytes_total)).c_str(), rules.size(), load_s,
+               t, t > 0 ? result->events / t : 0.0, static_cast<unsigned long long>(matches),
                rules_hit.size());
   return kExitOk;
 }

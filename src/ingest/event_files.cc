@@ -130,7 +130,7 @@ class Reader {
     }
     const DecodeContext ctx = Context();
     // Records the file still lists, then those libevtx recovers from its free space; damage in
-    // the latter is common and expected, so it is reported once per file as a count.
+    // the latter is common and expected, so it is counted rather than reported.
     auto read_records = [&](bool recovered) {
       int count = 0;
       const int ok = recovered ? libevtx_file_get_number_of_recovered_records(file, &count, &error)
@@ -141,22 +141,17 @@ class Reader {
         error = nullptr;
         return;
       }
-      int unreadable = 0;
-      std::string first_reason;
       for (int i = 0; i < count; ++i) {
         std::string reason;
         auto event = ReadRecord(file, i, recovered, ctx, reason);
         if (event) {
+          if (recovered) ++progress_.recovered;
           Emit(std::move(*event));
         } else if (recovered) {
-          if (unreadable++ == 0) first_reason = reason;
+          ++progress_.recovered_unreadable;
         } else {
           Problem(fmt::format("record {}: {}", i, reason));
         }
-      }
-      if (unreadable > 0) {
-        Problem(fmt::format("{} of {} recovered records could not be read (first: {})", unreadable,
-                            count, first_reason));
       }
     };
     read_records(false);

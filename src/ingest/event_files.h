@@ -25,6 +25,10 @@ struct EventFileProgress {
   uint64_t bytes_done = 0;  // of all files, as sizes on disk
   uint64_t bytes_total = 0;
   uint64_t events = 0;
+  // EVTX records libevtx recovers from a file's free space (deleted or overwritten events): those
+  // read, and those too damaged to read, which are common and so counted, not reported one by one.
+  uint64_t recovered = 0;
+  uint64_t recovered_unreadable = 0;
 };
 
 struct EventFileOptions {

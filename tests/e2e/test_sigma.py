@@ -16,9 +16,9 @@ RULE_FOLDERS = ["rules", "rules-compliance", "rules-dfir", "rules-emerging-threa
                 "rules-placeholder", "rules-threat-hunting"]
 
 
-def rule_args():
+def rule_args(folders=RULE_FOLDERS):
     args = []
-    for folder in RULE_FOLDERS:
+    for folder in folders:
         args += ["--rules", os.path.join(SIGMA, folder)]
     return args
 
@@ -117,23 +117,24 @@ class SigmaHQTest(unittest.TestCase):
 
     def test_hunt_output_forms_and_filters(self):
         sample = os.path.join(SIGMA, "regression_data", "rules", "windows")
-        table = run("hunt", *rule_args(), sample)
+        windows = lambda: rule_args([os.path.join("rules", "windows")])
+        table = run("hunt", *windows(), sample)
         self.assertIn("matches of", table.stderr)
         rows = table.stdout.splitlines()
         self.assertGreater(len(rows), 10)
-        as_csv = list(csv.reader(io.StringIO(run("hunt", *rule_args(), "--csv", sample).stdout)))
+        as_csv = list(csv.reader(io.StringIO(run("hunt", *windows(), "--csv", sample).stdout)))
         self.assertEqual(as_csv[0], ["timestamp", "level", "rule_id", "rule_title", "tags", "host",
                                      "dataset", "file"])
         self.assertEqual(len(as_csv) - 1, len(rows))
         high = [json.loads(l) for l in
-                run("hunt", *rule_args(), "--json", "--level", "high", sample).stdout.splitlines()]
+                run("hunt", *windows(), "--json", "--level", "high", sample).stdout.splitlines()]
         self.assertTrue(high)
         self.assertTrue(all(m["level"] in ("high", "critical") for m in high))
         self.assertLess(len(high), len(rows))
-        tagged = [json.loads(l) for l in run("hunt", *rule_args(), "--json", "--tags",
+        tagged = [json.loads(l) for l in run("hunt", *windows(), "--json", "--tags",
                                               "attack.persistence", sample).stdout.splitlines()]
         self.assertTrue(tagged)
-        bad_level = run("hunt", *rule_args(), "--level", "urgent", sample, check=False)
+        bad_level = run("hunt", *windows(), "--level", "urgent", sample, check=False)
         self.assertEqual(bad_level.returncode, 2)
         self.assertIn("level 'urgent' is not one of", bad_level.stderr)
 
@@ -141,6 +142,7 @@ class SigmaHQTest(unittest.TestCase):
         source = os.path.join(SIGMA, "regression_data", "rules", "windows", "file", "file_event",
                               "file_event_win_hktl_netexec_file_indicators",
                               "efc21479-9e83-41da-8cf1-122e06ba8db3.evtx")
+        windows = rule_args([os.path.join("rules", "windows", "file")])
         with open(source, "rb") as f:
             data = bytearray(f.read())
         # Records start with the signature 2a 2a 00 00; the file holds seven.
@@ -153,7 +155,7 @@ class SigmaHQTest(unittest.TestCase):
                 data[i] = 0xA5
             with open(damaged, "wb") as f:
                 f.write(data)
-            proc = run("hunt", *rule_args(), damaged)
+            proc = run("hunt", *windows, damaged)
             self.assertIn("damaged.evtx: the file is marked corrupted", proc.stderr)
             self.assertIn("damaged.evtx: record 3: ", proc.stderr)
             self.assertIn("hunted 6 events", proc.stderr)
@@ -162,13 +164,13 @@ class SigmaHQTest(unittest.TestCase):
             truncated = os.path.join(tmp, "truncated.evtx")
             with open(truncated, "wb") as f:
                 f.write(data[:records[2] + 40])
-            proc = run("hunt", *rule_args(), truncated)
+            proc = run("hunt", *windows, truncated)
             self.assertIn("truncated.evtx: the file is marked corrupted", proc.stderr)
 
             not_evtx = os.path.join(tmp, "garbage.evtx")
             with open(not_evtx, "wb") as f:
                 f.write(b"ElfFile\0" + bytes(100))
-            proc = run("hunt", *rule_args(), not_evtx, check=False)
+            proc = run("hunt", *windows, not_evtx, check=False)
             self.assertEqual(proc.returncode, 2)
             self.assertIn("garbage.evtx: not a readable EVTX file", proc.stderr)
 

@@ -11,33 +11,6 @@
 
 namespace pantau::sigma {
 
-EventView::Text EventView::Lookup(const void* key, std::string_view direct, const Value* v) const {
-  for (const Cached& c : cache_) {
-    if (c.key == key) {
-      return {v == nullptr || std::holds_alternative<std::string>(*v) ? direct
-                                                                      : std::string_view(c.value),
-              c.lowered};
-    }
-  }
-  Cached c{key, {}, {}};
-  if (v != nullptr) {
-    if (const auto* i = std::get_if<int64_t>(v)) {
-      c.value = std::to_string(*i);
-    } else if (const auto* d = std::get_if<double>(v)) {
-      c.value = fmt::format("{}", *d);
-    } else if (const auto* b = std::get_if<bool>(v)) {
-      c.value = *b ? "true" : "false";
-    }
-    if (!std::holds_alternative<std::string>(*v)) direct = c.value;
-  }
-  LowerAscii(direct, c.lowered);
-  cache_.push_back(std::move(c));
-  const Cached& last = cache_.back();
-  return {v == nullptr || std::holds_alternative<std::string>(*v) ? direct
-                                                                  : std::string_view(last.value),
-          last.lowered};
-}
-
 const Value* EventView::Find(std::string_view field) const {
   const Value* v = event_.fields.Find(field);
   if (v != nullptr || field != "dataset") return v;
@@ -45,13 +18,30 @@ const Value* EventView::Find(std::string_view field) const {
   return &*dataset_;
 }
 
-EventView::Text EventView::TextOf(const Value& v) const {
-  const auto* s = std::get_if<std::string>(&v);
-  return Lookup(&v, s != nullptr ? std::string_view(*s) : std::string_view(), &v);
+std::string_view EventView::ValueText(const Value& v) const {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  for (const Cached& c : numbers_) {
+    if (c.key == &v) return c.text;
+  }
+  Cached c{&v, {}};
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    c.text = std::to_string(*i);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    c.text = fmt::format("{}", *d);
+  } else if (const auto* b = std::get_if<bool>(&v)) {
+    c.text = *b ? "true" : "false";
+  }
+  return numbers_.emplace_back(std::move(c)).text;
 }
 
-EventView::Text EventView::MessageText() const {
-  return Lookup(&event_.message, event_.message, nullptr);
+std::string_view EventView::Lowered(std::string_view text) const {
+  if (text.empty()) return text;
+  for (const Cached& c : lowered_) {
+    if (c.key == text.data()) return c.text;
+  }
+  Cached c{text.data(), {}};
+  LowerAscii(text, c.text);
+  return lowered_.emplace_back(std::move(c)).text;
 }
 
 std::optional<Network> ParseNetwork(std::string_view text) {
@@ -159,33 +149,39 @@ bool Compare(double a, ValueTest::Op op, double b) {
 
 }  // namespace
 
-bool Predicate::TestOne(const EventView& view, const ValueTest& t, const EventView::Text& text,
+bool Predicate::TestOne(const EventView& view, const ValueTest& t, std::string_view text,
                         const Value& v) const {
   switch (t.kind) {
-    case ValueTest::Kind::kPatterns:
+    case ValueTest::Kind::kPatterns: {
+      const std::vector<uint64_t>* fired = view.fired();
       for (const Pattern& p : t.patterns) {
-        if (p.Matches(text.value, text.lowered)) return true;
+        if (fired != nullptr && p.id != Pattern::kNoId) {
+          if ((*fired)[p.id >> 6] >> (p.id & 63) & 1) return true;
+        } else if (p.Matches(text, p.cased() ? text : view.Lowered(text))) {
+          return true;
+        }
       }
       return false;
+    }
     case ValueTest::Kind::kRegex:
-      return RE2::PartialMatch(text.value, *t.regex);
+      return RE2::PartialMatch(text, *t.regex);
     case ValueTest::Kind::kNetwork:
-      return NetworkContains(t.network, text.value);
+      return NetworkContains(t.network, text);
     case ValueTest::Kind::kCompare: {
       std::optional<double> n;
       if (time_part != TimePart::kNone) {
-        if (auto part = TimePartOf(text.value, time_part)) n = static_cast<double>(*part);
+        if (auto part = TimePartOf(text, time_part)) n = static_cast<double>(*part);
       } else {
-        n = NumberOf(v, text.value);
+        n = NumberOf(v, text);
       }
       return n && Compare(*n, t.op, t.number);
     }
     case ValueTest::Kind::kFieldRef: {
       const Value* other = view.Find(t.field);
       if (other == nullptr || std::holds_alternative<std::monostate>(*other)) return false;
-      const EventView::Text o = view.TextOf(*other);
-      const std::string_view a = t.cased ? text.value : text.lowered;
-      const std::string_view b = t.cased ? o.value : o.lowered;
+      const std::string_view o = view.ValueText(*other);
+      const std::string_view a = t.cased ? text : view.Lowered(text);
+      const std::string_view b = t.cased ? o : view.Lowered(o);
       switch (t.ref_kind) {
         case Pattern::Kind::kPrefix:
           return a.starts_with(b);
@@ -201,8 +197,25 @@ bool Predicate::TestOne(const EventView& view, const ValueTest& t, const EventVi
   return false;
 }
 
+bool Predicate::HitsOf(const std::vector<uint64_t>& fired) const {
+  auto hit = [&](const ValueTest& t) {
+    for (const Pattern& p : t.patterns) {
+      if (fired[p.id >> 6] >> (p.id & 63) & 1) return true;
+    }
+    return false;
+  };
+  for (const ValueTest& t : tests) {
+    if (hit(t) != all) return !all;
+  }
+  return all;
+}
+
 bool Predicate::TestValue(const EventView& view, const Value& v) const {
-  const EventView::Text text = view.TextOf(v);
+  // With scan results, a test of scanned patterns reads only bits.
+  if (const std::vector<uint64_t>* fired = view.fired(); fired != nullptr && scanned) {
+    return HitsOf(*fired);
+  }
+  const std::string_view text = view.ValueText(v);
   if (all) {
     for (const ValueTest& t : tests) {
       if (!TestOne(view, t, text, v)) return false;
@@ -218,23 +231,25 @@ bool Predicate::TestValue(const EventView& view, const Value& v) const {
 bool Predicate::Evaluate(const EventView& view) const {
   switch (kind) {
     case Kind::kExists:
-      return (view.Find(field) != nullptr) != negate;
+      return (view.FindField(field, slot) != nullptr) != negate;
     case Kind::kNull: {
-      const Value* v = view.Find(field);
+      const Value* v = view.FindField(field, slot);
       return (v == nullptr || std::holds_alternative<std::monostate>(*v)) != negate;
     }
     case Kind::kKeywords: {
       // Each keyword may be found in the message or in any text field; with `all`, every keyword
       // somewhere.
       const Event& e = view.event();
+      if (const std::vector<uint64_t>* fired = view.fired(); fired != nullptr && scanned) {
+        return HitsOf(*fired) != negate;
+      }
       auto found = [&](const ValueTest& t) {
         if (!e.message.empty()) {
-          const EventView::Text m = view.MessageText();
-          if (TestOne(view, t, m, Value{})) return true;
+          if (TestOne(view, t, e.message, Value{})) return true;
         }
         for (const Field& f : e.fields.items()) {
           if (std::holds_alternative<std::string>(f.value) &&
-              TestOne(view, t, view.TextOf(f.value), f.value)) {
+              TestOne(view, t, std::get<std::string>(f.value), f.value)) {
             return true;
           }
         }
@@ -250,7 +265,7 @@ bool Predicate::Evaluate(const EventView& view) const {
       return result != negate;
     }
     case Kind::kValues: {
-      const Value* v = view.Find(field);
+      const Value* v = view.FindField(field, slot);
       if (v == nullptr || std::holds_alternative<std::monostate>(*v)) return negate;
       return TestValue(view, *v) != negate;
     }

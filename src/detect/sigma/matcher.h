@@ -35,25 +35,36 @@ class EventView {
   // A field of the event; `dataset` is the event's dataset, unless the event has such a field.
   const Value* Find(std::string_view field) const;
 
-  struct Text {
-    std::string_view value;    // as stored (numbers written in decimal)
-    std::string_view lowered;  // ASCII lowercase
-  };
-  // The text of a field's value; REQUIRES: `v` is not null (monostate) and points into the event.
-  Text TextOf(const Value& v) const;
-  Text MessageText() const;
+  // The text of a field's value: strings in place, numbers written once per event.
+  // REQUIRES: `v` is not null (monostate) and lives as long as the event.
+  std::string_view ValueText(const Value& v) const;
+  // `text` (a value's text or the message) in ASCII lowercase, made once per event.
+  std::string_view Lowered(std::string_view text) const;
+
+  // Results of a Hyperscan pass over the event: bit i is set when pattern id i matched. Without
+  // them, patterns are matched one by one.
+  void SetFired(const std::vector<uint64_t>* fired) { fired_ = fired; }
+  const std::vector<uint64_t>* fired() const { return fired_; }
+  // The same pass found each field a predicate names: slot i holds the value of field slot i,
+  // or null when the event lacks it.
+  void SetSlots(const std::vector<const Value*>* slots) { slots_ = slots; }
+  // The value of a predicate's field, by its slot when there are slots.
+  const Value* FindField(std::string_view field, int32_t slot) const {
+    return slots_ != nullptr && slot >= 0 ? (*slots_)[slot] : Find(field);
+  }
 
  private:
   struct Cached {
-    const void* key;
-    std::string value;  // empty for strings, which are read in place
-    std::string lowered;
+    const void* key;  // the Value, or the text's first byte
+    std::string text;
   };
-  Text Lookup(const void* key, std::string_view direct, const Value* v) const;
-
   const Event& event_;
   mutable std::optional<Value> dataset_;  // made when a predicate first reads it
-  mutable std::deque<Cached> cache_;      // a deque: views into earlier entries stay valid
+  const std::vector<uint64_t>* fired_ = nullptr;
+  const std::vector<const Value*>* slots_ = nullptr;
+  // Deques: views into earlier entries stay valid as entries are added.
+  mutable std::deque<Cached> numbers_;
+  mutable std::deque<Cached> lowered_;
 };
 
 // An IPv4 or IPv6 network of the cidr modifier.
@@ -87,16 +98,21 @@ struct Predicate {
   enum class Kind : uint8_t { kValues, kKeywords, kExists, kNull };
   Kind kind = Kind::kValues;
   std::string field;  // empty for kKeywords
+  int32_t slot = -1;  // the field's slot in a rule set's scan, when it has one
   std::vector<ValueTest> tests;
   bool all = false;     // every test must pass (the `all` modifier)
   bool negate = false;  // `neq`, or `exists: false`
   TimePart time_part = TimePart::kNone;
+  // Every test is of patterns that a Hyperscan pass scans (set by the rule set).
+  bool scanned = false;
 
   bool Evaluate(const EventView& view) const;
 
  private:
   bool TestValue(const EventView& view, const Value& v) const;
-  bool TestOne(const EventView& view, const ValueTest& t, const EventView::Text& text,
+  // The tests decided by scan results alone; REQUIRES: scanned.
+  bool HitsOf(const std::vector<uint64_t>& fired) const;
+  bool TestOne(const EventView& view, const ValueTest& t, std::string_view text,
                const Value& v) const;
 };
 
@@ -112,11 +128,14 @@ class Matcher {
 
   bool Matches(const EventView& view) const { return nodes_.empty() || Evaluate(view, root_); }
 
-  // Building, used by the compiler.
+  // Building, used by the compiler and by the rule set's Hyperscan pass.
   uint32_t AddPredicate(Predicate p);
   uint32_t AddNode(Node n);
   void SetRoot(uint32_t root) { root_ = root; }
   const std::vector<Predicate>& predicates() const { return predicates_; }
+  std::vector<Predicate>& mutable_predicates() { return predicates_; }
+  const std::vector<Node>& nodes() const { return nodes_; }
+  uint32_t root() const { return root_; }
 
  private:
   bool Evaluate(const EventView& view, uint32_t node) const;

@@ -162,8 +162,10 @@ std::string RuleProblem::ToString() const {
 // Compiles rule texts into one RuleSet, grouping rules by log source.
 class RuleSet::Builder {
  public:
-  Builder(LogSourceMap logsources, Placeholders placeholders)
-      : logsources_(std::move(logsources)), placeholders_(std::move(placeholders)) {}
+  Builder(LogSourceMap logsources, Placeholders placeholders, bool compile)
+      : logsources_(std::move(logsources)),
+        placeholders_(std::move(placeholders)),
+        compile_(compile) {}
 
   void AddText(const std::string& file, const std::string& text, std::vector<RuleProblem>& problems,
                size_t& documents) {
@@ -189,15 +191,20 @@ class RuleSet::Builder {
       auto [g, fresh] = group_of_.emplace(key, static_cast<uint32_t>(set_->groups_.size()));
       if (fresh) set_->groups_.push_back({selections_.at(key).where, {}});
       set_->groups_[g->second].rules.push_back(static_cast<uint32_t>(set_->rules_.size()));
+      set_->group_of_rule_.push_back(g->second);
       set_->rules_.push_back(std::move(*rule));
     }
   }
 
-  std::shared_ptr<const RuleSet> Finish() { return std::move(set_); }
+  Result<std::shared_ptr<const RuleSet>> Finish() {
+    if (compile_) RETURN_IF_ERROR(set_->Finish());
+    return std::shared_ptr<const RuleSet>(std::move(set_));
+  }
 
  private:
   LogSourceMap logsources_;
   Placeholders placeholders_;
+  bool compile_;
   std::shared_ptr<RuleSet> set_ = std::make_shared<RuleSet>();
   std::map<std::string, LogSourceMap::Selection> selections_;
   std::map<std::string, uint32_t> group_of_;  // log source key -> group
@@ -212,7 +219,7 @@ Result<RuleSet::Builder> MakeBuilder(const LoadOptions& options) {
     RETURN_IF_ERROR(logsources.Add(text, f));
   }
   ASSIGN_OR_RETURN(Placeholders placeholders, LoadPlaceholders(options.placeholders_file));
-  return RuleSet::Builder(std::move(logsources), std::move(placeholders));
+  return RuleSet::Builder(std::move(logsources), std::move(placeholders), options.compile_scanner);
 }
 
 }  // namespace
@@ -246,7 +253,144 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadText(const std::string& yaml
   return builder.Finish();
 }
 
+namespace {
+
+using PatternSet = std::optional<std::vector<uint32_t>>;
+
+// Pattern ids one of which must fire for `node` to hold, or nullopt when no such set exists
+// (negations, regular expressions, numbers, keywords).
+PatternSet Necessary(const Matcher& m, uint32_t node) {
+  const Matcher::Node& n = m.nodes()[node];
+  auto smallest = [&]() -> PatternSet {
+    PatternSet best;
+    for (uint32_t c : n.children) {
+      PatternSet s = Necessary(m, c);
+      if (s && (!best || s->size() < best->size())) best = std::move(s);
+    }
+    return best;
+  };
+  auto all_of_them = [&]() -> PatternSet {
+    std::vector<uint32_t> out;
+    for (uint32_t c : n.children) {
+      PatternSet s = Necessary(m, c);
+      if (!s) return std::nullopt;
+      out.insert(out.end(), s->begin(), s->end());
+    }
+    return out;
+  };
+  switch (n.kind) {
+    case Matcher::Node::Kind::kPredicate: {
+      const Predicate& p = m.predicates()[n.predicate];
+      const bool values =
+          p.kind == Predicate::Kind::kValues || p.kind == Predicate::Kind::kKeywords;
+      if (!values || p.negate || !p.scanned) return std::nullopt;
+      auto ids = [](const ValueTest& t) {
+        std::vector<uint32_t> out;
+        for (const Pattern& pat : t.patterns) out.push_back(pat.id);
+        return out;
+      };
+      std::vector<uint32_t> out;
+      for (const ValueTest& t : p.tests) {
+        std::vector<uint32_t> one = ids(t);
+        if (p.all) {
+          if (out.empty() || one.size() < out.size()) out = std::move(one);
+        } else {
+          out.insert(out.end(), one.begin(), one.end());
+        }
+      }
+      return out;
+    }
+    case Matcher::Node::Kind::kAnd:
+      return smallest();
+    case Matcher::Node::Kind::kOr:
+      return all_of_them();
+    case Matcher::Node::Kind::kAtLeast:
+      return n.count >= n.children.size() ? smallest() : all_of_them();
+    case Matcher::Node::Kind::kNot:
+    case Matcher::Node::Kind::kTrue:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status RuleSet::Finish() {
+  std::vector<Matcher*> matchers;
+  for (Rule& r : rules_) matchers.push_back(&r.detection);
+  for (Group& g : groups_) matchers.push_back(&g.where);
+  RETURN_IF_ERROR(scanner_.Build(matchers));
+  rules_by_pattern_.assign(scanner_.pattern_count(), {});
+  auto necessary = [](const Matcher& m) -> PatternSet {
+    return m.nodes().empty() ? std::nullopt : Necessary(m, m.root());
+  };
+  for (uint32_t i = 0; i < rules_.size(); ++i) {
+    // A pattern the rule needs, or else one its log source needs.
+    PatternSet need = necessary(rules_[i].detection);
+    if (!need || need->empty()) need = necessary(groups_[group_of_rule_[i]].where);
+    if (!need || need->empty()) {
+      always_.push_back(i);
+      continue;
+    }
+    std::sort(need->begin(), need->end());
+    need->erase(std::unique(need->begin(), need->end()), need->end());
+    for (uint32_t id : *need) rules_by_pattern_[id].push_back(i);
+  }
+  return Status::Ok();
+}
+
 void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& on_match) const {
+  // Per-thread buffers, reused from event to event and resized when the rule set changes.
+  struct State {
+    uint64_t generation = 0;
+    FieldScanner::Scratch scratch;
+    std::vector<uint64_t> fired;
+    std::vector<uint32_t> hits;
+    std::vector<const Value*> slots;
+    std::vector<uint64_t> candidate;  // bit per rule
+    std::vector<uint32_t> candidates;
+    std::vector<int8_t> group;  // -1 unknown, 0 no, 1 yes
+  };
+  thread_local State st;
+  if (st.generation != scanner_.generation()) {
+    st.generation = scanner_.generation();
+    st.fired.assign((scanner_.pattern_count() + 63) / 64, 0);
+    st.candidate.assign((rules_.size() + 63) / 64, 0);
+    st.group.assign(groups_.size(), -1);
+  }
+  EventView view(event);
+  st.hits.clear();
+  scanner_.Scan(view, st.scratch, st.fired, st.hits, st.slots);
+  view.SetFired(&st.fired);
+  view.SetSlots(&st.slots);
+
+  st.candidates.clear();
+  auto add = [&](uint32_t r) {
+    uint64_t& word = st.candidate[r >> 6];
+    const uint64_t bit = uint64_t{1} << (r & 63);
+    if ((word & bit) == 0) {
+      word |= bit;
+      st.candidates.push_back(r);
+    }
+  };
+  for (uint32_t id : st.hits) {
+    for (uint32_t r : rules_by_pattern_[id]) add(r);
+  }
+  for (uint32_t r : always_) add(r);
+  std::sort(st.candidates.begin(), st.candidates.end());
+  std::fill(st.group.begin(), st.group.end(), int8_t{-1});
+  for (uint32_t r : st.candidates) {
+    int8_t& g = st.group[group_of_rule_[r]];
+    if (g < 0) g = groups_[group_of_rule_[r]].where.Matches(view) ? 1 : 0;
+    if (g == 1 && rules_[r].detection.Matches(view)) on_match(rules_[r]);
+  }
+  // Leave the buffers zeroed for the next event.
+  for (uint32_t id : st.hits) st.fired[id >> 6] = 0;
+  for (uint32_t r : st.candidates) st.candidate[r >> 6] = 0;
+}
+
+void RuleSet::MatchNaive(const Event& event,
+                         const std::function<void(const Rule&)>& on_match) const {
   const EventView view(event);
   for (const Group& g : groups_) {
     if (!g.where.Matches(view)) continue;

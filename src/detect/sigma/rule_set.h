@@ -14,6 +14,7 @@
 
 #include "core/event.h"
 #include "core/status.h"
+#include "detect/sigma/field_scanner.h"
 #include "detect/sigma/logsource_map.h"
 #include "detect/sigma/matcher.h"
 
@@ -51,6 +52,9 @@ struct RuleProblem {
 struct LoadOptions {
   std::vector<std::string> logsource_files;  // added to the built-in map
   std::string placeholders_file;             // YAML: name -> list of values
+  // Compile the Hyperscan databases (seconds for thousands of rules); off to only check rules,
+  // after which Match must not be called.
+  bool compile_scanner = true;
 };
 
 class RuleSet {
@@ -73,16 +77,32 @@ class RuleSet {
   size_t size() const { return rules_.size(); }
   const Rule& rule(size_t i) const { return rules_[i]; }
 
-  // Calls `on_match` for each rule that matches `event`, in load order within a log source group.
+  // Calls `on_match` for each rule that matches `event`, in load order. Field values are
+  // scanned once for all rules with Hyperscan, and a rule is evaluated only when a pattern it
+  // cannot match without has fired (or when it has no such pattern).
   void Match(const Event& event, const std::function<void(const Rule&)>& on_match) const;
+  // The same result the slow way: every rule of every matching log source, each pattern on its
+  // own. The baseline of the benchmarks, and a cross-check in tests.
+  void MatchNaive(const Event& event, const std::function<void(const Rule&)>& on_match) const;
+
+  size_t pattern_count() const { return scanner_.pattern_count(); }
+  // Rules evaluated for every event, having no necessary pattern (nor has their log source).
+  size_t unfiltered_rule_count() const { return always_.size(); }
 
  private:
   struct Group {
     Matcher where;
     std::vector<uint32_t> rules;
   };
+  // Compiles the Hyperscan databases and the prefilter index, once all rules are in.
+  Status Finish();
+
   std::vector<Rule> rules_;
+  std::vector<uint32_t> group_of_rule_;
   std::vector<Group> groups_;
+  FieldScanner scanner_;
+  std::vector<std::vector<uint32_t>> rules_by_pattern_;  // pattern id -> rules that need it
+  std::vector<uint32_t> always_;                         // rules without a necessary pattern
 };
 
 }  // namespace pantau::sigma

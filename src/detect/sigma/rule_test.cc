@@ -40,9 +40,12 @@ Event Ev(std::initializer_list<std::pair<std::string, Value>> fields, std::strin
   return e;
 }
 
+// Matches through the Hyperscan pass and prefilter, checked against the one-by-one evaluation.
 bool Matches(const Loaded& l, const Event& e) {
-  bool hit = false;
+  bool hit = false, naive = false;
   l.set->Match(e, [&](const Rule&) { hit = true; });
+  l.set->MatchNaive(e, [&](const Rule&) { naive = true; });
+  EXPECT_EQ(hit, naive);
   return hit;
 }
 

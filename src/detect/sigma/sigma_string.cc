@@ -272,6 +272,80 @@ bool Pattern::Matches(std::string_view value, std::string_view lowered) const {
   return false;
 }
 
+namespace {
+
+void AppendEscaped(std::string& out, std::string_view literal) {
+  for (const char c : literal) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      out += c;
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const auto b = static_cast<unsigned char>(c);
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+    }
+  }
+}
+
+}  // namespace
+
+bool Pattern::Unanchored() const {
+  if (kind_ == Kind::kContains || kind_ == Kind::kAny) return true;
+  return kind_ == Kind::kGlob && tokens_.front().kind == Token::kStar &&
+         tokens_.back().kind == Token::kStar;
+}
+
+std::string Pattern::ToHyperscan(std::string_view star) const {
+  std::string re;
+  switch (kind_) {
+    case Kind::kExact:
+      re = "\\A";
+      AppendEscaped(re, literal_);
+      re += "\\z";
+      return re;
+    case Kind::kPrefix:
+      re = "\\A";
+      AppendEscaped(re, literal_);
+      return re;
+    case Kind::kSuffix:
+      AppendEscaped(re, literal_);
+      re += "\\z";
+      return re;
+    case Kind::kContains:
+      AppendEscaped(re, literal_);
+      return re;
+    case Kind::kAny:
+      return std::string(star);
+    case Kind::kGlob:
+      break;
+  }
+  for (size_t i = 0; i < tokens_.size(); ++i) {
+    const Token& t = tokens_[i];
+    switch (t.kind) {
+      case Token::kLiteral:
+        if (i == 0) re += "\\A";
+        AppendEscaped(re, t.text);
+        if (i + 1 == tokens_.size()) re += "\\z";
+        break;
+      case Token::kStar:
+        if (i > 0 && i + 1 < tokens_.size()) re += star;
+        break;
+      case Token::kOne:
+        if (i == 0) re += "\\A";
+        re += "(?:[\\x00-\\xbf]|[\\xc0-\\xff][\\x80-\\xbf]{0,3})";
+        if (i + 1 == tokens_.size()) re += "\\z";
+        break;
+      case Token::kDash:
+        if (i == 0) re += "\\A";
+        re += "(?:-|/|\\xe2\\x80\\x93|\\xe2\\x80\\x94|\\xe2\\x80\\x95)";
+        if (i + 1 == tokens_.size()) re += "\\z";
+        break;
+    }
+  }
+  return re;
+}
+
 // The classic wildcard walk: on a mismatch, go back to the last star and let it take one more
 // byte. Every other token matches deterministically, so this is exact and O(|text| * |tokens|).
 bool Pattern::GlobMatches(std::string_view text) const {

@@ -76,6 +76,18 @@ class Pattern {
   Kind kind() const { return kind_; }
   // The literal text of kExact/kPrefix/kSuffix/kContains, lowercased unless cased.
   const std::string& literal() const { return literal_; }
+  // The same test as a Hyperscan expression over the whole value (\A ... \z anchors; to be
+  // compiled with HS_FLAG_DOTALL, and HS_FLAG_CASELESS unless cased). REQUIRES: kind() is not
+  // kAny and the pattern is not the empty exact match, which Hyperscan cannot express.
+  // `star` is the expression a `*` becomes.
+  std::string ToHyperscan(std::string_view star = ".*") const;
+  // True when the pattern may match anywhere in a text (it starts and ends with a star).
+  bool Unanchored() const;
+  bool MatchesOnlyEmpty() const { return kind_ == Kind::kExact && literal_.empty(); }
+
+  // Set by a rule set that scans values with Hyperscan: this pattern's id in the scan results.
+  static constexpr uint32_t kNoId = ~0u;
+  uint32_t id = kNoId;
 
  private:
   bool GlobMatches(std::string_view text) const;

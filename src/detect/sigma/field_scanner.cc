@@ -1,0 +1,250 @@
+#include "detect/sigma/field_scanner.h"
+
+#include <fmt/format.h>
+#include <hs/hs.h>
+
+#include <atomic>
+#include <map>
+#include <utility>
+
+namespace pantau::sigma {
+
+FieldScanner::FieldScanner() = default;
+
+FieldScanner::~FieldScanner() {
+  for (Field& f : fields_) hs_free_database(f.db);
+  hs_free_database(keywords_.db);
+}
+
+FieldScanner::FieldScanner(FieldScanner&& o) noexcept
+    : fields_(std::move(o.fields_)),
+      keywords_(std::exchange(o.keywords_, {})),
+      by_name_(std::move(o.by_name_)),
+      pattern_count_(o.pattern_count_),
+      generation_(o.generation_) {
+  o.fields_.clear();
+}
+
+FieldScanner& FieldScanner::operator=(FieldScanner&& o) noexcept {
+  if (this != &o) {
+    for (Field& f : fields_) hs_free_database(f.db);
+    hs_free_database(keywords_.db);
+    fields_ = std::move(o.fields_);
+    keywords_ = std::exchange(o.keywords_, {});
+    by_name_ = std::move(o.by_name_);
+    pattern_count_ = o.pattern_count_;
+    generation_ = o.generation_;
+    o.fields_.clear();
+  }
+  return *this;
+}
+
+FieldScanner::Scratch::~Scratch() { hs_free_scratch(hs_); }
+
+Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
+  static std::atomic<uint64_t> generations{0};
+  generation_ = ++generations;
+  std::map<std::string, Pending> pending;
+  std::map<std::pair<std::string, int>, uint32_t> special;  // (field, kind) -> id
+  uint32_t next = 0;
+  for (Matcher* m : matchers) {
+    for (Predicate& p : m->mutable_predicates()) {
+      if (p.kind == Predicate::Kind::kKeywords) {
+        AddKeywords(p, pending[""], next);
+        continue;
+      }
+      if (p.field.empty()) continue;
+      Pending& f = pending[p.field];  // every field a predicate reads gets a slot
+      if (p.kind != Predicate::Kind::kValues) continue;
+      bool all_patterns = !p.tests.empty();
+      for (ValueTest& t : p.tests) {
+        if (t.kind != ValueTest::Kind::kPatterns) {
+          all_patterns = false;
+          continue;
+        }
+        for (Pattern& pat : t.patterns) {
+          if (pat.kind() == Pattern::Kind::kAny || pat.MatchesOnlyEmpty()) {
+            const int kind = pat.kind() == Pattern::Kind::kAny ? 0 : 1;
+            auto [it, fresh] = special.emplace(std::make_pair(p.field, kind), next);
+            if (fresh) {
+              (kind == 0 ? f.any_ids : f.empty_ids).push_back(next);
+              ++next;
+            }
+            pat.id = it->second;
+            continue;
+          }
+          unsigned flags = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
+          if (!pat.cased()) flags |= HS_FLAG_CASELESS;
+          auto [it, fresh] = f.ids.emplace(std::make_pair(pat.ToHyperscan(), flags), next);
+          if (fresh) ++next;
+          pat.id = it->second;
+        }
+      }
+      p.scanned = all_patterns;
+    }
+  }
+  pattern_count_ = next;
+  for (auto& [name, f] : pending) {
+    if (name.empty()) {
+      RETURN_IF_ERROR(Compile(name, f, keywords_));
+      continue;
+    }
+    Field field;
+    RETURN_IF_ERROR(Compile(name, f, field));
+    by_name_.emplace(name, fields_.size());
+    fields_.push_back(std::move(field));
+  }
+  for (Matcher* m : matchers) {
+    for (Predicate& p : m->mutable_predicates()) {
+      if (auto it = by_name_.find(p.field); it != by_name_.end()) {
+        p.slot = static_cast<int32_t>(it->second);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status FieldScanner::Compile(const std::string& name, Pending& f, Field& field) {
+  {
+    field.name = name;
+    field.any_ids = std::move(f.any_ids);
+    field.empty_ids = std::move(f.empty_ids);
+    if (!f.ids.empty()) {
+      std::vector<const char*> exprs;
+      std::vector<unsigned> flags, hs_ids;
+      for (const auto& [key, id] : f.ids) {
+        exprs.push_back(key.first.c_str());
+        flags.push_back(key.second);
+        hs_ids.push_back(static_cast<unsigned>(field.ids.size()));
+        field.ids.push_back(id);
+      }
+      hs_compile_error_t* error = nullptr;
+      if (hs_compile_multi(exprs.data(), flags.data(), hs_ids.data(),
+                           static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &field.db,
+                           &error) != HS_SUCCESS) {
+        const std::string why = error != nullptr && error->message ? error->message : "unknown";
+        const std::string expr =
+            error != nullptr && error->expression >= 0 ? exprs[error->expression] : "";
+        hs_free_compile_error(error);
+        return Internal(fmt::format("Hyperscan cannot compile the patterns of field '{}': {} ({})",
+                                    name.empty() ? "(keywords)" : name, why, expr));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+void FieldScanner::AddKeywords(Predicate& p, Pending& f, uint32_t& next) {
+  // A star must not reach across the NUL between two texts; a pattern that is anchored, or
+  // whose expression names a NUL (a NUL byte, or the class of `?`), stays with direct matching.
+  static constexpr std::string_view kStar = "[^\\x00]*";
+  for (const ValueTest& t : p.tests) {
+    if (t.kind != ValueTest::Kind::kPatterns) return;
+    for (const Pattern& pat : t.patterns) {
+      if (!pat.Unanchored() || pat.ToHyperscan().find("\\x00") != std::string::npos) return;
+    }
+  }
+  for (ValueTest& t : p.tests) {
+    for (Pattern& pat : t.patterns) {
+      if (pat.kind() == Pattern::Kind::kAny) {
+        f.any_ids.push_back(next);
+        pat.id = next++;
+        continue;
+      }
+      unsigned flags = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
+      if (!pat.cased()) flags |= HS_FLAG_CASELESS;
+      auto [it, fresh] = f.ids.emplace(std::make_pair(pat.ToHyperscan(kStar), flags), next);
+      if (fresh) ++next;
+      pat.id = it->second;
+    }
+  }
+  p.scanned = true;
+}
+
+namespace {
+
+struct ScanContext {
+  const std::vector<uint32_t>* ids;
+  std::vector<uint64_t>* fired;
+  std::vector<uint32_t>* hits;
+};
+
+void Fire(uint32_t id, std::vector<uint64_t>& fired, std::vector<uint32_t>& hits) {
+  uint64_t& word = fired[id >> 6];
+  const uint64_t bit = uint64_t{1} << (id & 63);
+  if ((word & bit) == 0) {
+    word |= bit;
+    hits.push_back(id);
+  }
+}
+
+int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
+            unsigned int /*flags*/, void* context) {
+  auto* c = static_cast<ScanContext*>(context);
+  Fire((*c->ids)[id], *c->fired, *c->hits);
+  return 0;
+}
+
+}  // namespace
+
+void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uint64_t>& fired,
+                        std::vector<uint32_t>& hits, std::vector<const Value*>& slots) const {
+  slots.assign(fields_.size(), nullptr);
+  if (scratch.prepared_for_ != generation_) {
+    for (const Field& f : fields_) {
+      if (f.db != nullptr) hs_alloc_scratch(f.db, &scratch.hs_);
+    }
+    if (keywords_.db != nullptr) hs_alloc_scratch(keywords_.db, &scratch.hs_);
+    scratch.prepared_for_ = generation_;
+  }
+  auto scan = [&](size_t slot, const Value& v) {
+    slots[slot] = &v;
+    const Field& f = fields_[slot];
+    if (std::holds_alternative<std::monostate>(v)) return;
+    for (uint32_t id : f.any_ids) Fire(id, fired, hits);
+    if (f.db == nullptr && f.empty_ids.empty()) return;
+    const std::string_view text = view.ValueText(v);
+    if (text.empty()) {
+      for (uint32_t id : f.empty_ids) Fire(id, fired, hits);
+    }
+    if (f.db == nullptr) return;
+    ScanContext c{&f.ids, &fired, &hits};
+    hs_scan(f.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.hs_, OnMatch, &c);
+  };
+  if (keywords_.db != nullptr || !keywords_.any_ids.empty()) {
+    for (uint32_t id : keywords_.any_ids) Fire(id, fired, hits);
+    std::string& joined = scratch.joined_;
+    joined.assign(view.event().message);
+    for (const pantau::Field& ef : view.event().fields.items()) {
+      if (const auto* s = std::get_if<std::string>(&ef.value)) {
+        joined += '\0';
+        joined += *s;
+      }
+    }
+    if (keywords_.db != nullptr) {
+      ScanContext c{&keywords_.ids, &fired, &hits};
+      hs_scan(keywords_.db, joined.data(), static_cast<unsigned>(joined.size()), 0, scratch.hs_,
+              OnMatch, &c);
+    }
+  }
+  // Walk the smaller side: the event's fields, or the scanned field names.
+  const Fields& fields = view.event().fields;
+  if (fields.size() < fields_.size()) {
+    for (const pantau::Field& ef : fields.items()) {
+      if (auto it = by_name_.find(std::string_view(ef.name)); it != by_name_.end()) {
+        scan(it->second, ef.value);
+      }
+    }
+    if (auto it = by_name_.find(std::string_view("dataset")); it != by_name_.end()) {
+      if (const Value* v = view.Find("dataset"); v != nullptr && !fields.Has("dataset")) {
+        scan(it->second, *v);
+      }
+    }
+  } else {
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (const Value* v = view.Find(fields_[i].name)) scan(i, *v);
+    }
+  }
+}
+
+}  // namespace pantau::sigma
