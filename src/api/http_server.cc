@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "api/alerts_route.h"
 #include "api/events_route.h"
 #include "api/ingest_route.h"
 #include "api/openapi.h"
@@ -209,6 +210,41 @@ class HttplibServer final : public HttpServer {
                   if (!event.ok()) return Reply(res, event.status());
                   res.set_content(*event, "application/json");
                 });
+    server_.Get("/api/v1/alerts", [this](const httplib::Request& req, httplib::Response& res) {
+      auto key = Authenticate(req, kScopeSearch);
+      if (!key.ok()) return Reply(res, key.status());
+      AlertsRequest r{req.get_param_value("status"), req.get_param_value("level"),
+                      req.get_param_value("rule"),   req.get_param_value("host"),
+                      req.get_param_value("from"),   req.get_param_value("to"),
+                      req.get_param_value("limit"),  req.get_param_value("cursor")};
+      auto out = HandleAlertsList(r, context_);
+      if (!out.ok()) return Reply(res, out.status());
+      res.set_content(*out, "application/json");
+    });
+    server_.Post("/api/v1/alerts/bulk",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto key = Authenticate(req, kScopeTriage);
+                   if (!key.ok()) return Reply(res, key.status());
+                   auto out = HandleAlertsBulk(req.body, context_);
+                   if (!out.ok()) return Reply(res, out.status());
+                   res.set_content(*out, "application/json");
+                 });
+    server_.Get(R"(/api/v1/alerts/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto key = Authenticate(req, kScopeSearch);
+                  if (!key.ok()) return Reply(res, key.status());
+                  auto out = HandleAlertGet(req.matches[1].str(), context_);
+                  if (!out.ok()) return Reply(res, out.status());
+                  res.set_content(*out, "application/json");
+                });
+    server_.Patch(R"(/api/v1/alerts/([^/]+))",
+                  [this](const httplib::Request& req, httplib::Response& res) {
+                    auto key = Authenticate(req, kScopeTriage);
+                    if (!key.ok()) return Reply(res, key.status());
+                    auto out = HandleAlertPatch(req.matches[1].str(), req.body, context_);
+                    if (!out.ok()) return Reply(res, out.status());
+                    res.set_content(*out, "application/json");
+                  });
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
       const std::string what = "HTTP " + std::to_string(res.status);

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "auth/api_keys.h"
+#include "cases/alerts.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -22,6 +23,7 @@ struct ApiContext {
   Pipeline& pipeline;
   EventStore& store;
   ApiKeys& keys;
+  AlertStore& alerts;
   Metrics& metrics;
   const Clock& clock;
   size_t max_body_bytes = 64u << 20;

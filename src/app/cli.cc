@@ -92,7 +92,7 @@ int RunCli(int argc, char** argv) {
   auto* create = apikey->add_subcommand("create", "create a key and print it once");
   AddCommon(*create, common);
   create->add_option("name", key_flags.name, "a name for the key, e.g. the sender")->required();
-  create->add_option("--scope", key_flags.scopes, "what the key may do: ingest, search")
+  create->add_option("--scope", key_flags.scopes, "what the key may do: ingest, search, triage")
       ->required();
   auto* list = apikey->add_subcommand("list", "list keys (never their secrets)");
   AddCommon(*list, common);

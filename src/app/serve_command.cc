@@ -1,6 +1,6 @@
-// `pantau serve`: everything in one process. Start order: store, keys, pipeline, listeners,
-// HTTP; stop order is the reverse, so every listener hands over what it read before the pipeline
-// drains into the store.
+// `pantau serve`: everything in one process. Start order: store, keys, alerts and rules,
+// pipeline, listeners, HTTP; stop order is the reverse, so every listener hands over what it read
+// before the pipeline drains into the store.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -12,7 +12,9 @@
 
 #include "api/http_server.h"
 #include "app/commands.h"
+#include "app/live_detection.h"
 #include "auth/api_keys.h"
+#include "cases/alerts.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
 #include "store/event_store.h"
@@ -61,6 +63,7 @@ int RunServe(const Config& config) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);  // reloads the rules
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -77,8 +80,17 @@ int RunServe(const Config& config) {
   if (!store.ok()) return Fail(store.status());
   auto keys = ApiKeys::Open(config.data_dir, clock);
   if (!keys.ok()) return Fail(keys.status());
+  auto alerts = AlertStore::Open(config.data_dir, clock,
+                                 std::chrono::seconds(config.detection.group_window_s));
+  if (!alerts.ok()) return Fail(alerts.status());
   Metrics metrics;
-  Pipeline pipeline(**store, metrics, PipelineOptionsFrom(config));
+  LiveDetection detection(**alerts, metrics);
+  auto rules = LoadServeRules(config.detection);
+  if (!rules.ok()) return Fail(rules.status());
+  detection.SetRules(std::move(*rules));
+  PipelineOptions pipeline_options = PipelineOptionsFrom(config);
+  pipeline_options.hook = &detection;
+  Pipeline pipeline(**store, metrics, pipeline_options);
 
   ListenerOptions lo;
   lo.max_line_bytes = config.syslog.max_line_bytes;
@@ -106,6 +118,7 @@ int RunServe(const Config& config) {
   ApiContext api{pipeline,
                  **store,
                  **keys,
+                 **alerts,
                  metrics,
                  clock,
                  config.ingest.max_body_bytes,
@@ -122,10 +135,19 @@ int RunServe(const Config& config) {
   spdlog::info("HTTP API on http://{}:{}/ (health: /healthz, metrics: /metrics)", config.http.host,
                (*http)->port());
   if (Status w = WritePorts(config.data_dir, (*http)->port(), listeners); !w.ok()) return Fail(w);
-  spdlog::info("data in {}; stop with Ctrl-C or SIGTERM", config.data_dir);
+  spdlog::info("data in {}; stop with Ctrl-C or SIGTERM, reload rules with SIGHUP",
+               config.data_dir);
 
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) {
+    // A reload that fails keeps the rules that run.
+    auto reloaded = LoadServeRules(config.detection);
+    if (reloaded.ok()) {
+      detection.SetRules(std::move(*reloaded));
+    } else {
+      spdlog::error("rules not reloaded: {}", reloaded.status().ToString());
+    }
+  }
   spdlog::info("received {}, stopping: no new input, storing what was accepted", strsignal(sig));
   // A second signal means the operator will not wait (a store that keeps failing, say).
   std::thread([stop_signals] {

@@ -2,24 +2,8 @@
 
 #include <sodium.h>
 
-#include <filesystem>
-
 namespace pantau {
 namespace {
-
-// Migrations of DATA/pantau.db, the database of everything that is not an event. Append only.
-const std::vector<std::string_view> kMainMigrations = {
-    R"sql(
-CREATE TABLE api_keys(
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  scopes TEXT NOT NULL,      -- comma-separated
-  hash TEXT NOT NULL,        -- hex SHA-256 of the whole key
-  created INTEGER NOT NULL,
-  disabled INTEGER NOT NULL DEFAULT 0
-);
-)sql",
-};
 
 std::string RandomHex(size_t bytes) {
   std::vector<unsigned char> buf(bytes);
@@ -53,12 +37,7 @@ std::vector<std::string> SplitScopes(std::string_view s) {
 
 Result<std::unique_ptr<ApiKeys>> ApiKeys::Open(const std::string& data_dir, const Clock& clock) {
   if (sodium_init() < 0) return Internal("libsodium failed to initialise");
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) return Internal("cannot create data directory " + data_dir + ": " + ec.message());
-  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::Db::Open(data_dir + "/pantau.db", false));
-  RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
-  RETURN_IF_ERROR(sqlite::Migrate(db, kMainMigrations));
+  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::OpenMainDb(data_dir));
   return std::unique_ptr<ApiKeys>(new ApiKeys(std::move(db), clock));
 }
 
@@ -69,9 +48,10 @@ Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::
   if (scopes.empty()) return InvalidArgument("an API key needs at least one scope (--scope)");
   std::string joined;
   for (const auto& s : scopes) {
-    if (s != kScopeIngest && s != kScopeSearch) {
+    if (s != kScopeIngest && s != kScopeSearch && s != kScopeTriage) {
       return InvalidArgument("unknown scope '" + s + "' (known: " + std::string(kScopeIngest) +
-                             ", " + std::string(kScopeSearch) + ")");
+                             ", " + std::string(kScopeSearch) + ", " + std::string(kScopeTriage) +
+                             ")");
     }
     if (!joined.empty()) joined += ',';
     joined += s;

@@ -13,13 +13,15 @@
 
 #include "core/clock.h"
 #include "core/status.h"
-#include "store/sqlite/db.h"
+#include "store/sqlite/main_db.h"
 
 namespace pantau {
 
-// The scopes a key can carry: sending events, and reading them (search API).
+// The scopes a key can carry: sending events, reading events and alerts (search API), and
+// changing alerts (triage).
 inline constexpr std::string_view kScopeIngest = "ingest";
 inline constexpr std::string_view kScopeSearch = "search";
+inline constexpr std::string_view kScopeTriage = "triage";
 
 struct ApiKeyInfo {
   std::string id;  // public part, shown in listings

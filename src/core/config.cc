@@ -55,7 +55,21 @@ class ConfigReader {
   Status Read(const YAML::Node& root, Config& c) {
     if (root.IsNull()) return Status::Ok();
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
-    RETURN_IF_ERROR(Known(root, "", {"data", "http", "syslog", "ingest", "search", "store"}));
+    RETURN_IF_ERROR(
+        Known(root, "", {"data", "http", "syslog", "ingest", "search", "detection", "store"}));
+    if (auto n = root["detection"]) {
+      RETURN_IF_ERROR(
+          Known(n, "detection.",
+                {"builtin_rules", "rules", "logsources", "placeholders", "group_window_s"}));
+      RETURN_IF_ERROR(
+          Bool(n["builtin_rules"], "detection.builtin_rules", c.detection.builtin_rules));
+      RETURN_IF_ERROR(Strings(n["rules"], "detection.rules", c.detection.rules));
+      RETURN_IF_ERROR(Strings(n["logsources"], "detection.logsources", c.detection.logsources));
+      RETURN_IF_ERROR(
+          String(n["placeholders"], "detection.placeholders", c.detection.placeholders));
+      RETURN_IF_ERROR(Number(n["group_window_s"], "detection.group_window_s", 1, 86400 * 30,
+                             c.detection.group_window_s));
+    }
     if (auto n = root["search"]) {
       RETURN_IF_ERROR(Known(n, "search.", {"timeout_s"}));
       RETURN_IF_ERROR(Number(n["timeout_s"], "search.timeout_s", 1, 3600, c.search.timeout_s));
@@ -147,6 +161,31 @@ class ConfigReader {
     if (!n.IsScalar()) return Error(n, key, "must be a text value");
     out = n.as<std::string>();
     return Status::Ok();
+  }
+
+  // A text or a list of texts.
+  Status Strings(const YAML::Node& n, std::string_view key, std::vector<std::string>& out) const {
+    if (!n) return Status::Ok();
+    if (n.IsScalar()) {
+      out = {n.Scalar()};
+      return Status::Ok();
+    }
+    if (!n.IsSequence()) return Error(n, key, "must be a text or a list of texts");
+    out.clear();
+    for (const auto& item : n) {
+      if (!item.IsScalar()) return Error(item, key, "must be a text or a list of texts");
+      out.push_back(item.Scalar());
+    }
+    return Status::Ok();
+  }
+
+  Status Bool(const YAML::Node& n, std::string_view key, bool& out) const {
+    if (!n) return Status::Ok();
+    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) {
+      out = n.Scalar() == "true";
+      return Status::Ok();
+    }
+    return Error(n, key, "must be true or false");
   }
 
   Status Address(const YAML::Node& n, std::string_view key, ListenAddress& out) const {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -43,6 +44,13 @@ struct Config {
   struct Search {
     int timeout_s = 30;  // a search running longer is stopped and reported as such
   } search;
+  struct Detection {
+    bool builtin_rules = true;            // Pantau's own rules (rules/ in the source)
+    std::vector<std::string> rules;       // more Sigma rule files or folders
+    std::vector<std::string> logsources;  // extra log source maps
+    std::string placeholders;             // values of `expand` placeholders (YAML)
+    int group_window_s = 3600;            // repeats within this make one alert
+  } detection;
   struct Store {
     int retention_days = 90;
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss

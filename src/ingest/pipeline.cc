@@ -90,10 +90,18 @@ bool Pipeline::Submit(RawBatch batch) {
 
 bool Pipeline::TrySubmit(RawBatch& batch) { return raw_queue_.TryPush(batch, BytesOf(batch)); }
 
-Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
-  StoreItem item{{}, std::make_shared<std::promise<Status>>()};
+Pipeline::StoreItem Pipeline::Encode(std::vector<Event> events) {
+  StoreItem item;
+  if (options_.hook != nullptr) item.pending = options_.hook->Inspect(events);
+  // Encoding here, not in the writer, keeps the single writer thread to inserting only.
   item.rows.reserve(events.size());
   for (auto& e : events) item.rows.push_back(EncodeEvent(std::move(e)));
+  return item;
+}
+
+Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
+  StoreItem item = Encode(std::move(events));
+  item.done = std::make_shared<std::promise<Status>>();
   auto future = item.done->get_future();
   const size_t bytes = BytesOf(item.rows);
   if (!store_queue_.TryPush(item, bytes)) {
@@ -151,30 +159,30 @@ void Pipeline::DecodeLoop() {
       DecodeContext ctx;
       ctx.source_address = b.source_address;
       ctx.input = InputName(b.input);
-      std::vector<EventRow> rows;
-      rows.reserve(b.lines.size());
+      std::vector<Event> events;
+      events.reserve(b.lines.size());
       uint64_t failed = 0;
       for (const auto& line : b.lines) {
         ctx.received = line.received;
-        Event e = DecodeOrKeepRaw(line.bytes, b.format, ctx);
+        Event& e = events.emplace_back(DecodeOrKeepRaw(line.bytes, b.format, ctx));
         e.flags |= line.flags;
         if (e.flags & kDecodeError) ++failed;
-        // Encoding here, not in the writer, keeps the single writer thread to inserting only.
-        rows.push_back(EncodeEvent(std::move(e)));
       }
       decoded_->Add(b.lines.size() - failed);
       decode_failed_->Add(failed);
-      const size_t bytes = BytesOf(rows);
+      StoreItem item = Encode(std::move(events));
+      const size_t bytes = BytesOf(item.rows);
       // The store queue is only closed after this thread has ended, so Push cannot fail here.
-      store_queue_.Push(StoreItem{std::move(rows), nullptr}, bytes);
+      store_queue_.Push(std::move(item), bytes);
     }
   }
 }
 
-Status Pipeline::AppendWithRetry(std::span<const EventRow> rows) {
+Status Pipeline::AppendWithRetry(std::span<const EventRow> rows, std::vector<std::string>& ids) {
   auto delay = std::chrono::milliseconds(100);
+  ids.clear();
   for (int attempt = 1;; ++attempt) {
-    Status s = store_.Append(rows);
+    Status s = store_.Append(rows, &ids);
     if (s.ok()) return s;
     store_errors_->Add();
     bool stopping;
@@ -202,6 +210,7 @@ Status Pipeline::AppendWithRetry(std::span<const EventRow> rows) {
 void Pipeline::WriteLoop() {
   std::vector<StoreItem> items;
   std::vector<EventRow> rows;
+  std::vector<std::string> ids;
   while (true) {
     items.clear();
     if (!store_queue_.PopBatch(items, 4096, std::chrono::milliseconds(200))) break;
@@ -226,7 +235,7 @@ void Pipeline::WriteLoop() {
       }
       Status s;
       try {
-        s = AppendWithRetry(rows);
+        s = AppendWithRetry(rows, ids);
       } catch (
           const std::exception& e) {  // the store throws nothing by design; see DecodeOrKeepRaw
         s = Internal(std::string("store: ") + e.what());
@@ -234,7 +243,13 @@ void Pipeline::WriteLoop() {
         spdlog::error("{}; {} events lost", s.message(), rows.size());
       }
       if (s.ok()) stored_->Add(rows.size());
+      size_t first_row = 0;
       for (size_t i = begin; i < end; ++i) {
+        const size_t n = items[i].rows.size();
+        if (s.ok() && items[i].pending) {
+          items[i].pending->Stored(std::span(ids).subspan(first_row, n));
+        }
+        first_row += n;
         if (items[i].done) items[i].done->set_value(s);
       }
       begin = end;

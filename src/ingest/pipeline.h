@@ -8,6 +8,9 @@
 //                                             v
 //                                   writer thread: EventStore::Append, one transaction per batch
 //
+// With a hook (live detection), each decoded batch is shown to it on the decoder thread, and its
+// work finished on the writer thread once the batch is durable.
+//
 // Both queues are bounded in bytes of the events they hold, so memory is bounded whatever the
 // sizes of lines and batches (each stage also holds what it took out last). When they are full,
 // Submit waits (TCP reading pauses), TrySubmit fails (UDP counts a drop) and SubmitDecoded fails
@@ -31,6 +34,7 @@
 #include "core/event.h"
 #include "core/metrics.h"
 #include "decode/decoder.h"
+#include "ingest/event_hook.h"
 #include "store/event_store.h"
 
 namespace pantau {
@@ -59,6 +63,7 @@ struct PipelineOptions {
   size_t queue_bytes = 64u << 20;  // bound of each of the two queues
   size_t batch_events = 20'000;    // most events per store transaction
   std::chrono::milliseconds maintain_every{60'000};
+  EventHook* hook = nullptr;  // not owned; live detection, when set
 };
 
 // Counters per input, registered once; the listeners bump received/dropped/truncated.
@@ -102,15 +107,19 @@ class Pipeline {
  private:
   struct StoreItem {
     std::vector<EventRow> rows;
-    std::shared_ptr<std::promise<Status>> done;  // null for listener input
+    std::shared_ptr<std::promise<Status>> done;   // null for listener input
+    std::unique_ptr<EventHook::Pending> pending;  // the hook's work once stored
   };
+  // Runs the hook over decoded events and encodes them.
+  StoreItem Encode(std::vector<Event> events);
 
   void DecodeLoop();
   void WriteLoop();
   void MaintainLoop();
   // Appends, retrying while the store fails (disk full, locked): accepted events are never
   // dropped while there is a chance to store them.
-  Status AppendWithRetry(std::span<const EventRow> rows);
+  // `ids` receives the stored rows' event ids.
+  Status AppendWithRetry(std::span<const EventRow> rows, std::vector<std::string>& ids);
 
   EventStore& store_;
   const PipelineOptions options_;

@@ -130,10 +130,10 @@ namespace {
 class FlakyStore final : public EventStore {
  public:
   FlakyStore(EventStore& real, int failures) : real_(real), failures_(failures) {}
-  Status Append(std::span<const EventRow> rows) override {
+  Status DoAppend(std::span<const EventRow> rows, std::vector<std::string>* ids) override {
     ++calls_;
     if (failures_ < 0 || failures_-- > 0) return Internal("disk full (test)");
-    return real_.Append(rows);
+    return real_.Append(rows, ids);
   }
   Status Maintain() override { return real_.Maintain(); }
   Result<std::vector<StoredEvent>> Read(const ReadRequest& r) const override {

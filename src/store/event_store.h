@@ -89,8 +89,12 @@ class EventStore {
   // Stores `rows`; when it returns OK they are durable (to the configured sync level). Rows of
   // one partition (a day) commit in one transaction, all or none. A failed Append may have
   // committed some partitions; calling it again with the same rows stores each row once, as
-  // long as every row has a `seq` above those of all earlier calls.
-  virtual Status Append(std::span<const EventRow> rows) = 0;
+  // long as every row has a `seq` above those of all earlier calls. `ids`, when given, is sized
+  // to the rows and receives each stored row's event id; pass the same vector to a retry, so
+  // that rows an earlier attempt stored keep theirs.
+  Status Append(std::span<const EventRow> rows, std::vector<std::string>* ids = nullptr) {
+    return DoAppend(rows, ids);
+  }
   // Housekeeping, run every few minutes: removes whole partitions older than the retention and
   // builds the field indexes of days that have closed.
   virtual Status Maintain() = 0;
@@ -113,6 +117,9 @@ class EventStore {
                                                               const SqlGroupedRead& read) const = 0;
   virtual Result<StoredEvent> Get(std::string_view id) const = 0;
   virtual Result<std::vector<PartitionInfo>> Partitions() const = 0;
+
+ protected:
+  virtual Status DoAppend(std::span<const EventRow> rows, std::vector<std::string>* ids) = 0;
 };
 
 struct SqliteStoreOptions {

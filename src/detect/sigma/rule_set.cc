@@ -232,6 +232,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::vector<std::stri
   std::vector<std::string> files;
   RETURN_IF_ERROR(CollectFiles(paths, files));
   documents = 0;
+  for (const auto& [name, text] : options.texts) builder.AddText(name, text, problems, documents);
   for (const std::string& file : files) {
     auto text = ReadFile(file);
     if (!text.ok()) {

@@ -50,6 +50,8 @@ struct RuleProblem {
 };
 
 struct LoadOptions {
+  // Rule texts to load before the files: (name for messages, YAML).
+  std::vector<std::pair<std::string, std::string>> texts;
   std::vector<std::string> logsource_files;  // added to the built-in map
   std::string placeholders_file;             // YAML: name -> list of values
   // Compile the Hyperscan databases (seconds for thousands of rules); off to only check rules,

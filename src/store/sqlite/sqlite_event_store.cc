@@ -158,8 +158,9 @@ class SqliteEventStore final : public EventStore {
     return Status::Ok();
   }
 
-  Status Append(std::span<const EventRow> rows) override {
+  Status DoAppend(std::span<const EventRow> rows, std::vector<std::string>* ids) override {
     if (rows.empty()) return Status::Ok();
+    if (ids != nullptr && ids->size() != rows.size()) ids->resize(rows.size());
     std::lock_guard lock(mu_);
     // Group by partition, keeping arrival order within each, and leaving out rows that an
     // earlier, partly failed call already committed.
@@ -172,13 +173,20 @@ class SqliteEventStore final : public EventStore {
     }
     for (auto& [day, list] : by_day) {
       auto p = OpenForWrite(day);
-      Status s = p.ok() ? WriteBatch(**p, list) : p.status();
+      std::vector<int64_t> row_ids;
+      Status s = p.ok() ? WriteBatch(**p, list, row_ids) : p.status();
       if (!s.ok()) {
         // Start the next attempt on a fresh connection, whatever state this one is in.
         open_.erase(day);
         return s;
       }
       committed_seq_[day] = std::max(committed_seq_[day], list.back()->seq);
+      if (ids != nullptr) {
+        const std::string prefix = DayId(day);
+        for (size_t i = 0; i < list.size(); ++i) {
+          (*ids)[list[i] - rows.data()] = prefix + std::to_string(row_ids[i]);
+        }
+      }
     }
     return Status::Ok();
   }
@@ -505,17 +513,21 @@ class SqliteEventStore final : public EventStore {
     return it->second.get();
   }
 
-  static Status WriteBatch(WritablePartition& p, const std::vector<const EventRow*>& rows) {
+  static Status WriteBatch(WritablePartition& p, const std::vector<const EventRow*>& rows,
+                           std::vector<int64_t>& ids) {
     RETURN_IF_ERROR(p.db.Exec("BEGIN"));
-    Status s = WriteRows(p, rows);
+    Status s = WriteRows(p, rows, ids);
     if (s.ok()) s = p.db.Exec("COMMIT");
     // A failed COMMIT can leave the transaction open; rolling back is what SQLite advises.
     if (!s.ok()) (void)p.db.Exec("ROLLBACK");
     return s;
   }
 
-  static Status WriteRows(WritablePartition& p, const std::vector<const EventRow*>& rows) {
+  static Status WriteRows(WritablePartition& p, const std::vector<const EventRow*>& rows,
+                          std::vector<int64_t>& ids) {
     Stmt& ins = p.insert_event;
+    ids.clear();
+    ids.reserve(rows.size());
     std::map<std::pair<int64_t, std::string_view>, int64_t> per_minute;
     for (const EventRow* r : rows) {
       ++per_minute[{FloorDiv(r->timestamp, kNsPerMinute), r->dataset}];
@@ -532,6 +544,7 @@ class SqliteEventStore final : public EventStore {
       ins.BindInt(10, r->flags);
       RETURN_IF_ERROR(ins.Run());
       const int64_t id = p.db.LastInsertRowid();
+      ids.push_back(id);
       Stmt& body = p.insert_body;
       body.BindInt(1, id);
       // Raw bytes and messages are blobs: kept byte-exact even when not valid UTF-8.

@@ -1,0 +1,26 @@
+// The alerts of the Security Log Analysis list: GET /api/v1/alerts (filters: status, level,
+// rule, host, from, to; cursor paging), GET and PATCH /api/v1/alerts/{id}, and POST
+// /api/v1/alerts/bulk for one change to many alerts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/http_server.h"
+
+namespace pantau {
+
+struct AlertsRequest {
+  std::string status, level, rule, host, from, to, limit, cursor;  // as given
+};
+
+// {"items": [alert...], "next_cursor": "..."|null, "total": N}
+Result<std::string> HandleAlertsList(const AlertsRequest& request, const ApiContext& ctx);
+Result<std::string> HandleAlertGet(std::string_view id, const ApiContext& ctx);
+// Body: {"status"?, "assignee"?, "false_positive"?, "false_positive_reason"?}; the alert after.
+Result<std::string> HandleAlertPatch(std::string_view id, std::string_view body,
+                                     const ApiContext& ctx);
+// Body: {"ids": [...], and the fields of a PATCH}; {"items": [alert...]}. All or none.
+Result<std::string> HandleAlertsBulk(std::string_view body, const ApiContext& ctx);
+
+}  // namespace pantau

@@ -1,0 +1,42 @@
+// Live detection in `pantau serve`: every decoded event runs through the Sigma rule set on the
+// pipeline's decoder thread; the matches become alerts once their events are stored, so an alert
+// never names an event that is not there. The rule set can be replaced while events flow
+// (SIGHUP in serve): batches already inspected finish with the set that saw them.
+//
+// Thread-safety: SetRules from any thread; Inspect/Stored as EventHook says.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "cases/alerts.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "detect/sigma/rule_set.h"
+#include "ingest/event_hook.h"
+
+namespace pantau {
+
+class LiveDetection final : public EventHook {
+ public:
+  LiveDetection(AlertStore& alerts, Metrics& metrics);
+
+  void SetRules(std::shared_ptr<const sigma::RuleSet> rules);
+  std::shared_ptr<const sigma::RuleSet> rules() const;
+
+  std::unique_ptr<Pending> Inspect(std::span<const Event> events) override;
+
+ private:
+  class Batch;
+  AlertStore& alerts_;
+  Counter* matches_;
+  Counter* alert_errors_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const sigma::RuleSet> rules_;  // GUARDED_BY(mu_)
+};
+
+// The rules `pantau serve` runs: the built-in ones (unless turned off) and those the config
+// names. Problems with single rules are logged and leave the others working.
+Result<std::shared_ptr<const sigma::RuleSet>> LoadServeRules(const Config::Detection& config);
+
+}  // namespace pantau

@@ -1,0 +1,379 @@
+#include "cases/alerts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "core/event.h"
+#include "core/time.h"
+
+namespace pantau {
+namespace {
+
+constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high", "critical"};
+constexpr std::string_view kStatuses[] = {"new", "acknowledged", "closed"};
+
+int LevelRank(std::string_view level) {
+  for (size_t i = 0; i < std::size(kLevels); ++i) {
+    if (kLevels[i] == level) return static_cast<int>(i);
+  }
+  return 2;
+}
+
+bool Known(std::span<const std::string_view> names, std::string_view v) {
+  return std::find(names.begin(), names.end(), v) != names.end();
+}
+
+constexpr std::string_view kColumns =
+    "id, rule_id, rule_title, level, dataset, host, status, assignee, false_positive, "
+    "false_positive_reason, count, first_seen, last_seen, event_ids, tags, fields, system_id, "
+    "updated";
+
+Alert AlertOf(const sqlite::Stmt& s) {
+  Alert a;
+  a.id = std::to_string(s.Int(0));
+  a.rule_id = s.Text(1);
+  a.rule_title = s.Text(2);
+  a.level = s.Text(3);
+  a.dataset = s.Text(4);
+  a.host = s.Text(5);
+  a.status = s.Text(6);
+  a.assignee = s.Text(7);
+  a.false_positive = s.Int(8) != 0;
+  a.false_positive_reason = s.Text(9);
+  a.count = s.Int(10);
+  a.first_seen = s.Int(11);
+  a.last_seen = s.Int(12);
+  a.event_ids_json = s.Text(13);
+  a.tags_json = s.Text(14);
+  a.fields_json = s.Text(15);
+  a.system_id = s.Text(16);
+  a.updated = s.Int(17);
+  return a;
+}
+
+std::string JsonArray(std::span<const std::string> items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, items[i]);
+  }
+  return out + "]";
+}
+
+Result<int64_t> ParseId(std::string_view id) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), v);
+  if (ec != std::errc() || end != id.data() + id.size() || v <= 0) {
+    return NotFound(fmt::format("no alert '{}'", id));
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string Alert::ToJson() const {
+  std::string out = R"({"id":)";
+  AppendJsonString(out, id);
+  auto field = [&](std::string_view name, std::string_view value) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    AppendJsonString(out, value);
+  };
+  auto nullable = [&](std::string_view name, std::string_view value) {
+    if (value.empty()) {
+      out += ",\"" + std::string(name) + "\":null";
+    } else {
+      field(name, value);
+    }
+  };
+  field("rule_id", rule_id);
+  field("rule_title", rule_title);
+  field("level", level);
+  field("dataset", dataset);
+  field("status", status);
+  nullable("assignee", assignee);
+  out += fmt::format(R"(,"count":{})", count);
+  field("first_seen", FormatRfc3339(first_seen));
+  field("last_seen", FormatRfc3339(last_seen));
+  field("host", host);
+  out += R"(,"event_ids":)" + event_ids_json;
+  out += R"(,"tags":)" + tags_json;
+  nullable("system_id", system_id);
+  out += fmt::format(R"(,"false_positive":{})", false_positive ? "true" : "false");
+  nullable("false_positive_reason", false_positive_reason);
+  out += R"(,"fields":)" + fields_json;
+  field("updated", FormatRfc3339(updated));
+  return out + "}";
+}
+
+Status ValidateAlertChange(const AlertChange& change) {
+  if (change.status && !Known(kStatuses, *change.status)) {
+    return InvalidArgument(
+        fmt::format("status: '{}' is not one of new, acknowledged, closed", *change.status));
+  }
+  if (change.assignee && change.assignee->size() > 100) {
+    return InvalidArgument("assignee: at most 100 characters");
+  }
+  if (change.false_positive.value_or(false) &&
+      (!change.false_positive_reason || change.false_positive_reason->empty())) {
+    return InvalidArgument("false_positive_reason: say why the alert is a false positive");
+  }
+  if (change.false_positive_reason && change.false_positive_reason->size() > 4000) {
+    return InvalidArgument("false_positive_reason: at most 4000 characters");
+  }
+  if (!change.status && !change.assignee && !change.false_positive &&
+      !change.false_positive_reason) {
+    return InvalidArgument("nothing to change: give status, assignee or false_positive");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<AlertStore>> AlertStore::Open(const std::string& data_dir,
+                                                     const Clock& clock,
+                                                     std::chrono::seconds group_window) {
+  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::OpenMainDb(data_dir));
+  return std::unique_ptr<AlertStore>(new AlertStore(std::move(db), clock, group_window));
+}
+
+Status AlertStore::Record(std::span<const AlertHit> hits) {
+  if (hits.empty()) return Status::Ok();
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  auto work = [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt find,
+        db_.Prepare("SELECT id, last_seen, first_seen, event_ids FROM alerts WHERE group_key = ? "
+                    "AND status != 'closed' AND last_seen >= ? AND first_seen <= ? "
+                    "ORDER BY last_seen DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt grow,
+        db_.Prepare("UPDATE alerts SET count = count + 1, first_seen = min(first_seen, ?), "
+                    "last_seen = max(last_seen, ?), event_ids = ?, updated = ? WHERE id = ?"));
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt add,
+        db_.Prepare("INSERT INTO alerts(rule_id, rule_title, level, level_rank, dataset, host, "
+                    "group_key, count, first_seen, last_seen, event_ids, tags, fields, created, "
+                    "updated) VALUES(?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"));
+    const TimeNs now = clock_.Now();
+    const TimeNs window = std::chrono::duration_cast<std::chrono::nanoseconds>(window_).count();
+    for (const AlertHit& h : hits) {
+      const std::string key = h.rule_id + '\x1f' + h.host + '\x1f' + h.dataset;
+      find.Reset();
+      find.BindText(1, key);
+      find.BindInt(2, h.timestamp - window);
+      find.BindInt(3, h.timestamp + window);
+      ASSIGN_OR_RETURN(bool found, find.Step());
+      if (found) {
+        const int64_t id = find.Int(0);
+        auto ids = nlohmann::json::parse(find.Text(3), nullptr, false);
+        if (!ids.is_array()) ids = nlohmann::json::array();
+        if (ids.size() < kMaxEventIds) ids.push_back(h.event_id);
+        grow.Reset();
+        grow.BindInt(1, h.timestamp);
+        grow.BindInt(2, h.timestamp);
+        grow.BindText(3, ids.dump());
+        grow.BindInt(4, now);
+        grow.BindInt(5, id);
+        RETURN_IF_ERROR(grow.Run());
+        continue;
+      }
+      add.Reset();
+      add.BindText(1, h.rule_id);
+      add.BindText(2, h.rule_title);
+      add.BindText(3, h.level);
+      add.BindInt(4, LevelRank(h.level));
+      add.BindText(5, h.dataset);
+      add.BindText(6, h.host);
+      add.BindText(7, key);
+      add.BindInt(8, h.timestamp);
+      add.BindInt(9, h.timestamp);
+      add.BindText(10, JsonArray(std::span(&h.event_id, 1)));
+      add.BindText(11, JsonArray(h.tags));
+      add.BindText(12, h.fields_json.empty() ? std::string("{}") : h.fields_json);
+      add.BindInt(13, now);
+      add.BindInt(14, now);
+      RETURN_IF_ERROR(add.Run());
+    }
+    return Status::Ok();
+  };
+  Status s = work();
+  if (s.ok()) s = db_.Exec("COMMIT");
+  if (!s.ok()) (void)db_.Exec("ROLLBACK");
+  return s;
+}
+
+Result<AlertPage> AlertStore::List(const AlertQuery& q) {
+  for (const std::string& s : q.statuses) {
+    if (!Known(kStatuses, s)) {
+      return InvalidArgument(
+          fmt::format("status: '{}' is not one of new, acknowledged, closed", s));
+    }
+  }
+  for (const std::string& l : q.levels) {
+    if (!Known(kLevels, l)) {
+      return InvalidArgument(
+          fmt::format("level: '{}' is not one of informational, low, medium, high, critical", l));
+    }
+  }
+  std::string where = " WHERE 1";
+  std::vector<std::pair<bool, std::string>> params;  // (is integer, value)
+  auto in_list = [&](std::string_view column, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    where += fmt::format(" AND {} IN (", column);
+    for (size_t i = 0; i < values.size(); ++i) {
+      where += i ? ",?" : "?";
+      params.emplace_back(false, values[i]);
+    }
+    where += ")";
+  };
+  in_list("status", q.statuses);
+  in_list("level", q.levels);
+  if (!q.rule.empty()) {
+    where += " AND (rule_id = ? OR rule_title = ?)";
+    params.emplace_back(false, q.rule);
+    params.emplace_back(false, q.rule);
+  }
+  if (!q.host.empty()) {
+    where += " AND host = ? COLLATE NOCASE";
+    params.emplace_back(false, q.host);
+  }
+  if (q.from) {
+    where += " AND last_seen >= ?";
+    params.emplace_back(true, std::to_string(*q.from));
+  }
+  if (q.to) {
+    where += " AND last_seen < ?";
+    params.emplace_back(true, std::to_string(*q.to));
+  }
+  auto bind = [&](sqlite::Stmt& st, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      if (params[i].first) {
+        st.BindInt(static_cast<int>(i + 1), std::stoll(params[i].second));
+      } else {
+        st.BindText(static_cast<int>(i + 1), params[i].second);
+      }
+    }
+  };
+  std::lock_guard lock(mu_);
+  AlertPage page;
+  {
+    ASSIGN_OR_RETURN(sqlite::Stmt count, db_.Prepare("SELECT count(*) FROM alerts" + where));
+    bind(count, params.size());
+    ASSIGN_OR_RETURN(bool row, count.Step());
+    if (row) page.total = count.Int(0);
+  }
+  std::string sql = fmt::format("SELECT {} FROM alerts{}", kColumns, where);
+  if (!q.cursor.empty()) {
+    // "<last_seen>_<id>" of the last alert of the page before.
+    const size_t sep = q.cursor.find('_');
+    int64_t t = 0, id = 0;
+    bool ok = sep != std::string::npos;
+    if (ok) {
+      auto a = std::from_chars(q.cursor.data(), q.cursor.data() + sep, t);
+      auto b = std::from_chars(q.cursor.data() + sep + 1, q.cursor.data() + q.cursor.size(), id);
+      ok = a.ec == std::errc() && b.ec == std::errc() && b.ptr == q.cursor.data() + q.cursor.size();
+    }
+    if (!ok) return InvalidArgument("cursor: not a cursor this server gave out");
+    sql += " AND (last_seen < ? OR (last_seen = ? AND id < ?))";
+    params.emplace_back(true, std::to_string(t));
+    params.emplace_back(true, std::to_string(t));
+    params.emplace_back(true, std::to_string(id));
+  }
+  sql += " ORDER BY last_seen DESC, id DESC LIMIT ?";
+  params.emplace_back(true, std::to_string(q.limit + 1));
+  ASSIGN_OR_RETURN(sqlite::Stmt st, db_.Prepare(sql));
+  bind(st, params.size());
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    page.items.push_back(AlertOf(st));
+  }
+  if (page.items.size() > q.limit) {
+    page.items.resize(q.limit);
+    const Alert& last = page.items.back();
+    page.next_cursor = fmt::format("{}_{}", last.last_seen, last.id);
+  }
+  return page;
+}
+
+Result<Alert> AlertStore::GetLocked(std::string_view id) {
+  ASSIGN_OR_RETURN(int64_t n, ParseId(id));
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare(fmt::format("SELECT {} FROM alerts WHERE id = ?", kColumns)));
+  st.BindInt(1, n);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound(fmt::format("no alert '{}'", id));
+  return AlertOf(st);
+}
+
+Result<Alert> AlertStore::Get(std::string_view id) {
+  std::lock_guard lock(mu_);
+  return GetLocked(id);
+}
+
+Status AlertStore::UpdateLocked(std::string_view id, const AlertChange& c) {
+  ASSIGN_OR_RETURN(Alert current, GetLocked(id));
+  const std::string status = c.status.value_or(current.status);
+  const std::string assignee = c.assignee.value_or(current.assignee);
+  const bool fp = c.false_positive.value_or(current.false_positive);
+  std::string reason = c.false_positive_reason.value_or(current.false_positive_reason);
+  if (!fp) reason.clear();
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("UPDATE alerts SET status = ?, assignee = ?, false_positive = ?, "
+                               "false_positive_reason = ?, updated = ? WHERE id = ?"));
+  st.BindText(1, status);
+  if (assignee.empty()) {
+    st.BindNull(2);
+  } else {
+    st.BindText(2, assignee);
+  }
+  st.BindInt(3, fp ? 1 : 0);
+  if (reason.empty()) {
+    st.BindNull(4);
+  } else {
+    st.BindText(4, reason);
+  }
+  st.BindInt(5, clock_.Now());
+  st.BindInt(6, std::stoll(current.id));
+  return st.Run();
+}
+
+Result<Alert> AlertStore::Update(std::string_view id, const AlertChange& change) {
+  RETURN_IF_ERROR(ValidateAlertChange(change));
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(UpdateLocked(id, change));
+  return GetLocked(id);
+}
+
+Result<std::vector<Alert>> AlertStore::UpdateMany(std::span<const std::string> ids,
+                                                  const AlertChange& change) {
+  RETURN_IF_ERROR(ValidateAlertChange(change));
+  if (ids.empty()) return InvalidArgument("ids: name at least one alert");
+  if (ids.size() > 10'000) return InvalidArgument("ids: at most 10000 alerts at once");
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  std::vector<Alert> out;
+  Status s;
+  for (const std::string& id : ids) {
+    s = UpdateLocked(id, change);
+    if (!s.ok()) break;
+    auto a = GetLocked(id);
+    if (!a.ok()) {
+      s = a.status();
+      break;
+    }
+    out.push_back(std::move(*a));
+  }
+  if (s.ok()) s = db_.Exec("COMMIT");
+  if (!s.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return s;
+  }
+  return out;
+}
+
+}  // namespace pantau

@@ -1,0 +1,158 @@
+#include "cases/alerts.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace pantau {
+namespace {
+
+constexpr TimeNs kMinute = 60'000'000'000;
+
+class AlertStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("pantau_alerts_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    auto s = AlertStore::Open(dir_.string(), clock_, std::chrono::minutes(60));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  static AlertHit Hit(std::string rule, std::string host, TimeNs t, std::string event_id,
+                      std::string level = "high") {
+    return {rule,     "Title of " + rule,       level, {"attack.t1110"}, "linux.auth", host, t,
+            event_id, R"({"user.name":"root"})"};
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_{100 * kMinute};
+  std::unique_ptr<AlertStore> store_;
+};
+
+TEST_F(AlertStoreTest, RepeatsWithinTheWindowGroup) {
+  std::vector<AlertHit> hits = {Hit("r1", "web01", 10 * kMinute, "20261127-1"),
+                                Hit("r1", "web01", 20 * kMinute, "20261127-2"),
+                                Hit("r1", "web02", 20 * kMinute, "20261127-3"),
+                                Hit("r2", "web01", 20 * kMinute, "20261127-4")};
+  ASSERT_TRUE(store_->Record(hits).ok());
+  // 100 minutes after the last one: past the 60-minute window, a new alert.
+  const AlertHit late = Hit("r1", "web01", 120 * kMinute, "20261127-5");
+  ASSERT_TRUE(store_->Record(std::span(&late, 1)).ok());
+
+  auto page = store_->List({});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->total, 4);
+  ASSERT_EQ(page->items.size(), 4u);
+  EXPECT_EQ(page->items[0].last_seen, 120 * kMinute);  // newest first
+  EXPECT_EQ(page->items[0].count, 1);
+  const Alert* grouped = nullptr;
+  for (const Alert& a : page->items) {
+    if (a.rule_id == "r1" && a.host == "web01" && a.count == 2) grouped = &a;
+  }
+  ASSERT_NE(grouped, nullptr);
+  EXPECT_EQ(grouped->first_seen, 10 * kMinute);
+  EXPECT_EQ(grouped->last_seen, 20 * kMinute);
+  EXPECT_EQ(grouped->event_ids_json, R"(["20261127-1","20261127-2"])");
+  EXPECT_EQ(grouped->status, "new");
+  const std::string json = grouped->ToJson();
+  EXPECT_NE(json.find(R"("count":2)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("first_seen":"1970-01-01T00:10:00Z")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("assignee":null)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("fields":{"user.name":"root"})"), std::string::npos) << json;
+
+  // A closed alert is not grown: the next repeat opens a new one.
+  ASSERT_TRUE(store_->Update(grouped->id, {std::string("closed"), {}, {}, {}}).ok());
+  const AlertHit again = Hit("r1", "web01", 21 * kMinute, "20261127-6");
+  ASSERT_TRUE(store_->Record(std::span(&again, 1)).ok());
+  EXPECT_EQ(store_->List({})->total, 5);
+}
+
+TEST_F(AlertStoreTest, FiltersAndPages) {
+  std::vector<AlertHit> hits;
+  for (int i = 0; i < 7; ++i) {
+    hits.push_back(Hit("r" + std::to_string(i), i % 2 ? "web01" : "db01", i * kMinute,
+                       "20261127-" + std::to_string(i), i < 3 ? "low" : "critical"));
+  }
+  ASSERT_TRUE(store_->Record(hits).ok());
+  AlertQuery q;
+  q.levels = {"critical"};
+  EXPECT_EQ(store_->List(q)->total, 4);
+  q = {};
+  q.host = "WEB01";  // host names compare without case
+  EXPECT_EQ(store_->List(q)->total, 3);
+  q = {};
+  q.rule = "Title of r5";
+  EXPECT_EQ(store_->List(q)->total, 1);
+  q = {};
+  q.from = 2 * kMinute;
+  q.to = 5 * kMinute;
+  EXPECT_EQ(store_->List(q)->total, 3);
+
+  // Pages of 3 walk all 7 once, newest first.
+  q = {};
+  q.limit = 3;
+  std::vector<std::string> seen;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = store_->List(q);
+    ASSERT_TRUE(page.ok());
+    for (const Alert& a : page->items) seen.push_back(a.rule_id);
+    if (page->next_cursor.empty()) break;
+    q.cursor = page->next_cursor;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"r6", "r5", "r4", "r3", "r2", "r1", "r0"}));
+
+  q = {};
+  q.statuses = {"open"};
+  EXPECT_EQ(store_->List(q).status().message(),
+            "status: 'open' is not one of new, acknowledged, closed");
+  q = {};
+  q.cursor = "garbage";
+  EXPECT_EQ(store_->List(q).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(AlertStoreTest, TriageChanges) {
+  const AlertHit h = Hit("r1", "web01", kMinute, "20261127-1");
+  ASSERT_TRUE(store_->Record(std::span(&h, 1)).ok());
+  const std::string id = store_->List({})->items[0].id;
+
+  auto a = store_->Update(id, {std::string("acknowledged"), std::string("budi"), {}, {}});
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->status, "acknowledged");
+  EXPECT_EQ(a->assignee, "budi");
+
+  EXPECT_EQ(store_->Update(id, {{}, {}, true, {}}).status().message(),
+            "false_positive_reason: say why the alert is a false positive");
+  a = store_->Update(id, {std::string("closed"), {}, true, std::string("admin's scheduled scan")});
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->false_positive);
+  EXPECT_EQ(a->false_positive_reason, "admin's scheduled scan");
+  EXPECT_EQ(a->assignee, "budi");  // unchanged
+
+  EXPECT_EQ(store_->Update("999", {std::string("closed"), {}, {}, {}}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store_->Update(id, {std::string("done"), {}, {}, {}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Update(id, {}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(AlertStoreTest, BulkChangesAreAllOrNone) {
+  std::vector<AlertHit> hits = {Hit("r1", "a", kMinute, "x-1"), Hit("r2", "b", kMinute, "x-2")};
+  ASSERT_TRUE(store_->Record(hits).ok());
+  auto page = store_->List({});
+  std::vector<std::string> ids = {page->items[0].id, page->items[1].id};
+  auto done = store_->UpdateMany(ids, {std::string("acknowledged"), {}, {}, {}});
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->size(), 2u);
+  ids.push_back("12345");
+  EXPECT_EQ(store_->UpdateMany(ids, {std::string("closed"), {}, {}, {}}).status().code(),
+            StatusCode::kNotFound);
+  AlertQuery q;
+  q.statuses = {"closed"};
+  EXPECT_EQ(store_->List(q)->total, 0);  // nothing changed
+}
+
+}  // namespace
+}  // namespace pantau

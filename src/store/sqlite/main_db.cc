@@ -1,0 +1,66 @@
+#include "store/sqlite/main_db.h"
+
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+namespace pantau::sqlite {
+namespace {
+
+// Migration i moves the schema from version i to i+1. Append only: a released migration never
+// changes.
+const std::vector<std::string_view> kMigrations = {
+    R"sql(
+CREATE TABLE api_keys(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL,      -- comma-separated
+  hash TEXT NOT NULL,        -- hex SHA-256 of the whole key
+  created INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+)sql",
+    R"sql(
+-- Alerts of the detection rules. Repeats of one rule on one host within the grouping window
+-- update one alert (count, last_seen, the first event ids) instead of making new ones.
+CREATE TABLE alerts(
+  id INTEGER PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  rule_title TEXT NOT NULL,
+  level TEXT NOT NULL,              -- informational, low, medium, high, critical
+  level_rank INTEGER NOT NULL,      -- 0 .. 4, for sorting and 'at least'
+  dataset TEXT NOT NULL,
+  host TEXT NOT NULL,
+  group_key TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'new',  -- new, acknowledged, closed
+  assignee TEXT,
+  false_positive INTEGER NOT NULL DEFAULT 0,
+  false_positive_reason TEXT,
+  count INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,      -- event time, ns
+  last_seen INTEGER NOT NULL,
+  event_ids TEXT NOT NULL,          -- JSON array, the first ones
+  tags TEXT NOT NULL,               -- JSON array
+  fields TEXT NOT NULL,             -- JSON object: key fields of the first event
+  system_id TEXT,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+CREATE INDEX alerts_by_last_seen ON alerts(last_seen, id);
+CREATE INDEX alerts_by_group ON alerts(group_key, last_seen);
+)sql",
+};
+
+}  // namespace
+
+Result<Db> OpenMainDb(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Internal("cannot create data directory " + data_dir + ": " + ec.message());
+  ASSIGN_OR_RETURN(Db db, Db::Open(data_dir + "/pantau.db", false));
+  RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
+  RETURN_IF_ERROR(Migrate(db, kMigrations));
+  return db;
+}
+
+}  // namespace pantau::sqlite
