@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/progress_bar.h"
 #include "core/time.h"
+#include "detect/correlate/correlation_engine.h"
 #include "detect/sigma/rule_set.h"
 #include "ingest/event_files.h"
 
@@ -34,9 +35,40 @@ std::string Shorten(std::string s, size_t width) {
   return s;
 }
 
-bool TagSelected(const sigma::Rule& rule, const std::vector<std::string>& wanted) {
+// A match to report: of a detection rule, or of a correlation (then with its window).
+struct Found {
+  std::string_view id, title;
+  sigma::Level level;
+  const std::vector<std::string>& tags;
+  const correlate::CorrelationMatch* correlation;
+};
+
+// {"type", "group": {...}, "value", "events"}
+std::string CorrelationJson(const correlate::CorrelationMatch& m) {
+  std::string out = R"({"type":)";
+  AppendJsonString(out, sigma::CorrelationTypeName(m.rule->type));
+  out += R"(,"group":{)";
+  for (size_t i = 0; i < m.group.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, m.group[i].first);
+    out += ':';
+    AppendJsonString(out, m.group[i].second);
+  }
+  out += fmt::format(R"(}},"value":{},"events":{}}})", m.value, m.events.size());
+  return out;
+}
+
+// "(user=root: 12 events in 10m)"
+std::string CorrelationSummary(const correlate::CorrelationMatch& m) {
+  std::string out = "(";
+  for (const auto& [k, v] : m.group) out += fmt::format("{}={} ", k, v);
+  out += fmt::format("{}={})", sigma::CorrelationTypeName(m.rule->type), m.value);
+  return out;
+}
+
+bool TagSelected(const std::vector<std::string>& tags, const std::vector<std::string>& wanted) {
   if (wanted.empty()) return true;
-  for (const std::string& t : rule.tags) {
+  for (const std::string& t : tags) {
     for (const std::string& w : wanted) {
       if (t == w || (t.size() > w.size() && t.starts_with(w) && t[w.size()] == '.')) return true;
     }
@@ -62,7 +94,7 @@ int RunRulesCheck(const RuleFlags& flags) {
   auto rules = LoadRules(flags, /*compile=*/false, problems, documents);
   if (!rules.ok()) return Fail(rules.status());
   for (const sigma::RuleProblem& p : problems) std::printf("%s\n", p.ToString().c_str());
-  std::printf("loaded %zu of %zu rules\n", (*rules)->size(), documents);
+  std::printf("loaded %zu of %zu rules\n", (*rules)->loaded_documents(), documents);
   return problems.empty() ? kExitOk : kExitFailure;
 }
 
@@ -86,7 +118,7 @@ int RunHunt(const HuntFlags& flags) {
 
   if (flags.csv) std::printf("timestamp,level,rule_id,rule_title,tags,host,dataset,file\r\n");
   uint64_t matches = 0;
-  std::set<const sigma::Rule*> rules_hit;
+  std::set<std::string_view> rules_hit;
   std::string line;
   EventFileOptions options;
   options.format = *format;
@@ -99,51 +131,63 @@ int RunHunt(const HuntFlags& flags) {
     last = p;
     bar.Draw(p.bytes_done, p.bytes_total, static_cast<double>(p.events), "events/s");
   };
+  correlate::CorrelationEngine correlations(*loaded);
+  auto report = [&](const Found& f, const std::string& file, const Event& event) {
+    if (f.level < *min_level || !TagSelected(f.tags, flags.tags)) return;
+    ++matches;
+    rules_hit.insert(f.title);
+    const std::string ts =
+        FormatRfc3339(f.correlation ? f.correlation->timestamp : event.timestamp);
+    const std::string_view host = event.fields.GetString("host.name");
+    line.clear();
+    if (flags.json) {
+      line += R"({"rule_id":)";
+      AppendJsonString(line, f.id);
+      line += R"(,"rule_title":)";
+      AppendJsonString(line, f.title);
+      line += R"(,"level":)";
+      AppendJsonString(line, sigma::LevelName(f.level));
+      line += R"(,"tags":[)";
+      for (size_t i = 0; i < f.tags.size(); ++i) {
+        if (i > 0) line += ',';
+        AppendJsonString(line, f.tags[i]);
+      }
+      line += R"(],"file":)";
+      AppendJsonString(line, file);
+      line += R"(,"timestamp":)";
+      AppendJsonString(line, ts);
+      if (f.correlation) line += R"(,"correlation":)" + CorrelationJson(*f.correlation);
+      line += R"(,"event":)";
+      line += EventToJson(event);
+      line += "}\n";
+    } else if (flags.csv) {
+      std::string tags;
+      for (const std::string& t : f.tags) tags += (tags.empty() ? "" : " ") + t;
+      for (std::string_view cell :
+           {std::string_view(ts), sigma::LevelName(f.level), f.id, f.title, std::string_view(tags),
+            host, std::string_view(event.dataset), std::string_view(file)}) {
+        if (!line.empty()) line += ',';
+        AppendCsvCell(line, cell);
+      }
+      line += "\r\n";
+    } else {
+      std::string title(f.title);
+      if (f.correlation) title += " " + CorrelationSummary(*f.correlation);
+      line = fmt::format("{:<27} {:<13} {:<16} {}  {}\n", ts, sigma::LevelName(f.level),
+                         Shorten(TerminalSafe(host), 16), TerminalSafe(title), TerminalSafe(file));
+    }
+    bar.Finish();
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  };
   options.on_event = [&](const std::string& file, const Event& event) {
     rules.Match(event, [&](const sigma::Rule& rule) {
-      if (rule.level < *min_level || !TagSelected(rule, flags.tags)) return;
-      ++matches;
-      rules_hit.insert(&rule);
-      const std::string ts = FormatRfc3339(event.timestamp);
-      const std::string_view host = event.fields.GetString("host.name");
-      line.clear();
-      if (flags.json) {
-        line += R"({"rule_id":)";
-        AppendJsonString(line, rule.id);
-        line += R"(,"rule_title":)";
-        AppendJsonString(line, rule.title);
-        line += R"(,"level":)";
-        AppendJsonString(line, sigma::LevelName(rule.level));
-        line += R"(,"tags":[)";
-        for (size_t i = 0; i < rule.tags.size(); ++i) {
-          if (i > 0) line += ',';
-          AppendJsonString(line, rule.tags[i]);
-        }
-        line += R"(],"file":)";
-        AppendJsonString(line, file);
-        line += R"(,"timestamp":)";
-        AppendJsonString(line, ts);
-        line += R"(,"event":)";
-        line += EventToJson(event);
-        line += "}\n";
-      } else if (flags.csv) {
-        std::string tags;
-        for (const std::string& t : rule.tags) tags += (tags.empty() ? "" : " ") + t;
-        for (std::string_view cell :
-             {std::string_view(ts), sigma::LevelName(rule.level), std::string_view(rule.id),
-              std::string_view(rule.title), std::string_view(tags), host,
-              std::string_view(event.dataset), std::string_view(file)}) {
-          if (!line.empty()) line += ',';
-          AppendCsvCell(line, cell);
-        }
-        line += "\r\n";
-      } else {
-        line = fmt::format("{:<27} {:<13} {:<16} {}  {}\n", ts, sigma::LevelName(rule.level),
-                           Shorten(TerminalSafe(host), 16), TerminalSafe(rule.title),
-                           TerminalSafe(file));
+      if (rule.standalone) {
+        report({rule.id, rule.title, rule.level, rule.tags, nullptr}, file, event);
       }
-      bar.Finish();
-      std::fwrite(line.data(), 1, line.size(), stdout);
+      correlations.OnRuleMatch(rule, event, [&](const correlate::CorrelationMatch& m) {
+        const sigma::CorrelationRule& c = *m.rule;
+        if (c.standalone) report({c.id, c.title, c.level, c.tags, &m}, file, event);
+      });
     });
   };
   auto result = ReadEventFiles(flags.files, options);

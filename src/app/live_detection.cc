@@ -1,5 +1,6 @@
 #include "app/live_detection.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "detect/sigma/builtin_rules.h"
@@ -34,13 +35,29 @@ std::string KeyFieldsJson(const Event& e, const sigma::Rule& rule) {
   return out + "}";
 }
 
+// The group, type and value of a correlation's match, as an alert's key fields.
+std::string CorrelationFieldsJson(const correlate::CorrelationMatch& m) {
+  std::string out = "{";
+  for (const auto& [k, v] : m.group) {
+    AppendJsonString(out, k);
+    out += ':';
+    AppendJsonString(out, v);
+    out += ',';
+  }
+  out += R"("correlation.type":)";
+  AppendJsonString(out, sigma::CorrelationTypeName(m.rule->type));
+  out +=
+      fmt::format(R"(,"correlation.value":{},"correlation.events":{}}})", m.value, m.events.size());
+  return out;
+}
+
 }  // namespace
 
 // The hits of one batch, waiting for their events' ids.
 class LiveDetection::Batch final : public EventHook::Pending {
  public:
-  Batch(LiveDetection& owner, std::shared_ptr<const sigma::RuleSet> rules)
-      : owner_(owner), rules_(std::move(rules)) {}
+  Batch(LiveDetection& owner, std::shared_ptr<Detector> detector)
+      : owner_(owner), detector_(std::move(detector)) {}
 
   void Add(uint32_t index, AlertHit hit) {
     indexes_.push_back(index);
@@ -58,7 +75,7 @@ class LiveDetection::Batch final : public EventHook::Pending {
 
  private:
   LiveDetection& owner_;
-  std::shared_ptr<const sigma::RuleSet> rules_;  // keeps the rules the hits point into alive
+  std::shared_ptr<Detector> detector_;  // keeps the rules the hits came from alive
   std::vector<uint32_t> indexes_;
   std::vector<AlertHit> hits_;
 };
@@ -68,34 +85,58 @@ LiveDetection::LiveDetection(AlertStore& alerts, Metrics& metrics)
       matches_(&metrics.GetCounter("pantau_detection_matches_total", "")),
       alert_errors_(&metrics.GetCounter("pantau_detection_alert_errors_total", "")) {}
 
+LiveDetection::Detector::Detector(std::shared_ptr<const sigma::RuleSet> r)
+    : rules(std::move(r)), correlations(rules) {}
+
 void LiveDetection::SetRules(std::shared_ptr<const sigma::RuleSet> rules) {
+  auto detector = std::make_shared<Detector>(std::move(rules));
   std::lock_guard lock(mu_);
-  rules_ = std::move(rules);
+  detector_ = std::move(detector);
 }
 
-std::shared_ptr<const sigma::RuleSet> LiveDetection::rules() const {
+std::shared_ptr<LiveDetection::Detector> LiveDetection::detector() const {
   std::lock_guard lock(mu_);
-  return rules_;
+  return detector_;
 }
 
 std::unique_ptr<EventHook::Pending> LiveDetection::Inspect(std::span<const Event> events) {
-  std::shared_ptr<const sigma::RuleSet> rules = this->rules();
-  if (!rules || rules->size() == 0) return nullptr;
-  auto batch = std::make_unique<Batch>(*this, rules);
+  std::shared_ptr<Detector> d = detector();
+  if (!d || d->rules->size() == 0) return nullptr;
+  // How often idle correlation groups are forgotten, in events fed.
+  constexpr uint64_t kExpireEvery = 10'000;
+  auto batch = std::make_unique<Batch>(*this, d);
+  auto hit_of = [](const Event& e, std::string_view id, std::string_view title, sigma::Level level,
+                   const std::vector<std::string>& tags) {
+    AlertHit hit;
+    hit.rule_id = std::string(id.empty() ? title : id);
+    hit.rule_title = std::string(title);
+    hit.level = std::string(sigma::LevelName(level));
+    hit.tags = tags;
+    hit.dataset = e.dataset;
+    hit.host = std::string(e.fields.GetString("host.name"));
+    hit.timestamp = e.timestamp;
+    return hit;
+  };
   for (uint32_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
-    rules->Match(e, [&](const sigma::Rule& rule) {
+    d->rules->Match(e, [&](const sigma::Rule& rule) {
       matches_->Add();
-      AlertHit hit;
-      hit.rule_id = rule.id.empty() ? rule.title : rule.id;
-      hit.rule_title = rule.title;
-      hit.level = std::string(sigma::LevelName(rule.level));
-      hit.tags = rule.tags;
-      hit.dataset = e.dataset;
-      hit.host = std::string(e.fields.GetString("host.name"));
-      hit.timestamp = e.timestamp;
-      hit.fields_json = KeyFieldsJson(e, rule);
-      batch->Add(i, std::move(hit));
+      if (rule.standalone) {
+        AlertHit hit = hit_of(e, rule.id, rule.title, rule.level, rule.tags);
+        hit.fields_json = KeyFieldsJson(e, rule);
+        batch->Add(i, std::move(hit));
+      }
+      if (d->rules->correlations().empty()) return;
+      std::lock_guard lock(d->mu);
+      d->correlations.OnRuleMatch(rule, e, [&](const correlate::CorrelationMatch& m) {
+        const sigma::CorrelationRule& c = *m.rule;
+        if (!c.standalone) return;  // a step of a chain
+        AlertHit hit = hit_of(e, c.id, c.title, c.level, c.tags);
+        hit.timestamp = m.timestamp;
+        hit.fields_json = CorrelationFieldsJson(m);
+        batch->Add(i, std::move(hit));
+      });
+      if (++d->fed % kExpireEvery == 0) d->correlations.Expire(e.timestamp);
     });
   }
   if (batch->empty()) return nullptr;

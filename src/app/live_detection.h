@@ -1,7 +1,8 @@
 // Live detection in `pantau serve`: every decoded event runs through the Sigma rule set on the
-// pipeline's decoder thread; the matches become alerts once their events are stored, so an alert
-// never names an event that is not there. The rule set can be replaced while events flow
-// (SIGHUP in serve): batches already inspected finish with the set that saw them.
+// pipeline's decoder thread, and each match through the correlation rules; the matches become
+// alerts once their events are stored, so an alert never names an event that is not there. The
+// rule set can be replaced while events flow (SIGHUP in serve): batches already inspected finish
+// with the set that saw them, and correlation windows start empty with the new set.
 //
 // Thread-safety: SetRules from any thread; Inspect/Stored as EventHook says.
 #pragma once
@@ -12,6 +13,7 @@
 #include "cases/alerts.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "detect/correlate/correlation_engine.h"
 #include "detect/sigma/rule_set.h"
 #include "ingest/event_hook.h"
 
@@ -22,17 +24,27 @@ class LiveDetection final : public EventHook {
   LiveDetection(AlertStore& alerts, Metrics& metrics);
 
   void SetRules(std::shared_ptr<const sigma::RuleSet> rules);
-  std::shared_ptr<const sigma::RuleSet> rules() const;
 
   std::unique_ptr<Pending> Inspect(std::span<const Event> events) override;
 
  private:
   class Batch;
+  // A rule set and the correlation windows over its matches. Decoded batches come from the
+  // decoder thread and from HTTP ingest threads, so the windows have a lock of their own.
+  struct Detector {
+    explicit Detector(std::shared_ptr<const sigma::RuleSet> r);
+    std::shared_ptr<const sigma::RuleSet> rules;
+    std::mutex mu;
+    correlate::CorrelationEngine correlations;  // GUARDED_BY(mu)
+    uint64_t fed = 0;                           // GUARDED_BY(mu)
+  };
+  std::shared_ptr<Detector> detector() const;
+
   AlertStore& alerts_;
   Counter* matches_;
   Counter* alert_errors_;
   mutable std::mutex mu_;
-  std::shared_ptr<const sigma::RuleSet> rules_;  // GUARDED_BY(mu_)
+  std::shared_ptr<Detector> detector_;  // GUARDED_BY(mu_)
 };
 
 // The rules `pantau serve` runs: the built-in ones (unless turned off) and those the config

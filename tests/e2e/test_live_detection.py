@@ -57,7 +57,8 @@ class LiveDetectionTest(ServerTest):
         status, event = self.call("GET", f"/api/v1/events/{alert['event_ids'][0]}", reader)
         self.assertEqual(status, 200)
         self.assertIn("Invalid user oracle", event["raw"])
-        self.assertEqual(self.server.metric("pantau_detection_matches_total"), 3)
+        # Rule matches count those that only feed correlations too: the accepted login is one.
+        self.assertEqual(self.server.metric("pantau_detection_matches_total"), 4)
 
         # Filters.
         self.assertEqual(self.alerts(reader, level="low,medium")["total"], 1)
@@ -93,6 +94,23 @@ class LiveDetectionTest(ServerTest):
         self.logger("sshd", "Invalid user oracle from 203.0.113.9 port 52114")
         wait_for(lambda: self.alerts(reader)["total"] == 2, "a new alert after the closed one")
         self.assertEqual(self.alerts(reader, status="new")["items"][0]["count"], 1)
+
+    def test_correlation_ssh_brute_force(self):
+        self.start_server()
+        reader = self.key("analyst", "search")
+        self.logger("sshd", "Failed password for root from 203.0.113.77 port 40000 ssh2", count=12)
+        wait_for_events(self.data_dir, 12)
+        page = wait_for(lambda: (lambda p: p if p["total"] else None)(self.alerts(reader)),
+                        "the brute-force alert")
+        # Single failed passwords are no alerts; ten within five minutes are one.
+        self.assertEqual(page["total"], 1)
+        (alert,) = page["items"]
+        self.assertEqual(alert["rule_title"], "SSH Brute Force Against a Server")
+        self.assertEqual(alert["level"], "high")
+        self.assertEqual(alert["fields"]["source.ip"], "203.0.113.77")
+        self.assertEqual(alert["fields"]["correlation.type"], "event_count")
+        self.assertEqual(alert["fields"]["correlation.value"], 10)
+        self.assertEqual(len(alert["event_ids"]), 1)  # the event that completed the count
 
     def test_rules_from_config_and_reload_on_sighup(self):
         rules = os.path.join(self.data_dir, "rules")

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -99,11 +100,6 @@ Result<Rule> CompileRule(const YAML::Node& doc, const LogSourceMap& logsources,
     return InvalidArgument(std::move(why));
   };
   if (!doc.IsMap()) return error(doc, "a rule must be a YAML map");
-  if (doc["correlation"])
-    return error(doc["correlation"], "correlation rules are not supported yet");
-  if (doc["filter"] && !doc["detection"]) {
-    return error(doc["filter"], "filter files are not supported yet");
-  }
   Rule r;
   r.line = doc.Mark().line + 1;
   r.title = Scalar(doc["title"]);
@@ -181,33 +177,216 @@ class RuleSet::Builder {
       if (doc.IsNull()) continue;  // an empty document, as after a trailing ---
       ++documents;
       int line = doc.Mark().line + 1;
-      auto rule = CompileRule(doc, logsources_, placeholders_, selections_, line);
-      if (!rule.ok()) {
-        problems.push_back({file, line, rule.status().message()});
-        continue;
+      Status s;
+      if (doc.IsMap() && doc["correlation"]) {
+        s = AddCorrelation(doc, file, line);
+      } else if (doc.IsMap() && doc["filter"] && !doc["detection"]) {
+        s = AddFilter(doc, file, line);
+      } else {
+        s = AddRule(doc, file, line);
       }
-      rule->file = file;
-      const std::string key = rule->logsource.Key();
-      auto [g, fresh] = group_of_.emplace(key, static_cast<uint32_t>(set_->groups_.size()));
-      if (fresh) set_->groups_.push_back({selections_.at(key).where, {}});
-      set_->groups_[g->second].rules.push_back(static_cast<uint32_t>(set_->rules_.size()));
-      set_->group_of_rule_.push_back(g->second);
-      set_->rules_.push_back(std::move(*rule));
+      if (!s.ok()) problems.push_back({file, line, s.message()});
     }
   }
 
-  Result<std::shared_ptr<const RuleSet>> Finish() {
+  // Resolves what correlations and filters name, then compiles the rule set.
+  Result<std::shared_ptr<const RuleSet>> Finish(std::vector<RuleProblem>& problems) {
+    ResolveFilters(problems);
+    ResolveCorrelations(problems);
     if (compile_) RETURN_IF_ERROR(set_->Finish());
     return std::shared_ptr<const RuleSet>(std::move(set_));
   }
 
  private:
+  struct PendingFilter {
+    std::string file;
+    int line;
+    std::vector<std::string> rules;
+    Matcher matcher;
+  };
+
+  Status AddRule(const YAML::Node& doc, const std::string& file, int& line) {
+    ASSIGN_OR_RETURN(Rule rule, CompileRule(doc, logsources_, placeholders_, selections_, line));
+    rule.file = file;
+    const std::string key = rule.logsource.Key();
+    auto [g, fresh] = group_of_.emplace(key, static_cast<uint32_t>(set_->groups_.size()));
+    if (fresh) set_->groups_.push_back({selections_.at(key).where, {}});
+    set_->groups_[g->second].rules.push_back(static_cast<uint32_t>(set_->rules_.size()));
+    set_->group_of_rule_.push_back(g->second);
+    set_->rules_.push_back(std::move(rule));
+    return Status::Ok();
+  }
+
+  Status AddCorrelation(const YAML::Node& doc, const std::string& file, int& line) {
+    ASSIGN_OR_RETURN(CorrelationRule c, ParseCorrelationRule(doc, line));
+    c.file = file;
+    set_->correlations_.push_back(std::move(c));
+    return Status::Ok();
+  }
+
+  // A filter: its selection and condition, read like a detection with the filter's log source
+  // renames; the rules it names are resolved at the end.
+  Status AddFilter(const YAML::Node& doc, const std::string& file, int& line) {
+    const YAML::Node f = doc["filter"];
+    if (!f.IsMap()) {
+      line = f.Mark().line + 1;
+      return InvalidArgument("filter must be a map of rules, selections and a condition");
+    }
+    PendingFilter pf{file, doc.Mark().line + 1, {}, {}};
+    YAML::Node detection(YAML::NodeType::Map);
+    for (const auto& kv : f) {
+      if (kv.first.Scalar() == "rules") {
+        for (const YAML::Node& r : kv.second) pf.rules.push_back(r.Scalar());
+        if (kv.second.IsScalar()) pf.rules.push_back(kv.second.Scalar());
+      } else {
+        detection[kv.first] = kv.second;
+      }
+    }
+    if (pf.rules.empty()) {
+      line = f.Mark().line + 1;
+      return InvalidArgument("filter: rules names no rule");
+    }
+    const YAML::Node ls = doc["logsource"];
+    if (!ls || !ls.IsMap()) {
+      line = doc.Mark().line + 1;
+      return InvalidArgument("the filter has no logsource map");
+    }
+    const LogSource logsource{Scalar(ls["product"]), Scalar(ls["category"]), Scalar(ls["service"])};
+    ASSIGN_OR_RETURN(LogSourceMap::Selection sel, logsources_.Select(logsource));
+    CompileContext ctx{&sel.renames, &placeholders_, &line};
+    RETURN_IF_ERROR(CompileDetection(detection, ctx, pf.matcher));
+    filters_.push_back(std::move(pf));
+    return Status::Ok();
+  }
+
+  // Rules by id and by name.
+  std::map<std::string, uint32_t> RuleIndex() const {
+    std::map<std::string, uint32_t> index;
+    for (uint32_t i = 0; i < set_->rules_.size(); ++i) {
+      const Rule& r = set_->rules_[i];
+      if (!r.id.empty()) index.emplace(r.id, i);
+      if (!r.name.empty()) index.emplace(r.name, i);
+    }
+    return index;
+  }
+
+  void ResolveFilters(std::vector<RuleProblem>& problems) {
+    const auto index = RuleIndex();
+    for (PendingFilter& f : filters_) {
+      std::vector<uint32_t> targets;
+      std::string missing;
+      for (const std::string& ref : f.rules) {
+        auto it = index.find(ref);
+        if (it == index.end()) {
+          missing = ref;
+          break;
+        }
+        targets.push_back(it->second);
+      }
+      if (!missing.empty()) {
+        problems.push_back({f.file, f.line, fmt::format("filter: no rule '{}'", missing)});
+        continue;
+      }
+      for (uint32_t t : targets) set_->rules_[t].filters.push_back(f.matcher);
+      ++set_->filter_count_;
+    }
+  }
+
+  // Resolves references by id or name; drops (and reports) correlations that name an unknown
+  // rule or that depend on themselves.
+  void ResolveCorrelations(std::vector<RuleProblem>& problems) {
+    const auto rules = RuleIndex();
+    std::vector<CorrelationRule>& all = set_->correlations_;
+    std::map<std::string, uint32_t> correlations;
+    for (uint32_t i = 0; i < all.size(); ++i) {
+      if (!all[i].id.empty()) correlations.emplace(all[i].id, i);
+      if (!all[i].name.empty()) correlations.emplace(all[i].name, i);
+    }
+    std::vector<bool> bad(all.size(), false);
+    for (uint32_t i = 0; i < all.size(); ++i) {
+      for (const std::string& ref : all[i].rule_refs) {
+        if (auto r = rules.find(ref); r != rules.end()) {
+          all[i].rules.push_back({false, r->second});
+        } else if (auto c = correlations.find(ref); c != correlations.end()) {
+          all[i].rules.push_back({true, c->second});
+        } else {
+          problems.push_back({all[i].file, all[i].line,
+                              fmt::format("correlation: no rule or correlation '{}'", ref)});
+          bad[i] = true;
+          break;
+        }
+      }
+    }
+    // A correlation that reaches itself through the rules it names can never be decided.
+    std::vector<int> state(all.size(), 0);  // 0 new, 1 on the path, 2 done
+    std::function<bool(uint32_t)> cyclic = [&](uint32_t i) {
+      if (state[i] == 1) return true;
+      if (state[i] == 2) return false;
+      state[i] = 1;
+      for (const CorrelationRule::Ref& r : all[i].rules) {
+        if (r.correlation && cyclic(r.index)) return true;
+      }
+      state[i] = 2;
+      return false;
+    };
+    for (uint32_t i = 0; i < all.size(); ++i) {
+      if (!bad[i] && cyclic(i)) {
+        problems.push_back({all[i].file, all[i].line,
+                            "correlation: it depends on itself through the rules it names"});
+        bad[i] = true;
+      }
+      std::fill(state.begin(), state.end(), 0);
+    }
+    // A correlation that names a dropped one is dropped too.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (uint32_t i = 0; i < all.size(); ++i) {
+        if (bad[i]) continue;
+        for (const CorrelationRule::Ref& r : all[i].rules) {
+          if (r.correlation && bad[r.index]) {
+            problems.push_back({all[i].file, all[i].line,
+                                fmt::format("correlation: it names '{}', which cannot be used",
+                                            all[r.index].title)});
+            bad[i] = changed = true;
+            break;
+          }
+        }
+      }
+    }
+    // Keep the good ones, renumbering the references between them.
+    std::vector<uint32_t> renumber(all.size(), 0);
+    std::vector<CorrelationRule> kept;
+    for (uint32_t i = 0; i < all.size(); ++i) {
+      if (bad[i]) continue;
+      renumber[i] = static_cast<uint32_t>(kept.size());
+      kept.push_back(std::move(all[i]));
+    }
+    for (CorrelationRule& c : kept) {
+      for (CorrelationRule::Ref& r : c.rules) {
+        if (r.correlation) r.index = renumber[r.index];
+      }
+      // The rules a correlation reads alert on their own only when it says so.
+    }
+    for (const CorrelationRule& c : kept) {
+      if (c.generate) continue;
+      for (const CorrelationRule::Ref& r : c.rules) {
+        if (r.correlation) {
+          kept[r.index].standalone = false;
+        } else {
+          set_->rules_[r.index].standalone = false;
+        }
+      }
+    }
+    all = std::move(kept);
+  }
+
   LogSourceMap logsources_;
   Placeholders placeholders_;
   bool compile_;
   std::shared_ptr<RuleSet> set_ = std::make_shared<RuleSet>();
   std::map<std::string, LogSourceMap::Selection> selections_;
   std::map<std::string, uint32_t> group_of_;  // log source key -> group
+  std::vector<PendingFilter> filters_;
 };
 
 namespace {
@@ -242,7 +421,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::vector<std::stri
     }
     builder.AddText(file, *text, problems, documents);
   }
-  return builder.Finish();
+  return builder.Finish(problems);
 }
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::LoadText(const std::string& yaml,
@@ -251,7 +430,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadText(const std::string& yaml
   ASSIGN_OR_RETURN(Builder builder, MakeBuilder(options));
   size_t documents = 0;
   builder.AddText("<text>", yaml, problems, documents);
-  return builder.Finish();
+  return builder.Finish(problems);
 }
 
 namespace {
@@ -383,11 +562,20 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   for (uint32_t r : st.candidates) {
     int8_t& g = st.group[group_of_rule_[r]];
     if (g < 0) g = groups_[group_of_rule_[r]].where.Matches(view) ? 1 : 0;
-    if (g == 1 && rules_[r].detection.Matches(view)) on_match(rules_[r]);
+    if (g == 1 && rules_[r].detection.Matches(view) && !Filtered(rules_[r], view)) {
+      on_match(rules_[r]);
+    }
   }
   // Leave the buffers zeroed for the next event.
   for (uint32_t id : st.hits) st.fired[id >> 6] = 0;
   for (uint32_t r : st.candidates) st.candidate[r >> 6] = 0;
+}
+
+bool RuleSet::Filtered(const Rule& rule, const EventView& view) {
+  for (const Matcher& f : rule.filters) {
+    if (f.Matches(view)) return true;
+  }
+  return false;
 }
 
 void RuleSet::MatchNaive(const Event& event,
@@ -396,7 +584,7 @@ void RuleSet::MatchNaive(const Event& event,
   for (const Group& g : groups_) {
     if (!g.where.Matches(view)) continue;
     for (uint32_t i : g.rules) {
-      if (rules_[i].detection.Matches(view)) on_match(rules_[i]);
+      if (rules_[i].detection.Matches(view) && !Filtered(rules_[i], view)) on_match(rules_[i]);
     }
   }
 }

@@ -14,15 +14,13 @@
 
 #include "core/event.h"
 #include "core/status.h"
+#include "detect/sigma/correlation_rule.h"
 #include "detect/sigma/field_scanner.h"
+#include "detect/sigma/level.h"
 #include "detect/sigma/logsource_map.h"
 #include "detect/sigma/matcher.h"
 
 namespace pantau::sigma {
-
-enum class Level { kInformational, kLow, kMedium, kHigh, kCritical };
-std::string_view LevelName(Level level);
-Result<Level> ParseLevel(std::string_view name);
 
 struct Rule {
   std::string id;
@@ -40,6 +38,11 @@ struct Rule {
   std::string file;
   int line = 1;
   Matcher detection;
+  // Global filters (Sigma filter files) that name this rule: a match of any suppresses it.
+  std::vector<Matcher> filters;
+  // False when a correlation reads this rule and does not `generate` it: its matches feed the
+  // correlation but are no alerts of their own.
+  bool standalone = true;
 };
 
 struct RuleProblem {
@@ -78,6 +81,13 @@ class RuleSet {
 
   size_t size() const { return rules_.size(); }
   const Rule& rule(size_t i) const { return rules_[i]; }
+  // Correlation rules, with their references resolved; chained ones refer to others by index.
+  const std::vector<CorrelationRule>& correlations() const { return correlations_; }
+  size_t filter_count() const { return filter_count_; }
+  // Every rule document that loaded: detection rules, correlations and filters.
+  size_t loaded_documents() const { return rules_.size() + correlations_.size() + filter_count_; }
+  // The index of a rule of this set, from a reference Match gave.
+  uint32_t IndexOf(const Rule& rule) const { return static_cast<uint32_t>(&rule - rules_.data()); }
 
   // Calls `on_match` for each rule that matches `event`, in load order. Field values are
   // scanned once for all rules with Hyperscan, and a rule is evaluated only when a pattern it
@@ -98,6 +108,7 @@ class RuleSet {
   };
   // Compiles the Hyperscan databases and the prefilter index, once all rules are in.
   Status Finish();
+  static bool Filtered(const Rule& rule, const EventView& view);
 
   std::vector<Rule> rules_;
   std::vector<uint32_t> group_of_rule_;
@@ -105,6 +116,8 @@ class RuleSet {
   FieldScanner scanner_;
   std::vector<std::vector<uint32_t>> rules_by_pattern_;  // pattern id -> rules that need it
   std::vector<uint32_t> always_;                         // rules without a necessary pattern
+  std::vector<CorrelationRule> correlations_;
+  size_t filter_count_ = 0;
 };
 
 }  // namespace pantau::sigma

@@ -311,6 +311,37 @@ TEST(SigmaRuleTest, BadRulesAreReportedAndOthersLoad) {
   EXPECT_EQ(l.problems[2].ToString(), "<text>:28: the rule has no detection");
 }
 
+TEST(SigmaRuleTest, FiltersSuppressTheRulesTheyName) {
+  // The specification's example: a filter for administrator accounts on two rules.
+  const std::string rules =
+      "title: Rar\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\nlogsource: {product: test}\n"
+      "detection:\n  selection: {Image|endswith: '\\rar.exe'}\n  condition: selection\n---\n"
+      "title: Other\nid: 11111111-2222-3333-4444-555555555555\nlogsource: {product: test}\n"
+      "detection:\n  selection: {Image|endswith: '\\rar.exe'}\n  condition: selection\n---\n"
+      "title: Filter Administrator account\nlogsource: {product: test}\nfilter:\n"
+      "  rules: [6f3e2987-db24-4c78-a860-b4f4095a7095]\n"
+      "  selection: {User|startswith: 'adm_'}\n  condition: selection\n";
+  Loaded l = Load(rules);
+  ASSERT_TRUE(l.problems.empty()) << l.problems[0].ToString();
+  EXPECT_EQ(l.set->filter_count(), 1u);
+  EXPECT_EQ(l.set->loaded_documents(), 3u);
+  auto titles = [&](const Event& e) {
+    std::vector<std::string> out;
+    l.set->Match(e, [&](const Rule& r) { out.push_back(r.title); });
+    return out;
+  };
+  const Event admin =
+      Ev({{"Image", std::string("C:\\rar.exe")}, {"User", std::string("adm_budi")}});
+  const Event user = Ev({{"Image", std::string("C:\\rar.exe")}, {"User", std::string("budi")}});
+  EXPECT_EQ(titles(admin), std::vector<std::string>{"Other"});
+  EXPECT_EQ(titles(user), (std::vector<std::string>{"Rar", "Other"}));
+  Loaded unknown = Load(
+      "title: f\nlogsource: {product: test}\nfilter:\n  rules: [nope]\n"
+      "  selection: {a: b}\n  condition: selection\n");
+  ASSERT_EQ(unknown.problems.size(), 1u);
+  EXPECT_EQ(unknown.problems[0].ToString(), "<text>:1: filter: no rule 'nope'");
+}
+
 TEST(SigmaRuleTest, WindowsProcessCreationReadsSysmonAndSecurity) {
   Loaded l = Load(
       "title: whoami\nlogsource:\n  product: windows\n  category: process_creation\n"
