@@ -13,16 +13,29 @@ import os
 import random
 import sys
 
-BENIGN_IMAGES = [
-    "C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\explorer.exe",
-    "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
-    "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
-    "C:\\Windows\\System32\\RuntimeBroker.exe", "C:\\Windows\\System32\\conhost.exe",
-    "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe",
-    "C:\\Windows\\System32\\taskhostw.exe", "C:\\Windows\\System32\\SearchIndexer.exe",
+# Everyday processes as (image, parent image, command line, company): parent and child agree, as
+# they do on a real workstation, so that benign events look benign to the rules.
+SYS32 = "C:\\Windows\\System32\\"
+CHROME = "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"
+WORD = "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE"
+EDGE = "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe"
+BENIGN_PROCESSES = [
+    (SYS32 + "svchost.exe", SYS32 + "services.exe", SYS32 + "svchost.exe -k netsvcs -p -s Schedule",
+     "Microsoft Corporation"),
+    (SYS32 + "svchost.exe", SYS32 + "services.exe", SYS32 + "svchost.exe -k LocalService -p",
+     "Microsoft Corporation"),
+    (CHROME, "C:\\Windows\\explorer.exe", f'"{CHROME}" --type=renderer --lang=id', "Google LLC"),
+    (CHROME, CHROME, f'"{CHROME}" --type=gpu-process', "Google LLC"),
+    (WORD, "C:\\Windows\\explorer.exe", f'"{WORD}" /n "C:\\Users\\budi\\Documents\\Surat.docx"',
+     "Microsoft Corporation"),
+    (EDGE, "C:\\Windows\\explorer.exe", f'"{EDGE}" --single-argument https://kukarkab.go.id/',
+     "Microsoft Corporation"),
+    (SYS32 + "RuntimeBroker.exe", SYS32 + "svchost.exe", SYS32 + "RuntimeBroker.exe -Embedding",
+     "Microsoft Corporation"),
+    (SYS32 + "taskhostw.exe", SYS32 + "svchost.exe", "taskhostw.exe", "Microsoft Corporation"),
+    (SYS32 + "SearchIndexer.exe", SYS32 + "services.exe", SYS32 + "SearchIndexer.exe /Embedding",
+     "Microsoft Corporation"),
 ]
-BENIGN_ARGS = ["", " /background", " --type=renderer --lang=id", " -k netsvcs -p",
-               " /n /e:embedding", " --update"]
 USERS = ["KUKAR\\budi", "KUKAR\\siti", "NT AUTHORITY\\SYSTEM", "KUKAR\\admin.dinas",
          "KUKAR\\agus", "NT AUTHORITY\\LOCAL SERVICE"]
 HOSTS = ["PC-DISKOMINFO-01", "PC-BAPPEDA-07", "SRV-SIMPEG", "SRV-AD01", "LAPTOP-KEUANGAN-3"]
@@ -65,20 +78,20 @@ def vary(r, doc, i, malicious):
         data["User"] = r.choice(USERS)
     if not malicious:
         # Most events are benign: swap what makes them match for everyday values.
-        image = r.choice(BENIGN_IMAGES)
-        for key in ("Image", "ParentImage", "SourceImage", "TargetImage"):
+        image, parent, command, company = r.choice(BENIGN_PROCESSES)
+        name = image.rsplit("\\", 1)[-1]
+        values = {"Image": image, "SourceImage": image, "ParentImage": parent,
+                  "TargetImage": SYS32 + "svchost.exe", "CommandLine": command,
+                  "ParentCommandLine": parent, "OriginalFileName": name, "Description": name,
+                  "Product": "Microsoft Windows" if company.startswith("Microsoft") else name,
+                  "Company": company, "CurrentDirectory": "C:\\Users\\budi\\"}
+        for key, value in values.items():
             if key in data:
-                data[key] = r.choice(BENIGN_IMAGES)
-        if "CommandLine" in data:
-            data["CommandLine"] = f'"{image}"{r.choice(BENIGN_ARGS)}'
-        if "ParentCommandLine" in data:
-            data["ParentCommandLine"] = f'"{r.choice(BENIGN_IMAGES)}"'
-        for key in ("TargetFilename", "ImageLoaded", "TargetObject", "QueryName", "PipeName"):
+                data[key] = value
+        for key in ("TargetFilename", "ImageLoaded", "TargetObject", "QueryName", "PipeName",
+                    "Details", "ScriptBlockText", "Hashes"):
             if key in data and isinstance(data[key], str):
-                data[key] = data[key][: len(data[key]) // 2] + f"\\benign{r.randint(0, 999)}"
-        for key in ("OriginalFileName", "Description", "Product", "Company"):
-            if key in data:
-                data[key] = r.choice(["", "Microsoft Corporation", "Google LLC"])
+                data[key] = f"C:\\Users\\budi\\AppData\\Local\\Temp\\benign{r.randint(0, 999)}.tmp"
     return ev
 
 

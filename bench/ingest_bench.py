@@ -3,6 +3,8 @@
 
   ingest_bench.py tcp    --lines N FILE   pantau TCP syslog sustained, beside rsyslog imtcp->omfile
   ingest_bench.py memory --rate R --seconds S FILE   resident memory while ingesting R events/s
+  ingest_bench.py detect --lines N [--rules DIR]... FILE   TCP ingest with no rules, the built-in
+      rules, and the built-in rules plus DIRs (live detection's cost)
 
 The pantau binary is $PANTAU_BIN (default build/ci/src/app/pantau).
 """
@@ -34,12 +36,16 @@ def read_lines(path, n):
     return b"".join(lines)
 
 
-def start_pantau(data):
-    proc = subprocess.Popen([PANTAU, "serve", "--data", data, "--http", "127.0.0.1:0",
-                             "--syslog", "127.0.0.1:0"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+def start_pantau(data, config_text=None):
+    args = [PANTAU, "serve", "--data", data, "--http", "127.0.0.1:0", "--syslog", "127.0.0.1:0"]
+    if config_text is not None:
+        config = os.path.join(data, "config.yaml")
+        with open(config, "w") as f:
+            f.write(config_text)
+        args += ["--config", config]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ports_file = os.path.join(data, "ports.json")
-    end = time.monotonic() + 30
+    end = time.monotonic() + 120  # loading thousands of rules takes seconds
     while not os.path.exists(ports_file):
         if time.monotonic() > end or proc.poll() is not None:
             raise SystemExit("pantau serve did not start")
@@ -70,9 +76,9 @@ def wait_until(predicate, what):
         time.sleep(0.05)
 
 
-def bench_pantau_tcp(payload, n):
+def bench_pantau_tcp(payload, n, config_text=None):
     data = tempfile.mkdtemp(prefix="pantau-bench-")
-    proc, ports = start_pantau(data)
+    proc, ports = start_pantau(data, config_text)
     try:
         t0 = time.monotonic()
         send(ports["syslog_tcp"], payload)
@@ -190,6 +196,25 @@ def cmd_memory(a):
         shutil.rmtree(data, ignore_errors=True)
 
 
+def cmd_detect(a):
+    payload = read_lines(a.file, a.lines)
+    setups = [("no rules", "detection:\n  builtin_rules: false\n"),
+              ("built-in rules", "detection:\n  builtin_rules: true\n")]
+    if a.rules:
+        dirs = ", ".join(a.rules)
+        setups.append((f"built-in + {len(a.rules)} folder(s)",
+                       f"detection:\n  builtin_rules: true\n  rules: [{dirs}]\n"))
+    rates = {name: [] for name, _ in setups}
+    for _ in range(a.runs):  # interleaved, so drift of the machine hits every setup alike
+        for name, config in setups:
+            elapsed, stored = bench_pantau_tcp(payload, a.lines, config)
+            rates[name].append(stored / elapsed)
+    for name, _ in setups:
+        r = sorted(rates[name])
+        print(f"pantau tcp, {name}: median {r[len(r) // 2]:,.0f} events/s "
+              f"(runs: {', '.join(f'{x:,.0f}' for x in rates[name])})")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -201,8 +226,13 @@ def main():
     m.add_argument("--rate", type=int, default=50_000)
     m.add_argument("--seconds", type=int, default=30)
     m.add_argument("file")
+    d = sub.add_parser("detect")
+    d.add_argument("--lines", type=int, default=1_000_000)
+    d.add_argument("--runs", type=int, default=3)
+    d.add_argument("--rules", action="append", default=[])
+    d.add_argument("file")
     a = p.parse_args()
-    {"tcp": cmd_tcp, "memory": cmd_memory}[a.cmd](a)
+    {"tcp": cmd_tcp, "memory": cmd_memory, "detect": cmd_detect}[a.cmd](a)
 
 
 if __name__ == "__main__":

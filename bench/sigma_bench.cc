@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -101,6 +102,18 @@ int main(int argc, char** argv) {
                naive ? "naive" : "compiled", n, s, n / s, matches);
     return n / s;
   };
+  // The compiled matcher must find exactly what the naive one finds, event by event.
+  size_t differing = 0;
+  for (size_t i = 0; i < std::min(naive_events, decoded.size()); ++i) {
+    std::vector<const pantau::sigma::Rule*> a, b;
+    set.Match(decoded[i], [&](const pantau::sigma::Rule& r) { a.push_back(&r); });
+    set.MatchNaive(decoded[i], [&](const pantau::sigma::Rule& r) { b.push_back(&r); });
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (a != b) ++differing;
+  }
+  fmt::print("compiled vs naive on {} events: {} differ\n", std::min(naive_events, decoded.size()),
+             differing);
   const double naive = run(naive_events, true);
   const double compiled = run(events, false);
   fmt::print("compiled / naive: {:.1f}x; peak RSS {} MB\n", compiled / naive, PeakRssMb());

@@ -340,6 +340,8 @@ Result<uint32_t> CompileField(std::string_view key, const YAML::Node& key_node,
                                      key, re->error()));
         }
         test.regex = std::move(re);
+        test.regex_source = v.text;
+        test.regex_flags = m.regex_flags;
         break;
       }
       case Modifiers::Type::kCidr: {

@@ -8,6 +8,29 @@
 #include <utility>
 
 namespace pantau::sigma {
+namespace {
+
+unsigned RegexFlags(std::string_view sigma_flags) {
+  unsigned flags = HS_FLAG_SINGLEMATCH;
+  if (sigma_flags.find('i') != std::string_view::npos) flags |= HS_FLAG_CASELESS;
+  if (sigma_flags.find('m') != std::string_view::npos) flags |= HS_FLAG_MULTILINE;
+  if (sigma_flags.find('s') != std::string_view::npos) flags |= HS_FLAG_DOTALL;
+  return flags;
+}
+
+// Whether Hyperscan takes the expression; tried alone, so that one it refuses does not fail
+// the database of its field.
+bool Compiles(const std::string& expression, unsigned flags) {
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  const bool ok =
+      hs_compile(expression.c_str(), flags, HS_MODE_BLOCK, nullptr, &db, &error) == HS_SUCCESS;
+  hs_free_database(db);
+  hs_free_compile_error(error);
+  return ok;
+}
+
+}  // namespace
 
 FieldScanner::FieldScanner() = default;
 
@@ -21,7 +44,8 @@ FieldScanner::FieldScanner(FieldScanner&& o) noexcept
       keywords_(std::exchange(o.keywords_, {})),
       by_name_(std::move(o.by_name_)),
       pattern_count_(o.pattern_count_),
-      generation_(o.generation_) {
+      generation_(o.generation_),
+      dataset_slot_(o.dataset_slot_) {
   o.fields_.clear();
 }
 
@@ -34,6 +58,7 @@ FieldScanner& FieldScanner::operator=(FieldScanner&& o) noexcept {
     by_name_ = std::move(o.by_name_);
     pattern_count_ = o.pattern_count_;
     generation_ = o.generation_;
+    dataset_slot_ = o.dataset_slot_;
     o.fields_.clear();
   }
   return *this;
@@ -58,6 +83,19 @@ Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
       if (p.kind != Predicate::Kind::kValues) continue;
       bool all_patterns = !p.tests.empty();
       for (ValueTest& t : p.tests) {
+        if (t.kind == ValueTest::Kind::kRegex) {
+          // Hyperscan runs the regular expression too when it can (it then needs no RE2);
+          // one it cannot compile stays with RE2.
+          const unsigned flags = RegexFlags(t.regex_flags);
+          if (!Compiles(t.regex_source, flags)) {
+            all_patterns = false;
+            continue;
+          }
+          auto [it, fresh] = f.ids.emplace(std::make_pair(t.regex_source, flags), next);
+          if (fresh) ++next;
+          t.regex_id = it->second;
+          continue;
+        }
         if (t.kind != ValueTest::Kind::kPatterns) {
           all_patterns = false;
           continue;
@@ -93,6 +131,9 @@ Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
     RETURN_IF_ERROR(Compile(name, f, field));
     by_name_.emplace(name, fields_.size());
     fields_.push_back(std::move(field));
+  }
+  if (auto it = by_name_.find(std::string_view("dataset")); it != by_name_.end()) {
+    dataset_slot_ = static_cast<int32_t>(it->second);
   }
   for (Matcher* m : matchers) {
     for (Predicate& p : m->mutable_predicates()) {
@@ -211,6 +252,27 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
     ScanContext c{&f.ids, &fired, &hits};
     hs_scan(f.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.hs_, OnMatch, &c);
   };
+  // Walk the smaller side: the event's fields, or the scanned field names.
+  const Fields& fields = view.event().fields;
+  if (fields.size() < fields_.size()) {
+    for (const pantau::Field& ef : fields.items()) {
+      if (auto it = by_name_.find(std::string_view(ef.name)); it != by_name_.end()) {
+        scan(it->second, ef.value);
+      }
+    }
+    // The event's dataset, unless a field of that name stood in for it.
+    if (dataset_slot_ >= 0 && slots[dataset_slot_] == nullptr) {
+      scan(static_cast<size_t>(dataset_slot_), *view.Find("dataset"));
+    }
+  } else {
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (const Value* v = view.Find(fields_[i].name)) scan(i, *v);
+    }
+  }
+}
+
+void FieldScanner::ScanKeywords(const EventView& view, Scratch& scratch,
+                                std::vector<uint64_t>& fired, std::vector<uint32_t>& hits) const {
   if (keywords_.db != nullptr || !keywords_.any_ids.empty()) {
     for (uint32_t id : keywords_.any_ids) Fire(id, fired, hits);
     std::string& joined = scratch.joined_;
@@ -225,24 +287,6 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
       ScanContext c{&keywords_.ids, &fired, &hits};
       hs_scan(keywords_.db, joined.data(), static_cast<unsigned>(joined.size()), 0, scratch.hs_,
               OnMatch, &c);
-    }
-  }
-  // Walk the smaller side: the event's fields, or the scanned field names.
-  const Fields& fields = view.event().fields;
-  if (fields.size() < fields_.size()) {
-    for (const pantau::Field& ef : fields.items()) {
-      if (auto it = by_name_.find(std::string_view(ef.name)); it != by_name_.end()) {
-        scan(it->second, ef.value);
-      }
-    }
-    if (auto it = by_name_.find(std::string_view("dataset")); it != by_name_.end()) {
-      if (const Value* v = view.Find("dataset"); v != nullptr && !fields.Has("dataset")) {
-        scan(it->second, *v);
-      }
-    }
-  } else {
-    for (size_t i = 0; i < fields_.size(); ++i) {
-      if (const Value* v = view.Find(fields_[i].name)) scan(i, *v);
     }
   }
 }

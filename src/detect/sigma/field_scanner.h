@@ -61,6 +61,10 @@ class FieldScanner {
   // sets `slots` to the value of each field a predicate reads (null when absent).
   void Scan(const EventView& view, Scratch& scratch, std::vector<uint64_t>& fired,
             std::vector<uint32_t>& hits, std::vector<const Value*>& slots) const;
+  // The keyword pass over the message and every text field, after Scan; callers skip it when
+  // no keyword rule can apply to the event.
+  void ScanKeywords(const EventView& view, Scratch& scratch, std::vector<uint64_t>& fired,
+                    std::vector<uint32_t>& hits) const;
 
  private:
   struct Field {
@@ -88,6 +92,7 @@ class FieldScanner {
   std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> by_name_;
   size_t pattern_count_ = 0;
   uint64_t generation_ = 0;
+  int32_t dataset_slot_ = -1;  // the slot of the pseudo-field `dataset`, when rules read it
 };
 
 }  // namespace pantau::sigma

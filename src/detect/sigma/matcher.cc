@@ -164,6 +164,9 @@ bool Predicate::TestOne(const EventView& view, const ValueTest& t, std::string_v
       return false;
     }
     case ValueTest::Kind::kRegex:
+      if (view.fired() != nullptr && t.regex_id != Pattern::kNoId) {
+        return (*view.fired())[t.regex_id >> 6] >> (t.regex_id & 63) & 1;
+      }
       return RE2::PartialMatch(text, *t.regex);
     case ValueTest::Kind::kNetwork:
       return NetworkContains(t.network, text);
@@ -199,6 +202,8 @@ bool Predicate::TestOne(const EventView& view, const ValueTest& t, std::string_v
 
 bool Predicate::HitsOf(const std::vector<uint64_t>& fired) const {
   auto hit = [&](const ValueTest& t) {
+    if (t.kind == ValueTest::Kind::kRegex)
+      return (fired[t.regex_id >> 6] >> (t.regex_id & 63) & 1) != 0;
     for (const Pattern& p : t.patterns) {
       if (fired[p.id >> 6] >> (p.id & 63) & 1) return true;
     }

@@ -86,6 +86,9 @@ struct ValueTest {
   Kind kind = Kind::kPatterns;
   std::vector<Pattern> patterns;  // kPatterns: alternatives, any may match
   std::shared_ptr<const re2::RE2> regex;
+  std::string regex_source;  // kRegex: the expression and its flags (of i, m, s), as written
+  std::string regex_flags;
+  uint32_t regex_id = Pattern::kNoId;  // kRegex: its id when a Hyperscan pass scans it
   Network network;
   enum class Op : uint8_t { kEq, kLt, kLte, kGt, kGte } op = Op::kEq;  // kCompare
   double number = 0;

@@ -435,26 +435,45 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::LoadText(const std::string& yaml
 
 namespace {
 
-using PatternSet = std::optional<std::vector<uint32_t>>;
+// Pattern ids one of which must fire for a node to hold, and how often that is likely to happen.
+struct Needed {
+  std::vector<uint32_t> ids;
+  double weight = 0;  // sum of the patterns' guessed chances to fire on an event
+};
+using PatternSet = std::optional<Needed>;
 
-// Pattern ids one of which must fire for `node` to hold, or nullopt when no such set exists
-// (negations, regular expressions, numbers, keywords).
+// A guess at how often a pattern fires: any value always; a short literal or a small number
+// (event ids, status codes) often; a long literal seldom. The prefilter keys each rule on the
+// set of patterns least likely to fire, so that few rules are evaluated per event.
+double Weight(const Pattern& p) {
+  if (p.kind() == Pattern::Kind::kAny) return 1.0;
+  const std::string& lit = p.literal();
+  const bool digits = !lit.empty() && std::all_of(lit.begin(), lit.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) return 0.5;
+  const size_t len = p.kind() == Pattern::Kind::kGlob ? 4 : lit.size();
+  return 1.0 / (1.0 + static_cast<double>(len));
+}
+
+// The patterns one of which must fire for `node` to hold, or nullopt when no such set exists
+// (negations, regular expressions, numbers, unscanned keywords).
 PatternSet Necessary(const Matcher& m, uint32_t node) {
   const Matcher::Node& n = m.nodes()[node];
-  auto smallest = [&]() -> PatternSet {
+  auto least_likely = [&]() -> PatternSet {
     PatternSet best;
     for (uint32_t c : n.children) {
       PatternSet s = Necessary(m, c);
-      if (s && (!best || s->size() < best->size())) best = std::move(s);
+      if (s && (!best || s->weight < best->weight)) best = std::move(s);
     }
     return best;
   };
   auto all_of_them = [&]() -> PatternSet {
-    std::vector<uint32_t> out;
+    Needed out;
     for (uint32_t c : n.children) {
       PatternSet s = Necessary(m, c);
       if (!s) return std::nullopt;
-      out.insert(out.end(), s->begin(), s->end());
+      out.ids.insert(out.ids.end(), s->ids.begin(), s->ids.end());
+      out.weight += s->weight;
     }
     return out;
   };
@@ -464,28 +483,40 @@ PatternSet Necessary(const Matcher& m, uint32_t node) {
       const bool values =
           p.kind == Predicate::Kind::kValues || p.kind == Predicate::Kind::kKeywords;
       if (!values || p.negate || !p.scanned) return std::nullopt;
-      auto ids = [](const ValueTest& t) {
-        std::vector<uint32_t> out;
-        for (const Pattern& pat : t.patterns) out.push_back(pat.id);
+      auto of_test = [](const ValueTest& t) {
+        Needed out;
+        if (t.kind == ValueTest::Kind::kRegex) {
+          out.ids.push_back(t.regex_id);
+          out.weight = 0.2;  // a guess: most rules' expressions are specific
+          return out;
+        }
+        for (const Pattern& pat : t.patterns) {
+          out.ids.push_back(pat.id);
+          out.weight += Weight(pat);
+        }
         return out;
       };
-      std::vector<uint32_t> out;
+      Needed out;
+      bool first = true;
       for (const ValueTest& t : p.tests) {
-        std::vector<uint32_t> one = ids(t);
+        Needed one = of_test(t);
         if (p.all) {
-          if (out.empty() || one.size() < out.size()) out = std::move(one);
+          // Every test must pass: any one of them is necessary; take the least likely.
+          if (first || one.weight < out.weight) out = std::move(one);
         } else {
-          out.insert(out.end(), one.begin(), one.end());
+          out.ids.insert(out.ids.end(), one.ids.begin(), one.ids.end());
+          out.weight += one.weight;
         }
+        first = false;
       }
       return out;
     }
     case Matcher::Node::Kind::kAnd:
-      return smallest();
+      return least_likely();
     case Matcher::Node::Kind::kOr:
       return all_of_them();
     case Matcher::Node::Kind::kAtLeast:
-      return n.count >= n.children.size() ? smallest() : all_of_them();
+      return n.count >= n.children.size() ? least_likely() : all_of_them();
     case Matcher::Node::Kind::kNot:
     case Matcher::Node::Kind::kTrue:
       return std::nullopt;
@@ -500,6 +531,16 @@ Status RuleSet::Finish() {
   for (Rule& r : rules_) matchers.push_back(&r.detection);
   for (Group& g : groups_) matchers.push_back(&g.where);
   RETURN_IF_ERROR(scanner_.Build(matchers));
+  for (uint32_t g = 0; g < groups_.size(); ++g) {
+    const bool has_keywords =
+        std::any_of(groups_[g].rules.begin(), groups_[g].rules.end(), [&](uint32_t r) {
+          const auto& preds = rules_[r].detection.predicates();
+          return std::any_of(preds.begin(), preds.end(), [](const Predicate& p) {
+            return p.kind == Predicate::Kind::kKeywords;
+          });
+        });
+    if (has_keywords) keyword_groups_.push_back(g);
+  }
   rules_by_pattern_.assign(scanner_.pattern_count(), {});
   auto necessary = [](const Matcher& m) -> PatternSet {
     return m.nodes().empty() ? std::nullopt : Necessary(m, m.root());
@@ -507,14 +548,15 @@ Status RuleSet::Finish() {
   for (uint32_t i = 0; i < rules_.size(); ++i) {
     // A pattern the rule needs, or else one its log source needs.
     PatternSet need = necessary(rules_[i].detection);
-    if (!need || need->empty()) need = necessary(groups_[group_of_rule_[i]].where);
-    if (!need || need->empty()) {
+    if (!need || need->ids.empty()) need = necessary(groups_[group_of_rule_[i]].where);
+    if (!need || need->ids.empty()) {
       always_.push_back(i);
       continue;
     }
-    std::sort(need->begin(), need->end());
-    need->erase(std::unique(need->begin(), need->end()), need->end());
-    for (uint32_t id : *need) rules_by_pattern_[id].push_back(i);
+    std::vector<uint32_t>& ids = need->ids;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (uint32_t id : ids) rules_by_pattern_[id].push_back(i);
   }
   return Status::Ok();
 }
@@ -540,9 +582,18 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   }
   EventView view(event);
   st.hits.clear();
+  std::fill(st.group.begin(), st.group.end(), int8_t{-1});
   scanner_.Scan(view, st.scratch, st.fired, st.hits, st.slots);
   view.SetFired(&st.fired);
   view.SetSlots(&st.slots);
+  // The keyword pass reads the whole event; it is needed only when a group with keyword rules
+  // applies. Those guards are decided now, from the field pass, and remembered.
+  bool keywords = false;
+  for (uint32_t g : keyword_groups_) {
+    st.group[g] = groups_[g].where.Matches(view) ? 1 : 0;
+    keywords = keywords || st.group[g] == 1;
+  }
+  if (keywords) scanner_.ScanKeywords(view, st.scratch, st.fired, st.hits);
 
   st.candidates.clear();
   auto add = [&](uint32_t r) {
@@ -558,7 +609,6 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   }
   for (uint32_t r : always_) add(r);
   std::sort(st.candidates.begin(), st.candidates.end());
-  std::fill(st.group.begin(), st.group.end(), int8_t{-1});
   for (uint32_t r : st.candidates) {
     int8_t& g = st.group[group_of_rule_[r]];
     if (g < 0) g = groups_[group_of_rule_[r]].where.Matches(view) ? 1 : 0;

@@ -116,6 +116,7 @@ class RuleSet {
   FieldScanner scanner_;
   std::vector<std::vector<uint32_t>> rules_by_pattern_;  // pattern id -> rules that need it
   std::vector<uint32_t> always_;                         // rules without a necessary pattern
+  std::vector<uint32_t> keyword_groups_;                 // groups with keyword rules
   std::vector<CorrelationRule> correlations_;
   size_t filter_count_ = 0;
 };
