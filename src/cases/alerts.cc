@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/event.h"
 #include "core/time.h"
@@ -139,48 +141,96 @@ Result<std::unique_ptr<AlertStore>> AlertStore::Open(const std::string& data_dir
   return std::unique_ptr<AlertStore>(new AlertStore(std::move(db), clock, group_window));
 }
 
+// Hits are recorded a group at a time: the hits of one rule, host and dataset in a batch are
+// added to their alert with one statement, so a flood of matches (a scan, a brute force) costs a
+// few writes per batch, not one per hit.
 Status AlertStore::Record(std::span<const AlertHit> hits) {
   if (hits.empty()) return Status::Ok();
+  // Group by key, keeping the order keys first appear in, each group in time order.
+  std::map<std::string, size_t> index;
+  std::vector<std::pair<std::string, std::vector<const AlertHit*>>> groups;
+  for (const AlertHit& h : hits) {
+    std::string key = h.rule_id + '\x1f' + h.host + '\x1f' + h.dataset;
+    auto [it, fresh] = index.emplace(key, groups.size());
+    if (fresh) groups.emplace_back(std::move(key), std::vector<const AlertHit*>{});
+    groups[it->second].second.push_back(&h);
+  }
+  for (auto& [key, list] : groups) {
+    std::stable_sort(list.begin(), list.end(), [](const AlertHit* x, const AlertHit* y) {
+      return x->timestamp < y->timestamp;
+    });
+  }
+
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(db_.Exec("BEGIN"));
   auto work = [&]() -> Status {
     ASSIGN_OR_RETURN(
         sqlite::Stmt find,
-        db_.Prepare("SELECT id, last_seen, first_seen, event_ids FROM alerts WHERE group_key = ? "
-                    "AND status != 'closed' AND last_seen >= ? AND first_seen <= ? "
-                    "ORDER BY last_seen DESC LIMIT 1"));
+        db_.Prepare("SELECT id, first_seen, last_seen, count, event_ids FROM alerts "
+                    "WHERE group_key = ? AND status != 'closed' AND last_seen >= ? AND "
+                    "first_seen <= ? ORDER BY last_seen DESC LIMIT 1"));
     ASSIGN_OR_RETURN(
         sqlite::Stmt grow,
-        db_.Prepare("UPDATE alerts SET count = count + 1, first_seen = min(first_seen, ?), "
-                    "last_seen = max(last_seen, ?), event_ids = ?, updated = ? WHERE id = ?"));
+        db_.Prepare(
+            "UPDATE alerts SET count = count + ?, first_seen = min(first_seen, ?), "
+            "last_seen = max(last_seen, ?), event_ids = coalesce(?, event_ids), updated = ? "
+            "WHERE id = ?"));
     ASSIGN_OR_RETURN(
         sqlite::Stmt add,
         db_.Prepare("INSERT INTO alerts(rule_id, rule_title, level, level_rank, dataset, host, "
                     "group_key, count, first_seen, last_seen, event_ids, tags, fields, created, "
-                    "updated) VALUES(?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"));
+                    "updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     const TimeNs now = clock_.Now();
     const TimeNs window = std::chrono::duration_cast<std::chrono::nanoseconds>(window_).count();
-    for (const AlertHit& h : hits) {
-      const std::string key = h.rule_id + '\x1f' + h.host + '\x1f' + h.dataset;
+
+    // The alert a run of hits goes to: an open one found in the table (id > 0) or a new one.
+    struct Target {
+      int64_t id = 0;
+      TimeNs first = 0, last = 0;
+      int64_t added = 0;
+      nlohmann::json ids = nlohmann::json::array();
+      const AlertHit* first_hit = nullptr;
+    };
+    auto open = [&](const std::string& key, const AlertHit& h) -> Result<Target> {
+      Target t;
+      t.first = t.last = h.timestamp;
+      t.first_hit = &h;
       find.Reset();
       find.BindText(1, key);
       find.BindInt(2, h.timestamp - window);
       find.BindInt(3, h.timestamp + window);
       ASSIGN_OR_RETURN(bool found, find.Step());
       if (found) {
-        const int64_t id = find.Int(0);
-        auto ids = nlohmann::json::parse(find.Text(3), nullptr, false);
-        if (!ids.is_array()) ids = nlohmann::json::array();
-        if (ids.size() < kMaxEventIds) ids.push_back(h.event_id);
-        grow.Reset();
-        grow.BindInt(1, h.timestamp);
-        grow.BindInt(2, h.timestamp);
-        grow.BindText(3, ids.dump());
-        grow.BindInt(4, now);
-        grow.BindInt(5, id);
-        RETURN_IF_ERROR(grow.Run());
-        continue;
+        t.id = find.Int(0);
+        t.first = find.Int(1);
+        t.last = find.Int(2);
+        // A full list of event ids is not read again: it stays as it is.
+        if (find.Int(3) < static_cast<int64_t>(kMaxEventIds)) {
+          t.ids = nlohmann::json::parse(find.Text(4), nullptr, false);
+          if (!t.ids.is_array()) t.ids = nlohmann::json::array();
+        } else {
+          t.ids = nullptr;
+        }
       }
+      return t;
+    };
+    auto flush = [&](const std::string& key, const Target& t) -> Status {
+      const std::string ids = t.ids.is_null() ? std::string() : t.ids.dump();
+      if (t.id > 0) {
+        grow.Reset();
+        grow.BindInt(1, t.added);
+        grow.BindInt(2, t.first);
+        grow.BindInt(3, t.last);
+        if (ids.empty()) {
+          grow.BindNull(4);
+        } else {
+          grow.BindText(4, ids);
+        }
+        grow.BindInt(5, now);
+        grow.BindInt(6, t.id);
+        return grow.Run();
+      }
+      const AlertHit& h = *t.first_hit;
       add.Reset();
       add.BindText(1, h.rule_id);
       add.BindText(2, h.rule_title);
@@ -189,14 +239,33 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
       add.BindText(5, h.dataset);
       add.BindText(6, h.host);
       add.BindText(7, key);
-      add.BindInt(8, h.timestamp);
-      add.BindInt(9, h.timestamp);
-      add.BindText(10, JsonArray(std::span(&h.event_id, 1)));
-      add.BindText(11, JsonArray(h.tags));
-      add.BindText(12, h.fields_json.empty() ? std::string("{}") : h.fields_json);
-      add.BindInt(13, now);
+      add.BindInt(8, t.added);
+      add.BindInt(9, t.first);
+      add.BindInt(10, t.last);
+      add.BindText(11, ids);
+      add.BindText(12, JsonArray(h.tags));
+      add.BindText(13, h.fields_json.empty() ? std::string("{}") : h.fields_json);
       add.BindInt(14, now);
-      RETURN_IF_ERROR(add.Run());
+      add.BindInt(15, now);
+      return add.Run();
+    };
+    for (const auto& [key, list] : groups) {
+      std::optional<Target> t;
+      for (const AlertHit* h : list) {
+        if (t && (h->timestamp > t->last + window || h->timestamp < t->first - window)) {
+          RETURN_IF_ERROR(flush(key, *t));
+          t.reset();
+        }
+        if (!t) {
+          ASSIGN_OR_RETURN(Target opened, open(key, *h));
+          t = std::move(opened);
+        }
+        ++t->added;
+        t->first = std::min(t->first, h->timestamp);
+        t->last = std::max(t->last, h->timestamp);
+        if (t->ids.is_array() && t->ids.size() < kMaxEventIds) t->ids.push_back(h->event_id);
+      }
+      if (t) RETURN_IF_ERROR(flush(key, *t));
     }
     return Status::Ok();
   };

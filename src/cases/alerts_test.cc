@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace pantau {
@@ -68,6 +69,26 @@ TEST_F(AlertStoreTest, RepeatsWithinTheWindowGroup) {
   const AlertHit again = Hit("r1", "web01", 21 * kMinute, "20261127-6");
   ASSERT_TRUE(store_->Record(std::span(&again, 1)).ok());
   EXPECT_EQ(store_->List({})->total, 5);
+}
+
+TEST_F(AlertStoreTest, AFloodIsOneAlertWithTheFirstEventIds) {
+  std::vector<AlertHit> hits;
+  for (int i = 0; i < 150; ++i) {
+    hits.push_back(Hit("scan", "web01", i * 1'000'000'000LL, "e-" + std::to_string(i)));
+  }
+  ASSERT_TRUE(store_->Record(hits).ok());
+  const AlertHit more = Hit("scan", "web01", 200'000'000'000LL, "e-more");
+  ASSERT_TRUE(store_->Record(std::span(&more, 1)).ok());
+  auto page = store_->List({});
+  ASSERT_EQ(page->items.size(), 1u);
+  const Alert& a = page->items[0];
+  EXPECT_EQ(a.count, 151);
+  EXPECT_EQ(a.first_seen, 0);
+  EXPECT_EQ(a.last_seen, 200'000'000'000LL);
+  const auto ids = a.event_ids_json;
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), ','), 99) << ids;  // 100 ids, the first ones
+  EXPECT_NE(ids.find("\"e-99\""), std::string::npos);
+  EXPECT_EQ(ids.find("e-more"), std::string::npos);
 }
 
 TEST_F(AlertStoreTest, FiltersAndPages) {

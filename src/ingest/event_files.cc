@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "core/clock.h"
+#include "core/files.h"
 #include "decode/windows.h"
 #include "ingest/line_splitter.h"
 
@@ -272,33 +273,13 @@ class Reader {
   EventFileProgress& progress_;
 };
 
-Status CollectFiles(const std::vector<std::string>& paths, std::vector<std::string>& out) {
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
-           it.increment(ec)) {
-        if (it->is_regular_file()) found.push_back(it->path().string());
-      }
-      if (ec) return InvalidArgument(fmt::format("{}: {}", p, ec.message()));
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else if (fs::is_regular_file(p, ec)) {
-      out.push_back(p);
-    } else {
-      return InvalidArgument(fmt::format("{}: no such file or folder", p));
-    }
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<EventFileProgress> ReadEventFiles(const std::vector<std::string>& paths,
                                          const EventFileOptions& options) {
   std::vector<std::string> files;
-  RETURN_IF_ERROR(CollectFiles(paths, files));
+  RETURN_IF_ERROR(CollectFiles(
+      paths, [](const std::string&) { return true; }, files));
   EventFileProgress progress;
   for (const std::string& f : files) {
     std::error_code ec;

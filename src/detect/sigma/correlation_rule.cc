@@ -30,18 +30,6 @@ bool IsTemporal(CorrelationRule::Type t) {
   return t == CorrelationRule::Type::kTemporal || t == CorrelationRule::Type::kTemporalOrdered;
 }
 
-std::vector<std::string> Strings(const YAML::Node& n) {
-  std::vector<std::string> out;
-  if (n && n.IsSequence()) {
-    for (const YAML::Node& v : n) {
-      if (v.IsScalar()) out.push_back(v.Scalar());
-    }
-  } else if (n && n.IsScalar()) {
-    out.push_back(n.Scalar());
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string_view CorrelationTypeName(CorrelationRule::Type type) {
@@ -109,21 +97,7 @@ Result<CorrelationRule> ParseCorrelationRule(const YAML::Node& doc, int& line) {
     return InvalidArgument(std::move(why));
   };
   CorrelationRule r;
-  r.line = doc.Mark().line + 1;
-  auto scalar = [](const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); };
-  r.title = scalar(doc["title"]);
-  if (r.title.empty()) return error(doc, "the rule has no title");
-  r.id = scalar(doc["id"]);
-  r.name = scalar(doc["name"]);
-  r.description = scalar(doc["description"]);
-  r.status = scalar(doc["status"]);
-  r.author = scalar(doc["author"]);
-  r.tags = Strings(doc["tags"]);
-  if (const YAML::Node level = doc["level"]) {
-    auto parsed = ParseLevel(scalar(level));
-    if (!parsed.ok()) return error(level, parsed.status().message());
-    r.level = *parsed;
-  }
+  RETURN_IF_ERROR(ReadRuleMeta(doc, r, line));
   const YAML::Node c = doc["correlation"];
   if (!c.IsMap()) return error(c, "correlation must be a map");
   for (const auto& kv : c) {
@@ -134,7 +108,7 @@ Result<CorrelationRule> ParseCorrelationRule(const YAML::Node& doc, int& line) {
       return error(kv.first, fmt::format("correlation: unknown key '{}'", key));
     }
   }
-  const std::string type = scalar(c["type"]);
+  const std::string type = Scalar(c["type"]);
   bool known = false;
   for (const TypeName& t : kTypes) {
     if (t.name == type) {
@@ -148,24 +122,24 @@ Result<CorrelationRule> ParseCorrelationRule(const YAML::Node& doc, int& line) {
                              "temporal, temporal_ordered, value_sum, value_avg, value_percentile",
                              type));
   }
-  r.rule_refs = Strings(c["rules"]);
+  r.rule_refs = StringList(c["rules"]);
   if (r.rule_refs.empty()) return error(c, "correlation: rules names no rule");
   if (IsTemporal(r.type) && r.rule_refs.size() < 2) {
     return error(c["rules"], "correlation: a temporal correlation needs at least two rules");
   }
-  r.group_by = Strings(c["group-by"]);
+  r.group_by = StringList(c["group-by"]);
   if (const YAML::Node ts = c["timespan"]) {
-    auto parsed = ParseTimespan(scalar(ts));
+    auto parsed = ParseTimespan(Scalar(ts));
     if (!parsed.ok()) return error(ts, "correlation: " + parsed.status().message());
     r.timespan = *parsed;
   } else {
     return error(c, "correlation: no timespan");
   }
   if (const YAML::Node g = c["generate"]) {
-    if (scalar(g) != "true" && scalar(g) != "false") {
+    if (Scalar(g) != "true" && Scalar(g) != "false") {
       return error(g, "correlation: generate must be true or false");
     }
-    r.generate = scalar(g) == "true";
+    r.generate = Scalar(g) == "true";
   }
   if (const YAML::Node aliases = c["aliases"]) {
     if (!aliases.IsMap()) return error(aliases, "correlation: aliases must be a map");
@@ -174,7 +148,7 @@ Result<CorrelationRule> ParseCorrelationRule(const YAML::Node& doc, int& line) {
         return error(a.second, "correlation: an alias maps rule names to field names");
       }
       for (const auto& m : a.second)
-        r.aliases[a.first.Scalar()][m.first.Scalar()] = scalar(m.second);
+        r.aliases[a.first.Scalar()][m.first.Scalar()] = Scalar(m.second);
     }
   }
   const YAML::Node cond = c["condition"];
@@ -183,7 +157,7 @@ Result<CorrelationRule> ParseCorrelationRule(const YAML::Node& doc, int& line) {
     for (const auto& kv : cond) {
       const std::string op = kv.first.Scalar();
       if (op == "field") {
-        r.field = scalar(kv.second);
+        r.field = Scalar(kv.second);
         continue;
       }
       using Op = CorrelationRule::Condition::Op;
@@ -197,7 +171,7 @@ Result<CorrelationRule> ParseCorrelationRule(const YAML::Node& doc, int& line) {
                                            op));
       }
       double v = 0;
-      const std::string text = scalar(kv.second);
+      const std::string text = Scalar(kv.second);
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
       if (ec != std::errc() || end != text.data() + text.size()) {
         return error(kv.second,

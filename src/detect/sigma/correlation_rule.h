@@ -15,10 +15,11 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "detect/sigma/level.h"
+#include "detect/sigma/rule_meta.h"
 
 namespace pantau::sigma {
 
-struct CorrelationRule {
+struct CorrelationRule : RuleMeta {
   enum class Type {
     kEventCount,
     kValueCount,
@@ -38,12 +39,6 @@ struct CorrelationRule {
     bool correlation = false;
     uint32_t index = 0;
   };
-
-  std::string id, name, title, description, status, author;
-  Level level = Level::kMedium;
-  std::vector<std::string> tags;
-  std::string file;
-  int line = 1;
 
   Type type = Type::kEventCount;
   std::vector<std::string> rule_refs;  // as written: ids or names

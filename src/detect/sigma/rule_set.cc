@@ -4,18 +4,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 
+#include "core/files.h"
 #include "detect/sigma/detection_compiler.h"
 
 namespace pantau::sigma {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high", "critical"};
 
@@ -25,30 +23,6 @@ Result<std::string> ReadFile(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-Status CollectFiles(const std::vector<std::string>& paths, std::vector<std::string>& out) {
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
-           it.increment(ec)) {
-        const fs::path& f = it->path();
-        if (it->is_regular_file() && (f.extension() == ".yml" || f.extension() == ".yaml")) {
-          found.push_back(f.string());
-        }
-      }
-      if (ec) return NotFound(fmt::format("{}: {}", p, ec.message()));
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else if (fs::is_regular_file(p, ec)) {
-      out.push_back(p);
-    } else {
-      return NotFound(fmt::format("{}: no such file or folder", p));
-    }
-  }
-  return Status::Ok();
 }
 
 Result<Placeholders> LoadPlaceholders(const std::string& path) {
@@ -77,20 +51,6 @@ Result<Placeholders> LoadPlaceholders(const std::string& path) {
   return out;
 }
 
-std::vector<std::string> StringList(const YAML::Node& n) {
-  std::vector<std::string> out;
-  if (n && n.IsSequence()) {
-    for (const YAML::Node& v : n) {
-      if (v.IsScalar()) out.push_back(v.Scalar());
-    }
-  } else if (n && n.IsScalar()) {
-    out.push_back(n.Scalar());
-  }
-  return out;
-}
-
-std::string Scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : std::string(); }
-
 // Compiles one rule document. `line` is set to where the problem is, when there is one.
 Result<Rule> CompileRule(const YAML::Node& doc, const LogSourceMap& logsources,
                          const Placeholders& placeholders,
@@ -101,23 +61,7 @@ Result<Rule> CompileRule(const YAML::Node& doc, const LogSourceMap& logsources,
   };
   if (!doc.IsMap()) return error(doc, "a rule must be a YAML map");
   Rule r;
-  r.line = doc.Mark().line + 1;
-  r.title = Scalar(doc["title"]);
-  if (r.title.empty()) return error(doc, "the rule has no title");
-  r.id = Scalar(doc["id"]);
-  r.name = Scalar(doc["name"]);
-  r.description = Scalar(doc["description"]);
-  r.status = Scalar(doc["status"]);
-  r.author = Scalar(doc["author"]);
-  if (const YAML::Node level = doc["level"]) {
-    auto parsed = ParseLevel(Scalar(level));
-    if (!parsed.ok()) return error(level, parsed.status().message());
-    r.level = *parsed;
-  }
-  r.tags = StringList(doc["tags"]);
-  r.references = StringList(doc["references"]);
-  r.falsepositives = StringList(doc["falsepositives"]);
-  r.fields = StringList(doc["fields"]);
+  RETURN_IF_ERROR(ReadRuleMeta(doc, r, line));
 
   const YAML::Node ls = doc["logsource"];
   if (!ls || !ls.IsMap()) return error(doc, "the rule has no logsource map");
@@ -409,7 +353,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::vector<std::stri
                                                      size_t& documents) {
   ASSIGN_OR_RETURN(Builder builder, MakeBuilder(options));
   std::vector<std::string> files;
-  RETURN_IF_ERROR(CollectFiles(paths, files));
+  RETURN_IF_ERROR(CollectFiles(
+      paths, [](const std::string& f) { return f.ends_with(".yml") || f.ends_with(".yaml"); },
+      files));
   documents = 0;
   for (const auto& [name, text] : options.texts) builder.AddText(name, text, problems, documents);
   for (const std::string& file : files) {

@@ -19,24 +19,12 @@
 #include "detect/sigma/level.h"
 #include "detect/sigma/logsource_map.h"
 #include "detect/sigma/matcher.h"
+#include "detect/sigma/rule_meta.h"
 
 namespace pantau::sigma {
 
-struct Rule {
-  std::string id;
-  std::string name;
-  std::string title;
-  std::string description;
-  std::string status;
-  std::string author;
-  Level level = Level::kMedium;
-  std::vector<std::string> tags;
-  std::vector<std::string> references;
-  std::vector<std::string> falsepositives;
-  std::vector<std::string> fields;
+struct Rule : RuleMeta {
   LogSource logsource;
-  std::string file;
-  int line = 1;
   Matcher detection;
   // Global filters (Sigma filter files) that name this rule: a match of any suppresses it.
   std::vector<Matcher> filters;

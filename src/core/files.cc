@@ -1,0 +1,33 @@
+#include "core/files.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace pantau {
+
+Status CollectFiles(const std::vector<std::string>& paths,
+                    const std::function<bool(const std::string& path)>& keep,
+                    std::vector<std::string>& out) {
+  namespace fs = std::filesystem;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+           it.increment(ec)) {
+        if (it->is_regular_file() && keep(it->path().string()))
+          found.push_back(it->path().string());
+      }
+      if (ec) return NotFound(p + ": " + ec.message());
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      out.push_back(p);
+    } else {
+      return NotFound(p + ": no such file or folder");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace pantau

@@ -1,0 +1,18 @@
+// Files named on a command line: each path a file, or a folder read recursively.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace pantau {
+
+// Appends the files of `paths` to `out`: a file as named, a folder's regular files (all depths)
+// for which `keep` says yes, in name order. NotFound names a path that is neither.
+Status CollectFiles(const std::vector<std::string>& paths,
+                    const std::function<bool(const std::string& path)>& keep,
+                    std::vector<std::string>& out);
+
+}  // namespace pantau
