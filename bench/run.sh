@@ -24,3 +24,16 @@ bench/ingest_bench.py tcp --lines 1000000 --runs 3 "$out/mixed.log"
 
 echo "== memory at 50,000 events/s for 30 s"
 bench/ingest_bench.py memory --rate 50000 --seconds 30 "$out/mixed.log"
+
+echo "== detection: Sigma rules over Windows events (needs ../shared/data/sigma)"
+sigma=${SIGMA_DIR:-../shared/data/sigma}
+[ -f "$out/windows.jsonl" ] || bench/gen_windows.py --events 1000000 "$sigma/regression_data" > "$out/windows.jsonl"
+all_rules=()
+for f in rules rules-threat-hunting rules-emerging-threats rules-compliance rules-dfir rules-placeholder; do
+  all_rules+=(--rules "$sigma/$f")
+done
+build/ci/bench/sigma_bench "${all_rules[@]}" --events 5000000 --naive-events 100000 --pool 100000 "$out/windows.jsonl"
+build/ci/bench/sigma_bench --rules "$sigma/rules/windows" --events 5000000 --naive-events 100000 --pool 100000 "$out/windows.jsonl"
+/usr/bin/time -f "peak resident memory: %M KB" "$pantau" hunt "${all_rules[@]:0:10}" "$out/windows.jsonl" > /dev/null
+bench/ingest_bench.py detect --lines 1000000 --runs 3 --rules "$sigma/rules" \
+  --rules "$sigma/rules-threat-hunting" --rules "$sigma/rules-emerging-threats" "$out/mixed.log"

@@ -159,8 +159,11 @@ Result<std::shared_ptr<const sigma::RuleSet>> LoadServeRules(const Config::Detec
   for (const sigma::RuleProblem& p : problems) {
     spdlog::warn("rule not used: {}", p.ToString());
   }
-  spdlog::info("detection: {} of {} Sigma rules loaded ({} distinct patterns)", (*rules)->size(),
-               documents, (*rules)->pattern_count());
+  spdlog::info(
+      "detection: {} of {} Sigma rules loaded ({} correlations, {} filters; {} distinct "
+      "patterns)",
+      (*rules)->loaded_documents(), documents, (*rules)->correlations().size(),
+      (*rules)->filter_count(), (*rules)->pattern_count());
   return rules;
 }
 

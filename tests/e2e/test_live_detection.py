@@ -60,6 +60,10 @@ class LiveDetectionTest(ServerTest):
         # Rule matches count those that only feed correlations too: the accepted login is one.
         self.assertEqual(self.server.metric("pantau_detection_matches_total"), 4)
 
+        # The API description lists the alert routes.
+        status, _, body = self.server.http("GET", "/api/v1/openapi.json")
+        self.assertIn("/api/v1/alerts/{id}", json.loads(body)["paths"])
+
         # Filters.
         self.assertEqual(self.alerts(reader, level="low,medium")["total"], 1)
         self.assertEqual(self.alerts(reader, level="critical")["total"], 0)
