@@ -127,6 +127,12 @@ TEST_F(BuiltinRulesTest, LinuxAccounts) {
             Titles{"User Added to an Administrators Group on Linux"});
   EXPECT_EQ(Alerts("<86>Nov 27 10:00:01 web01 usermod[1000]: add 'budi' to group 'audio'"),
             Titles{});
+  EXPECT_EQ(Alerts("<86>Nov 27 10:00:03 web01 sudo:     budi : TTY=pts/0 ; PWD=/home/budi ; "
+                   "USER=root ; COMMAND=/usr/sbin/visudo -f /etc/sudoers.d/budi"),
+            Titles{"Sudoers Changed Through Sudo"});
+  EXPECT_EQ(Alerts("<86>Nov 27 10:00:03 web01 sudo:     budi : TTY=pts/0 ; PWD=/home/budi ; "
+                   "USER=root ; COMMAND=/usr/bin/apt update"),
+            Titles{});
   EXPECT_EQ(Alerts("<38>Nov 27 10:00:02 web01 sshd[4242]: Invalid user oracle from 203.0.113.9 "
                    "port 52113"),
             Titles{"SSH Login Attempt for a User That Does Not Exist"});
