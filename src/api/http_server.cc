@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "api/alerts_route.h"
+#include "api/auth_route.h"
 #include "api/events_route.h"
 #include "api/ingest_route.h"
 #include "api/openapi.h"
@@ -128,7 +129,7 @@ class HttplibServer final : public HttpServer {
     // hold a large body.
     server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (req.path != "/api/v1/ingest") return httplib::Server::HandlerResponse::Unhandled;
-      auto key = Authenticate(req, kScopeIngest);
+      auto key = Authenticate(req, Permission::kIngest);
       if (key.ok()) return httplib::Server::HandlerResponse::Unhandled;
       Reply(res, key.status());
       return httplib::Server::HandlerResponse::Handled;
@@ -156,7 +157,7 @@ class HttplibServer final : public HttpServer {
       res.set_content("{\"accepted\":" + std::to_string(*accepted) + "}", "application/json");
     });
     server_.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
-      auto key = Authenticate(req, kScopeSearch);
+      auto key = Authenticate(req, Permission::kReadEvents);
       if (!key.ok()) return Reply(res, key.status());
       auto page = HandleEventsList(EventsRequestOf(req), context_);
       if (!page.ok()) return Reply(res, page.status());
@@ -164,7 +165,7 @@ class HttplibServer final : public HttpServer {
     });
     server_.Get("/api/v1/events/histogram", [this](const httplib::Request& req,
                                                    httplib::Response& res) {
-      auto key = Authenticate(req, kScopeSearch);
+      auto key = Authenticate(req, Permission::kReadEvents);
       if (!key.ok()) return Reply(res, key.status());
       auto out = HandleHistogram(EventsRequestOf(req), req.get_param_value("buckets"), context_);
       if (!out.ok()) return Reply(res, out.status());
@@ -172,7 +173,7 @@ class HttplibServer final : public HttpServer {
     });
     server_.Get(
         "/api/v1/events/export", [this](const httplib::Request& req, httplib::Response& res) {
-          auto key = Authenticate(req, kScopeSearch);
+          auto key = Authenticate(req, Permission::kReadEvents);
           if (!key.ok()) return Reply(res, key.status());
           auto exporter = EventExport::Prepare(EventsRequestOf(req), req.get_param_value("format"),
                                                req.get_param_value("fields"), context_);
@@ -196,7 +197,7 @@ class HttplibServer final : public HttpServer {
         });
     server_.Get("/api/v1/events/fields",
                 [this](const httplib::Request& req, httplib::Response& res) {
-                  auto key = Authenticate(req, kScopeSearch);
+                  auto key = Authenticate(req, Permission::kReadEvents);
                   if (!key.ok()) return Reply(res, key.status());
                   auto out = HandleFields(EventsRequestOf(req), context_);
                   if (!out.ok()) return Reply(res, out.status());
@@ -204,14 +205,36 @@ class HttplibServer final : public HttpServer {
                 });
     server_.Get(R"(/api/v1/events/([^/]+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
-                  auto key = Authenticate(req, kScopeSearch);
+                  auto key = Authenticate(req, Permission::kReadEvents);
                   if (!key.ok()) return Reply(res, key.status());
                   auto event = HandleEventGet(req.matches[1].str(), context_);
                   if (!event.ok()) return Reply(res, event.status());
                   res.set_content(*event, "application/json");
                 });
+    server_.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
+      auto out = HandleLogin(req.body, context_);
+      if (!out.ok()) return Reply(res, out.status());
+      for (const std::string& c : out->set_cookies) res.set_header("Set-Cookie", c);
+      res.set_content(out->body, "application/json");
+    });
+    server_.Post("/api/v1/auth/logout",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   // Only the session's own page may end it: the CSRF token is checked like any
+                   // change.
+                   auto caller = Authenticate(req, Permission::kReadEvents);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   for (const std::string& c : HandleLogout(AuthOf(req), context_)) {
+                     res.set_header("Set-Cookie", c);
+                   }
+                   res.set_content("{}", "application/json");
+                 });
+    server_.Get("/api/v1/auth/me", [this](const httplib::Request& req, httplib::Response& res) {
+      auto out = HandleMe(AuthOf(req), context_);
+      if (!out.ok()) return Reply(res, out.status());
+      res.set_content(*out, "application/json");
+    });
     server_.Get("/api/v1/alerts", [this](const httplib::Request& req, httplib::Response& res) {
-      auto key = Authenticate(req, kScopeSearch);
+      auto key = Authenticate(req, Permission::kReadEvents);
       if (!key.ok()) return Reply(res, key.status());
       AlertsRequest r{req.get_param_value("status"), req.get_param_value("level"),
                       req.get_param_value("rule"),   req.get_param_value("host"),
@@ -223,7 +246,7 @@ class HttplibServer final : public HttpServer {
     });
     server_.Post("/api/v1/alerts/bulk",
                  [this](const httplib::Request& req, httplib::Response& res) {
-                   auto key = Authenticate(req, kScopeTriage);
+                   auto key = Authenticate(req, Permission::kTriageAlerts);
                    if (!key.ok()) return Reply(res, key.status());
                    auto out = HandleAlertsBulk(req.body, context_);
                    if (!out.ok()) return Reply(res, out.status());
@@ -231,7 +254,7 @@ class HttplibServer final : public HttpServer {
                  });
     server_.Get(R"(/api/v1/alerts/([^/]+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
-                  auto key = Authenticate(req, kScopeSearch);
+                  auto key = Authenticate(req, Permission::kReadEvents);
                   if (!key.ok()) return Reply(res, key.status());
                   auto out = HandleAlertGet(req.matches[1].str(), context_);
                   if (!out.ok()) return Reply(res, out.status());
@@ -239,7 +262,7 @@ class HttplibServer final : public HttpServer {
                 });
     server_.Patch(R"(/api/v1/alerts/([^/]+))",
                   [this](const httplib::Request& req, httplib::Response& res) {
-                    auto key = Authenticate(req, kScopeTriage);
+                    auto key = Authenticate(req, Permission::kTriageAlerts);
                     if (!key.ok()) return Reply(res, key.status());
                     auto out = HandleAlertPatch(req.matches[1].str(), req.body, context_);
                     if (!out.ok()) return Reply(res, out.status());
@@ -270,13 +293,15 @@ class HttplibServer final : public HttpServer {
         });
   }
 
-  Result<ApiKeyInfo> Authenticate(const httplib::Request& req, std::string_view scope) {
-    const std::string auth = req.get_header_value("Authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
-      return Unauthenticated("send an API key as 'Authorization: Bearer <key>'");
-    }
-    return context_.keys.Authenticate(std::string_view(auth).substr(kBearer.size()), scope);
+  static RequestAuth AuthOf(const httplib::Request& req) {
+    const bool changes = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                         req.method == "DELETE";
+    return {req.get_header_value("Authorization"), req.get_header_value("Cookie"),
+            req.get_header_value("X-CSRF-Token"), changes};
+  }
+
+  Result<Caller> Authenticate(const httplib::Request& req, Permission permission) {
+    return AuthorizeRequest(AuthOf(req), permission, context_);
   }
 
   ApiContext context_;

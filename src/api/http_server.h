@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "auth/api_keys.h"
+#include "auth/users.h"
 #include "cases/alerts.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -23,6 +24,7 @@ struct ApiContext {
   Pipeline& pipeline;
   EventStore& store;
   ApiKeys& keys;
+  Users& users;
   AlertStore& alerts;
   Metrics& metrics;
   const Clock& clock;

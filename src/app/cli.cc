@@ -100,6 +100,27 @@ int RunCli(int argc, char** argv) {
   AddCommon(*disable, common);
   disable->add_option("name", key_flags.name, "the key's name")->required();
 
+  // user
+  auto* user = app.add_subcommand("user", "manage the people who log in");
+  user->require_subcommand(1);
+  UserFlags user_flags;
+  auto* user_add = user->add_subcommand("add", "add a user (a new password is printed once)");
+  AddCommon(*user_add, common);
+  user_add->add_option("name", user_flags.name, "the user's name")->required();
+  user_add->add_option("--role", user_flags.role, "analyst, coordinator, head or admin")
+      ->required();
+  auto* user_list = user->add_subcommand("list", "list users");
+  AddCommon(*user_list, common);
+  auto* user_passwd = user->add_subcommand("passwd", "set a new password (printed once)");
+  AddCommon(*user_passwd, common);
+  user_passwd->add_option("name", user_flags.name, "the user's name")->required();
+  auto* user_disable = user->add_subcommand("disable", "disable a user and end their sessions");
+  AddCommon(*user_disable, common);
+  user_disable->add_option("name", user_flags.name, "the user's name")->required();
+  for (auto* cmd : {user_add, user_passwd}) {
+    cmd->add_flag("--password-stdin", user_flags.password_stdin,
+                  "read the password from standard input instead of making one");
+  }
   // hunt
   auto* hunt = app.add_subcommand("hunt", "run Sigma rules over log files, without a server");
   HuntFlags hunt_flags;
@@ -160,6 +181,12 @@ int RunCli(int argc, char** argv) {
   if (import->parsed()) return RunImport(*config, import_flags);
   if (search->parsed()) return RunSearch(*config, search_flags);
   if (hunt->parsed()) return RunHunt(hunt_flags);
+  for (auto* sub : {user_add, user_list, user_passwd, user_disable}) {
+    if (sub->parsed()) {
+      user_flags.action = sub->get_name();
+      return RunUser(*config, user_flags);
+    }
+  }
   if (check->parsed()) return RunRulesCheck(check_flags);
   for (auto* sub : {create, list, disable}) {
     if (sub->parsed()) key_flags.action = sub->get_name();

@@ -51,6 +51,14 @@ struct ApiKeyFlags {
 };
 int RunApiKey(const Config& config, const ApiKeyFlags& flags);
 
+struct UserFlags {
+  std::string action;  // add, list, passwd, disable
+  std::string name;
+  std::string role;
+  bool password_stdin = false;
+};
+int RunUser(const Config& config, const UserFlags& flags);
+
 // Where Sigma rules come from, for hunt and rules check.
 struct RuleFlags {
   std::vector<std::string> rule_paths;       // files or folders

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "app/commands.h"
 #include "app/live_detection.h"
 #include "auth/api_keys.h"
+#include "auth/users.h"
 #include "cases/alerts.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
@@ -80,6 +82,18 @@ int RunServe(const Config& config) {
   if (!store.ok()) return Fail(store.status());
   auto keys = ApiKeys::Open(config.data_dir, clock);
   if (!keys.ok()) return Fail(keys.status());
+  auto users = Users::Open(config.data_dir, clock);
+  if (!users.ok()) return Fail(users.status());
+  auto admin_password = (*users)->EnsureAdmin();
+  if (!admin_password.ok()) return Fail(admin_password.status());
+  if (admin_password->has_value()) {
+    // Printed on stdout, once: the only way in on a fresh install.
+    std::printf(
+        "First start: user 'admin' created with password %s\n(shown only this once; change it "
+        "with `pantau user passwd admin --data %s`)\n",
+        (*admin_password)->c_str(), config.data_dir.c_str());
+    std::fflush(stdout);
+  }
   auto alerts = AlertStore::Open(config.data_dir, clock,
                                  std::chrono::seconds(config.detection.group_window_s));
   if (!alerts.ok()) return Fail(alerts.status());
@@ -118,6 +132,7 @@ int RunServe(const Config& config) {
   ApiContext api{pipeline,
                  **store,
                  **keys,
+                 **users,
                  **alerts,
                  metrics,
                  clock,

@@ -49,6 +49,27 @@ CREATE TABLE alerts(
 CREATE INDEX alerts_by_last_seen ON alerts(last_seen, id);
 CREATE INDEX alerts_by_group ON alerts(group_key, last_seen);
 )sql",
+    R"sql(
+-- People: analysts, coordinators, heads, admins. Passwords as Argon2id strings (libsodium).
+CREATE TABLE users(
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,              -- analyst, coordinator, head, admin
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,  -- since the last success
+  locked_until INTEGER NOT NULL DEFAULT 0,   -- ns; logins refused before it
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+-- Browser sessions: only the SHA-256 of the cookie's token is kept.
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL REFERENCES users(name),
+  csrf TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,100 @@
+#include "api/auth_route.h"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+namespace pantau {
+namespace {
+
+bool SameSecret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && !a.empty() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string UserJson(const UserInfo& u) {
+  std::string out = R"({"name":)";
+  AppendJsonString(out, u.name);
+  out += R"(,"role":)";
+  AppendJsonString(out, RoleName(u.role));
+  return out + "}";
+}
+
+// Session cookies: no Max-Age (they end with the browser and with the server-side expiry),
+// SameSite=Strict, the session token out of scripts' reach. Secure is for when the API is served
+// over TLS, which it is not yet.
+std::vector<std::string> SessionCookies(std::string_view token, std::string_view csrf) {
+  return {std::string(kSessionCookie) + "=" + std::string(token) +
+              "; Path=/; HttpOnly; SameSite=Strict",
+          std::string(kCsrfCookie) + "=" + std::string(csrf) + "; Path=/; SameSite=Strict"};
+}
+
+}  // namespace
+
+std::string CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const size_t semi = header.find(';');
+    std::string_view part = header.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+Result<Caller> AuthorizeRequest(const RequestAuth& r, Permission permission,
+                                const ApiContext& ctx) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!r.authorization.empty()) {
+    if (!r.authorization.starts_with(kBearer) || r.authorization.size() == kBearer.size()) {
+      return Unauthenticated("send an API key as 'Authorization: Bearer <key>'");
+    }
+    ASSIGN_OR_RETURN(ApiKeyInfo key,
+                     ctx.keys.Authenticate(std::string_view(r.authorization).substr(kBearer.size()),
+                                           ScopeFor(permission)));
+    return Caller{key.name, false};
+  }
+  const std::string token = CookieValue(r.cookies, kSessionCookie);
+  if (token.empty()) {
+    return Unauthenticated("log in (POST /api/v1/auth/login) or send an API key");
+  }
+  ASSIGN_OR_RETURN(Session s, ctx.users.Resume(token));
+  if (!RoleAllows(s.user.role, permission)) {
+    return PermissionDenied("the role '" + std::string(RoleName(s.user.role)) +
+                            "' may not do this");
+  }
+  if (r.changes_state && !SameSecret(r.csrf, s.csrf)) {
+    return PermissionDenied("missing or wrong X-CSRF-Token (send the pantau_csrf cookie's value)");
+  }
+  return Caller{s.user.name, true};
+}
+
+Result<LoginResult> HandleLogin(std::string_view body, const ApiContext& ctx) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("username") || !j["username"].is_string() ||
+      !j.contains("password") || !j["password"].is_string()) {
+    return InvalidArgument("body: expected {\"username\": \"...\", \"password\": \"...\"}");
+  }
+  // A new session every time: a token planted before the login is never taken over.
+  ASSIGN_OR_RETURN(NewSession s, ctx.users.Login(j["username"].get<std::string>(),
+                                                 j["password"].get<std::string>()));
+  return LoginResult{R"({"user":)" + UserJson(s.user) + "}", SessionCookies(s.token, s.csrf)};
+}
+
+std::vector<std::string> HandleLogout(const RequestAuth& r, const ApiContext& ctx) {
+  const std::string token = CookieValue(r.cookies, kSessionCookie);
+  if (!token.empty()) ctx.users.Logout(token);
+  return {std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+          std::string(kCsrfCookie) + "=; Path=/; SameSite=Strict; Max-Age=0"};
+}
+
+Result<std::string> HandleMe(const RequestAuth& r, const ApiContext& ctx) {
+  const std::string token = CookieValue(r.cookies, kSessionCookie);
+  if (token.empty()) return Unauthenticated("not logged in");
+  ASSIGN_OR_RETURN(Session s, ctx.users.Resume(token));
+  return UserJson(s.user);
+}
+
+}  // namespace pantau

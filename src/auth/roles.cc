@@ -1,0 +1,48 @@
+#include "auth/roles.h"
+
+#include "auth/api_keys.h"
+
+namespace pantau {
+namespace {
+
+constexpr std::string_view kRoleNames[] = {"analyst", "coordinator", "head", "admin"};
+
+}  // namespace
+
+std::string_view RoleName(Role role) { return kRoleNames[static_cast<int>(role)]; }
+
+Result<Role> ParseRole(std::string_view name) {
+  for (size_t i = 0; i < std::size(kRoleNames); ++i) {
+    if (kRoleNames[i] == name) return static_cast<Role>(i);
+  }
+  return InvalidArgument("role '" + std::string(name) +
+                         "' is not one of analyst, coordinator, head, admin");
+}
+
+bool RoleAllows(Role role, Permission permission) {
+  switch (permission) {
+    case Permission::kReadEvents:
+      return true;  // every role reads the Security Log Analysis list
+    case Permission::kTriageAlerts:
+      // SOP steps 3-4: the analysts triage, their coordinator too; heads approve, admins run
+      // the system.
+      return role == Role::kAnalyst || role == Role::kCoordinator;
+    case Permission::kIngest:
+      return false;  // machines send events, with API keys
+  }
+  return false;
+}
+
+std::string_view ScopeFor(Permission permission) {
+  switch (permission) {
+    case Permission::kReadEvents:
+      return kScopeSearch;
+    case Permission::kTriageAlerts:
+      return kScopeTriage;
+    case Permission::kIngest:
+      return kScopeIngest;
+  }
+  return kScopeSearch;
+}
+
+}  // namespace pantau

@@ -1,0 +1,27 @@
+// Who may do what. People have one role (DESIGN.md "Users and what they do"); machines have API
+// keys with scopes. Every route names the permission it needs, and this table decides.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace pantau {
+
+enum class Role { kAnalyst, kCoordinator, kHead, kAdmin };
+std::string_view RoleName(Role role);
+Result<Role> ParseRole(std::string_view name);
+
+enum class Permission {
+  kReadEvents,    // search events, read alerts
+  kTriageAlerts,  // change alerts
+  kIngest,        // send events (machines only)
+};
+
+// Whether a person with `role` has the permission.
+bool RoleAllows(Role role, Permission permission);
+// The API key scope that grants the permission.
+std::string_view ScopeFor(Permission permission);
+
+}  // namespace pantau

@@ -1,0 +1,254 @@
+#include "auth/users.h"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace pantau {
+namespace {
+
+constexpr size_t kMinPassword = 12;
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
+  hex.pop_back();
+  return hex;
+}
+
+std::string RandomToken() {
+  unsigned char buf[32];
+  randombytes_buf(buf, sizeof buf);
+  return Hex(buf, sizeof buf);
+}
+
+std::string Sha256Hex(std::string_view s) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  return Hex(digest, sizeof digest);
+}
+
+Status CheckName(std::string_view name) {
+  const bool ok =
+      !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+      });
+  if (!ok) {
+    return InvalidArgument("user name: 1 to 64 letters, digits, '.', '_' or '-'");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> HashPassword(std::string_view password) {
+  if (password.size() < kMinPassword) {
+    return InvalidArgument("password: at least " + std::to_string(kMinPassword) + " characters");
+  }
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(hash, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Internal("password hashing ran out of memory");
+  }
+  return std::string(hash);
+}
+
+TimeNs Ns(std::chrono::nanoseconds d) { return d.count(); }
+
+}  // namespace
+
+std::string RandomPassword() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";  // no 0/O, 1/l/I
+  std::string out;
+  for (int i = 0; i < 20; ++i) out += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+  return out;
+}
+
+Result<std::unique_ptr<Users>> Users::Open(const std::string& data_dir, const Clock& clock) {
+  if (sodium_init() < 0) return Internal("libsodium failed to initialise");
+  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::OpenMainDb(data_dir));
+  return std::unique_ptr<Users>(new Users(std::move(db), clock));
+}
+
+Status Users::Add(std::string_view name, Role role, std::string_view password) {
+  RETURN_IF_ERROR(CheckName(name));
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto exists, db_.Prepare("SELECT 1 FROM users WHERE name = ?"));
+  exists.BindText(1, name);
+  ASSIGN_OR_RETURN(bool found, exists.Step());
+  if (found) return AlreadyExists("a user named '" + std::string(name) + "' exists");
+  ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO users(name, role, password_hash, created, "
+                                            "updated) VALUES(?, ?, ?, ?, ?)"));
+  const TimeNs now = clock_.Now();
+  insert.BindText(1, name);
+  insert.BindText(2, RoleName(role));
+  insert.BindText(3, hash);
+  insert.BindInt(4, now);
+  insert.BindInt(5, now);
+  return insert.Run();
+}
+
+Result<std::vector<UserInfo>> Users::List() {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT name, role, disabled, created FROM users "
+                                       "ORDER BY name"));
+  std::vector<UserInfo> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    auto role = ParseRole(q.Text(1));
+    out.push_back(
+        {std::string(q.Text(0)), role.ok() ? *role : Role::kAnalyst, q.Int(2) != 0, q.Int(3)});
+  }
+  return out;
+}
+
+Status Users::EndSessionsLocked(std::string_view name) {
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("DELETE FROM sessions WHERE user = ?"));
+  q.BindText(1, name);
+  return q.Run();
+}
+
+Status Users::SetPassword(std::string_view name, std::string_view password) {
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE users SET password_hash = ?, failed_logins = 0, "
+                                       "locked_until = 0, updated = ? WHERE name = ? "
+                                       "RETURNING name"));
+  q.BindText(1, hash);
+  q.BindInt(2, clock_.Now());
+  q.BindText(3, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no user named '" + std::string(name) + "'");
+  q.Reset();
+  return EndSessionsLocked(name);
+}
+
+Status Users::Disable(std::string_view name) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE users SET disabled = 1, updated = ? WHERE name = ? "
+                                       "RETURNING name"));
+  q.BindInt(1, clock_.Now());
+  q.BindText(2, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no user named '" + std::string(name) + "'");
+  q.Reset();
+  return EndSessionsLocked(name);
+}
+
+Result<std::optional<std::string>> Users::EnsureAdmin() {
+  {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT count(*) FROM users"));
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row && q.Int(0) > 0) return std::optional<std::string>();
+  }
+  std::string password = RandomPassword();
+  RETURN_IF_ERROR(Add("admin", Role::kAdmin, password));
+  return std::optional<std::string>(std::move(password));
+}
+
+Result<NewSession> Users::Login(std::string_view name, std::string_view password) {
+  const Status refused = Unauthenticated("wrong user name or password");
+  std::unique_lock lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT role, password_hash, disabled, failed_logins, "
+                                       "locked_until, created FROM users WHERE name = ?"));
+  q.BindText(1, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) {
+    spdlog::warn("login refused: unknown user '{}'", name);
+    return refused;
+  }
+  const std::string hash(q.Text(1));
+  const bool disabled = q.Int(2) != 0;
+  const int64_t failed = q.Int(3);
+  const TimeNs locked_until = q.Int(4);
+  auto role = ParseRole(q.Text(0));
+  UserInfo user{std::string(name), role.ok() ? *role : Role::kAnalyst, disabled, q.Int(5)};
+  q.Reset();
+  const TimeNs now = clock_.Now();
+  if (locked_until > now) {
+    spdlog::warn("login refused: user '{}' is locked after {} failed logins", name, failed);
+    return Unauthenticated(
+        "this account is locked after too many failed logins; try again "
+        "later or ask an admin to set a new password");
+  }
+  // The password is checked without the lock held: Argon2id takes tens of milliseconds.
+  lock.unlock();
+  const bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  lock.lock();
+  if (!match || disabled) {
+    if (!match) {
+      const bool lock_now = failed + 1 >= kMaxFailedLogins;
+      ASSIGN_OR_RETURN(auto f, db_.Prepare("UPDATE users SET failed_logins = failed_logins + 1, "
+                                           "locked_until = ? WHERE name = ?"));
+      f.BindInt(1, lock_now ? now + Ns(kLockout) : 0);
+      f.BindText(2, name);
+      RETURN_IF_ERROR(f.Run());
+      spdlog::warn("login refused: wrong password for '{}' ({} in a row){}", name, failed + 1,
+                   lock_now ? "; account locked for 15 minutes" : "");
+    } else {
+      spdlog::warn("login refused: user '{}' is disabled", name);
+    }
+    return refused;
+  }
+  ASSIGN_OR_RETURN(auto ok, db_.Prepare("UPDATE users SET failed_logins = 0, locked_until = 0 "
+                                        "WHERE name = ?"));
+  ok.BindText(1, name);
+  RETURN_IF_ERROR(ok.Run());
+  NewSession s{RandomToken(), RandomToken(), user};
+  ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO sessions(token_hash, user, csrf, created, "
+                                            "last_seen) VALUES(?, ?, ?, ?, ?)"));
+  insert.BindText(1, Sha256Hex(s.token));
+  insert.BindText(2, name);
+  insert.BindText(3, s.csrf);
+  insert.BindInt(4, now);
+  insert.BindInt(5, now);
+  RETURN_IF_ERROR(insert.Run());
+  spdlog::info("login: '{}' ({})", name, RoleName(user.role));
+  return s;
+}
+
+Result<Session> Users::Resume(std::string_view token) {
+  if (token.size() != 64) return Unauthenticated("not logged in");
+  const std::string token_hash = Sha256Hex(token);
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT s.user, u.role, s.csrf, s.created, s.last_seen, "
+                                       "u.disabled, u.created FROM sessions s JOIN users u ON "
+                                       "u.name = s.user WHERE s.token_hash = ?"));
+  q.BindText(1, token_hash);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return Unauthenticated("not logged in");
+  const TimeNs now = clock_.Now();
+  const bool expired = now - q.Int(4) >= Ns(kIdle) || now - q.Int(3) >= Ns(kAbsolute);
+  auto role = ParseRole(q.Text(1));
+  Session s{{std::string(q.Text(0)), role.ok() ? *role : Role::kAnalyst, q.Int(5) != 0, q.Int(6)},
+            std::string(q.Text(2))};
+  q.Reset();
+  if (expired || s.user.disabled) {
+    ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+    del.BindText(1, token_hash);
+    RETURN_IF_ERROR(del.Run());
+    return Unauthenticated(expired ? "the session has expired; log in again" : "not logged in");
+  }
+  ASSIGN_OR_RETURN(auto touch, db_.Prepare("UPDATE sessions SET last_seen = ? WHERE "
+                                           "token_hash = ?"));
+  touch.BindInt(1, now);
+  touch.BindText(2, token_hash);
+  RETURN_IF_ERROR(touch.Run());
+  return s;
+}
+
+void Users::Logout(std::string_view token) {
+  std::lock_guard lock(mu_);
+  auto q = db_.Prepare("DELETE FROM sessions WHERE token_hash = ?");
+  if (!q.ok()) return;
+  q->BindText(1, Sha256Hex(token));
+  (void)q->Run();
+}
+
+}  // namespace pantau

@@ -1,0 +1,81 @@
+// People and their browser sessions, in DATA/pantau.db.
+//
+// Passwords are stored as Argon2id strings (libsodium's crypto_pwhash_str, interactive limits).
+// Five failed logins in a row lock an account for fifteen minutes; every failure and lockout is
+// logged. A session is a random 256-bit token in an HttpOnly cookie (only its SHA-256 is kept)
+// with a CSRF token beside it; it ends after 30 minutes without use or 12 hours in all.
+//
+// Thread-safety: all methods may be called from any thread (one connection behind a mutex).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/roles.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/sqlite/main_db.h"
+
+namespace pantau {
+
+struct UserInfo {
+  std::string name;
+  Role role = Role::kAnalyst;
+  bool disabled = false;
+  TimeNs created = 0;
+};
+
+struct NewSession {
+  std::string token;  // for the HttpOnly cookie
+  std::string csrf;   // for the script-readable cookie and the X-CSRF-Token header
+  UserInfo user;
+};
+
+struct Session {
+  UserInfo user;
+  std::string csrf;
+};
+
+class Users {
+ public:
+  static constexpr int kMaxFailedLogins = 5;
+  static constexpr std::chrono::minutes kLockout{15};
+  static constexpr std::chrono::minutes kIdle{30};
+  static constexpr std::chrono::hours kAbsolute{12};
+
+  static Result<std::unique_ptr<Users>> Open(const std::string& data_dir, const Clock& clock);
+
+  // Names: 1-64 of letters, digits, '.', '_', '-'. Passwords: at least 12 characters.
+  Status Add(std::string_view name, Role role, std::string_view password);
+  Result<std::vector<UserInfo>> List();
+  // A new password also unlocks the account and ends its sessions.
+  Status SetPassword(std::string_view name, std::string_view password);
+  // Ends the account's sessions too.
+  Status Disable(std::string_view name);
+  // When there is no user at all: creates `admin` with a random password and returns it.
+  Result<std::optional<std::string>> EnsureAdmin();
+
+  // Checks the password and opens a session. Unauthenticated for a wrong name or password
+  // (the same message, so that names cannot be probed), a disabled or a locked account.
+  Result<NewSession> Login(std::string_view name, std::string_view password);
+  // The session of a cookie token, refreshed; Unauthenticated when unknown or expired.
+  Result<Session> Resume(std::string_view token);
+  void Logout(std::string_view token);
+
+ private:
+  Users(sqlite::Db db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+  Status EndSessionsLocked(std::string_view name);
+
+  std::mutex mu_;
+  sqlite::Db db_;  // GUARDED_BY(mu_)
+  const Clock& clock_;
+};
+
+// A random password of 20 letters and digits, for new accounts.
+std::string RandomPassword();
+
+}  // namespace pantau

@@ -1,0 +1,126 @@
+#include "auth/users.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace pantau {
+namespace {
+
+constexpr TimeNs kMinute = 60'000'000'000;
+
+class UsersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("pantau_users_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    auto u = Users::Open(dir_.string(), clock_);
+    ASSERT_TRUE(u.ok()) << u.status().ToString();
+    users_ = std::move(*u);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+  ManualClock clock_{1'795'000'000'000'000'000};
+  std::unique_ptr<Users> users_;
+};
+
+TEST_F(UsersTest, AddListAndCheckInput) {
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  EXPECT_EQ(users_->Add("budi", Role::kHead, "kata-sandi-panjang").code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(users_->Add("siti", Role::kHead, "pendek").message(),
+            "password: at least 12 characters");
+  EXPECT_EQ(users_->Add("a b", Role::kHead, "kata-sandi-panjang").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseRole("root").status().message(),
+            "role 'root' is not one of analyst, coordinator, head, admin");
+  auto list = users_->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].role, Role::kAnalyst);
+}
+
+TEST_F(UsersTest, FirstStartMakesOneAdmin) {
+  auto first = users_->EnsureAdmin();
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->size(), 20u);
+  EXPECT_TRUE(users_->Login("admin", **first).ok());
+  auto second = users_->EnsureAdmin();
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->has_value());
+}
+
+TEST_F(UsersTest, SessionsExpireWhenIdleAndInAll) {
+  ASSERT_TRUE(users_->Add("budi", Role::kCoordinator, "kata-sandi-panjang").ok());
+  EXPECT_EQ(users_->Login("budi", "salah-salah-salah").status().code(),
+            StatusCode::kUnauthenticated);
+  EXPECT_EQ(users_->Login("nobody", "kata-sandi-panjang").status().message(),
+            "wrong user name or password");
+  auto s = users_->Login("budi", "kata-sandi-panjang");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->token.size(), 64u);
+  auto resumed = users_->Resume(s->token);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->user.role, Role::kCoordinator);
+  EXPECT_EQ(resumed->csrf, s->csrf);
+  // Used every 20 minutes: alive until the 12-hour limit.
+  for (int i = 0; i < 35; ++i) {
+    clock_.Advance(20 * kMinute);
+    ASSERT_TRUE(users_->Resume(s->token).ok()) << i;
+  }
+  clock_.Advance(20 * kMinute);  // 12 h 0 min
+  EXPECT_EQ(users_->Resume(s->token).status().message(), "the session has expired; log in again");
+  // Idle for 31 minutes.
+  auto idle = users_->Login("budi", "kata-sandi-panjang");
+  ASSERT_TRUE(idle.ok());
+  clock_.Advance(31 * kMinute);
+  EXPECT_FALSE(users_->Resume(idle->token).ok());
+  // Logout and a forged token.
+  auto again = users_->Login("budi", "kata-sandi-panjang");
+  users_->Logout(again->token);
+  EXPECT_FALSE(users_->Resume(again->token).ok());
+  EXPECT_FALSE(users_->Resume(std::string(64, 'a')).ok());
+}
+
+TEST_F(UsersTest, FiveFailuresLockTheAccount) {
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  for (int i = 0; i < Users::kMaxFailedLogins; ++i) {
+    EXPECT_FALSE(users_->Login("budi", "tebakan-ke-" + std::to_string(i)).ok());
+  }
+  // The right password does not help while locked.
+  EXPECT_NE(users_->Login("budi", "kata-sandi-panjang").status().message().find("locked"),
+            std::string::npos);
+  clock_.Advance(16 * kMinute);
+  EXPECT_TRUE(users_->Login("budi", "kata-sandi-panjang").ok());
+}
+
+TEST_F(UsersTest, DisableAndNewPasswordEndSessions) {
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  auto s = users_->Login("budi", "kata-sandi-panjang");
+  ASSERT_TRUE(users_->SetPassword("budi", "kata-sandi-baru-123").ok());
+  EXPECT_FALSE(users_->Resume(s->token).ok());
+  EXPECT_FALSE(users_->Login("budi", "kata-sandi-panjang").ok());
+  auto t = users_->Login("budi", "kata-sandi-baru-123");
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(users_->Disable("budi").ok());
+  EXPECT_FALSE(users_->Resume(t->token).ok());
+  EXPECT_FALSE(users_->Login("budi", "kata-sandi-baru-123").ok());
+  EXPECT_EQ(users_->Disable("nobody").code(), StatusCode::kNotFound);
+}
+
+TEST(RolesTest, WhoMayTriage) {
+  EXPECT_TRUE(RoleAllows(Role::kAnalyst, Permission::kTriageAlerts));
+  EXPECT_TRUE(RoleAllows(Role::kCoordinator, Permission::kTriageAlerts));
+  EXPECT_FALSE(RoleAllows(Role::kHead, Permission::kTriageAlerts));
+  EXPECT_FALSE(RoleAllows(Role::kAdmin, Permission::kTriageAlerts));
+  for (Role r : {Role::kAnalyst, Role::kCoordinator, Role::kHead, Role::kAdmin}) {
+    EXPECT_TRUE(RoleAllows(r, Permission::kReadEvents));
+    EXPECT_FALSE(RoleAllows(r, Permission::kIngest));
+  }
+}
+
+}  // namespace
+}  // namespace pantau

@@ -1,0 +1,154 @@
+"""Accounts over HTTP: the first start's admin, login and session cookies, CSRF on changes,
+session fixation, lockout, and each role refused what it may not do."""
+import json
+import re
+import subprocess
+import urllib.error
+import urllib.request
+
+from harness import ServerTest, pantau, wait_for, DEADLINE_S
+
+
+class AccountsTest(ServerTest):
+    def request(self, method, path, cookies=None, csrf=None, body=None, bearer=None):
+        headers = {"Content-Type": "application/json"}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        if csrf is not None:
+            headers["X-CSRF-Token"] = csrf
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.server.url(path), data=data, method=method,
+                                     headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=DEADLINE_S) as r:
+                status, message, text = r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            status, message, text = e.code, e.headers, e.read()
+        # Every Set-Cookie header, which a dict of the headers would fold into one.
+        response_headers = {"Set-Cookie": "\n".join(message.get_all("Set-Cookie") or [])}
+        return status, response_headers, json.loads(text) if text else None
+
+    def login(self, name, password):
+        status, headers, body = self.request("POST", "/api/v1/auth/login",
+                                             body={"username": name, "password": password})
+        return status, headers, body
+
+    def session_of(self, headers):
+        raw = headers.get("Set-Cookie", "")
+        cookies = dict(re.findall(r"(pantau_session|pantau_csrf)=([0-9a-f]*)", raw))
+        return cookies, raw
+
+    def add_user(self, name, role, password):
+        pantau("user", "add", name, "--role", role, "--password-stdin", "--data", self.data_dir,
+               input=(password + "\n").encode())
+
+    def test_first_admin_login_roles_and_csrf(self):
+        server = self.start_server()
+        printed = wait_for(lambda: re.search(r"user 'admin' created with password (\w+)",
+                                             server.output()), "the admin password")
+        password = printed.group(1)
+
+        status, headers, body = self.login("admin", password)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body, {"user": {"name": "admin", "role": "admin"}})
+        admin, raw = self.session_of(headers)
+        self.assertEqual(len(admin["pantau_session"]), 64)
+        self.assertIn("HttpOnly", raw)
+        self.assertIn("SameSite=Strict", raw)
+        status, _, me = self.request("GET", "/api/v1/auth/me", cookies=admin)
+        self.assertEqual((status, me), (200, {"name": "admin", "role": "admin"}))
+
+        self.add_user("budi", "analyst", "kata-sandi-analis")
+        self.add_user("kadis", "head", "kata-sandi-kepala")
+        listed = pantau("user", "list", "--data", self.data_dir).stdout.decode()
+        self.assertRegex(listed, r"budi\s+analyst")
+        self.assertRegex(listed, r"kadis\s+head")
+
+        # An alert to act on: Pantau's rule for SSH logins with unknown users.
+        subprocess.run(["logger", "-n", "127.0.0.1", "-P", str(server.ports["syslog_tcp"]), "-T",
+                        "-t", "sshd", "Invalid user oracle from 203.0.113.9 port 52113"],
+                       check=True, timeout=DEADLINE_S)
+        analyst, _ = self.session_of(self.login("budi", "kata-sandi-analis")[1])
+        head, _ = self.session_of(self.login("kadis", "kata-sandi-kepala")[1])
+        page = wait_for(lambda: (lambda r: r[2] if r[2]["total"] else None)(
+            self.request("GET", "/api/v1/alerts", cookies=analyst)), "the alert")
+        alert_id = page["items"][0]["id"]
+        patch = f"/api/v1/alerts/{alert_id}"
+
+        # Every role reads; only analysts (and coordinators) triage; changes need the CSRF token.
+        for who in (analyst, head, admin):
+            status, _, _ = self.request("GET", "/api/v1/events", cookies=who)
+            self.assertEqual(status, 200)
+        status, _, err = self.request("PATCH", patch, cookies=head, csrf=head["pantau_csrf"],
+                                      body={"status": "acknowledged"})
+        self.assertEqual(status, 403)
+        self.assertEqual(err["error"]["message"], "the role 'head' may not do this")
+        status, _, _ = self.request("PATCH", patch, cookies=admin, csrf=admin["pantau_csrf"],
+                                    body={"status": "acknowledged"})
+        self.assertEqual(status, 403)
+        status, _, err = self.request("PATCH", patch, cookies=analyst,
+                                      body={"status": "acknowledged"})
+        self.assertEqual(status, 403)
+        self.assertIn("X-CSRF-Token", err["error"]["message"])
+        status, _, _ = self.request("PATCH", patch, cookies=analyst, csrf=head["pantau_csrf"],
+                                    body={"status": "acknowledged"})
+        self.assertEqual(status, 403)  # another session's token is no good
+        status, _, changed = self.request("PATCH", patch, cookies=analyst,
+                                          csrf=analyst["pantau_csrf"],
+                                          body={"status": "acknowledged", "assignee": "budi"})
+        self.assertEqual((status, changed["status"]), (200, "acknowledged"))
+        # People do not send events; machines do, with keys.
+        status, _, _ = self.request("POST", "/api/v1/ingest", cookies=analyst,
+                                    csrf=analyst["pantau_csrf"])
+        self.assertEqual(status, 403)
+        # Nobody at all.
+        status, _, _ = self.request("GET", "/api/v1/alerts")
+        self.assertEqual(status, 401)
+
+        # Logout needs the token too, and ends the session.
+        status, _, _ = self.request("POST", "/api/v1/auth/logout", cookies=analyst)
+        self.assertEqual(status, 403)
+        status, headers, _ = self.request("POST", "/api/v1/auth/logout", cookies=analyst,
+                                          csrf=analyst["pantau_csrf"])
+        self.assertEqual(status, 200)
+        self.assertIn("Max-Age=0", headers.get("Set-Cookie", ""))
+        status, _, _ = self.request("GET", "/api/v1/auth/me", cookies=analyst)
+        self.assertEqual(status, 401)
+
+        # A second start makes no other admin (the server log is appended to, not replaced).
+        self.assertEqual(self.server.stop(), 0)
+        self.start_server()
+        self.assertEqual(len(re.findall("created with password", self.server.output())), 1)
+        self.assertEqual(self.login("admin", password)[0], 200)
+
+    def test_session_fixation_and_lockout(self):
+        self.start_server()
+        self.add_user("siti", "coordinator", "kata-sandi-koordinator")
+        planted = {"pantau_session": "a" * 64, "pantau_csrf": "b" * 64}
+        status, headers, _ = self.request("POST", "/api/v1/auth/login", cookies=planted,
+                                          body={"username": "siti",
+                                                "password": "kata-sandi-koordinator"})
+        self.assertEqual(status, 200)
+        issued, _ = self.session_of(headers)
+        self.assertNotEqual(issued["pantau_session"], planted["pantau_session"])
+        self.assertEqual(self.request("GET", "/api/v1/auth/me", cookies=planted)[0], 401)
+        self.assertEqual(self.request("GET", "/api/v1/auth/me", cookies=issued)[0], 200)
+
+        for i in range(5):
+            status, _, err = self.login("siti", f"tebakan-{i}")
+            self.assertEqual(status, 401)
+            self.assertEqual(err["error"]["message"], "wrong user name or password")
+        status, _, err = self.login("siti", "kata-sandi-koordinator")
+        self.assertEqual(status, 401)
+        self.assertIn("locked", err["error"]["message"])
+        self.assertIn("locked for 15 minutes", self.server.output())
+        # An admin's new password unlocks it.
+        pantau("user", "passwd", "siti", "--password-stdin", "--data", self.data_dir,
+               input=b"kata-sandi-baru-siti\n")
+        self.assertEqual(self.login("siti", "kata-sandi-baru-siti")[0], 200)
+        status, _, err = self.login("siti", "")
+        self.assertEqual(status, 401)
+        status, _, err = self.request("POST", "/api/v1/auth/login", body={"user": "siti"})
+        self.assertEqual(status, 400)
