@@ -10,6 +10,7 @@
 #include "api/events_route.h"
 #include "api/ingest_route.h"
 #include "api/openapi.h"
+#include "api/saved_searches_route.h"
 
 namespace pantau {
 
@@ -233,6 +234,29 @@ class HttplibServer final : public HttpServer {
       if (!out.ok()) return Reply(res, out.status());
       res.set_content(*out, "application/json");
     });
+    server_.Get("/api/v1/searches", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      auto out = HandleSavedSearchList(*caller, context_);
+      if (!out.ok()) return Reply(res, out.status());
+      res.set_content(*out, "application/json");
+    });
+    server_.Post("/api/v1/searches", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      auto out = HandleSavedSearchAdd(*caller, req.body, context_);
+      if (!out.ok()) return Reply(res, out.status());
+      res.status = 201;
+      res.set_content(*out, "application/json");
+    });
+    server_.Delete(R"(/api/v1/searches/([^/]+))",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                     auto caller = Authenticate(req, Permission::kReadEvents);
+                     if (!caller.ok()) return Reply(res, caller.status());
+                     Status s = HandleSavedSearchRemove(*caller, req.matches[1].str(), context_);
+                     if (!s.ok()) return Reply(res, s);
+                     res.set_content("{}", "application/json");
+                   });
     server_.Get("/api/v1/alerts", [this](const httplib::Request& req, httplib::Response& res) {
       auto key = Authenticate(req, Permission::kReadEvents);
       if (!key.ok()) return Reply(res, key.status());

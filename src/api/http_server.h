@@ -10,6 +10,7 @@
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
+#include "cases/saved_searches.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -26,6 +27,7 @@ struct ApiContext {
   ApiKeys& keys;
   Users& users;
   AlertStore& alerts;
+  SavedSearches& searches;
   Metrics& metrics;
   const Clock& clock;
   size_t max_body_bytes = 64u << 20;

@@ -97,6 +97,8 @@ int RunServe(const Config& config) {
   auto alerts = AlertStore::Open(config.data_dir, clock,
                                  std::chrono::seconds(config.detection.group_window_s));
   if (!alerts.ok()) return Fail(alerts.status());
+  auto searches = SavedSearches::Open(config.data_dir, clock);
+  if (!searches.ok()) return Fail(searches.status());
   Metrics metrics;
   LiveDetection detection(**alerts, metrics);
   auto rules = LoadServeRules(config.detection);
@@ -134,6 +136,7 @@ int RunServe(const Config& config) {
                  **keys,
                  **users,
                  **alerts,
+                 **searches,
                  metrics,
                  clock,
                  config.ingest.max_body_bytes,

@@ -9,7 +9,9 @@ import urllib.request
 from harness import ServerTest, pantau, wait_for, DEADLINE_S
 
 
-class AccountsTest(ServerTest):
+class AccountsCase(ServerTest):
+    """Requests as a browser makes them: cookies, the CSRF header, every Set-Cookie kept."""
+
     def request(self, method, path, cookies=None, csrf=None, body=None, bearer=None):
         headers = {"Content-Type": "application/json"}
         if cookies:
@@ -44,6 +46,8 @@ class AccountsTest(ServerTest):
         pantau("user", "add", name, "--role", role, "--password-stdin", "--data", self.data_dir,
                input=(password + "\n").encode())
 
+
+class AccountsTest(AccountsCase):
     def test_first_admin_login_roles_and_csrf(self):
         server = self.start_server()
         printed = wait_for(lambda: re.search(r"user 'admin' created with password (\w+)",
@@ -152,3 +156,46 @@ class AccountsTest(ServerTest):
         self.assertEqual(status, 401)
         status, _, err = self.request("POST", "/api/v1/auth/login", body={"user": "siti"})
         self.assertEqual(status, 400)
+
+
+class SavedSearchesTest(AccountsCase):
+    def test_each_person_keeps_their_own(self):
+        self.start_server()
+        self.add_user("budi", "analyst", "kata-sandi-analis")
+        self.add_user("siti", "coordinator", "kata-sandi-koordinator")
+        budi, _ = self.session_of(self.login("budi", "kata-sandi-analis")[1])
+        siti, _ = self.session_of(self.login("siti", "kata-sandi-koordinator")[1])
+        save = lambda who, body: self.request("POST", "/api/v1/searches", cookies=who,
+                                              csrf=who["pantau_csrf"], body=body)
+
+        status, _, saved = save(budi, {"name": "SSH gagal", "q": '"Failed password" user.name:root',
+                                       "from": "now-24h"})
+        self.assertEqual(status, 201, saved)
+        self.assertEqual((saved["name"], saved["from"], saved["to"]), ("SSH gagal", "now-24h", ""))
+        status, _, err = save(budi, {"name": "SSH gagal", "q": "x"})
+        self.assertEqual(status, 409)
+        status, _, err = save(budi, {"name": "rusak", "q": "user.name:(root"})
+        self.assertEqual(status, 400)
+        self.assertIn("column", err["error"]["message"])
+        status, _, err = save(budi, {"name": "waktu", "q": "x", "from": "kemarin"})
+        self.assertEqual(status, 400)
+        status, _, _ = self.request("POST", "/api/v1/searches", cookies=budi,
+                                    body={"name": "tanpa token", "q": "x"})
+        self.assertEqual(status, 403)  # CSRF
+
+        status, _, mine = self.request("GET", "/api/v1/searches", cookies=budi)
+        self.assertEqual([s["name"] for s in mine["items"]], ["SSH gagal"])
+        status, _, theirs = self.request("GET", "/api/v1/searches", cookies=siti)
+        self.assertEqual(theirs["items"], [])
+        # Someone else's search cannot be deleted, nor can a machine keep one.
+        status, _, _ = self.request("DELETE", f"/api/v1/searches/{saved['id']}", cookies=siti,
+                                    csrf=siti["pantau_csrf"])
+        self.assertEqual(status, 404)
+        key = pantau("apikey", "create", "tool", "--scope", "search",
+                     "--data", self.data_dir).stdout.decode().strip()
+        status, _, err = self.request("GET", "/api/v1/searches", bearer=key)
+        self.assertEqual(status, 403)
+        status, _, _ = self.request("DELETE", f"/api/v1/searches/{saved['id']}", cookies=budi,
+                                    csrf=budi["pantau_csrf"])
+        self.assertEqual(status, 200)
+        self.assertEqual(self.request("GET", "/api/v1/searches", cookies=budi)[2]["items"], [])

@@ -70,6 +70,19 @@ CREATE TABLE sessions(
   last_seen INTEGER NOT NULL
 );
 )sql",
+    R"sql(
+-- Searches people keep for later, each person their own.
+CREATE TABLE saved_searches(
+  id INTEGER PRIMARY KEY,
+  user TEXT NOT NULL,
+  name TEXT NOT NULL,
+  query TEXT NOT NULL,
+  time_from TEXT NOT NULL DEFAULT '',  -- as given: RFC 3339 or now-24h; '' for the default
+  time_to TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  UNIQUE(user, name)
+);
+)sql",
 };
 
 }  // namespace
