@@ -15,8 +15,6 @@
 namespace pantau::sigma {
 namespace {
 
-constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high", "critical"};
-
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound(fmt::format("{}: cannot read", path));
@@ -83,16 +81,6 @@ Result<Rule> CompileRule(const YAML::Node& doc, const LogSourceMap& logsources,
 }
 
 }  // namespace
-
-std::string_view LevelName(Level level) { return kLevels[static_cast<int>(level)]; }
-
-Result<Level> ParseLevel(std::string_view name) {
-  for (size_t i = 0; i < std::size(kLevels); ++i) {
-    if (kLevels[i] == name) return static_cast<Level>(i);
-  }
-  return InvalidArgument(
-      fmt::format("level '{}' is not one of informational, low, medium, high, critical", name));
-}
 
 std::string RuleProblem::ToString() const {
   return line > 0 ? fmt::format("{}:{}: {}", file, line, reason)
