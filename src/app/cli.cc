@@ -83,6 +83,10 @@ int RunCli(int argc, char** argv) {
   search->add_option("--limit", search_flags.limit, "most events to show (default 20)");
   auto* json_flag = search->add_flag("--json", search_flags.json, "one JSON event per line");
   search->add_flag("--csv", search_flags.csv, "CSV with a header line")->excludes(json_flag);
+  auto* saved = search->add_option("--saved", search_flags.saved,
+                                   "run a saved search (needs --user), e.g. --saved 'SSH gagal'");
+  search->add_option("--user", search_flags.user, "whose saved search")->needs(saved);
+  saved->needs(search->get_option("--user"));
   search->add_option("--fields", search_flags.fields,
                      "CSV columns, e.g. @timestamp,source.ip,user.name,message");
   // apikey

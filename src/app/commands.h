@@ -41,8 +41,10 @@ struct SearchFlags {
   bool json = false;
   bool csv = false;
   std::string fields;  // CSV columns, comma-separated
+  std::string saved;   // run this saved search of `user` instead of `query`
+  std::string user;
 };
-int RunSearch(const Config& config, const SearchFlags& flags);
+int RunSearch(const Config& config, SearchFlags flags);
 
 struct ApiKeyFlags {
   std::string action;  // create, list, disable

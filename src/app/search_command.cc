@@ -1,9 +1,11 @@
 // `pantau search [QUERY...]`: stored events matching a query (docs/query-language.md), newest
 // first, from the shell. The words of QUERY are joined with spaces, so quoting is optional.
+#include <algorithm>
 #include <cstdio>
 
 #include "api/export.h"
 #include "app/commands.h"
+#include "cases/saved_searches.h"
 #include "core/time.h"
 #include "query/aggregation.h"
 #include "query/parser.h"
@@ -42,7 +44,23 @@ void PrintTable(const query::Table& t, bool json) {
 
 }  // namespace
 
-int RunSearch(const Config& config, const SearchFlags& flags) {
+int RunSearch(const Config& config, SearchFlags flags) {
+  if (!flags.saved.empty()) {
+    // A person's saved search: its query and times, unless the flags give others.
+    auto searches = SavedSearches::Open(config.data_dir, SystemClock::Get());
+    if (!searches.ok()) return Fail(searches.status());
+    auto list = (*searches)->List(flags.user);
+    if (!list.ok()) return Fail(list.status());
+    auto it = std::find_if(list->begin(), list->end(),
+                           [&](const SavedSearch& s) { return s.name == flags.saved; });
+    if (it == list->end()) {
+      return Fail(NotFound("--saved: '" + flags.user + "' has no saved search named '" +
+                           flags.saved + "'"));
+    }
+    flags.query = {it->query};
+    if (flags.from.empty()) flags.from = it->from;
+    if (flags.to.empty()) flags.to = it->to;
+  }
   std::string text;
   for (const auto& w : flags.query) text += (text.empty() ? "" : " ") + w;
   auto query = query::ParseQuery(text);

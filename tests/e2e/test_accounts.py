@@ -185,6 +185,18 @@ class SavedSearchesTest(AccountsCase):
 
         status, _, mine = self.request("GET", "/api/v1/searches", cookies=budi)
         self.assertEqual([s["name"] for s in mine["items"]], ["SSH gagal"])
+        # The CLI runs it too (it reads the data directory, as the server's operator does).
+        subprocess.run(["logger", "-n", "127.0.0.1", "-P", str(self.server.ports["syslog_tcp"]),
+                        "-T", "-t", "sshd", "Failed password for root from 203.0.113.9 port 1 ssh2"],
+                       check=True, timeout=DEADLINE_S)
+        found = wait_for(lambda: pantau("search", "--saved", "SSH gagal", "--user", "budi",
+                                        "--json", "--data", self.data_dir).stdout.decode().strip(),
+                         "the saved search to find the event")
+        self.assertIn("203.0.113.9", found)
+        missing = pantau("search", "--saved", "SSH gagal", "--user", "siti", "--data",
+                         self.data_dir, check=False)
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("'siti' has no saved search named 'SSH gagal'", missing.stderr.decode())
         status, _, theirs = self.request("GET", "/api/v1/searches", cookies=siti)
         self.assertEqual(theirs["items"], [])
         # Someone else's search cannot be deleted, nor can a machine keep one.
