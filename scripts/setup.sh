@@ -9,7 +9,7 @@ packages=(
   # libraries
   libsqlite3-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libasio-dev
   libcpp-httplib-dev libssl-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev zlib1g-dev
-  libre2-dev libhyperscan-dev libevtx-dev libbfio-dev libpugixml-dev
+  libre2-dev libhyperscan-dev libevtx-dev libbfio-dev libpugixml-dev libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 sqlite3 curl openssl bsdutils rsyslog procps iproute2 time ripgrep
 )

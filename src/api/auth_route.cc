@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/totp.h"
+
 namespace pantau {
 namespace {
 
@@ -78,8 +80,13 @@ Result<LoginResult> HandleLogin(std::string_view body, const ApiContext& ctx) {
     return InvalidArgument("body: expected {\"username\": \"...\", \"password\": \"...\"}");
   }
   // A new session every time: a token planted before the login is never taken over.
+  std::string code;
+  if (j.contains("totp")) {
+    if (!j["totp"].is_string()) return InvalidArgument("totp: expected a string");
+    code = j["totp"].get<std::string>();
+  }
   ASSIGN_OR_RETURN(NewSession s, ctx.users.Login(j["username"].get<std::string>(),
-                                                 j["password"].get<std::string>()));
+                                                 j["password"].get<std::string>(), code));
   return LoginResult{R"({"user":)" + UserJson(s.user) + "}", SessionCookies(s.token, s.csrf)};
 }
 
@@ -88,6 +95,36 @@ std::vector<std::string> HandleLogout(const RequestAuth& r, const ApiContext& ct
   if (!token.empty()) ctx.users.Logout(token);
   return {std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
           std::string(kCsrfCookie) + "=; Path=/; SameSite=Strict; Max-Age=0"};
+}
+
+Result<std::string> HandleTotpEnrol(const Caller& caller, const ApiContext& ctx) {
+  if (!caller.person) return PermissionDenied("a second factor is for people, not API keys");
+  ASSIGN_OR_RETURN(TotpEnrolment e, ctx.users.BeginTotp(caller.name));
+  ASSIGN_OR_RETURN(std::string svg, QrSvg(e.uri));
+  std::string out = R"({"secret":)";
+  AppendJsonString(out, e.secret);
+  out += R"(,"uri":)";
+  AppendJsonString(out, e.uri);
+  out += R"(,"qr_svg":)";
+  AppendJsonString(out, svg);
+  return out + "}";
+}
+
+Result<std::string> HandleTotpConfirm(const Caller& caller, std::string_view body,
+                                      const ApiContext& ctx) {
+  if (!caller.person) return PermissionDenied("a second factor is for people, not API keys");
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("code") || !j["code"].is_string()) {
+    return InvalidArgument("body: expected {\"code\": \"123456\"}");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> codes,
+                   ctx.users.ConfirmTotp(caller.name, j["code"].get<std::string>()));
+  std::string out = R"({"recovery_codes":[)";
+  for (size_t i = 0; i < codes.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, codes[i]);
+  }
+  return out + "]}";
 }
 
 Result<std::string> HandleMe(const RequestAuth& r, const ApiContext& ctx) {

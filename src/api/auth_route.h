@@ -39,10 +39,15 @@ struct LoginResult {
   std::string body;                      // {"user": {"name", "role"}}
   std::vector<std::string> set_cookies;  // Set-Cookie values
 };
-// Body: {"username", "password"}.
+// Body: {"username", "password", "totp"?} (the current code, or a recovery code).
 Result<LoginResult> HandleLogin(std::string_view body, const ApiContext& ctx);
 // Ends the session of the cookie (when there is one); the Set-Cookie values that clear both.
 std::vector<std::string> HandleLogout(const RequestAuth& request, const ApiContext& ctx);
+// Second factor enrolment: {"secret", "uri", "qr_svg"} of a new secret, then its confirmation
+// with a current code, body {"code"}: {"recovery_codes": [...]}, shown once.
+Result<std::string> HandleTotpEnrol(const Caller& caller, const ApiContext& ctx);
+Result<std::string> HandleTotpConfirm(const Caller& caller, std::string_view body,
+                                      const ApiContext& ctx);
 // {"name", "role"} of the session's user.
 Result<std::string> HandleMe(const RequestAuth& request, const ApiContext& ctx);
 

@@ -229,6 +229,22 @@ class HttplibServer final : public HttpServer {
                    }
                    res.set_content("{}", "application/json");
                  });
+    server_.Post("/api/v1/auth/totp/enrol",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto caller = Authenticate(req, Permission::kReadEvents);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   auto out = HandleTotpEnrol(*caller, context_);
+                   if (!out.ok()) return Reply(res, out.status());
+                   res.set_content(*out, "application/json");
+                 });
+    server_.Post("/api/v1/auth/totp/confirm",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto caller = Authenticate(req, Permission::kReadEvents);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   auto out = HandleTotpConfirm(*caller, req.body, context_);
+                   if (!out.ok()) return Reply(res, out.status());
+                   res.set_content(*out, "application/json");
+                 });
     server_.Get("/api/v1/auth/me", [this](const httplib::Request& req, httplib::Response& res) {
       auto out = HandleMe(AuthOf(req), context_);
       if (!out.ok()) return Reply(res, out.status());

@@ -121,6 +121,10 @@ int RunCli(int argc, char** argv) {
   auto* user_disable = user->add_subcommand("disable", "disable a user and end their sessions");
   AddCommon(*user_disable, common);
   user_disable->add_option("name", user_flags.name, "the user's name")->required();
+  auto* user_reset_2fa = user->add_subcommand(
+      "reset-2fa", "remove a user's second factor (a lost phone): the password alone works again");
+  AddCommon(*user_reset_2fa, common);
+  user_reset_2fa->add_option("name", user_flags.name, "the user's name")->required();
   for (auto* cmd : {user_add, user_passwd}) {
     cmd->add_flag("--password-stdin", user_flags.password_stdin,
                   "read the password from standard input instead of making one");
@@ -185,7 +189,7 @@ int RunCli(int argc, char** argv) {
   if (import->parsed()) return RunImport(*config, import_flags);
   if (search->parsed()) return RunSearch(*config, search_flags);
   if (hunt->parsed()) return RunHunt(hunt_flags);
-  for (auto* sub : {user_add, user_list, user_passwd, user_disable}) {
+  for (auto* sub : {user_add, user_list, user_passwd, user_disable, user_reset_2fa}) {
     if (sub->parsed()) {
       user_flags.action = sub->get_name();
       return RunUser(*config, user_flags);

@@ -54,7 +54,7 @@ struct ApiKeyFlags {
 int RunApiKey(const Config& config, const ApiKeyFlags& flags);
 
 struct UserFlags {
-  std::string action;  // add, list, passwd, disable
+  std::string action;  // add, list, passwd, disable, reset-2fa
   std::string name;
   std::string role;
   bool password_stdin = false;

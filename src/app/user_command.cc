@@ -40,6 +40,10 @@ int RunUser(const Config& config, const UserFlags& flags) {
     const Status s = (*users)->Disable(flags.name);
     return s.ok() ? kExitOk : Fail(s);
   }
+  if (flags.action == "reset-2fa") {
+    const Status s = (*users)->ResetTotp(flags.name);
+    return s.ok() ? kExitOk : Fail(s);
+  }
   bool generated = false;
   auto password = PasswordFor(flags, generated);
   if (!password.ok()) return Fail(password.status());

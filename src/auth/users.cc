@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "auth/totp.h"
 
 namespace pantau {
 namespace {
@@ -152,11 +155,13 @@ Result<std::optional<std::string>> Users::EnsureAdmin() {
   return std::optional<std::string>(std::move(password));
 }
 
-Result<NewSession> Users::Login(std::string_view name, std::string_view password) {
+Result<NewSession> Users::Login(std::string_view name, std::string_view password,
+                                std::string_view code) {
   const Status refused = Unauthenticated("wrong user name or password");
   std::unique_lock lock(mu_);
   ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT role, password_hash, disabled, failed_logins, "
-                                       "locked_until, created FROM users WHERE name = ?"));
+                                       "locked_until, created, totp_secret, totp_last_step, "
+                                       "recovery_codes FROM users WHERE name = ?"));
   q.BindText(1, name);
   ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) {
@@ -169,6 +174,9 @@ Result<NewSession> Users::Login(std::string_view name, std::string_view password
   const TimeNs locked_until = q.Int(4);
   auto role = ParseRole(q.Text(0));
   UserInfo user{std::string(name), role.ok() ? *role : Role::kAnalyst, disabled, q.Int(5)};
+  const std::string totp_secret(q.Text(6));
+  const int64_t totp_last_step = q.Int(7);
+  const std::string recovery(q.Text(8));
   q.Reset();
   const TimeNs now = clock_.Now();
   if (locked_until > now) {
@@ -181,20 +189,64 @@ Result<NewSession> Users::Login(std::string_view name, std::string_view password
   lock.unlock();
   const bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
   lock.lock();
-  if (!match || disabled) {
-    if (!match) {
+  // The second factor, checked only after the password: a code says nothing on its own.
+  std::optional<int64_t> totp_step;
+  std::string recovery_left;
+  bool second_ok = totp_secret.empty();
+  if (match && !disabled && !second_ok) {
+    if (code.empty()) {
+      return Unauthenticated(
+          "this account needs its second factor: give the 6-digit code of "
+          "the authenticator app (totp), or a recovery code");
+    }
+    totp_step = MatchTotp(totp_secret, code, now, totp_last_step);
+    if (totp_step) {
+      second_ok = true;
+    } else {
+      // A recovery code works once.
+      auto codes = nlohmann::json::parse(recovery, nullptr, false);
+      const std::string code_hash = Sha256Hex(code);
+      if (codes.is_array()) {
+        for (auto it = codes.begin(); it != codes.end(); ++it) {
+          if (it->is_string() && it->get<std::string>() == code_hash) {
+            codes.erase(it);
+            recovery_left = codes.dump();
+            second_ok = true;
+            spdlog::warn("login: '{}' used a recovery code ({} left)", name, codes.size());
+            break;
+          }
+        }
+      }
+    }
+  }
+  if (!match || disabled || !second_ok) {
+    if (!match || !second_ok) {
       const bool lock_now = failed + 1 >= kMaxFailedLogins;
       ASSIGN_OR_RETURN(auto f, db_.Prepare("UPDATE users SET failed_logins = failed_logins + 1, "
                                            "locked_until = ? WHERE name = ?"));
       f.BindInt(1, lock_now ? now + Ns(kLockout) : 0);
       f.BindText(2, name);
       RETURN_IF_ERROR(f.Run());
-      spdlog::warn("login refused: wrong password for '{}' ({} in a row){}", name, failed + 1,
+      spdlog::warn("login refused: wrong {} for '{}' ({} in a row){}",
+                   match ? "second factor" : "password", name, failed + 1,
                    lock_now ? "; account locked for 15 minutes" : "");
+      if (match) return Unauthenticated("wrong second factor code");
     } else {
       spdlog::warn("login refused: user '{}' is disabled", name);
     }
     return refused;
+  }
+  if (totp_step) {
+    ASSIGN_OR_RETURN(auto used, db_.Prepare("UPDATE users SET totp_last_step = ? WHERE name = ?"));
+    used.BindInt(1, *totp_step);
+    used.BindText(2, name);
+    RETURN_IF_ERROR(used.Run());
+  }
+  if (!recovery_left.empty()) {
+    ASSIGN_OR_RETURN(auto used, db_.Prepare("UPDATE users SET recovery_codes = ? WHERE name = ?"));
+    used.BindText(1, recovery_left);
+    used.BindText(2, name);
+    RETURN_IF_ERROR(used.Run());
   }
   ASSIGN_OR_RETURN(auto ok, db_.Prepare("UPDATE users SET failed_logins = 0, locked_until = 0 "
                                         "WHERE name = ?"));
@@ -241,6 +293,70 @@ Result<Session> Users::Resume(std::string_view token) {
   touch.BindText(2, token_hash);
   RETURN_IF_ERROR(touch.Run());
   return s;
+}
+
+Result<TotpEnrolment> Users::BeginTotp(std::string_view name) {
+  TotpEnrolment e{NewTotpSecret(), {}};
+  e.uri = OtpAuthUri("Pantau", name, e.secret);
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE users SET totp_pending = ? WHERE name = ? "
+                                       "RETURNING name"));
+  q.BindText(1, e.secret);
+  q.BindText(2, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no user named '" + std::string(name) + "'");
+  return e;
+}
+
+Result<std::vector<std::string>> Users::ConfirmTotp(std::string_view name, std::string_view code) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT totp_pending FROM users WHERE name = ?"));
+  q.BindText(1, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no user named '" + std::string(name) + "'");
+  const std::string pending(q.Text(0));
+  q.Reset();
+  if (pending.empty()) return FailedPrecondition("start the enrolment first (totp/enrol)");
+  const auto step = MatchTotp(pending, code, clock_.Now(), 0);
+  if (!step) return InvalidArgument("code: not the app's current code for the new secret");
+  std::vector<std::string> codes;
+  nlohmann::json hashes = nlohmann::json::array();
+  for (int i = 0; i < 10; ++i) {
+    const std::string c = RandomPassword().substr(0, 5) + "-" + RandomPassword().substr(0, 5);
+    hashes.push_back(Sha256Hex(c));
+    codes.push_back(c);
+  }
+  ASSIGN_OR_RETURN(auto u, db_.Prepare("UPDATE users SET totp_secret = totp_pending, "
+                                       "totp_pending = '', totp_last_step = ?, recovery_codes = ?, "
+                                       "updated = ? WHERE name = ?"));
+  u.BindInt(1, *step);
+  u.BindText(2, hashes.dump());
+  u.BindInt(3, clock_.Now());
+  u.BindText(4, name);
+  RETURN_IF_ERROR(u.Run());
+  spdlog::info("second factor enrolled for '{}'", name);
+  return codes;
+}
+
+Status Users::ResetTotp(std::string_view name) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE users SET totp_secret = '', totp_pending = '', "
+                                       "recovery_codes = '[]', updated = ? WHERE name = ? "
+                                       "RETURNING name"));
+  q.BindInt(1, clock_.Now());
+  q.BindText(2, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no user named '" + std::string(name) + "'");
+  return Status::Ok();
+}
+
+Result<bool> Users::HasTotp(std::string_view name) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT totp_secret != '' FROM users WHERE name = ?"));
+  q.BindText(1, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no user named '" + std::string(name) + "'");
+  return q.Int(0) != 0;
 }
 
 void Users::Logout(std::string_view token) {

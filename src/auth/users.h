@@ -40,6 +40,11 @@ struct Session {
   std::string csrf;
 };
 
+struct TotpEnrolment {
+  std::string secret;  // base32, for typing into an app
+  std::string uri;     // otpauth://, for the QR code
+};
+
 class Users {
  public:
   static constexpr int kMaxFailedLogins = 5;
@@ -59,9 +64,20 @@ class Users {
   // When there is no user at all: creates `admin` with a random password and returns it.
   Result<std::optional<std::string>> EnsureAdmin();
 
-  // Checks the password and opens a session. Unauthenticated for a wrong name or password
-  // (the same message, so that names cannot be probed), a disabled or a locked account.
-  Result<NewSession> Login(std::string_view name, std::string_view password);
+  // Checks the password (and the second factor when enrolled: `code` is the current TOTP code
+  // or a recovery code) and opens a session. Unauthenticated for a wrong name or password (the
+  // same message, so that names cannot be probed), a missing or wrong code, a disabled or a
+  // locked account; wrong codes count toward the lockout like wrong passwords.
+  Result<NewSession> Login(std::string_view name, std::string_view password,
+                           std::string_view code = {});
+
+  // Second factor: a new secret to enrol (replacing one being enrolled); it takes effect when
+  // ConfirmTotp gets a valid code of it, which returns ten recovery codes, shown once.
+  Result<TotpEnrolment> BeginTotp(std::string_view name);
+  Result<std::vector<std::string>> ConfirmTotp(std::string_view name, std::string_view code);
+  // An admin's way out for a lost device: the account logs in with its password alone again.
+  Status ResetTotp(std::string_view name);
+  Result<bool> HasTotp(std::string_view name);
   // The session of a cookie token, refreshed; Unauthenticated when unknown or expired.
   Result<Session> Resume(std::string_view token);
   void Logout(std::string_view token);

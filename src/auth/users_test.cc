@@ -1,9 +1,12 @@
 #include "auth/users.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include "auth/totp.h"
 
 namespace pantau {
 namespace {
@@ -109,6 +112,41 @@ TEST_F(UsersTest, DisableAndNewPasswordEndSessions) {
   EXPECT_FALSE(users_->Resume(t->token).ok());
   EXPECT_FALSE(users_->Login("budi", "kata-sandi-baru-123").ok());
   EXPECT_EQ(users_->Disable("nobody").code(), StatusCode::kNotFound);
+}
+
+TEST_F(UsersTest, SecondFactor) {
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  auto enrol = users_->BeginTotp("budi");
+  ASSERT_TRUE(enrol.ok());
+  EXPECT_TRUE(enrol->uri.starts_with("otpauth://totp/Pantau:budi?secret=" + enrol->secret));
+  // Until confirmed, the password alone still works.
+  EXPECT_TRUE(users_->Login("budi", "kata-sandi-panjang").ok());
+  const auto key = *Base32Decode(enrol->secret);
+  auto code_at = [&](TimeNs t) {
+    return fmt::format("{:06}", TotpCode(key, t / 1'000'000'000 / 30));
+  };
+  EXPECT_EQ(users_->ConfirmTotp("budi", "000000").status().code(), StatusCode::kInvalidArgument);
+  auto recovery = users_->ConfirmTotp("budi", code_at(clock_.Now()));
+  ASSERT_TRUE(recovery.ok()) << recovery.status().ToString();
+  ASSERT_EQ(recovery->size(), 10u);
+  EXPECT_TRUE(*users_->HasTotp("budi"));
+
+  EXPECT_NE(users_->Login("budi", "kata-sandi-panjang").status().message().find("second factor"),
+            std::string::npos);
+  // The code used to confirm cannot be used again; the next step's can.
+  EXPECT_EQ(users_->Login("budi", "kata-sandi-panjang", code_at(clock_.Now())).status().message(),
+            "wrong second factor code");
+  clock_.Advance(30'000'000'000);
+  EXPECT_TRUE(users_->Login("budi", "kata-sandi-panjang", code_at(clock_.Now())).ok());
+  // A recovery code works once.
+  EXPECT_TRUE(users_->Login("budi", "kata-sandi-panjang", (*recovery)[3]).ok());
+  EXPECT_FALSE(users_->Login("budi", "kata-sandi-panjang", (*recovery)[3]).ok());
+  // A code with a wrong password says nothing about the code.
+  clock_.Advance(30'000'000'000);
+  EXPECT_EQ(users_->Login("budi", "salah-salah-salah", code_at(clock_.Now())).status().message(),
+            "wrong user name or password");
+  ASSERT_TRUE(users_->ResetTotp("budi").ok());
+  EXPECT_TRUE(users_->Login("budi", "kata-sandi-panjang").ok());
 }
 
 TEST(RolesTest, WhoMayTriage) {

@@ -1,8 +1,12 @@
 """Accounts over HTTP: the first start's admin, login and session cookies, CSRF on changes,
 session fixation, lockout, and each role refused what it may not do."""
+import base64
+import hmac
 import json
 import re
+import struct
 import subprocess
+import time
 import urllib.error
 import urllib.request
 
@@ -156,6 +160,52 @@ class AccountsTest(AccountsCase):
         self.assertEqual(status, 401)
         status, _, err = self.request("POST", "/api/v1/auth/login", body={"user": "siti"})
         self.assertEqual(status, 400)
+
+
+def totp(secret, at=None, offset=0):
+    """RFC 6238 code of a base32 secret, computed independently of the server."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    step = int((time.time() if at is None else at) // 30) + offset
+    mac = hmac.new(key, struct.pack(">Q", step), "sha1").digest()
+    o = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1_000_000)
+
+
+class SecondFactorTest(AccountsCase):
+    def test_enrol_then_login_needs_the_code(self):
+        self.start_server()
+        self.add_user("budi", "analyst", "kata-sandi-analis")
+        budi, _ = self.session_of(self.login("budi", "kata-sandi-analis")[1])
+        post = lambda path, body=None: self.request("POST", path, cookies=budi,
+                                                    csrf=budi["pantau_csrf"], body=body)
+        status, _, enrol = post("/api/v1/auth/totp/enrol")
+        self.assertEqual(status, 200, enrol)
+        self.assertTrue(enrol["uri"].startswith("otpauth://totp/Pantau:budi?secret="))
+        self.assertTrue(enrol["qr_svg"].startswith("<svg"))
+        status, _, err = post("/api/v1/auth/totp/confirm", {"code": "000000"})
+        self.assertEqual(status, 400)
+        status, _, done = post("/api/v1/auth/totp/confirm", {"code": totp(enrol["secret"])})
+        self.assertEqual(status, 200, done)
+        self.assertEqual(len(done["recovery_codes"]), 10)
+
+        status, _, err = self.login("budi", "kata-sandi-analis")
+        self.assertEqual(status, 401)
+        self.assertIn("second factor", err["error"]["message"])
+        # The code of the next step (the confirmation used this one).
+        status, _, _ = self.request("POST", "/api/v1/auth/login", body={
+            "username": "budi", "password": "kata-sandi-analis",
+            "totp": totp(enrol["secret"], offset=1)})
+        self.assertEqual(status, 200)
+        status, _, _ = self.request("POST", "/api/v1/auth/login", body={
+            "username": "budi", "password": "kata-sandi-analis",
+            "totp": done["recovery_codes"][0]})
+        self.assertEqual(status, 200)
+        status, _, _ = self.request("POST", "/api/v1/auth/login", body={
+            "username": "budi", "password": "kata-sandi-analis",
+            "totp": done["recovery_codes"][0]})
+        self.assertEqual(status, 401)  # used
+        pantau("user", "reset-2fa", "budi", "--data", self.data_dir)
+        self.assertEqual(self.login("budi", "kata-sandi-analis")[0], 200)
 
 
 class SavedSearchesTest(AccountsCase):

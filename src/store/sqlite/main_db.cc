@@ -83,6 +83,14 @@ CREATE TABLE saved_searches(
   UNIQUE(user, name)
 );
 )sql",
+    R"sql(
+-- The second factor (RFC 6238 TOTP): the secret being enrolled, the enrolled one, the last step
+-- used (a code works once), and the SHA-256 of the unused recovery codes (JSON array).
+ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 
 }  // namespace
