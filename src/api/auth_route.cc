@@ -63,6 +63,11 @@ Result<Caller> AuthorizeRequest(const RequestAuth& r, Permission permission,
     return Unauthenticated("log in (POST /api/v1/auth/login) or send an API key");
   }
   ASSIGN_OR_RETURN(Session s, ctx.users.Resume(token));
+  if (s.must_enrol_totp && permission != Permission::kOwnAccount) {
+    return PermissionDenied(
+        "your role needs a second factor: enrol one first "
+        "(POST /api/v1/auth/totp/enrol)");
+  }
   if (!RoleAllows(s.user.role, permission)) {
     return PermissionDenied("the role '" + std::string(RoleName(s.user.role)) +
                             "' may not do this");
@@ -131,7 +136,9 @@ Result<std::string> HandleMe(const RequestAuth& r, const ApiContext& ctx) {
   const std::string token = CookieValue(r.cookies, kSessionCookie);
   if (token.empty()) return Unauthenticated("not logged in");
   ASSIGN_OR_RETURN(Session s, ctx.users.Resume(token));
-  return UserJson(s.user);
+  std::string out = UserJson(s.user);
+  out.pop_back();
+  return out + (s.must_enrol_totp ? R"(,"must_enrol_totp":true})" : R"(,"must_enrol_totp":false})");
 }
 
 }  // namespace pantau

@@ -222,7 +222,7 @@ class HttplibServer final : public HttpServer {
                  [this](const httplib::Request& req, httplib::Response& res) {
                    // Only the session's own page may end it: the CSRF token is checked like any
                    // change.
-                   auto caller = Authenticate(req, Permission::kReadEvents);
+                   auto caller = Authenticate(req, Permission::kOwnAccount);
                    if (!caller.ok()) return Reply(res, caller.status());
                    for (const std::string& c : HandleLogout(AuthOf(req), context_)) {
                      res.set_header("Set-Cookie", c);
@@ -231,7 +231,7 @@ class HttplibServer final : public HttpServer {
                  });
     server_.Post("/api/v1/auth/totp/enrol",
                  [this](const httplib::Request& req, httplib::Response& res) {
-                   auto caller = Authenticate(req, Permission::kReadEvents);
+                   auto caller = Authenticate(req, Permission::kOwnAccount);
                    if (!caller.ok()) return Reply(res, caller.status());
                    auto out = HandleTotpEnrol(*caller, context_);
                    if (!out.ok()) return Reply(res, out.status());
@@ -239,7 +239,7 @@ class HttplibServer final : public HttpServer {
                  });
     server_.Post("/api/v1/auth/totp/confirm",
                  [this](const httplib::Request& req, httplib::Response& res) {
-                   auto caller = Authenticate(req, Permission::kReadEvents);
+                   auto caller = Authenticate(req, Permission::kOwnAccount);
                    if (!caller.ok()) return Reply(res, caller.status());
                    auto out = HandleTotpConfirm(*caller, req.body, context_);
                    if (!out.ok()) return Reply(res, out.status());

@@ -125,6 +125,12 @@ int RunCli(int argc, char** argv) {
       "reset-2fa", "remove a user's second factor (a lost phone): the password alone works again");
   AddCommon(*user_reset_2fa, common);
   user_reset_2fa->add_option("name", user_flags.name, "the user's name")->required();
+  auto* user_require_2fa = user->add_subcommand(
+      "require-2fa", "make a second factor mandatory for a role (--off: optional again)");
+  AddCommon(*user_require_2fa, common);
+  user_require_2fa->add_option("role", user_flags.name, "analyst, coordinator, head or admin")
+      ->required();
+  user_require_2fa->add_flag("--off", user_flags.off, "make it optional again");
   for (auto* cmd : {user_add, user_passwd}) {
     cmd->add_flag("--password-stdin", user_flags.password_stdin,
                   "read the password from standard input instead of making one");
@@ -189,7 +195,8 @@ int RunCli(int argc, char** argv) {
   if (import->parsed()) return RunImport(*config, import_flags);
   if (search->parsed()) return RunSearch(*config, search_flags);
   if (hunt->parsed()) return RunHunt(hunt_flags);
-  for (auto* sub : {user_add, user_list, user_passwd, user_disable, user_reset_2fa}) {
+  for (auto* sub :
+       {user_add, user_list, user_passwd, user_disable, user_reset_2fa, user_require_2fa}) {
     if (sub->parsed()) {
       user_flags.action = sub->get_name();
       return RunUser(*config, user_flags);

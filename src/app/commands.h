@@ -54,10 +54,11 @@ struct ApiKeyFlags {
 int RunApiKey(const Config& config, const ApiKeyFlags& flags);
 
 struct UserFlags {
-  std::string action;  // add, list, passwd, disable, reset-2fa
-  std::string name;
+  std::string action;  // add, list, passwd, disable, reset-2fa, require-2fa
+  std::string name;    // the user (the role for require-2fa)
   std::string role;
   bool password_stdin = false;
+  bool off = false;  // require-2fa --off
 };
 int RunUser(const Config& config, const UserFlags& flags);
 

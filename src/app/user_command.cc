@@ -40,6 +40,12 @@ int RunUser(const Config& config, const UserFlags& flags) {
     const Status s = (*users)->Disable(flags.name);
     return s.ok() ? kExitOk : Fail(s);
   }
+  if (flags.action == "require-2fa") {
+    auto role = ParseRole(flags.name);
+    if (!role.ok()) return Fail(role.status());
+    const Status s = (*users)->RequireTotp(*role, !flags.off);
+    return s.ok() ? kExitOk : Fail(s);
+  }
   if (flags.action == "reset-2fa") {
     const Status s = (*users)->ResetTotp(flags.name);
     return s.ok() ? kExitOk : Fail(s);

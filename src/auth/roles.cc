@@ -21,6 +21,8 @@ Result<Role> ParseRole(std::string_view name) {
 
 bool RoleAllows(Role role, Permission permission) {
   switch (permission) {
+    case Permission::kOwnAccount:
+      return true;
     case Permission::kReadEvents:
       return true;  // every role reads the Security Log Analysis list
     case Permission::kTriageAlerts:
@@ -35,6 +37,7 @@ bool RoleAllows(Role role, Permission permission) {
 
 std::string_view ScopeFor(Permission permission) {
   switch (permission) {
+    case Permission::kOwnAccount:
     case Permission::kReadEvents:
       return kScopeSearch;
     case Permission::kTriageAlerts:

@@ -14,6 +14,7 @@ std::string_view RoleName(Role role);
 Result<Role> ParseRole(std::string_view name);
 
 enum class Permission {
+  kOwnAccount,    // one's own session and second factor: always, even before enrolling one
   kReadEvents,    // search events, read alerts
   kTriageAlerts,  // change alerts
   kIngest,        // send events (machines only)

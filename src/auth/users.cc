@@ -270,8 +270,10 @@ Result<Session> Users::Resume(std::string_view token) {
   const std::string token_hash = Sha256Hex(token);
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT s.user, u.role, s.csrf, s.created, s.last_seen, "
-                                       "u.disabled, u.created FROM sessions s JOIN users u ON "
-                                       "u.name = s.user WHERE s.token_hash = ?"));
+                                       "u.disabled, u.created, u.totp_secret = '' AND EXISTS("
+                                       "SELECT 1 FROM roles_requiring_totp r WHERE r.role = "
+                                       "u.role) FROM sessions s JOIN users u ON u.name = s.user "
+                                       "WHERE s.token_hash = ?"));
   q.BindText(1, token_hash);
   ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return Unauthenticated("not logged in");
@@ -279,7 +281,8 @@ Result<Session> Users::Resume(std::string_view token) {
   const bool expired = now - q.Int(4) >= Ns(kIdle) || now - q.Int(3) >= Ns(kAbsolute);
   auto role = ParseRole(q.Text(1));
   Session s{{std::string(q.Text(0)), role.ok() ? *role : Role::kAnalyst, q.Int(5) != 0, q.Int(6)},
-            std::string(q.Text(2))};
+            std::string(q.Text(2)),
+            q.Int(7) != 0};
   q.Reset();
   if (expired || s.user.disabled) {
     ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM sessions WHERE token_hash = ?"));
@@ -357,6 +360,27 @@ Result<bool> Users::HasTotp(std::string_view name) {
   ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return NotFound("no user named '" + std::string(name) + "'");
   return q.Int(0) != 0;
+}
+
+Status Users::RequireTotp(Role role, bool required) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q,
+                   db_.Prepare(required ? "INSERT OR IGNORE INTO roles_requiring_totp VALUES(?)"
+                                        : "DELETE FROM roles_requiring_totp WHERE role = ?"));
+  q.BindText(1, RoleName(role));
+  return q.Run();
+}
+
+Result<std::vector<Role>> Users::RolesRequiringTotp() {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT role FROM roles_requiring_totp ORDER BY role"));
+  std::vector<Role> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    if (auto r = ParseRole(q.Text(0)); r.ok()) out.push_back(*r);
+  }
+  return out;
 }
 
 void Users::Logout(std::string_view token) {

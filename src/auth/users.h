@@ -38,6 +38,9 @@ struct NewSession {
 struct Session {
   UserInfo user;
   std::string csrf;
+  // The user's role requires a second factor and the user has none yet: the session may only
+  // enrol one.
+  bool must_enrol_totp = false;
 };
 
 struct TotpEnrolment {
@@ -78,6 +81,9 @@ class Users {
   // An admin's way out for a lost device: the account logs in with its password alone again.
   Status ResetTotp(std::string_view name);
   Result<bool> HasTotp(std::string_view name);
+  // Whether people of `role` must have a second factor (an admin's decision).
+  Status RequireTotp(Role role, bool required);
+  Result<std::vector<Role>> RolesRequiringTotp();
   // The session of a cookie token, refreshed; Unauthenticated when unknown or expired.
   Result<Session> Resume(std::string_view token);
   void Logout(std::string_view token);

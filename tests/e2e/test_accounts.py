@@ -66,7 +66,8 @@ class AccountsTest(AccountsCase):
         self.assertIn("HttpOnly", raw)
         self.assertIn("SameSite=Strict", raw)
         status, _, me = self.request("GET", "/api/v1/auth/me", cookies=admin)
-        self.assertEqual((status, me), (200, {"name": "admin", "role": "admin"}))
+        self.assertEqual((status, me), (200, {"name": "admin", "role": "admin",
+                                              "must_enrol_totp": False}))
 
         self.add_user("budi", "analyst", "kata-sandi-analis")
         self.add_user("kadis", "head", "kata-sandi-kepala")
@@ -206,6 +207,32 @@ class SecondFactorTest(AccountsCase):
         self.assertEqual(status, 401)  # used
         pantau("user", "reset-2fa", "budi", "--data", self.data_dir)
         self.assertEqual(self.login("budi", "kata-sandi-analis")[0], 200)
+
+    def test_an_admin_makes_it_mandatory_for_a_role(self):
+        self.start_server()
+        self.add_user("siti", "coordinator", "kata-sandi-koordinator")
+        pantau("user", "require-2fa", "coordinator", "--data", self.data_dir)
+        siti, _ = self.session_of(self.login("siti", "kata-sandi-koordinator")[1])
+        # Logged in, but only to enrol.
+        status, _, me = self.request("GET", "/api/v1/auth/me", cookies=siti)
+        self.assertEqual((status, me["must_enrol_totp"]), (200, True))
+        status, _, err = self.request("GET", "/api/v1/alerts", cookies=siti)
+        self.assertEqual(status, 403)
+        self.assertIn("second factor", err["error"]["message"])
+        post = lambda path, body=None: self.request("POST", path, cookies=siti,
+                                                    csrf=siti["pantau_csrf"], body=body)
+        status, _, enrol = post("/api/v1/auth/totp/enrol")
+        self.assertEqual(status, 200)
+        self.assertEqual(post("/api/v1/auth/totp/confirm", {"code": totp(enrol["secret"])})[0], 200)
+        status, _, _ = self.request("GET", "/api/v1/alerts", cookies=siti)
+        self.assertEqual(status, 200)
+        # Other roles are not affected; --off makes it optional again.
+        self.add_user("budi", "analyst", "kata-sandi-analis")
+        budi, _ = self.session_of(self.login("budi", "kata-sandi-analis")[1])
+        self.assertEqual(self.request("GET", "/api/v1/alerts", cookies=budi)[0], 200)
+        pantau("user", "require-2fa", "coordinator", "--off", "--data", self.data_dir)
+        bad = pantau("user", "require-2fa", "root", "--data", self.data_dir, check=False)
+        self.assertEqual(bad.returncode, 2)
 
 
 class SavedSearchesTest(AccountsCase):

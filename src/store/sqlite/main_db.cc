@@ -91,6 +91,10 @@ ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
 )sql",
+    R"sql(
+-- Roles whose people must have a second factor, as an admin decided.
+CREATE TABLE roles_requiring_totp(role TEXT PRIMARY KEY);
+)sql",
 };
 
 }  // namespace
