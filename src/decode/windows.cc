@@ -37,8 +37,36 @@ std::string DatasetFor(std::string_view channel) {
   return "windows";
 }
 
-// The ECS fields beside the Windows ones, and the dataset and time.
-void Finish(Event& e) {
+// The message an analyst reads in the event list and full-text search finds: provider, event id
+// and the event's data values, "Microsoft-Windows-Sysmon 1: C:\...\whoami.exe | whoami /all".
+void SetMessage(Event& e, size_t first_data) {
+  constexpr size_t kMaxMessage = 4096;
+  const Fields& f = e.fields;
+  std::string m = std::string(f.GetString("Provider_Name"));
+  if (const Value* id = f.Find("EventID"); id != nullptr) {
+    if (const auto* n = std::get_if<int64_t>(id)) m += " " + std::to_string(*n);
+  }
+  bool first = true;
+  for (size_t i = first_data; i < f.items().size() && m.size() < kMaxMessage; ++i) {
+    const Value& v = f.items()[i].value;
+    std::string text;
+    if (const auto* s = std::get_if<std::string>(&v)) {
+      text = *s;
+    } else if (const auto* n = std::get_if<int64_t>(&v)) {
+      text = std::to_string(*n);
+    }
+    if (text.empty() || text == "-") continue;
+    m += first ? ": " : " | ";
+    m += text;
+    first = false;
+  }
+  if (m.size() > kMaxMessage) m.resize(kMaxMessage);
+  e.message = std::move(m);
+}
+
+// The ECS fields beside the Windows ones, and the dataset, time and message.
+void Finish(Event& e, size_t first_data) {
+  SetMessage(e, first_data);
   Fields& f = e.fields;
   const std::string channel(f.GetString("Channel"));
   e.dataset = DatasetFor(channel);
@@ -184,11 +212,12 @@ void DecodeWindowsJson(dom::object event_object, Event& event) {
   if (event_object.at_key("System").get(system) == simdjson::SUCCESS) {
     for (dom::key_value_pair member : system) SystemJson(event, member.key, member.value);
   }
+  const size_t first_data = event.fields.size();
   for (std::string_view part : {"EventData", "UserData"}) {
     dom::object data;
     if (event_object.at_key(part).get(data) == simdjson::SUCCESS) DataJson(event, data);
   }
-  Finish(event);
+  Finish(event, first_data);
 }
 
 Result<Event> DecodeWindowsXml(std::string_view xml, const DecodeContext& ctx) {
@@ -213,10 +242,11 @@ Result<Event> DecodeWindowsXml(std::string_view xml, const DecodeContext& ctx) {
       SetSystem(event, name, text);
     }
   }
+  const size_t first_data = event.fields.size();
   for (const char* part : {"EventData", "UserData"}) {
     if (const pugi::xml_node data = root.child(part)) DataXml(event, data);
   }
-  Finish(event);
+  Finish(event, first_data);
   decode::FinishEvent(event, ctx);
   return event;
 }

@@ -8,6 +8,8 @@
 // Beside them: ECS fields (host.name, event.code, process.command_line, ...), and for Security
 // 4688 the Sysmon names Image and ParentImage, so that process_creation rules read both. The
 // dataset comes from the channel: windows.security, windows.sysmon, windows.powershell, ...
+// The message is the provider, the event id and the data values ("Microsoft-Windows-Sysmon 1:
+// C:\Windows\System32\whoami.exe | whoami /all | ..."), for the event list and full-text search.
 //
 // Thread-safety: pure functions.
 #pragma once
