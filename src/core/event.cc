@@ -222,6 +222,7 @@ std::string FieldsToJson(const Fields& fields) {
 }
 
 void AppendFlagsJson(std::string& out, uint32_t flags) {
+  flags &= ~uint32_t{kMessageFromFields};
   if (flags == 0) return;
   out += ",\"flags\":[";
   bool first = true;

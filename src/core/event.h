@@ -64,6 +64,9 @@ enum EventFlag : uint32_t {
   kTruncated = 1u << 1,        // the line was longer than the limit and was cut
   kInvalidUtf8 = 1u << 2,      // the raw bytes are not valid UTF-8 (kept byte-exact)
   kTimeFromReceipt = 1u << 3,  // the record carried no usable time; received time is used
+  // The message only repeats text of the fields (Windows events): full-text search reads it,
+  // keyword detection need not. Internal: not listed in the API's "flags".
+  kMessageFromFields = 1u << 4,
 };
 
 struct Event {

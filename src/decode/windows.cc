@@ -62,6 +62,7 @@ void SetMessage(Event& e, size_t first_data) {
   }
   if (m.size() > kMaxMessage) m.resize(kMaxMessage);
   e.message = std::move(m);
+  e.flags |= kMessageFromFields;
 }
 
 // The ECS fields beside the Windows ones, and the dataset, time and message.

@@ -276,7 +276,9 @@ void FieldScanner::ScanKeywords(const EventView& view, Scratch& scratch,
   if (keywords_.db != nullptr || !keywords_.any_ids.empty()) {
     for (uint32_t id : keywords_.any_ids) Fire(id, fired, hits);
     std::string& joined = scratch.joined_;
-    joined.assign(view.event().message);
+    // A message that only repeats the fields' text would be scanned twice.
+    const Event& e = view.event();
+    joined.assign((e.flags & kMessageFromFields) != 0 ? std::string_view() : e.message);
     for (const pantau::Field& ef : view.event().fields.items()) {
       if (const auto* s = std::get_if<std::string>(&ef.value)) {
         joined += '\0';

@@ -249,7 +249,7 @@ bool Predicate::Evaluate(const EventView& view) const {
         return HitsOf(*fired) != negate;
       }
       auto found = [&](const ValueTest& t) {
-        if (!e.message.empty()) {
+        if (!e.message.empty() && (e.flags & kMessageFromFields) == 0) {
           if (TestOne(view, t, e.message, Value{})) return true;
         }
         for (const Field& f : e.fields.items()) {
