@@ -22,12 +22,14 @@ std::string UserJson(const UserInfo& u) {
 }
 
 // Session cookies: no Max-Age (they end with the browser and with the server-side expiry),
-// SameSite=Strict, the session token out of scripts' reach. Secure is for when the API is served
-// over TLS, which it is not yet.
-std::vector<std::string> SessionCookies(std::string_view token, std::string_view csrf) {
-  return {std::string(kSessionCookie) + "=" + std::string(token) +
-              "; Path=/; HttpOnly; SameSite=Strict",
-          std::string(kCsrfCookie) + "=" + std::string(csrf) + "; Path=/; SameSite=Strict"};
+// SameSite=Strict, the session token out of scripts' reach, and Secure when the browser reached
+// us over HTTPS (through a TLS proxy, which says so in X-Forwarded-Proto).
+std::vector<std::string> SessionCookies(std::string_view token, std::string_view csrf,
+                                        bool secure) {
+  const std::string attributes =
+      secure ? "; Path=/; SameSite=Strict; Secure" : "; Path=/; SameSite=Strict";
+  return {std::string(kSessionCookie) + "=" + std::string(token) + attributes + "; HttpOnly",
+          std::string(kCsrfCookie) + "=" + std::string(csrf) + attributes};
 }
 
 }  // namespace
@@ -78,7 +80,7 @@ Result<Caller> AuthorizeRequest(const RequestAuth& r, Permission permission,
   return Caller{s.user.name, true};
 }
 
-Result<LoginResult> HandleLogin(std::string_view body, const ApiContext& ctx) {
+Result<LoginResult> HandleLogin(std::string_view body, bool secure, const ApiContext& ctx) {
   const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object() || !j.contains("username") || !j["username"].is_string() ||
       !j.contains("password") || !j["password"].is_string()) {
@@ -92,7 +94,8 @@ Result<LoginResult> HandleLogin(std::string_view body, const ApiContext& ctx) {
   }
   ASSIGN_OR_RETURN(NewSession s, ctx.users.Login(j["username"].get<std::string>(),
                                                  j["password"].get<std::string>(), code));
-  return LoginResult{R"({"user":)" + UserJson(s.user) + "}", SessionCookies(s.token, s.csrf)};
+  return LoginResult{R"({"user":)" + UserJson(s.user) + "}",
+                     SessionCookies(s.token, s.csrf, secure)};
 }
 
 std::vector<std::string> HandleLogout(const RequestAuth& r, const ApiContext& ctx) {

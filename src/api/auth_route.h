@@ -39,8 +39,9 @@ struct LoginResult {
   std::string body;                      // {"user": {"name", "role"}}
   std::vector<std::string> set_cookies;  // Set-Cookie values
 };
-// Body: {"username", "password", "totp"?} (the current code, or a recovery code).
-Result<LoginResult> HandleLogin(std::string_view body, const ApiContext& ctx);
+// Body: {"username", "password", "totp"?} (the current code, or a recovery code). `secure`: the
+// browser came over HTTPS, so the cookies are marked Secure.
+Result<LoginResult> HandleLogin(std::string_view body, bool secure, const ApiContext& ctx);
 // Ends the session of the cookie (when there is one); the Set-Cookie values that clear both.
 std::vector<std::string> HandleLogout(const RequestAuth& request, const ApiContext& ctx);
 // Second factor enrolment: {"secret", "uri", "qr_svg"} of a new secret, then its confirmation

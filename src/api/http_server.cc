@@ -213,7 +213,8 @@ class HttplibServer final : public HttpServer {
                   res.set_content(*event, "application/json");
                 });
     server_.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
-      auto out = HandleLogin(req.body, context_);
+      const bool https = req.get_header_value("X-Forwarded-Proto") == "https";
+      auto out = HandleLogin(req.body, https, context_);
       if (!out.ok()) return Reply(res, out.status());
       for (const std::string& c : out->set_cookies) res.set_header("Set-Cookie", c);
       res.set_content(out->body, "application/json");

@@ -144,6 +144,14 @@ class AccountsTest(AccountsCase):
         self.assertNotEqual(issued["pantau_session"], planted["pantau_session"])
         self.assertEqual(self.request("GET", "/api/v1/auth/me", cookies=planted)[0], 401)
         self.assertEqual(self.request("GET", "/api/v1/auth/me", cookies=issued)[0], 200)
+        # Behind a TLS proxy the cookies are Secure.
+        req = urllib.request.Request(self.server.url("/api/v1/auth/login"), method="POST",
+                                     data=json.dumps({"username": "siti",
+                                                      "password": "kata-sandi-koordinator"}).encode(),
+                                     headers={"X-Forwarded-Proto": "https"})
+        with urllib.request.urlopen(req, timeout=DEADLINE_S) as r:
+            cookies = r.headers.get_all("Set-Cookie")
+        self.assertTrue(all("; Secure" in c for c in cookies), cookies)
 
         for i in range(5):
             status, _, err = self.login("siti", f"tebakan-{i}")
