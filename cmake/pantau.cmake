@@ -39,3 +39,15 @@ function(pantau_fuzzer)
     add_test(NAME ${F_NAME}.corpus COMMAND ${F_NAME} ${F_CORPUS})
   endif()
 endfunction()
+
+# pantau_embed_file(TARGET t FILE f TEMPLATE x.cc.in VARIABLE V): a text file that stays
+# editable in the source tree and is carried by the binary: the template's @V@ is replaced by the
+# file's text, the result compiled into the target, and CMake re-run when the file changes.
+function(pantau_embed_file)
+  cmake_parse_arguments(E "" "TARGET;FILE;TEMPLATE;VARIABLE" "" ${ARGN})
+  file(READ ${E_FILE} ${E_VARIABLE})
+  get_filename_component(name ${E_TEMPLATE} NAME_WE)
+  configure_file(${E_TEMPLATE} ${CMAKE_CURRENT_BINARY_DIR}/${name}.cc @ONLY)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${E_FILE})
+  target_sources(${E_TARGET} PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/${name}.cc)
+endfunction()

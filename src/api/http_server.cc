@@ -76,6 +76,12 @@ void Reply(httplib::Response& res, const Status& status) {
   res.set_content(ErrorJson(status), "application/json");
 }
 
+// A handler's JSON answer, or its error.
+void Answer(httplib::Response& res, const Result<std::string>& out) {
+  if (!out.ok()) return Reply(res, out.status());
+  res.set_content(*out, "application/json");
+}
+
 class HttplibServer final : public HttpServer {
  public:
   explicit HttplibServer(ApiContext context) : context_(context) {}
@@ -160,17 +166,13 @@ class HttplibServer final : public HttpServer {
     server_.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
       auto key = Authenticate(req, Permission::kReadEvents);
       if (!key.ok()) return Reply(res, key.status());
-      auto page = HandleEventsList(EventsRequestOf(req), context_);
-      if (!page.ok()) return Reply(res, page.status());
-      res.set_content(*page, "application/json");
+      Answer(res, HandleEventsList(EventsRequestOf(req), context_));
     });
     server_.Get("/api/v1/events/histogram", [this](const httplib::Request& req,
                                                    httplib::Response& res) {
       auto key = Authenticate(req, Permission::kReadEvents);
       if (!key.ok()) return Reply(res, key.status());
-      auto out = HandleHistogram(EventsRequestOf(req), req.get_param_value("buckets"), context_);
-      if (!out.ok()) return Reply(res, out.status());
-      res.set_content(*out, "application/json");
+      Answer(res, HandleHistogram(EventsRequestOf(req), req.get_param_value("buckets"), context_));
     });
     server_.Get(
         "/api/v1/events/export", [this](const httplib::Request& req, httplib::Response& res) {
@@ -200,17 +202,13 @@ class HttplibServer final : public HttpServer {
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto key = Authenticate(req, Permission::kReadEvents);
                   if (!key.ok()) return Reply(res, key.status());
-                  auto out = HandleFields(EventsRequestOf(req), context_);
-                  if (!out.ok()) return Reply(res, out.status());
-                  res.set_content(*out, "application/json");
+                  Answer(res, HandleFields(EventsRequestOf(req), context_));
                 });
     server_.Get(R"(/api/v1/events/([^/]+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto key = Authenticate(req, Permission::kReadEvents);
                   if (!key.ok()) return Reply(res, key.status());
-                  auto event = HandleEventGet(req.matches[1].str(), context_);
-                  if (!event.ok()) return Reply(res, event.status());
-                  res.set_content(*event, "application/json");
+                  Answer(res, HandleEventGet(req.matches[1].str(), context_));
                 });
     server_.Post("/api/v1/auth/login", [this](const httplib::Request& req, httplib::Response& res) {
       const bool https = req.get_header_value("X-Forwarded-Proto") == "https";
@@ -234,29 +232,21 @@ class HttplibServer final : public HttpServer {
                  [this](const httplib::Request& req, httplib::Response& res) {
                    auto caller = Authenticate(req, Permission::kOwnAccount);
                    if (!caller.ok()) return Reply(res, caller.status());
-                   auto out = HandleTotpEnrol(*caller, context_);
-                   if (!out.ok()) return Reply(res, out.status());
-                   res.set_content(*out, "application/json");
+                   Answer(res, HandleTotpEnrol(*caller, context_));
                  });
     server_.Post("/api/v1/auth/totp/confirm",
                  [this](const httplib::Request& req, httplib::Response& res) {
                    auto caller = Authenticate(req, Permission::kOwnAccount);
                    if (!caller.ok()) return Reply(res, caller.status());
-                   auto out = HandleTotpConfirm(*caller, req.body, context_);
-                   if (!out.ok()) return Reply(res, out.status());
-                   res.set_content(*out, "application/json");
+                   Answer(res, HandleTotpConfirm(*caller, req.body, context_));
                  });
     server_.Get("/api/v1/auth/me", [this](const httplib::Request& req, httplib::Response& res) {
-      auto out = HandleMe(AuthOf(req), context_);
-      if (!out.ok()) return Reply(res, out.status());
-      res.set_content(*out, "application/json");
+      Answer(res, HandleMe(AuthOf(req), context_));
     });
     server_.Get("/api/v1/searches", [this](const httplib::Request& req, httplib::Response& res) {
       auto caller = Authenticate(req, Permission::kReadEvents);
       if (!caller.ok()) return Reply(res, caller.status());
-      auto out = HandleSavedSearchList(*caller, context_);
-      if (!out.ok()) return Reply(res, out.status());
-      res.set_content(*out, "application/json");
+      Answer(res, HandleSavedSearchList(*caller, context_));
     });
     server_.Post("/api/v1/searches", [this](const httplib::Request& req, httplib::Response& res) {
       auto caller = Authenticate(req, Permission::kReadEvents);
@@ -281,33 +271,25 @@ class HttplibServer final : public HttpServer {
                       req.get_param_value("rule"),   req.get_param_value("host"),
                       req.get_param_value("from"),   req.get_param_value("to"),
                       req.get_param_value("limit"),  req.get_param_value("cursor")};
-      auto out = HandleAlertsList(r, context_);
-      if (!out.ok()) return Reply(res, out.status());
-      res.set_content(*out, "application/json");
+      Answer(res, HandleAlertsList(r, context_));
     });
     server_.Post("/api/v1/alerts/bulk",
                  [this](const httplib::Request& req, httplib::Response& res) {
                    auto key = Authenticate(req, Permission::kTriageAlerts);
                    if (!key.ok()) return Reply(res, key.status());
-                   auto out = HandleAlertsBulk(req.body, context_);
-                   if (!out.ok()) return Reply(res, out.status());
-                   res.set_content(*out, "application/json");
+                   Answer(res, HandleAlertsBulk(req.body, context_));
                  });
     server_.Get(R"(/api/v1/alerts/([^/]+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto key = Authenticate(req, Permission::kReadEvents);
                   if (!key.ok()) return Reply(res, key.status());
-                  auto out = HandleAlertGet(req.matches[1].str(), context_);
-                  if (!out.ok()) return Reply(res, out.status());
-                  res.set_content(*out, "application/json");
+                  Answer(res, HandleAlertGet(req.matches[1].str(), context_));
                 });
     server_.Patch(R"(/api/v1/alerts/([^/]+))",
                   [this](const httplib::Request& req, httplib::Response& res) {
                     auto key = Authenticate(req, Permission::kTriageAlerts);
                     if (!key.ok()) return Reply(res, key.status());
-                    auto out = HandleAlertPatch(req.matches[1].str(), req.body, context_);
-                    if (!out.ok()) return Reply(res, out.status());
-                    res.set_content(*out, "application/json");
+                    Answer(res, HandleAlertPatch(req.matches[1].str(), req.body, context_));
                   });
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
