@@ -4,6 +4,8 @@
 #include <hs/hs.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <utility>
 
@@ -232,10 +234,15 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
                         std::vector<uint32_t>& hits, std::vector<const Value*>& slots) const {
   slots.assign(fields_.size(), nullptr);
   if (scratch.prepared_for_ != generation_) {
-    for (const Field& f : fields_) {
-      if (f.db != nullptr) hs_alloc_scratch(f.db, &scratch.hs_);
-    }
-    if (keywords_.db != nullptr) hs_alloc_scratch(keywords_.db, &scratch.hs_);
+    // Only memory can run out here, and a scan without scratch would silently miss matches.
+    auto grow = [&](const hs_database_t* db) {
+      if (db != nullptr && hs_alloc_scratch(db, &scratch.hs_) != HS_SUCCESS) {
+        std::fprintf(stderr, "pantau: out of memory for Hyperscan scratch space\n");
+        std::abort();
+      }
+    };
+    for (const Field& f : fields_) grow(f.db);
+    grow(keywords_.db);
     scratch.prepared_for_ = generation_;
   }
   auto scan = [&](size_t slot, const Value& v) {
@@ -250,6 +257,8 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
     }
     if (f.db == nullptr) return;
     ScanContext c{&f.ids, &fired, &hits};
+    // hs_scan can only fail on a scratch too small for the database or in use on another
+    // thread: the scratch was sized for every database of this scanner and is this thread's.
     hs_scan(f.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.hs_, OnMatch, &c);
   };
   // Walk the smaller side: the event's fields, or the scanned field names.
