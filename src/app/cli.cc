@@ -158,6 +158,8 @@ int RunCli(int argc, char** argv) {
   hunt->add_flag("--csv", hunt_flags.csv, "CSV with a header line")->excludes(hunt_json);
   hunt->add_option("--level", hunt_flags.min_level,
                    "lowest level shown: informational, low, medium, high, critical");
+  hunt->add_option("--threads", hunt_flags.threads,
+                   "matching threads (default: one per core but one, which reads)");
   hunt->add_option("--tags", hunt_flags.tags, "only rules with one of these tags (or under them)")
       ->delimiter(',');
   // rules

@@ -78,6 +78,7 @@ struct HuntFlags {
   bool csv = false;
   std::string min_level = "informational";
   std::vector<std::string> tags;
+  unsigned threads = 0;  // matching threads; 0: one per core but one (the reader's)
 };
 int RunHunt(const HuntFlags& flags);
 

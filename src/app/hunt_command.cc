@@ -2,12 +2,19 @@
 // and `pantau rules check DIR...`: which rules cannot be used, and why.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "api/export.h"
 #include "app/commands.h"
 #include "app/progress_bar.h"
+#include "core/bounded_queue.h"
 #include "core/time.h"
 #include "detect/correlate/correlation_engine.h"
 #include "detect/sigma/rule_set.h"
@@ -86,6 +93,97 @@ Result<std::shared_ptr<const sigma::RuleSet>> LoadRules(const RuleFlags& flags, 
   return sigma::RuleSet::Load(flags.rule_paths, options, problems, documents);
 }
 
+// Events read, and the rules each matched.
+struct MatchBatch {
+  uint64_t seq = 0;
+  std::string file;
+  std::vector<Event> events;
+  std::vector<std::vector<const sigma::Rule*>> matches;
+};
+
+// Matches batches of events on worker threads and hands them to `done` one at a time, in the
+// order they were added, on whichever thread finished the batch that was next.
+class OrderedMatcher {
+ public:
+  static constexpr size_t kBatch = 512;
+
+  OrderedMatcher(const sigma::RuleSet& rules, unsigned threads,
+                 std::function<void(MatchBatch&)> done)
+      : rules_(rules), done_(std::move(done)), work_(2 * std::max(1u, threads)) {
+    for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+      workers_.emplace_back([this] { Work(); });
+    }
+  }
+  ~OrderedMatcher() { Finish(); }
+
+  void Add(const std::string& file, Event&& event) {
+    if (open_ && open_->file != file) Flush();
+    if (!open_) {
+      open_ = std::make_unique<MatchBatch>();
+      open_->seq = next_seq_++;
+      open_->file = file;
+      open_->events.reserve(kBatch);
+    }
+    open_->events.push_back(std::move(event));
+    if (open_->events.size() == kBatch) Flush();
+  }
+
+  // Matches what is left and waits for every batch to be handed over.
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    Flush();
+    work_.Close();
+    for (std::thread& t : workers_) t.join();
+  }
+
+ private:
+  void Flush() {
+    if (open_) work_.Push(std::move(open_));
+    open_.reset();
+  }
+
+  void Work() {
+    std::vector<std::unique_ptr<MatchBatch>> taken;
+    while (true) {
+      taken.clear();
+      if (!work_.PopBatch(taken, 1, std::chrono::milliseconds(200))) return;
+      for (auto& batch : taken) {
+        batch->matches.resize(batch->events.size());
+        for (size_t i = 0; i < batch->events.size(); ++i) {
+          rules_.Match(batch->events[i],
+                       [&](const sigma::Rule& r) { batch->matches[i].push_back(&r); });
+        }
+        Deliver(std::move(batch));
+      }
+    }
+  }
+
+  // Keeps a finished batch until those before it are handed over, then hands over all that are
+  // ready, in order.
+  void Deliver(std::unique_ptr<MatchBatch> batch) {
+    std::unique_lock lock(mu_);
+    ready_.emplace(batch->seq, std::move(batch));
+    while (!ready_.empty() && ready_.begin()->first == next_out_) {
+      std::unique_ptr<MatchBatch> next = std::move(ready_.begin()->second);
+      ready_.erase(ready_.begin());
+      ++next_out_;
+      done_(*next);
+    }
+  }
+
+  const sigma::RuleSet& rules_;
+  std::function<void(MatchBatch&)> done_;
+  BoundedQueue<std::unique_ptr<MatchBatch>> work_;
+  std::vector<std::thread> workers_;
+  std::unique_ptr<MatchBatch> open_;  // the reading thread's
+  uint64_t next_seq_ = 0;             // the reading thread's
+  bool finished_ = false;
+  std::mutex mu_;
+  std::map<uint64_t, std::unique_ptr<MatchBatch>> ready_;  // GUARDED_BY(mu_)
+  uint64_t next_out_ = 0;                                  // GUARDED_BY(mu_)
+};
+
 }  // namespace
 
 int RunRulesCheck(const RuleFlags& flags) {
@@ -122,12 +220,15 @@ int RunHunt(const HuntFlags& flags) {
   std::string line;
   EventFileOptions options;
   options.format = *format;
+  std::mutex out_mu;  // the terminal: progress bar, problems and matches
   options.on_problem = [&](const std::string& file, const std::string& problem) {
+    std::lock_guard lock(out_mu);
     bar.Finish();
     std::fprintf(stderr, "pantau: %s: %s\n", file.c_str(), problem.c_str());
   };
   EventFileProgress last;
   options.on_progress = [&](const EventFileProgress& p) {
+    std::lock_guard lock(out_mu);
     last = p;
     bar.Draw(p.bytes_done, p.bytes_total, static_cast<double>(p.events), "events/s");
   };
@@ -179,18 +280,33 @@ int RunHunt(const HuntFlags& flags) {
     bar.Finish();
     std::fwrite(line.data(), 1, line.size(), stdout);
   };
-  options.on_event = [&](const std::string& file, const Event& event) {
-    rules.Match(event, [&](const sigma::Rule& rule) {
-      if (rule.standalone) {
-        report({rule.id, rule.title, rule.level, rule.tags, nullptr}, file, event);
+  // Matching runs on worker threads, a batch of events at a time; the batches come back in the
+  // order they were read, so correlation windows and the output see the events in file order,
+  // as with one thread.
+  // One core reads and decodes; the others match (measured on 2 cores: 1 matching thread
+  // 88K events/s, 2 (oversubscribed) 81K, all in one thread 76K).
+  const unsigned cores = std::thread::hardware_concurrency();
+  const unsigned threads = flags.threads > 0 ? flags.threads : std::max(1u, cores - 1);
+  OrderedMatcher matcher(rules, threads, [&](MatchBatch& batch) {
+    std::lock_guard lock(out_mu);
+    for (size_t i = 0; i < batch.events.size(); ++i) {
+      const Event& event = batch.events[i];
+      for (const sigma::Rule* rule : batch.matches[i]) {
+        if (rule->standalone) {
+          report({rule->id, rule->title, rule->level, rule->tags, nullptr}, batch.file, event);
+        }
+        correlations.OnRuleMatch(*rule, event, [&](const correlate::CorrelationMatch& m) {
+          const sigma::CorrelationRule& c = *m.rule;
+          if (c.standalone) report({c.id, c.title, c.level, c.tags, &m}, batch.file, event);
+        });
       }
-      correlations.OnRuleMatch(rule, event, [&](const correlate::CorrelationMatch& m) {
-        const sigma::CorrelationRule& c = *m.rule;
-        if (c.standalone) report({c.id, c.title, c.level, c.tags, &m}, file, event);
-      });
-    });
+    }
+  });
+  options.on_event = [&](const std::string& file, Event& event) {
+    matcher.Add(file, std::move(event));
   };
   auto result = ReadEventFiles(flags.files, options);
+  matcher.Finish();
   bar.Finish();
   if (!result.ok()) return Fail(result.status());
   const double t = bar.Elapsed() - load_s;

@@ -33,7 +33,8 @@ struct EventFileProgress {
 
 struct EventFileOptions {
   Format format = Format::kAuto;  // for line files
-  std::function<void(const std::string& file, const Event& event)> on_event;
+  // The event is the callee's to keep (it may move from it).
+  std::function<void(const std::string& file, Event& event)> on_event;
   std::function<void(const std::string& file, const std::string& problem)> on_problem;
   std::function<void(const EventFileProgress&)> on_progress;  // now and then, and at the end
 };

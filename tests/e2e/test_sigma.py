@@ -138,6 +138,10 @@ class SigmaHQTest(unittest.TestCase):
         tagged = [json.loads(l) for l in run("hunt", *windows(), "--json", "--tags",
                                               "attack.persistence", sample).stdout.splitlines()]
         self.assertTrue(tagged)
+        # Matching on several threads gives the same lines, in the same order, as on one.
+        one = run("hunt", *windows(), "--json", "--threads", "1", sample).stdout
+        three = run("hunt", *windows(), "--json", "--threads", "3", sample).stdout
+        self.assertEqual(one, three)
         bad_level = run("hunt", *windows(), "--level", "urgent", sample, check=False)
         self.assertEqual(bad_level.returncode, 2)
         self.assertIn("level 'urgent' is not one of", bad_level.stderr)
