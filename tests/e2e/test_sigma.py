@@ -1,6 +1,7 @@
 """Sigma rules through the real binary: `pantau rules check` over every SigmaHQ rule folder and
 `pantau hunt` over SigmaHQ's regression data (EVTX files and their JSON exports)."""
 import csv
+import gzip
 import io
 import json
 import os
@@ -181,6 +182,30 @@ class SigmaHQTest(unittest.TestCase):
             proc = run("hunt", *windows, not_evtx, check=False)
             self.assertEqual(proc.returncode, 2)
             self.assertIn("garbage.evtx: not a readable EVTX file", proc.stderr)
+
+
+class HuntLogFilesTest(unittest.TestCase):
+    """Hunting over the line formats of the decoders (plain and gzip), with Pantau's own rules."""
+
+    def test_access_and_auth_logs(self):
+        rules = os.path.join(SOURCE_DIR, "rules")
+        with tempfile.TemporaryDirectory() as tmp:
+            access = os.path.join(tmp, "access.log")
+            with open(access, "w") as f:
+                f.write('203.0.113.9 - - [27/Nov/2026:10:00:02 +0700] "GET /berita.php?id=1%20union'
+                        '%20select%201,2-- HTTP/1.1" 200 512 "-" "Mozilla/5.0"\n')
+                f.write('10.0.0.5 - - [27/Nov/2026:10:00:03 +0700] "GET /berita/rapat HTTP/1.1" '
+                        '200 512 "-" "Mozilla/5.0"\n')
+            auth = os.path.join(tmp, "auth.log.gz")
+            with gzip.open(auth, "wt") as f:
+                for i in range(10):
+                    f.write(f"Nov 27 10:00:{i:02} web01 sshd[42]: Failed password for root from "
+                            f"203.0.113.77 port {40000 + i} ssh2\n")
+            proc = run("hunt", "--rules", rules, "--json", tmp)
+            found = sorted(json.loads(l)["rule_title"] for l in proc.stdout.splitlines())
+            self.assertEqual(found, ["SQL Injection Attempt in a Web Request",
+                                     "SSH Brute Force Against a Server"])
+            self.assertIn("hunted 12 events", proc.stderr)
 
 
 if __name__ == "__main__":
