@@ -1,17 +1,12 @@
 #include "api/auth_route.h"
 
-#include <sodium.h>
-
 #include <nlohmann/json.hpp>
 
+#include "auth/secrets.h"
 #include "auth/totp.h"
 
 namespace pantau {
 namespace {
-
-bool SameSecret(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && !a.empty() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 std::string UserJson(const UserInfo& u) {
   std::string out = R"({"name":)";

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "detect/sigma/builtin_rules.h"
 
 namespace pantau {
@@ -15,13 +17,13 @@ constexpr size_t kMaxKeyFieldBytes = 1024;
 
 std::string KeyFieldsJson(const Event& e, const sigma::Rule& rule) {
   std::string out = "{";
-  bool first = true;
+  std::vector<std::string_view> written;
   auto add = [&](std::string_view name) {
     const Value* v = e.fields.Find(name);
     if (v == nullptr || std::holds_alternative<std::monostate>(*v)) return;
-    if (out.find("\"" + std::string(name) + "\":") != std::string::npos) return;
-    if (!first) out += ',';
-    first = false;
+    if (std::find(written.begin(), written.end(), name) != written.end()) return;
+    if (!written.empty()) out += ',';
+    written.push_back(name);
     AppendJsonString(out, name);
     out += ':';
     if (const auto* s = std::get_if<std::string>(v); s && s->size() > kMaxKeyFieldBytes) {

@@ -2,25 +2,10 @@
 
 #include <sodium.h>
 
+#include "auth/secrets.h"
+
 namespace pantau {
 namespace {
-
-std::string RandomHex(size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  randombytes_buf(buf.data(), buf.size());
-  std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), buf.data(), buf.size());
-  hex.pop_back();
-  return hex;
-}
-
-std::string Sha256Hex(std::string_view s) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
 
 std::vector<std::string> SplitScopes(std::string_view s) {
   std::vector<std::string> out;
@@ -116,8 +101,7 @@ Result<ApiKeyInfo> ApiKeys::Authenticate(std::string_view key, std::string_view 
   if (!row) return Unauthenticated("invalid API key");
   const std::string expected(q.Text(2));
   const std::string actual = Sha256Hex(key);
-  if (expected.size() != actual.size() ||
-      sodium_memcmp(expected.data(), actual.data(), actual.size()) != 0 || q.Int(4) != 0) {
+  if (!SameSecret(expected, actual) || q.Int(4) != 0) {
     return Unauthenticated("invalid API key");
   }
   ApiKeyInfo info{id, std::string(q.Text(0)), SplitScopes(q.Text(1)), q.Int(3), false};

@@ -7,31 +7,13 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "auth/secrets.h"
 #include "auth/totp.h"
 
 namespace pantau {
 namespace {
 
 constexpr size_t kMinPassword = 12;
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  std::string hex(n * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
-  hex.pop_back();
-  return hex;
-}
-
-std::string RandomToken() {
-  unsigned char buf[32];
-  randombytes_buf(buf, sizeof buf);
-  return Hex(buf, sizeof buf);
-}
-
-std::string Sha256Hex(std::string_view s) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  return Hex(digest, sizeof digest);
-}
 
 Status CheckName(std::string_view name) {
   const bool ok =
@@ -252,7 +234,7 @@ Result<NewSession> Users::Login(std::string_view name, std::string_view password
                                         "WHERE name = ?"));
   ok.BindText(1, name);
   RETURN_IF_ERROR(ok.Run());
-  NewSession s{RandomToken(), RandomToken(), user};
+  NewSession s{RandomHex(32), RandomHex(32), user};
   ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO sessions(token_hash, user, csrf, created, "
                                             "last_seen) VALUES(?, ?, ?, ?, ?)"));
   insert.BindText(1, Sha256Hex(s.token));

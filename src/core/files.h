@@ -15,4 +15,7 @@ Status CollectFiles(const std::vector<std::string>& paths,
                     const std::function<bool(const std::string& path)>& keep,
                     std::vector<std::string>& out);
 
+// The whole of a file; NotFound names it when it cannot be read.
+Result<std::string> ReadFileText(const std::string& path);
+
 }  // namespace pantau

@@ -4,10 +4,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "core/files.h"
 #include "detect/sigma/detection_compiler.h"
@@ -15,18 +13,10 @@
 namespace pantau::sigma {
 namespace {
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(fmt::format("{}: cannot read", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 Result<Placeholders> LoadPlaceholders(const std::string& path) {
   Placeholders out;
   if (path.empty()) return out;
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -326,7 +316,7 @@ namespace {
 Result<RuleSet::Builder> MakeBuilder(const LoadOptions& options) {
   LogSourceMap logsources = LogSourceMap::Builtin();
   for (const std::string& f : options.logsource_files) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(f));
+    ASSIGN_OR_RETURN(std::string text, ReadFileText(f));
     RETURN_IF_ERROR(logsources.Add(text, f));
   }
   ASSIGN_OR_RETURN(Placeholders placeholders, LoadPlaceholders(options.placeholders_file));
@@ -347,7 +337,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::vector<std::stri
   documents = 0;
   for (const auto& [name, text] : options.texts) builder.AddText(name, text, problems, documents);
   for (const std::string& file : files) {
-    auto text = ReadFile(file);
+    auto text = ReadFileText(file);
     if (!text.ok()) {
       ++documents;
       problems.push_back({file, 0, text.status().message()});
