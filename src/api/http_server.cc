@@ -11,6 +11,7 @@
 #include "api/ingest_route.h"
 #include "api/openapi.h"
 #include "api/saved_searches_route.h"
+#include "core/files.h"
 
 namespace pantau {
 
@@ -60,6 +61,18 @@ std::string ErrorJson(const Status& status) {
 namespace {
 
 constexpr size_t kHttpThreads = 32;
+
+// No inline script or style anywhere: what a log line smuggles into a page cannot run.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+constexpr const char* kUiMissingPage =
+    "<!doctype html><meta charset=utf-8><title>Pantau</title>"
+    "<p>The web UI is not built. Run <code>make run</code> (or <code>npm ci && npm run "
+    "build</code> "
+    "in <code>web/</code>), or set <code>http.ui_dir</code>. The API is at /api/v1/.</p>";
 
 EventsRequest EventsRequestOf(const httplib::Request& req) {
   return {req.get_param_value("q"), req.get_param_value("from"), req.get_param_value("to"),
@@ -123,6 +136,24 @@ class HttplibServer final : public HttpServer {
 
  private:
   void Routes() {
+    // The UI's pages load only the server's own scripts and styles and cannot be framed; the API
+    // is never cached, since it answers with what the caller may see.
+    server_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+      res.set_header("X-Frame-Options", "DENY");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("Referrer-Policy", "no-referrer");
+      if (req.path.starts_with("/assets/")) {
+        res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+      } else {
+        res.set_header("Cache-Control", "no-store");
+      }
+    });
+    // Files of the built UI (index.html at /, hashed bundles under /assets/); httplib refuses
+    // paths that leave the folder.
+    if (!context_.ui_dir.empty() && !server_.set_mount_point("/", context_.ui_dir)) {
+      spdlog::warn("web UI: no folder {}; the UI is not served", context_.ui_dir);
+    }
     server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("{\"status\":\"ok\"}", "application/json");
     });
@@ -291,6 +322,17 @@ class HttplibServer final : public HttpServer {
                     if (!key.ok()) return Reply(res, key.status());
                     Answer(res, HandleAlertPatch(req.matches[1].str(), req.body, context_));
                   });
+    // Every other page of the UI is index.html: the UI routes in the browser.
+    server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      if (req.path.starts_with("/api/")) return Reply(res, NotFound("no such route"));
+      auto index = ReadFileText(context_.ui_dir + "/index.html");
+      if (context_.ui_dir.empty() || !index.ok()) {
+        res.status = 404;
+        res.set_content(kUiMissingPage, "text/html; charset=utf-8");
+        return;
+      }
+      res.set_content(*index, "text/html; charset=utf-8");
+    });
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
       const std::string what = "HTTP " + std::to_string(res.status);

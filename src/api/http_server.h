@@ -1,4 +1,4 @@
-// The HTTP server: the REST API under /api/v1, health and metrics. Thin by rule: parse the
+// The HTTP server: the REST API under /api/v1, health, metrics and the web UI's files. Thin by rule: parse the
 // request, call the subsystem, map its Status to an HTTP status, serialise.
 //
 // Thread-safety: requests are served by a pool of threads; every subsystem called is thread-safe.
@@ -32,6 +32,8 @@ struct ApiContext {
   const Clock& clock;
   size_t max_body_bytes = 64u << 20;
   int search_timeout_s = 30;
+  // The built web UI served at / (index.html and assets/); empty serves no UI.
+  std::string ui_dir;
 };
 
 // HTTP status for a Status code: the one place that decides it.

@@ -140,7 +140,8 @@ int RunServe(const Config& config) {
                  metrics,
                  clock,
                  config.ingest.max_body_bytes,
-                 config.search.timeout_s};
+                 config.search.timeout_s,
+                 config.ui_dir.empty() ? std::string(PANTAU_SOURCE_UI_DIR) : config.ui_dir};
   auto http = OpenHttpServer(config.http, api);
   if (!http.ok()) return Fail(http.status());
 
@@ -150,8 +151,9 @@ int RunServe(const Config& config) {
     spdlog::info("listening for {} on port {}", InputName(l->input()), l->port());
   }
   (*http)->Start();
-  spdlog::info("HTTP API on http://{}:{}/ (health: /healthz, metrics: /metrics)", config.http.host,
-               (*http)->port());
+  spdlog::info(
+      "web UI and API on http://{}:{}/ (API: /api/v1, health: /healthz, metrics: /metrics)",
+      config.http.host, (*http)->port());
   if (Status w = WritePorts(config.data_dir, (*http)->port(), listeners); !w.ok()) return Fail(w);
   spdlog::info("data in {}; stop with Ctrl-C or SIGTERM, reload rules with SIGHUP",
                config.data_dir);

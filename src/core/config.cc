@@ -76,8 +76,9 @@ class ConfigReader {
     }
     if (auto n = root["data"]) RETURN_IF_ERROR(String(n, "data", c.data_dir));
     if (auto n = root["http"]) {
-      RETURN_IF_ERROR(Known(n, "http.", {"listen"}));
+      RETURN_IF_ERROR(Known(n, "http.", {"listen", "ui_dir"}));
       RETURN_IF_ERROR(Address(n["listen"], "http.listen", c.http));
+      RETURN_IF_ERROR(String(n["ui_dir"], "http.ui_dir", c.ui_dir));
     }
     if (auto s = root["syslog"]) {
       RETURN_IF_ERROR(Known(s, "syslog.",

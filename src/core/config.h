@@ -25,6 +25,8 @@ Result<ListenAddress> ParseListenAddress(std::string_view text, std::string_view
 struct Config {
   std::string data_dir = "./var";
   ListenAddress http{"127.0.0.1", 8080};
+  // The built web UI (index.html and assets/); empty means the one built in the source tree.
+  std::string ui_dir;
   struct Syslog {
     ListenAddress udp{"127.0.0.1", 5514};
     ListenAddress tcp{"127.0.0.1", 5514};
