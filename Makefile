@@ -15,6 +15,7 @@ test: build
 build: setup
 	@[ -f $(BUILD)/build.ninja ] || cmake --preset $(PRESET)
 	cmake --build $(BUILD) -j $(JOBS)
+	scripts/build-ui.sh
 
 setup:
 	@scripts/setup.sh

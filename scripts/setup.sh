@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs every Debian package that Pantau's build, tests and benchmarks need.
+# Installs every Debian package that Pantau's build, tests, benchmarks and web UI need.
 # Idempotent: packages already present are skipped. Runs as root, or through sudo otherwise.
 set -euo pipefail
 
@@ -12,7 +12,15 @@ packages=(
   libre2-dev libhyperscan-dev libevtx-dev libbfio-dev libpugixml-dev libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 sqlite3 curl openssl bsdutils rsyslog procps iproute2 time ripgrep
+  # the web UI's browser tests: Debian's Chromium (driven by playwright-core) and fonts to draw with
+  chromium fonts-noto-core fonts-dejavu-core
 )
+# The UI builds with Node.js and npm (web/package.json needs Node 18 or newer). A machine that
+# already has them (for example from NodeSource, whose nodejs bundles npm and conflicts with
+# Debian's npm package) keeps its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

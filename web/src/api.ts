@@ -1,0 +1,170 @@
+// The client of Pantau's HTTP API (/api/v1, see src/api/openapi.json). Every call sends the
+// session cookie; changes also send the CSRF token the server put in the `pantau_csrf` cookie.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Called when the session has ended, so that the app can show the login page.
+let onUnauthenticated: () => void = () => {};
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+function csrfToken(): string {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === "pantau_csrf") return rest.join("=");
+  }
+  return "";
+}
+
+export interface RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  body?: unknown;
+  signal?: AbortSignal;
+  // A 401 is the caller's to handle (the login form), not a sign that the session ended.
+  quietUnauthenticated?: boolean;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? "GET";
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    credentials: "same-origin",
+    signal: options.signal,
+  });
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    throw new ApiError(res.status, "bad_response", `HTTP ${res.status}: ${text.slice(0, 200)}`);
+  }
+  if (!res.ok) {
+    const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    if (res.status === 401 && !options.quietUnauthenticated) onUnauthenticated();
+    throw new ApiError(res.status, error?.code ?? "error", error?.message ?? `HTTP ${res.status}`);
+  }
+  return data as T;
+}
+
+// A query string from the parameters that have a value.
+export function params(values: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) {
+    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+export interface User {
+  name: string;
+  role: "analyst" | "coordinator" | "head" | "admin";
+  must_enrol_totp?: boolean;
+}
+
+// Who may change alerts (the server's table in src/auth/roles.cc decides; this hides buttons).
+export function canTriage(user: User): boolean {
+  return user.role === "analyst" || user.role === "coordinator";
+}
+
+export interface EventItem {
+  id: string;
+  "@timestamp": string;
+  dataset: string;
+  message: string;
+  received?: string;
+  raw?: string;
+  error?: string;
+  fields: Record<string, unknown>;
+  flags?: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+  total: number;
+}
+
+export interface Table {
+  columns: string[];
+  rows: unknown[][];
+  total: number;
+}
+
+export interface Histogram {
+  from: string;
+  to: string;
+  interval_s: number;
+  buckets: { start: string; count: number }[];
+}
+
+export interface FieldSummary {
+  sample: number;
+  fields: { name: string; count: number; top: { value: unknown; count: number }[] }[];
+}
+
+export type Level = "informational" | "low" | "medium" | "high" | "critical";
+export const LEVELS: Level[] = ["critical", "high", "medium", "low", "informational"];
+
+export interface Alert {
+  id: string;
+  rule_id: string;
+  rule_title: string;
+  level: Level;
+  dataset: string;
+  status: "new" | "acknowledged" | "closed";
+  assignee: string | null;
+  count: number;
+  first_seen: string;
+  last_seen: string;
+  host: string;
+  event_ids: string[];
+  tags: string[];
+  false_positive?: boolean;
+  false_positive_reason?: string;
+}
+
+export interface AlertStats {
+  from: string;
+  to: string;
+  interval_s: number;
+  buckets: { time: string; counts: Partial<Record<Level, number>> }[];
+  by_status: Record<string, number>;
+  top_rules: { rule_id: string; rule_title: string; level: Level; count: number }[];
+  top_hosts: { host: string; count: number }[];
+}
+
+export interface SavedSearch {
+  id: string;
+  name: string;
+  q: string;
+  from: string;
+  to: string;
+  created: string;
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  level: Level;
+  status: string;
+  tags: string[];
+  attack: string[];
+  description: string;
+  source: string;
+  text?: string;
+}

@@ -1,0 +1,80 @@
+// Chart options shared by the dashboard and the war room.
+import type { ChartOption } from "./components/Chart";
+import type { AlertStats, Level, Table } from "./api";
+import { LEVELS } from "./api";
+import { boundMs, TimeRange } from "./time";
+
+// A time axis over the whole range asked for, not only where there is data.
+export function timeAxis(range: TimeRange) {
+  const now = Date.now();
+  return { type: "time", min: boundMs(range.from, now), max: boundMs(range.to, now) };
+}
+
+export const LEVEL_COLORS: Record<Level, string> = {
+  critical: "#b71c1c",
+  high: "#e65100",
+  medium: "#f9a825",
+  low: "#1565c0",
+  informational: "#78909c",
+};
+
+// Rows of `| timechart ... count by F` ([time, group, count]) as one stacked series per group,
+// in events per second.
+export function eventsPerSourceOption(table: Table | undefined, spanSeconds: number, range: TimeRange): ChartOption {
+  const series = new Map<string, [number, number][]>();
+  for (const row of table?.rows ?? []) {
+    const [time, group, count] = row as [string, unknown, number];
+    const name = group === null || group === undefined ? "(none)" : String(group);
+    if (!series.has(name)) series.set(name, []);
+    series.get(name)!.push([Date.parse(time), Number(count) / spanSeconds]);
+  }
+  return {
+    legend: { type: "scroll", top: 0 },
+    grid: { left: 50, right: 16, top: 36, bottom: 28 },
+    xAxis: timeAxis(range),
+    yAxis: { type: "value", name: "/s" },
+    series: [...series.entries()].map(([name, data]) => ({
+      name,
+      type: "bar",
+      stack: "events",
+      data,
+      barMaxWidth: 24,
+    })),
+  };
+}
+
+export function alertsByLevelOption(
+  stats: AlertStats | undefined,
+  t: (l: Level) => string,
+  range: TimeRange,
+): ChartOption {
+  return {
+    legend: { top: 0 },
+    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    xAxis: timeAxis(range),
+    yAxis: { type: "value", minInterval: 1 },
+    series: LEVELS.map((level) => ({
+      name: t(level),
+      type: "bar",
+      stack: "alerts",
+      color: LEVEL_COLORS[level],
+      barMaxWidth: 24,
+      data: (stats?.buckets ?? []).map((b) => [Date.parse(b.time), b.counts[level] ?? 0]),
+    })),
+  };
+}
+
+// A horizontal bar chart of the top values: labels are drawn on the canvas, as text.
+export function topBarsOption(items: { label: string; count: number }[], color = "#00695c"): ChartOption {
+  const shown = items.slice(0, 10).reverse();
+  return {
+    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+    tooltip: { renderMode: "richText", trigger: "item" },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: {
+      type: "category",
+      data: shown.map((i) => (i.label.length > 40 ? `${i.label.slice(0, 39)}…` : i.label)),
+    },
+    series: [{ type: "bar", color, data: shown.map((i) => i.count), label: { show: true, position: "right" } }],
+  };
+}

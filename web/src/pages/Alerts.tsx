@@ -1,0 +1,399 @@
+// The alert queue: filter, group, assign, acknowledge, close, mark false positive, in bulk too.
+import { FormEvent, ReactElement, useEffect, useState } from "react";
+import { Alert, api, canTriage, EventItem, LEVELS, Page, params, Rule, User } from "../api";
+import { SafeText } from "../components/SafeText";
+import { TimePicker } from "../components/TimePicker";
+import { usePoll } from "../hooks";
+import { formatNumber, formatTime, useI18n } from "../i18n";
+import { navigate, replaceQuery, useLocation } from "../router";
+import { TimeRange } from "../time";
+
+const STATUSES = ["new", "acknowledged", "closed"] as const;
+
+type Change = { status?: string; assignee?: string | null; false_positive?: boolean; false_positive_reason?: string };
+
+export function AlertsPage({ user }: { user: User }) {
+  const { t, lang } = useI18n();
+  const { query } = useLocation();
+  const [status, setStatus] = useState(query.get("status") ?? "new,acknowledged");
+  const [level, setLevel] = useState(query.get("level") ?? "");
+  const [rule, setRule] = useState(query.get("rule") ?? "");
+  const [host, setHost] = useState(query.get("host") ?? "");
+  const [range, setRange] = useState<TimeRange>({ from: query.get("from") ?? "now-7d", to: query.get("to") ?? "now" });
+  const [grouped, setGrouped] = useState(false);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<string | null>(null);
+  const [fpFor, setFpFor] = useState<string[] | null>(null);
+  const [error, setError] = useState("");
+  const [extra, setExtra] = useState<Alert[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+
+  useEffect(() => {
+    replaceQuery({ status, level, rule, host, from: range.from, to: range.to });
+  }, [status, level, rule, host, range]);
+
+  const list = usePoll(
+    (signal) =>
+      api<Page<Alert>>(`/alerts${params({ status, level, rule, host, from: range.from, to: range.to, limit: 100 })}`, {
+        signal,
+      }),
+    [status, level, rule, host, range.from, range.to],
+    15000,
+  );
+  useEffect(() => {
+    setExtra([]);
+    setCursor(list.data?.next_cursor ?? null);
+  }, [list.data]);
+  const alerts = [...(list.data?.items ?? []), ...extra];
+
+  async function loadMore() {
+    if (!cursor) return;
+    const more = await api<Page<Alert>>(
+      `/alerts${params({ status, level, rule, host, from: range.from, to: range.to, limit: 100, cursor })}`,
+    );
+    setExtra((e) => [...e, ...more.items]);
+    setCursor(more.next_cursor);
+  }
+
+  async function change(ids: string[], body: Change) {
+    setError("");
+    try {
+      if (ids.length === 1) {
+        await api(`/alerts/${encodeURIComponent(ids[0])}`, { method: "PATCH", body });
+      } else {
+        await api("/alerts/bulk", { method: "POST", body: { ...body, ids } });
+      }
+      setSelected(new Set());
+      list.reload();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  const actions = (ids: string[]) =>
+    !canTriage(user) ? null : (
+    <span className="actions">
+      <button type="button" data-testid="assign-me" onClick={() => change(ids, { assignee: user.name })}>
+        {t("alerts.assign_me")}
+      </button>
+      <button type="button" data-testid="acknowledge" onClick={() => change(ids, { status: "acknowledged" })}>
+        {t("alerts.acknowledge")}
+      </button>
+      <button type="button" data-testid="close" onClick={() => change(ids, { status: "closed" })}>
+        {t("alerts.close")}
+      </button>
+      <button type="button" data-testid="false-positive" onClick={() => setFpFor(ids)}>
+        {t("alerts.false_positive")}
+      </button>
+    </span>
+  );
+
+  const groups = new Map<string, Alert[]>();
+  for (const a of alerts) {
+    const key = grouped ? a.rule_id : a.id;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(a);
+  }
+
+  const row = (a: Alert) => (
+    <tr key={a.id} data-testid="alert-row" className={open === a.id ? "selected" : undefined}>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={a.id}
+          checked={selected.has(a.id)}
+          onChange={(e) =>
+            setSelected((s) => {
+              const n = new Set(s);
+              if (e.target.checked) n.add(a.id);
+              else n.delete(a.id);
+              return n;
+            })
+          }
+        />
+      </td>
+      <td>
+        <span className={`level level-${a.level}`}>{t(`level.${a.level}`)}</span>
+      </td>
+      <td>
+        <button type="button" className="link" data-testid="open-alert" onClick={() => setOpen(open === a.id ? null : a.id)}>
+          <SafeText text={a.rule_title} />
+        </button>
+        {a.false_positive && <span className="tag">{t("alerts.fp_mark")}</span>}
+      </td>
+      <td>
+        <SafeText text={a.host} />
+      </td>
+      <td className="num">{formatNumber(lang, a.count)}</td>
+      <td className="nowrap">{formatTime(lang, a.last_seen)}</td>
+      <td>
+        <span className={`status status-${a.status}`} data-testid="alert-status">
+          {t(`status.${a.status}`)}
+        </span>
+      </td>
+      <td>
+        <SafeText text={a.assignee ?? ""} />
+      </td>
+    </tr>
+  );
+
+  return (
+    <div className="page alerts">
+      <div className="toolbar">
+        <h1>{t("nav.alerts")}</h1>
+        <label>
+          {t("alerts.status")}{" "}
+          <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="filter-status">
+            <option value="new,acknowledged">
+              {t("status.new")} + {t("status.acknowledged")}
+            </option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+            <option value="">{t("alerts.all")}</option>
+          </select>
+        </label>
+        <label>
+          {t("alerts.level")}{" "}
+          <select value={level} onChange={(e) => setLevel(e.target.value)} data-testid="filter-level">
+            <option value="">{t("alerts.all")}</option>
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {t(`level.${l}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("alerts.rule")} <input value={rule} onChange={(e) => setRule(e.target.value)} size={14} />
+        </label>
+        <label>
+          {t("alerts.host")} <input value={host} onChange={(e) => setHost(e.target.value)} size={12} />
+        </label>
+        <TimePicker value={range} onChange={setRange} />
+        <label>
+          <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} /> {t("alerts.group_by_rule")}
+        </label>
+      </div>
+      {selected.size > 0 && canTriage(user) && (
+        <div className="bulk" data-testid="bulk">
+          {t("alerts.selected", { n: selected.size })} {actions([...selected])}
+        </div>
+      )}
+      {(error || list.error) && (
+        <p className="error" role="alert">
+          {error || list.error}
+        </p>
+      )}
+      {fpFor && (
+        <FalsePositiveForm
+          onCancel={() => setFpFor(null)}
+          onSubmit={(reason) => {
+            const ids = fpFor;
+            setFpFor(null);
+            change(ids, { false_positive: true, false_positive_reason: reason, status: "closed" });
+          }}
+        />
+      )}
+      <div className="alerts-body">
+        <table className="events alerts-table" data-testid="alerts">
+          <thead>
+            <tr>
+              <th>
+                <input
+                  type="checkbox"
+                  aria-label={t("alerts.all")}
+                  checked={alerts.length > 0 && selected.size === alerts.length}
+                  onChange={(e) => setSelected(e.target.checked ? new Set(alerts.map((a) => a.id)) : new Set())}
+                />
+              </th>
+              <th>{t("alerts.level")}</th>
+              <th>{t("alerts.rule")}</th>
+              <th>{t("alerts.host")}</th>
+              <th>{t("alerts.count")}</th>
+              <th>{t("alerts.last_seen")}</th>
+              <th>{t("alerts.status")}</th>
+              <th>{t("alerts.assignee")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...groups.entries()].map(([key, members]) =>
+              grouped ? (
+                <GroupRows key={key} members={members} row={row} />
+              ) : (
+                row(members[0])
+              ),
+            )}
+            {list.data && alerts.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  {t("common.none")}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+        {cursor && (
+          <button type="button" onClick={loadMore}>
+            {t("common.more")}
+          </button>
+        )}
+        {open && <AlertDetail id={open} actions={actions} onClose={() => setOpen(null)} version={list.data} />}
+      </div>
+    </div>
+  );
+}
+
+function GroupRows({ members, row }: { members: Alert[]; row: (a: Alert) => ReactElement }) {
+  const { t, lang } = useI18n();
+  const [open, setOpen] = useState(false);
+  const total = members.reduce((n, a) => n + a.count, 0);
+  return (
+    <>
+      <tr className="group" onClick={() => setOpen(!open)} data-testid="alert-group">
+        <td>{open ? "▾" : "▸"}</td>
+        <td>
+          <span className={`level level-${members[0].level}`}>{t(`level.${members[0].level}`)}</span>
+        </td>
+        <td colSpan={2}>
+          <SafeText text={members[0].rule_title} /> <span className="muted">×{members.length}</span>
+        </td>
+        <td className="num">{formatNumber(lang, total)}</td>
+        <td colSpan={3} />
+      </tr>
+      {open && members.map(row)}
+    </>
+  );
+}
+
+function FalsePositiveForm({ onSubmit, onCancel }: { onSubmit: (reason: string) => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState("");
+  return (
+    <form
+      className="panel fp-form"
+      data-testid="fp-form"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        if (reason.trim()) onSubmit(reason.trim());
+      }}
+    >
+      <label>
+        {t("alerts.fp_reason")}
+        <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} autoFocus required />
+      </label>
+      <button type="submit">{t("common.save")}</button>
+      <button type="button" onClick={onCancel}>
+        {t("common.cancel")}
+      </button>
+    </form>
+  );
+}
+
+// ATT&CK technique ids of the rule's tags (attack.t1110.001 -> T1110.001).
+function techniques(tags: string[]): string[] {
+  return tags
+    .map((tag) => /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(tag)?.[1]?.toUpperCase())
+    .filter((x): x is string => Boolean(x));
+}
+
+function AlertDetail({
+  id,
+  actions,
+  onClose,
+  version,
+}: {
+  id: string;
+  actions: (ids: string[]) => ReactElement | null;
+  onClose: () => void;
+  version: unknown;
+}) {
+  const { t, lang } = useI18n();
+  const [alert, setAlert] = useState<Alert | null>(null);
+  const [events, setEvents] = useState<EventItem[]>([]);
+  const [rule, setRule] = useState<Rule | null>(null);
+  const [error, setError] = useState("");
+
+  useEffect(() => {
+    api<Alert>(`/alerts/${encodeURIComponent(id)}`)
+      .then(setAlert)
+      .catch((e) => setError(e.message));
+  }, [id, version]);
+  useEffect(() => {
+    if (!alert) return;
+    Promise.all(alert.event_ids.slice(0, 20).map((e) => api<EventItem>(`/events/${encodeURIComponent(e)}`).catch(() => null)))
+      .then((list) => setEvents(list.filter((e): e is EventItem => e !== null)))
+      .catch(() => setEvents([]));
+    api<Rule>(`/rules/${encodeURIComponent(alert.rule_id)}`)
+      .then(setRule)
+      .catch(() => setRule(null));
+  }, [alert?.id]);
+
+  if (!alert) return <aside className="panel detail-pane">{error || t("common.loading")}</aside>;
+  const attack = rule?.attack?.length ? rule.attack : techniques(alert.tags);
+  return (
+    <aside className="panel detail-pane" data-testid="alert-detail">
+      <button type="button" className="close" onClick={onClose} aria-label={t("common.close")}>
+        ×
+      </button>
+      <h2>
+        <SafeText text={alert.rule_title} />
+      </h2>
+      <p>
+        <span className={`level level-${alert.level}`}>{t(`level.${alert.level}`)}</span>{" "}
+        <span className={`status status-${alert.status}`}>{t(`status.${alert.status}`)}</span>{" "}
+        <SafeText text={alert.host} /> · {formatNumber(lang, alert.count)} · {formatTime(lang, alert.first_seen)} –{" "}
+        {formatTime(lang, alert.last_seen)}
+      </p>
+      {alert.false_positive && (
+        <p>
+          <span className="tag">{t("alerts.fp_mark")}</span> <SafeText text={alert.false_positive_reason ?? ""} />
+        </p>
+      )}
+      {actions([alert.id])}
+      {attack.length > 0 && (
+        <p data-testid="attack">
+          {t("alerts.attack")}:{" "}
+          {attack.map((tech) => (
+            <a
+              key={tech}
+              className="tag"
+              href={`https://attack.mitre.org/techniques/${tech.replace(".", "/")}/`}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              {tech}
+            </a>
+          ))}
+        </p>
+      )}
+      <h3>{t("alerts.events")}</h3>
+      <ul className="alert-events" data-testid="alert-events">
+        {events.map((ev) => (
+          <li key={ev.id}>
+            <a
+              href={`/search?event=${encodeURIComponent(ev.id)}`}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/search?event=${encodeURIComponent(ev.id)}`);
+              }}
+            >
+              {formatTime(lang, ev["@timestamp"])}
+            </a>{" "}
+            <SafeText text={ev.message} />
+          </li>
+        ))}
+      </ul>
+      {rule?.text && (
+        <>
+          <h3>{t("alerts.rule_text")}</h3>
+          <pre className="raw" data-testid="rule-text">
+            {rule.text}
+          </pre>
+        </>
+      )}
+    </aside>
+  );
+}

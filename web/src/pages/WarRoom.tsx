@@ -1,0 +1,75 @@
+// The war-room wall: full screen, dark, large type, panels that rotate, no controls.
+import { useEffect, useState } from "react";
+import { Chart } from "../components/Chart";
+import { alertsByLevelOption, eventsPerSourceOption, topBarsOption } from "../charts";
+import { formatNumber, useI18n } from "../i18n";
+import { topItems, useDashboardData } from "./Dashboard";
+
+const ROTATE_MS = 15000;
+const RANGE = { from: "now-24h", to: "now" };
+
+export function WarRoomPage() {
+  const { t, lang } = useI18n();
+  const d = useDashboardData(RANGE, 30);
+  const [panel, setPanel] = useState(0);
+  const [clock, setClock] = useState(new Date());
+
+  useEffect(() => {
+    document.body.classList.add("warroom-body");
+    document.documentElement.requestFullscreen?.().catch(() => {});
+    const rotate = setInterval(() => setPanel((p) => p + 1), ROTATE_MS);
+    const tick = setInterval(() => setClock(new Date()), 1000);
+    return () => {
+      document.body.classList.remove("warroom-body");
+      clearInterval(rotate);
+      clearInterval(tick);
+    };
+  }, []);
+
+  const panels = [
+    { title: t("dash.events_by_source"), option: eventsPerSourceOption(d.events.data, d.span.seconds, RANGE) },
+    { title: t("dash.alerts_by_level"), option: alertsByLevelOption(d.alerts.data, (l) => t(`level.${l}`), RANGE) },
+    {
+      title: t("dash.top_rules"),
+      option: topBarsOption(
+        (d.alerts.data?.top_rules ?? []).map((r) => ({ label: r.rule_title, count: r.count })),
+        "#ef6c00",
+      ),
+    },
+    { title: t("dash.top_sources"), option: topBarsOption(topItems(d.sources.data)) },
+    { title: t("dash.top_hosts"), option: topBarsOption(topItems(d.hosts.data), "#78909c") },
+  ];
+  const current = panels[panel % panels.length];
+  const open = (d.alerts.data?.by_status.new ?? 0) + (d.alerts.data?.by_status.acknowledged ?? 0);
+
+  return (
+    <div className="warroom" data-testid="warroom">
+      <header>
+        <h1>{t("war.title")}</h1>
+        <span className="clock">{clock.toLocaleTimeString(lang === "id" ? "id-ID" : "en-GB")}</span>
+      </header>
+      <div className="war-kpis">
+        <div>
+          <b>{d.rate === undefined ? "…" : formatNumber(lang, d.rate)}</b>
+          <span>{t("dash.events_rate")}</span>
+        </div>
+        <div>
+          <b>{d.eventCount === undefined ? "…" : formatNumber(lang, d.eventCount)}</b>
+          <span>{t("dash.events_total")} (24 h)</span>
+        </div>
+        <div className={d.alerts.data?.by_status.new ? "hot" : undefined}>
+          <b>{formatNumber(lang, d.alerts.data?.by_status.new ?? 0)}</b>
+          <span>{t("dash.alerts_new")}</span>
+        </div>
+        <div>
+          <b>{formatNumber(lang, open)}</b>
+          <span>{t("dash.alerts_open")}</span>
+        </div>
+      </div>
+      <section className="war-panel">
+        <h2>{current.title}</h2>
+        <Chart option={{ ...current.option, textStyle: { fontSize: 18 } }} height="58vh" dark testId="war-chart" />
+      </section>
+    </div>
+  );
+}
