@@ -92,8 +92,11 @@ class Compiler {
     return Status::Ok();
   }
 
+  // Full-text candidates checked row by row (one FTS5 lookup per row) instead of collected first.
+  bool probe_text = false;
   std::vector<SqlParam> params;
   bool needs_body = false;
+  bool has_text_match = false;
 
  private:
   Status Term(const query::Term& t, std::string& sql) {
@@ -272,7 +275,11 @@ class Compiler {
         }
         sql += '(';
         if (!match.empty()) {
-          sql += "e.id IN (SELECT rowid FROM events_text WHERE events_text MATCH ?) AND ";
+          has_text_match = true;
+          sql += probe_text
+                     ? "EXISTS (SELECT 1 FROM events_text WHERE events_text MATCH ? AND "
+                       "rowid = e.id) AND "
+                     : "e.id IN (SELECT rowid FROM events_text WHERE events_text MATCH ?) AND ";
           params.push_back(match);
         }
         sql += "instr(lower(" + message + "), lower(?)) > 0)";
@@ -294,6 +301,12 @@ Result<SqlFilter> CompileForSqlite(const Query& query) {
   RETURN_IF_ERROR(c.Compile(*query.filter, filter.where));
   filter.params = std::move(c.params);
   filter.needs_body = c.needs_body;
+  if (c.has_text_match) {
+    // The same condition, the same parameters; only how full-text candidates are found differs.
+    Compiler probe;
+    probe.probe_text = true;
+    RETURN_IF_ERROR(probe.Compile(*query.filter, filter.where_probe));
+  }
   return filter;
 }
 

@@ -46,6 +46,11 @@ struct SqlFilter {
   std::string where;  // empty: no condition
   std::vector<SqlParam> params;
   bool needs_body = false;  // the condition reads the raw line, message or fields
+  // When the condition has full-text terms: the same condition (same parameters) with each
+  // term's candidates looked up row by row instead of collected first. Collecting is cheap for a
+  // rare word and costs seconds for a word in millions of events; a lookup per row wins when
+  // the newest rows already hold enough matches.
+  std::string where_probe;
 };
 
 struct ReadRequest {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/time.h"
+#include "store/sqlite/schema.h"
 
 namespace pantau {
 namespace {
@@ -201,6 +202,55 @@ TEST_F(EventStoreTest, LateEventsForAClosedDayGoToTheDayReceived) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].message, "late");  // ordered by its own time all the same
   EXPECT_EQ(all[1].timestamp, kNow - 3 * kNsPerDay - 1);
+}
+
+// A full-text read looks words up row by row among the newest rows first, and collects the
+// candidates of the whole file when those do not hold enough matches: both give the same answer.
+TEST_F(EventStoreTest, FullTextReadsAgreeWhetherProbedOrCollected) {
+  constexpr int kEvents = 25'000;  // more than one probe's worth of rows
+  std::vector<EventRow> batch;
+  for (int i = 0; i < kEvents; ++i) {
+    std::string message = "event " + std::to_string(i);
+    if (i % 100 == 0) message += " common needle";
+    if (i == 7) message += " rare zebra";
+    batch.push_back(MakeEvent(kNow - (kEvents - i) * kNsPerSecond / 10, message));
+  }
+  ASSERT_TRUE(store_->Append(batch).ok());
+  const std::string text = std::string(sqlite::kMessageSql);
+  auto read = [&](const std::string& word, size_t limit, TimeNs from, bool probe) {
+    ReadRequest r;
+    r.limit = limit;
+    r.from = from;
+    r.filter.needs_body = true;
+    r.filter.where =
+        "(e.id IN (SELECT rowid FROM events_text WHERE events_text MATCH ?) AND instr(" + text +
+        ", ?) > 0)";
+    if (probe) {
+      r.filter.where_probe =
+          "(EXISTS (SELECT 1 FROM events_text WHERE events_text MATCH ? AND rowid = e.id) AND "
+          "instr(" +
+          text + ", ?) > 0)";
+    }
+    r.filter.params = {"\"" + word + "\"", word};
+    auto got = store_->Read(r);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    std::vector<std::string> messages;
+    for (const auto& e : *got) messages.push_back(e.message);
+    return messages;
+  };
+  for (bool probe : {false, true}) {
+    SCOPED_TRACE(probe ? "probed" : "collected");
+    // Common: the newest rows hold enough.
+    auto needles = read("needle", 10, INT64_MIN, probe);
+    ASSERT_EQ(needles.size(), 10u);
+    EXPECT_EQ(needles.front(), "event 24900 common needle");
+    EXPECT_EQ(needles.back(), "event 24000 common needle");
+    // Rare: only in the oldest rows, past the probe.
+    EXPECT_EQ(read("zebra", 10, INT64_MIN, probe), std::vector<std::string>{"event 7 rare zebra"});
+    // All of them, and a window too small to need a probe bound.
+    EXPECT_EQ(read("needle", 1000, INT64_MIN, probe).size(), 250u);
+    EXPECT_EQ(read("needle", 1000, kNow - 1000 * kNsPerSecond / 10, probe).size(), 10u);
+  }
 }
 
 TEST_F(EventStoreTest, PagingVisitsEveryEventOnceAcrossDaysAndTies) {

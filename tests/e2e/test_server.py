@@ -30,9 +30,16 @@ class HealthAndMetricsTest(ServerTest):
         status, _, body = server.http("GET", "/api/v1/openapi.json")
         self.assertEqual(status, 200)
         self.assertIn("/api/v1/events", json.loads(body)["paths"])
-        status, _, body = server.http("GET", "/nope")
+        status, _, body = server.http("GET", "/api/v1/nope")
         self.assertEqual(status, 404)
         self.assertEqual(json.loads(body)["error"]["code"], "not_found")
+        # Other paths belong to the web UI, which routes in the browser: its page, or a page
+        # saying how to build it.
+        status, headers, body = server.http("GET", "/alerts")
+        self.assertIn(status, (200, 404))
+        self.assertIn(b"<title>Pantau</title>", body)
+        self.assertIn("script-src 'self'", headers["Content-Security-Policy"])
+        self.assertEqual(headers["X-Frame-Options"], "DENY")
 
 
 class ShutdownTest(ServerTest):

@@ -19,26 +19,34 @@ export const LEVEL_COLORS: Record<Level, string> = {
 };
 
 // Rows of `| timechart ... count by F` ([time, group, count]) as one stacked series per group,
-// in events per second.
+// in events per second, on a grid of every bucket of the range (bars need even spacing).
 export function eventsPerSourceOption(table: Table | undefined, spanSeconds: number, range: TimeRange): ChartOption {
-  const series = new Map<string, [number, number][]>();
+  const span = spanSeconds * 1000;
+  const now = Date.now();
+  const first = Math.floor(boundMs(range.from, now) / span) * span;
+  const last = boundMs(range.to, now);
+  const counts = new Map<string, Map<number, number>>();
   for (const row of table?.rows ?? []) {
     const [time, group, count] = row as [string, unknown, number];
     const name = group === null || group === undefined ? "(none)" : String(group);
-    if (!series.has(name)) series.set(name, []);
-    series.get(name)!.push([Date.parse(time), Number(count) / spanSeconds]);
+    if (!counts.has(name)) counts.set(name, new Map());
+    const bucket = Math.floor(Date.parse(time) / span) * span;
+    const series = counts.get(name)!;
+    series.set(bucket, (series.get(bucket) ?? 0) + Number(count));
   }
+  const grid: number[] = [];
+  for (let t = first; t <= last; t += span) grid.push(t);
   return {
     legend: { type: "scroll", top: 0 },
     grid: { left: 50, right: 16, top: 36, bottom: 28 },
     xAxis: timeAxis(range),
     yAxis: { type: "value", name: "/s" },
-    series: [...series.entries()].map(([name, data]) => ({
+    series: [...counts.entries()].map(([name, series]) => ({
       name,
       type: "bar",
       stack: "events",
-      data,
       barMaxWidth: 24,
+      data: grid.map((t) => [t + span / 2, (series.get(t) ?? 0) / spanSeconds]),
     })),
   };
 }

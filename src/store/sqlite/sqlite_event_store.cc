@@ -215,36 +215,40 @@ class SqliteEventStore final : public EventStore {
       ASSIGN_OR_RETURN(after, ParseEventId(req.after->id));
     }
     std::vector<StoredEvent> out;
+    ReadRequest window = req;
     // Newest days first; a day's file may also hold events of other times (see PartitionDay), so
     // every file is asked, through its time index, and the results are merged. The order is
     // (time, day, row) descending, which is what `after` continues from.
     for (auto it = days.rbegin(); it != days.rend(); ++it) {
       const int64_t day = *it;
-      std::string sql = "SELECT " + kColumns + kFromBoth + "WHERE e.ts >= ? AND e.ts < ? ";
-      std::vector<SqlParam> extra;
+      std::string after_sql;
+      std::vector<SqlParam> after_params;
       if (after) {
         const TimeNs t = req.after->timestamp;
         if (day < after->day) {
-          sql += "AND e.ts <= ? ";
-          extra = {t};
+          after_sql = "AND e.ts <= ? ";
+          after_params = {t};
         } else if (day == after->day) {
-          sql += "AND (e.ts < ? OR (e.ts = ? AND e.id < ?)) ";
-          extra = {t, t, after->row};
+          after_sql = "AND (e.ts < ? OR (e.ts = ? AND e.id < ?)) ";
+          after_params = {t, t, after->row};
         } else {
-          sql += "AND e.ts < ? ";
-          extra = {t};
+          after_sql = "AND e.ts < ? ";
+          after_params = {t};
         }
       }
-      if (!req.filter.where.empty()) sql += "AND (" + req.filter.where + ") ";
-      sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?";
-      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, {}, extra));
-      if (!search) continue;
-      search->stmt.BindInt(search->next_param, static_cast<int64_t>(req.limit));
-      const std::string prefix = DayId(day);
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, search->Step());
-        if (!row) break;
-        out.push_back(RowToEvent(search->stmt, prefix));
+      ASSIGN_OR_RETURN(std::vector<StoredEvent> found,
+                       ReadDay(day, window, after_sql, after_params));
+      out.insert(out.end(), std::make_move_iterator(found.begin()),
+                 std::make_move_iterator(found.end()));
+      if (out.size() >= req.limit) {
+        // What an older file adds must be newer than the limit-th event in hand: on equal times
+        // the newer day comes first.
+        std::vector<TimeNs> times;
+        times.reserve(out.size());
+        for (const StoredEvent& e : out) times.push_back(e.timestamp);
+        std::nth_element(times.begin(), times.begin() + static_cast<ptrdiff_t>(req.limit - 1),
+                         times.end(), std::greater<>());
+        window.from = std::max(window.from, times[req.limit - 1] + 1);
       }
     }
     std::stable_sort(out.begin(), out.end(), [](const StoredEvent& a, const StoredEvent& b) {
@@ -252,6 +256,57 @@ class SqliteEventStore final : public EventStore {
     });
     if (out.size() > req.limit) out.resize(req.limit);
     return out;
+  }
+
+  // The newest `req.limit` events of one day's file in the window, newest first.
+  Result<std::vector<StoredEvent>> ReadDay(int64_t day, const ReadRequest& req,
+                                           const std::string& after_sql,
+                                           const std::vector<SqlParam>& after_params) const {
+    const std::string window_sql =
+        "SELECT " + kColumns + kFromBoth + "WHERE e.ts >= ? AND e.ts < ? " + after_sql;
+    auto run = [&](const std::string& where,
+                   std::optional<TimeNs> min_ts) -> Result<std::vector<StoredEvent>> {
+      std::string sql = window_sql;
+      std::vector<SqlParam> extra = after_params;
+      if (min_ts) {
+        sql += "AND e.ts >= ? ";
+        extra.emplace_back(*min_ts);
+      }
+      if (!where.empty()) sql += "AND (" + where + ") ";
+      sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?";
+      std::vector<StoredEvent> found;
+      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, {}, extra));
+      if (!search) return found;
+      search->stmt.BindInt(search->next_param, static_cast<int64_t>(req.limit));
+      const std::string prefix = DayId(day);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, search->Step());
+        if (!row) break;
+        found.push_back(RowToEvent(search->stmt, prefix));
+      }
+      return found;
+    };
+    if (req.filter.where_probe.empty()) return run(req.filter.where, std::nullopt);
+
+    // Full text: first look the words up row by row in the newest kProbeRows rows of the window
+    // (the time of the kProbeRows-th bounds the scan). Enough matches there, or no older rows,
+    // answer; otherwise collect the candidates for the whole file.
+    ReadRequest unfiltered = req;
+    unfiltered.filter = SqlFilter();
+    std::vector<SqlParam> bound_params = after_params;
+    bound_params.emplace_back(kProbeRows - 1);
+    ASSIGN_OR_RETURN(auto bound,
+                     PrepareSearch(day, unfiltered,
+                                   "SELECT e.ts FROM events e WHERE e.ts >= ? AND e.ts < ? " +
+                                       after_sql + "ORDER BY e.ts DESC, e.id DESC LIMIT 1 OFFSET ?",
+                                   {}, bound_params));
+    if (!bound) return std::vector<StoredEvent>();
+    ASSIGN_OR_RETURN(bool more_rows, bound->Step());
+    if (!more_rows) return run(req.filter.where_probe, std::nullopt);
+    const TimeNs oldest_probed = bound->stmt.Int(0);
+    ASSIGN_OR_RETURN(std::vector<StoredEvent> found, run(req.filter.where_probe, oldest_probed));
+    if (found.size() >= req.limit) return found;
+    return run(req.filter.where, std::nullopt);
   }
 
   Result<std::vector<std::vector<Value>>> ReadGrouped(const ReadRequest& req,
@@ -386,6 +441,9 @@ class SqliteEventStore final : public EventStore {
 
   // A statement of a search on one day file. Its SQL has, in order: `leading` parameters, the
   // time range, `extra` ones, the filter's; next_param is the first one after those.
+  // Rows a full-text read looks up one by one before it collects the candidates instead.
+  static constexpr int64_t kProbeRows = 20'000;
+
   struct SearchStatement {
     Db db;  // before stmt: the statement is finalized first
     Stmt stmt;
