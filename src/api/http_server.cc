@@ -97,7 +97,7 @@ void Answer(httplib::Response& res, const Result<std::string>& out) {
 
 class HttplibServer final : public HttpServer {
  public:
-  explicit HttplibServer(ApiContext context) : context_(context) {}
+  explicit HttplibServer(ApiContext context) : context_(std::move(context)) {}
   ~HttplibServer() override { Stop(); }
 
   Status Bind(const ListenAddress& address) {
@@ -378,7 +378,7 @@ class HttplibServer final : public HttpServer {
 }  // namespace
 
 Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address,
-                                                   ApiContext context) {
+                                                   const ApiContext& context) {
   auto server = std::make_unique<HttplibServer>(context);
   RETURN_IF_ERROR(server->Bind(address));
   return std::unique_ptr<HttpServer>(std::move(server));

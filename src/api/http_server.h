@@ -1,5 +1,5 @@
-// The HTTP server: the REST API under /api/v1, health, metrics and the web UI's files. Thin by rule: parse the
-// request, call the subsystem, map its Status to an HTTP status, serialise.
+// The HTTP server: the REST API under /api/v1, health, metrics and the web UI's files. Thin by
+// rule: parse the request, call the subsystem, map its Status to an HTTP status, serialise.
 //
 // Thread-safety: requests are served by a pool of threads; every subsystem called is thread-safe.
 #pragma once
@@ -51,6 +51,6 @@ class HttpServer {
 };
 
 Result<std::unique_ptr<HttpServer>> OpenHttpServer(const ListenAddress& address,
-                                                   ApiContext context);
+                                                   const ApiContext& context);
 
 }  // namespace pantau
