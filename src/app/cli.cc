@@ -64,6 +64,11 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--syslog", syslog,
                     "syslog UDP and TCP address ADDR:PORT (default 127.0.0.1:5514; port 0 picks "
                     "free ports, written to DATA/ports.json)");
+  ServeFlags serve_flags;
+  serve->add_flag("--demo", serve_flags.demo,
+                  "also feed a generated stream of fake but realistic logs (FortiGate, Linux auth, "
+                  "web access, Windows logons, with attacks) to see dashboard, alerts and search "
+                  "at work; not for a data directory with real data");
   // import
   auto* import = app.add_subcommand("import", "decode and store log files (plain or .gz)");
   AddCommon(*import, common);
@@ -192,7 +197,7 @@ int RunCli(int argc, char** argv) {
       config->syslog.udp = *a;
       config->syslog.tcp = *a;
     }
-    return RunServe(*config);
+    return RunServe(*config, serve_flags);
   }
   if (import->parsed()) return RunImport(*config, import_flags);
   if (search->parsed()) return RunSearch(*config, search_flags);

@@ -25,7 +25,10 @@ int Fail(const Status& status);
 Result<std::unique_ptr<EventStore>> OpenStore(const Config& config, const Clock& clock);
 PipelineOptions PipelineOptionsFrom(const Config& config);
 
-int RunServe(const Config& config);
+struct ServeFlags {
+  bool demo = false;  // also feed generated, fake events (ingest/demo_feed.h)
+};
+int RunServe(const Config& config, const ServeFlags& flags);
 
 struct ImportFlags {
   std::string data_dir;

@@ -1,6 +1,6 @@
 // `pantau serve`: everything in one process. Start order: store, keys, alerts and rules,
-// pipeline, listeners, HTTP; stop order is the reverse, so every listener hands over what it read
-// before the pipeline drains into the store.
+// pipeline, listeners, HTTP, the demo feed (--demo); stop order is the reverse, so every listener
+// and the demo feed hand over what they read or wrote before the pipeline drains into the store.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <random>
 #include <thread>
 
 #include "api/http_server.h"
@@ -17,6 +19,7 @@
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
+#include "ingest/demo_feed.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
 #include "store/event_store.h"
@@ -59,7 +62,7 @@ void RaiseOpenFileLimit() {
 
 }  // namespace
 
-int RunServe(const Config& config) {
+int RunServe(const Config& config, const ServeFlags& flags) {
   // Block the stop signals before any thread starts, so that only sigwait below receives them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -155,6 +158,18 @@ int RunServe(const Config& config) {
       "web UI and API on http://{}:{}/ (API: /api/v1, health: /healthz, metrics: /metrics)",
       config.http.host, (*http)->port());
   if (Status w = WritePorts(config.data_dir, (*http)->port(), listeners); !w.ok()) return Fail(w);
+  std::optional<DemoFeed> demo;
+  if (flags.demo) {
+    std::random_device random;
+    const uint64_t seed = (static_cast<uint64_t>(random()) << 32) | random();
+    demo.emplace(pipeline, clock, seed);
+    demo->Start();
+    spdlog::info(
+        "demo feed on (seed {}): FAKE FortiGate, Linux auth, web access and Windows events, 20-50 "
+        "a second with attacks, stored and alerted on like real ones (input.type:demo); do not "
+        "use --demo with a data directory that holds real data",
+        seed);
+  }
   spdlog::info("data in {}; stop with Ctrl-C or SIGTERM, reload rules with SIGHUP",
                config.data_dir);
 
@@ -180,6 +195,7 @@ int RunServe(const Config& config) {
   pipeline.BeginStop();
   (*http)->Stop();
   for (auto& l : listeners) l->Stop();
+  if (demo) demo->Stop();
   pipeline.Stop();
   if (pipeline.lost() > 0) {
     return Fail(Internal(std::to_string(pipeline.lost()) +

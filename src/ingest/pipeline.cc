@@ -18,6 +18,8 @@ const char* InputName(Input input) {
       return "http";
     case Input::kFile:
       return "file";
+    case Input::kDemo:
+      return "demo";
   }
   return "unknown";
 }

@@ -40,9 +40,11 @@
 namespace pantau {
 
 // Where lines come from; each has its own metric labels.
-enum class Input { kSyslogUdp, kSyslogTcp, kSyslogTls, kHttp, kFile };
-constexpr int kInputCount = 5;
-// "syslog-udp", "syslog-tcp", "syslog-tls", "http", "file": the input.type field and the label.
+// kDemo: the generated, fake events of `pantau serve --demo` (demo_feed.h).
+enum class Input { kSyslogUdp, kSyslogTcp, kSyslogTls, kHttp, kFile, kDemo };
+constexpr int kInputCount = 6;
+// "syslog-udp", "syslog-tcp", "syslog-tls", "http", "file", "demo": the input.type field and the
+// label.
 const char* InputName(Input input);
 
 struct RawLine {
