@@ -115,7 +115,11 @@ std::unique_ptr<EventHook::Pending> LiveDetection::Inspect(std::span<const Event
     hit.level = std::string(sigma::LevelName(level));
     hit.tags = tags;
     hit.dataset = e.dataset;
-    hit.host = std::string(e.fields.GetString("host.name"));
+    // The host the alert is about: the one that logged, or for a network device (a FortiGate
+    // names itself in observer.name) the device that saw it.
+    std::string_view host = e.fields.GetString("host.name");
+    if (host.empty()) host = e.fields.GetString("observer.name");
+    hit.host = std::string(host);
     hit.timestamp = e.timestamp;
     return hit;
   };
