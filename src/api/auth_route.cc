@@ -50,9 +50,14 @@ Result<Caller> AuthorizeRequest(const RequestAuth& r, Permission permission,
     if (!r.authorization.starts_with(kBearer) || r.authorization.size() == kBearer.size()) {
       return Unauthenticated("send an API key as 'Authorization: Bearer <key>'");
     }
-    ASSIGN_OR_RETURN(ApiKeyInfo key,
-                     ctx.keys.Authenticate(std::string_view(r.authorization).substr(kBearer.size()),
-                                           ScopeFor(permission)));
+    const std::string_view secret = std::string_view(r.authorization).substr(kBearer.size());
+    const std::string_view scope = ScopeFor(permission);
+    if (scope.empty()) {
+      // A wrong key is still told apart (401) from a good one that may not do this (403).
+      RETURN_IF_ERROR(ctx.keys.Verify(secret).status());
+      return PermissionDenied("API keys may not do this: log in as a person whose role may");
+    }
+    ASSIGN_OR_RETURN(ApiKeyInfo key, ctx.keys.Authenticate(secret, scope));
     return Caller{key.name, false};
   }
   const std::string token = CookieValue(r.cookies, kSessionCookie);

@@ -28,15 +28,17 @@ Result<std::unique_ptr<ApiKeys>> ApiKeys::Open(const std::string& data_dir, cons
 
 Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::string>& scopes) {
   if (name.empty() || name.size() > 100) {
-    return InvalidArgument("API key name must be 1 to 100 characters");
+    return InvalidArgument("name: an API key's name is 1 to 100 characters");
   }
-  if (scopes.empty()) return InvalidArgument("an API key needs at least one scope (--scope)");
+  if (scopes.empty()) {
+    return InvalidArgument("scopes: an API key needs at least one (ingest, search, triage)");
+  }
   std::string joined;
   for (const auto& s : scopes) {
     if (s != kScopeIngest && s != kScopeSearch && s != kScopeTriage) {
-      return InvalidArgument("unknown scope '" + s + "' (known: " + std::string(kScopeIngest) +
-                             ", " + std::string(kScopeSearch) + ", " + std::string(kScopeTriage) +
-                             ")");
+      return InvalidArgument("scopes: unknown scope '" + s +
+                             "' (known: " + std::string(kScopeIngest) + ", " +
+                             std::string(kScopeSearch) + ", " + std::string(kScopeTriage) + ")");
     }
     if (!joined.empty()) joined += ',';
     joined += s;
@@ -87,7 +89,7 @@ Status ApiKeys::Disable(std::string_view name) {
   return Status::Ok();
 }
 
-Result<ApiKeyInfo> ApiKeys::Authenticate(std::string_view key, std::string_view scope) {
+Result<ApiKeyInfo> ApiKeys::Verify(std::string_view key) {
   // pk_<8 hex id>_<40 hex secret>
   if (key.size() != 3 + 8 + 1 + 40 || key.substr(0, 3) != "pk_" || key[11] != '_') {
     return Unauthenticated("invalid API key");
@@ -104,7 +106,11 @@ Result<ApiKeyInfo> ApiKeys::Authenticate(std::string_view key, std::string_view 
   if (!SameSecret(expected, actual) || q.Int(4) != 0) {
     return Unauthenticated("invalid API key");
   }
-  ApiKeyInfo info{id, std::string(q.Text(0)), SplitScopes(q.Text(1)), q.Int(3), false};
+  return ApiKeyInfo{id, std::string(q.Text(0)), SplitScopes(q.Text(1)), q.Int(3), false};
+}
+
+Result<ApiKeyInfo> ApiKeys::Authenticate(std::string_view key, std::string_view scope) {
+  ASSIGN_OR_RETURN(ApiKeyInfo info, Verify(key));
   for (const auto& s : info.scopes) {
     if (s == scope) return info;
   }

@@ -45,6 +45,9 @@ class ApiKeys {
   Result<NewApiKey> Create(std::string_view name, const std::vector<std::string>& scopes);
   Result<std::vector<ApiKeyInfo>> List();
   Status Disable(std::string_view name);
+  // The key's info when `key` is a valid, enabled key, whatever its scopes; Unauthenticated
+  // otherwise.
+  Result<ApiKeyInfo> Verify(std::string_view key);
   // The key's info when `key` is a valid, enabled key that has `scope`; Unauthenticated when the
   // key is unknown, PermissionDenied when it lacks the scope.
   Result<ApiKeyInfo> Authenticate(std::string_view key, std::string_view scope);

@@ -29,6 +29,9 @@ TEST(ApiKeysTest, CreateAuthenticateDisable) {
             StatusCode::kUnauthenticated);
   EXPECT_EQ((*keys)->Authenticate("nonsense", kScopeIngest).status().code(),
             StatusCode::kUnauthenticated);
+  // Verify checks the key alone, whatever it may do.
+  ASSERT_TRUE((*keys)->Verify(k->secret).ok());
+  EXPECT_EQ((*keys)->Verify(forged).status().code(), StatusCode::kUnauthenticated);
 
   EXPECT_EQ((*keys)->Create("rsyslog-dmz", {"ingest"}).status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ((*keys)->Create("x", {"root"}).status().code(), StatusCode::kInvalidArgument);
@@ -37,6 +40,7 @@ TEST(ApiKeysTest, CreateAuthenticateDisable) {
   ASSERT_TRUE((*keys)->Disable("rsyslog-dmz").ok());
   EXPECT_EQ((*keys)->Authenticate(k->secret, kScopeIngest).status().code(),
             StatusCode::kUnauthenticated);
+  EXPECT_EQ((*keys)->Verify(k->secret).status().code(), StatusCode::kUnauthenticated);
   auto list = (*keys)->List();
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);

@@ -31,6 +31,8 @@ bool RoleAllows(Role role, Permission permission) {
       return role == Role::kAnalyst || role == Role::kCoordinator;
     case Permission::kIngest:
       return false;  // machines send events, with API keys
+    case Permission::kManageAccounts:
+      return role == Role::kAdmin;
   }
   return false;
 }
@@ -44,6 +46,8 @@ std::string_view ScopeFor(Permission permission) {
       return kScopeTriage;
     case Permission::kIngest:
       return kScopeIngest;
+    case Permission::kManageAccounts:
+      return {};
   }
   return kScopeSearch;
 }

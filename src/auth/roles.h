@@ -18,11 +18,14 @@ enum class Permission {
   kReadEvents,    // search events, read alerts
   kTriageAlerts,  // change alerts
   kIngest,        // send events (machines only)
+  // users and API keys (admins only); no API key scope grants it: a machine that could make
+  // keys or people would outlive any revocation
+  kManageAccounts,
 };
 
 // Whether a person with `role` has the permission.
 bool RoleAllows(Role role, Permission permission);
-// The API key scope that grants the permission.
+// The API key scope that grants the permission; empty when no key may have it.
 std::string_view ScopeFor(Permission permission);
 
 }  // namespace pantau

@@ -22,7 +22,7 @@ Status CheckName(std::string_view name) {
                c == '.' || c == '_' || c == '-';
       });
   if (!ok) {
-    return InvalidArgument("user name: 1 to 64 letters, digits, '.', '_' or '-'");
+    return InvalidArgument("name: 1 to 64 letters, digits, '.', '_' or '-'");
   }
   return Status::Ok();
 }
@@ -77,19 +77,121 @@ Status Users::Add(std::string_view name, Role role, std::string_view password) {
   return insert.Run();
 }
 
+namespace {
+
+constexpr std::string_view kUserColumns = "name, role, disabled, created, totp_secret != ''";
+
+UserInfo UserOf(const sqlite::Stmt& q) {
+  auto role = ParseRole(q.Text(1));
+  return {std::string(q.Text(0)), role.ok() ? *role : Role::kAnalyst, q.Int(2) != 0, q.Int(3),
+          q.Int(4) != 0};
+}
+
+}  // namespace
+
 Result<std::vector<UserInfo>> Users::List() {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT name, role, disabled, created FROM users "
-                                       "ORDER BY name"));
+  ASSIGN_OR_RETURN(
+      auto q, db_.Prepare("SELECT " + std::string(kUserColumns) + " FROM users ORDER BY name"));
   std::vector<UserInfo> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    auto role = ParseRole(q.Text(1));
-    out.push_back(
-        {std::string(q.Text(0)), role.ok() ? *role : Role::kAnalyst, q.Int(2) != 0, q.Int(3)});
+    out.push_back(UserOf(q));
   }
   return out;
+}
+
+Result<UserInfo> Users::GetLocked(std::string_view name) {
+  ASSIGN_OR_RETURN(
+      auto q, db_.Prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE name = ?"));
+  q.BindText(1, name);
+  ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("no user named '" + std::string(name) + "'");
+  return UserOf(q);
+}
+
+Result<UserInfo> Users::Get(std::string_view name) {
+  std::lock_guard lock(mu_);
+  return GetLocked(name);
+}
+
+Status Users::UpdateLocked(std::string_view name, const UserChange& change,
+                           const std::optional<std::string>& password_hash) {
+  ASSIGN_OR_RETURN(UserInfo before, GetLocked(name));
+  const TimeNs now = clock_.Now();
+  auto run = [&](const std::string& sql, auto&& bind) -> Status {
+    ASSIGN_OR_RETURN(auto q, db_.Prepare(sql));
+    bind(q);
+    return q.Run();
+  };
+  if (change.role) {
+    RETURN_IF_ERROR(run("UPDATE users SET role = ?, updated = ? WHERE name = ?", [&](auto& q) {
+      q.BindText(1, RoleName(*change.role));
+      q.BindInt(2, now);
+      q.BindText(3, name);
+    }));
+  }
+  if (change.disabled) {
+    RETURN_IF_ERROR(run("UPDATE users SET disabled = ?, updated = ? WHERE name = ?", [&](auto& q) {
+      q.BindInt(1, *change.disabled ? 1 : 0);
+      q.BindInt(2, now);
+      q.BindText(3, name);
+    }));
+  }
+  if (password_hash) {
+    RETURN_IF_ERROR(
+        run("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, "
+            "updated = ? WHERE name = ?",
+            [&](auto& q) {
+              q.BindText(1, *password_hash);
+              q.BindInt(2, now);
+              q.BindText(3, name);
+            }));
+  }
+  if (change.reset_totp) {
+    RETURN_IF_ERROR(
+        run("UPDATE users SET totp_secret = '', totp_pending = '', recovery_codes = "
+            "'[]', updated = ? WHERE name = ?",
+            [&](auto& q) {
+              q.BindInt(1, now);
+              q.BindText(2, name);
+            }));
+  }
+  const bool was_admin = before.role == Role::kAdmin && !before.disabled;
+  if (was_admin && (change.role || change.disabled)) {
+    ASSIGN_OR_RETURN(auto count, db_.Prepare("SELECT count(*) FROM users WHERE role = 'admin' "
+                                             "AND disabled = 0"));
+    ASSIGN_OR_RETURN(bool row, count.Step());
+    if (!row || count.Int(0) == 0) {
+      return FailedPrecondition("'" + std::string(name) +
+                                "' is the last enabled admin: make another admin first, so that "
+                                "someone can still manage accounts");
+    }
+  }
+  if (password_hash || change.disabled.value_or(false)) RETURN_IF_ERROR(EndSessionsLocked(name));
+  return Status::Ok();
+}
+
+Result<UserInfo> Users::Update(std::string_view name, const UserChange& change) {
+  std::optional<std::string> hash;
+  if (change.password) {
+    ASSIGN_OR_RETURN(hash, HashPassword(*change.password));
+  }
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  Status s = UpdateLocked(name, change, hash);
+  if (s.ok()) s = db_.Exec("COMMIT");
+  if (!s.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return s;
+  }
+  if (change.role || change.disabled) {
+    spdlog::info("user '{}': {}{}", name,
+                 change.role ? "role " + std::string(RoleName(*change.role)) + " " : "",
+                 change.disabled ? (*change.disabled ? "disabled" : "enabled") : "");
+  }
+  return GetLocked(name);
 }
 
 Status Users::EndSessionsLocked(std::string_view name) {
@@ -114,15 +216,9 @@ Status Users::SetPassword(std::string_view name, std::string_view password) {
 }
 
 Status Users::Disable(std::string_view name) {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE users SET disabled = 1, updated = ? WHERE name = ? "
-                                       "RETURNING name"));
-  q.BindInt(1, clock_.Now());
-  q.BindText(2, name);
-  ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return NotFound("no user named '" + std::string(name) + "'");
-  q.Reset();
-  return EndSessionsLocked(name);
+  UserChange change;
+  change.disabled = true;
+  return Update(name, change).status();
 }
 
 Result<std::optional<std::string>> Users::EnsureAdmin() {

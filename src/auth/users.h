@@ -27,6 +27,16 @@ struct UserInfo {
   Role role = Role::kAnalyst;
   bool disabled = false;
   TimeNs created = 0;
+  bool totp_enrolled = false;  // set by List and Get only
+};
+
+// What an admin changes about a person; what is unset stays as it is.
+struct UserChange {
+  std::optional<Role> role;
+  std::optional<bool> disabled;
+  std::optional<std::string> password;
+  bool reset_totp = false;
+  bool empty() const { return !role && !disabled && !password && !reset_totp; }
 };
 
 struct NewSession {
@@ -60,9 +70,14 @@ class Users {
   // Names: 1-64 of letters, digits, '.', '_', '-'. Passwords: at least 12 characters.
   Status Add(std::string_view name, Role role, std::string_view password);
   Result<std::vector<UserInfo>> List();
+  Result<UserInfo> Get(std::string_view name);
+  // Applies the whole change or none of it and returns the user after it. A new password also
+  // unlocks the account; it and disabling end the account's sessions. FailedPrecondition when
+  // the change would leave no enabled admin, so that someone can always manage accounts.
+  Result<UserInfo> Update(std::string_view name, const UserChange& change);
   // A new password also unlocks the account and ends its sessions.
   Status SetPassword(std::string_view name, std::string_view password);
-  // Ends the account's sessions too.
+  // Ends the account's sessions too; refused for the last enabled admin, like Update.
   Status Disable(std::string_view name);
   // When there is no user at all: creates `admin` with a random password and returns it.
   Result<std::optional<std::string>> EnsureAdmin();
@@ -91,6 +106,9 @@ class Users {
  private:
   Users(sqlite::Db db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
   Status EndSessionsLocked(std::string_view name);
+  Result<UserInfo> GetLocked(std::string_view name);
+  Status UpdateLocked(std::string_view name, const UserChange& change,
+                      const std::optional<std::string>& password_hash);
 
   std::mutex mu_;
   sqlite::Db db_;  // GUARDED_BY(mu_)

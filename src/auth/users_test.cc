@@ -56,6 +56,79 @@ TEST_F(UsersTest, FirstStartMakesOneAdmin) {
   EXPECT_FALSE(second->has_value());
 }
 
+TEST_F(UsersTest, UpdateRoleDisabledPasswordAndSecondFactor) {
+  ASSERT_TRUE(users_->Add("root-admin", Role::kAdmin, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  auto session = users_->Login("budi", "kata-sandi-panjang");
+  ASSERT_TRUE(session.ok());
+
+  UserChange promote;
+  promote.role = Role::kCoordinator;
+  auto after = users_->Update("budi", promote);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->role, Role::kCoordinator);
+  EXPECT_FALSE(after->disabled);
+  // A role change takes effect in the open session at once.
+  ASSERT_TRUE(users_->Resume(session->token).ok());
+  EXPECT_EQ(users_->Resume(session->token)->user.role, Role::kCoordinator);
+
+  // A short password changes nothing, not even the rest of the change.
+  UserChange bad;
+  bad.role = Role::kHead;
+  bad.password = "pendek";
+  EXPECT_EQ(users_->Update("budi", bad).status().message(), "password: at least 12 characters");
+  EXPECT_EQ(users_->Get("budi")->role, Role::kCoordinator);
+
+  UserChange disable;
+  disable.disabled = true;
+  ASSERT_TRUE(users_->Update("budi", disable).ok());
+  EXPECT_TRUE(users_->Get("budi")->disabled);
+  EXPECT_FALSE(users_->Resume(session->token).ok());  // sessions end
+  EXPECT_FALSE(users_->Login("budi", "kata-sandi-panjang").ok());
+  UserChange enable;
+  enable.disabled = false;
+  enable.password = "kata-sandi-baru-sekali";
+  ASSERT_TRUE(users_->Update("budi", enable).ok());
+  EXPECT_TRUE(users_->Login("budi", "kata-sandi-baru-sekali").ok());
+
+  EXPECT_EQ(users_->Update("nobody", promote).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(users_->Get("nobody").status().code(), StatusCode::kNotFound);
+
+  // The second factor shows in the list, and an admin can take it away.
+  auto e = users_->BeginTotp("budi");
+  ASSERT_TRUE(e.ok());
+  const std::string code =
+      fmt::format("{:06}", TotpCode(*Base32Decode(e->secret), clock_.Now() / 1'000'000'000 / 30));
+  ASSERT_TRUE(users_->ConfirmTotp("budi", code).ok());
+  EXPECT_TRUE(users_->Get("budi")->totp_enrolled);
+  auto list = users_->List();
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE((*list)[0].totp_enrolled);   // budi
+  EXPECT_FALSE((*list)[1].totp_enrolled);  // root-admin
+  UserChange reset;
+  reset.reset_totp = true;
+  ASSERT_TRUE(users_->Update("budi", reset).ok());
+  EXPECT_FALSE(users_->Get("budi")->totp_enrolled);
+}
+
+TEST_F(UsersTest, ThereIsAlwaysAnEnabledAdmin) {
+  ASSERT_TRUE(users_->Add("admin", Role::kAdmin, "kata-sandi-panjang").ok());
+  UserChange demote;
+  demote.role = Role::kAnalyst;
+  EXPECT_EQ(users_->Update("admin", demote).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(users_->Disable("admin").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(users_->Get("admin")->role, Role::kAdmin);
+  EXPECT_FALSE(users_->Get("admin")->disabled);
+  // With a second admin, either may go, but not both.
+  ASSERT_TRUE(users_->Add("admin2", Role::kAdmin, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Update("admin", demote).ok());
+  EXPECT_EQ(users_->Disable("admin2").code(), StatusCode::kFailedPrecondition);
+  // Other changes to the last admin are fine.
+  UserChange password;
+  password.password = "kata-sandi-baru-sekali";
+  EXPECT_TRUE(users_->Update("admin2", password).ok());
+}
+
 TEST_F(UsersTest, SessionsExpireWhenIdleAndInAll) {
   ASSERT_TRUE(users_->Add("budi", Role::kCoordinator, "kata-sandi-panjang").ok());
   EXPECT_EQ(users_->Login("budi", "salah-salah-salah").status().code(),
@@ -147,17 +220,6 @@ TEST_F(UsersTest, SecondFactor) {
             "wrong user name or password");
   ASSERT_TRUE(users_->ResetTotp("budi").ok());
   EXPECT_TRUE(users_->Login("budi", "kata-sandi-panjang").ok());
-}
-
-TEST(RolesTest, WhoMayTriage) {
-  EXPECT_TRUE(RoleAllows(Role::kAnalyst, Permission::kTriageAlerts));
-  EXPECT_TRUE(RoleAllows(Role::kCoordinator, Permission::kTriageAlerts));
-  EXPECT_FALSE(RoleAllows(Role::kHead, Permission::kTriageAlerts));
-  EXPECT_FALSE(RoleAllows(Role::kAdmin, Permission::kTriageAlerts));
-  for (Role r : {Role::kAnalyst, Role::kCoordinator, Role::kHead, Role::kAdmin}) {
-    EXPECT_TRUE(RoleAllows(r, Permission::kReadEvents));
-    EXPECT_FALSE(RoleAllows(r, Permission::kIngest));
-  }
 }
 
 }  // namespace
