@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "api/admin_route.h"
 #include "api/alerts_route.h"
 #include "api/auth_route.h"
 #include "api/events_route.h"
@@ -92,6 +93,13 @@ void Reply(httplib::Response& res, const Status& status) {
 // A handler's JSON answer, or its error.
 void Answer(httplib::Response& res, const Result<std::string>& out) {
   if (!out.ok()) return Reply(res, out.status());
+  res.set_content(*out, "application/json");
+}
+
+// The same for a request that made something: 201 with it.
+void AnswerCreated(httplib::Response& res, const Result<std::string>& out) {
+  if (!out.ok()) return Reply(res, out.status());
+  res.status = 201;
   res.set_content(*out, "application/json");
 }
 
@@ -322,6 +330,7 @@ class HttplibServer final : public HttpServer {
                     if (!key.ok()) return Reply(res, key.status());
                     Answer(res, HandleAlertPatch(req.matches[1].str(), req.body, context_));
                   });
+    AccountRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.starts_with("/api/")) return Reply(res, NotFound("no such route"));
@@ -356,6 +365,43 @@ class HttplibServer final : public HttpServer {
           spdlog::error("HTTP {} {}: {}", req.method, req.path, what);
           Reply(res, Internal("internal error; see the server log"));
         });
+  }
+
+  // People and API keys: admins only, never with an API key.
+  void AccountRoutes() {
+    server_.Get("/api/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kManageAccounts);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleUsersList(context_));
+    });
+    server_.Post("/api/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kManageAccounts);
+      if (!caller.ok()) return Reply(res, caller.status());
+      AnswerCreated(res, HandleUserAdd(req.body, context_));
+    });
+    server_.Patch(R"(/api/v1/users/([^/]+))",
+                  [this](const httplib::Request& req, httplib::Response& res) {
+                    auto caller = Authenticate(req, Permission::kManageAccounts);
+                    if (!caller.ok()) return Reply(res, caller.status());
+                    Answer(res, HandleUserPatch(*caller, req.matches[1].str(), req.body, context_));
+                  });
+    server_.Get("/api/v1/apikeys", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kManageAccounts);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleApiKeysList(context_));
+    });
+    server_.Post("/api/v1/apikeys", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kManageAccounts);
+      if (!caller.ok()) return Reply(res, caller.status());
+      AnswerCreated(res, HandleApiKeyCreate(req.body, context_));
+    });
+    // Key names may hold any character, '/' too.
+    server_.Delete(R"(/api/v1/apikeys/(.+))",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                     auto caller = Authenticate(req, Permission::kManageAccounts);
+                     if (!caller.ok()) return Reply(res, caller.status());
+                     Answer(res, HandleApiKeyDisable(req.matches[1].str(), context_));
+                   });
   }
 
   static RequestAuth AuthOf(const httplib::Request& req) {

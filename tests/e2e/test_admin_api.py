@@ -1,0 +1,213 @@
+"""The admin API over HTTP: people and API keys managed by an admin (and refused to every other
+role and to every key), with CSRF on changes and no way for an admin to lock themselves out."""
+import json
+import re
+import urllib.error
+import urllib.request
+
+from harness import DEADLINE_S, wait_for
+from test_accounts import AccountsCase
+
+
+class AdminApiCase(AccountsCase):
+    def start_as_admin(self):
+        """Starts a server and logs in as its first admin; the session's cookies."""
+        server = self.start_server()
+        printed = wait_for(lambda: re.search(r"user 'admin' created with password (\w+)",
+                                             server.output()), "the admin password")
+        status, headers, body = self.login("admin", printed.group(1))
+        self.assertEqual(status, 200, body)
+        return self.session_of(headers)[0]
+
+    def change(self, method, path, who, body=None):
+        """A change made from the UI: the session cookie and its CSRF token."""
+        return self.request(method, path, cookies=who, csrf=who["pantau_csrf"], body=body)
+
+    def ingest(self, key, lines):
+        req = urllib.request.Request(self.server.url("/api/v1/ingest"), method="POST",
+                                     data="".join(json.dumps(l) + "\n" for l in lines).encode(),
+                                     headers={"Authorization": f"Bearer {key}"})
+        try:
+            with urllib.request.urlopen(req, timeout=DEADLINE_S) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+
+class AccountsApiTest(AdminApiCase):
+    def test_admin_manages_people(self):
+        admin = self.start_as_admin()
+        status, _, page = self.request("GET", "/api/v1/users", cookies=admin)
+        self.assertEqual(status, 200, page)
+        self.assertEqual(page["total"], 1)
+        self.assertIsNone(page["next_cursor"])
+        (first,) = page["items"]
+        self.assertEqual(set(first), {"name", "role", "disabled", "totp_enrolled", "created"})
+        self.assertEqual((first["name"], first["role"], first["disabled"], first["totp_enrolled"]),
+                         ("admin", "admin", False, False))
+        self.assertRegex(first["created"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+        # A change made with the session cookie needs the CSRF token.
+        budi = {"name": "budi", "role": "analyst", "password": "kata-sandi-analis"}
+        status, _, err = self.request("POST", "/api/v1/users", cookies=admin, body=budi)
+        self.assertEqual(status, 403)
+        self.assertIn("X-CSRF-Token", err["error"]["message"])
+        status, _, user = self.change("POST", "/api/v1/users", admin, budi)
+        self.assertEqual(status, 201, user)
+        self.assertEqual((user["name"], user["role"], user["disabled"]), ("budi", "analyst", False))
+        self.assertEqual(self.login("budi", "kata-sandi-analis")[0], 200)
+        status, _, err = self.change("POST", "/api/v1/users", admin, budi)
+        self.assertEqual(status, 409, err)
+
+        # Bad input says which field.
+        for body, field in [({"name": "x", "role": "root", "password": "kata-sandi-panjang"}, "role"),
+                            ({"name": "x", "role": "head", "password": "pendek"}, "password"),
+                            ({"name": "a b", "role": "head", "password": "kata-sandi-panjang"},
+                             "name"),
+                            ({"role": "head", "password": "kata-sandi-panjang"}, "name"),
+                            ({"name": "x", "role": "head"}, "password"),
+                            ({"name": 7, "role": "head", "password": "kata-sandi-panjang"}, "name"),
+                            ({"name": "x", "role": "head", "password": "kata-sandi-panjang",
+                              "colour": "red"}, "body")]:
+            status, _, err = self.change("POST", "/api/v1/users", admin, body)
+            self.assertEqual(status, 400, body)
+            self.assertTrue(err["error"]["message"].startswith(field + ":"), err)
+        status, _, _ = self.change("POST", "/api/v1/users", admin, ["not", "an", "object"])
+        self.assertEqual(status, 400)
+
+        # Role, disabled, password.
+        status, _, user = self.change("PATCH", "/api/v1/users/budi", admin, {"role": "coordinator"})
+        self.assertEqual((status, user["role"]), (200, "coordinator"))
+        budi_session, _ = self.session_of(self.login("budi", "kata-sandi-analis")[1])
+        status, _, user = self.change("PATCH", "/api/v1/users/budi", admin, {"disabled": True})
+        self.assertEqual((status, user["disabled"]), (200, True))
+        self.assertEqual(self.request("GET", "/api/v1/auth/me", cookies=budi_session)[0], 401)
+        self.assertEqual(self.login("budi", "kata-sandi-analis")[0], 401)
+        status, _, user = self.change("PATCH", "/api/v1/users/budi", admin,
+                                      {"disabled": False, "password": "kata-sandi-baru-budi"})
+        self.assertEqual((status, user["disabled"]), (200, False))
+        self.assertEqual(self.login("budi", "kata-sandi-baru-budi")[0], 200)
+        status, _, user = self.change("PATCH", "/api/v1/users/budi", admin, {"reset_totp": True})
+        self.assertEqual((status, user["totp_enrolled"]), (200, False))
+        for body, field in [({"disabled": "yes"}, "disabled"), ({"role": "boss"}, "role"),
+                            ({"password": "pendek"}, "password"), ({}, "nothing to change"),
+                            ({"name": "budi2"}, "body")]:
+            status, _, err = self.change("PATCH", "/api/v1/users/budi", admin, body)
+            self.assertEqual(status, 400, body)
+            self.assertTrue(err["error"]["message"].startswith(field), err)
+        status, _, _ = self.change("PATCH", "/api/v1/users/nobody", admin, {"disabled": True})
+        self.assertEqual(status, 404)
+
+        # An admin cannot demote or disable themselves: there is always an admin.
+        status, _, err = self.change("PATCH", "/api/v1/users/admin", admin, {"role": "analyst"})
+        self.assertEqual(status, 409, err)
+        self.assertIn("yourself", err["error"]["message"])
+        status, _, err = self.change("PATCH", "/api/v1/users/admin", admin, {"disabled": True})
+        self.assertEqual(status, 409, err)
+        self.assertIn("yourself", err["error"]["message"])
+        status, _, me = self.request("GET", "/api/v1/auth/me", cookies=admin)
+        self.assertEqual((status, me["role"]), (200, "admin"))
+        # Another admin may.
+        status, _, _ = self.change("POST", "/api/v1/users", admin,
+                                   {"name": "admin2", "role": "admin",
+                                    "password": "kata-sandi-admin-dua"})
+        self.assertEqual(status, 201)
+        admin2, _ = self.session_of(self.login("admin2", "kata-sandi-admin-dua")[1])
+        status, _, user = self.change("PATCH", "/api/v1/users/admin", admin2, {"role": "head"})
+        self.assertEqual((status, user["role"]), (200, "head"))
+        # Now admin2 is the last admin, and stays one.
+        status, _, err = self.change("PATCH", "/api/v1/users/admin2", admin2, {"role": "head"})
+        self.assertEqual(status, 409)
+        status, _, page = self.request("GET", "/api/v1/users", cookies=admin2)
+        self.assertEqual([(u["name"], u["role"]) for u in page["items"]],
+                         [("admin", "head"), ("admin2", "admin"), ("budi", "coordinator")])
+
+    def test_admin_manages_api_keys(self):
+        admin = self.start_as_admin()
+        status, _, err = self.request("POST", "/api/v1/apikeys", cookies=admin,
+                                      body={"name": "shipper", "scopes": ["ingest"]})
+        self.assertEqual(status, 403)  # no CSRF token
+        status, _, key = self.change("POST", "/api/v1/apikeys", admin,
+                                     {"name": "shipper", "scopes": ["ingest"]})
+        self.assertEqual(status, 201, key)
+        self.assertEqual((key["name"], key["scopes"], key["disabled"]), ("shipper", ["ingest"], False))
+        self.assertRegex(key["key"], r"^pk_[0-9a-f]{8}_[0-9a-f]{40}$")
+        status, _, reader = self.change("POST", "/api/v1/apikeys", admin,
+                                        {"name": "reader", "scopes": ["search", "triage"]})
+        self.assertEqual(status, 201, reader)
+
+        # The key works at once.
+        self.assertEqual(self.ingest(key["key"], [{"message": "hello from the new key"}]), 200)
+
+        # Listed without the secret.
+        status, _, page = self.request("GET", "/api/v1/apikeys", cookies=admin)
+        self.assertEqual(status, 200, page)
+        self.assertEqual((page["total"], page["next_cursor"]), (2, None))
+        self.assertEqual([(k["name"], k["scopes"]) for k in page["items"]],
+                         [("reader", ["search", "triage"]), ("shipper", ["ingest"])])
+        for k in page["items"]:
+            self.assertEqual(set(k), {"id", "name", "scopes", "created", "disabled"})
+        self.assertNotIn(key["key"][12:], json.dumps(page))
+
+        for body, field in [({"name": "x", "scopes": ["root"]}, "scopes"),
+                            ({"name": "x", "scopes": []}, "scopes"),
+                            ({"name": "x", "scopes": "ingest"}, "scopes"),
+                            ({"name": "", "scopes": ["ingest"]}, "name"),
+                            ({"scopes": ["ingest"]}, "name"),
+                            ({"name": "x"}, "scopes")]:
+            status, _, err = self.change("POST", "/api/v1/apikeys", admin, body)
+            self.assertEqual(status, 400, body)
+            self.assertTrue(err["error"]["message"].startswith(field + ":"), err)
+        status, _, _ = self.change("POST", "/api/v1/apikeys", admin,
+                                   {"name": "shipper", "scopes": ["ingest"]})
+        self.assertEqual(status, 409)
+
+        # Disabling: the key stops working, and stays listed as disabled.
+        status, _, err = self.request("DELETE", "/api/v1/apikeys/shipper", cookies=admin)
+        self.assertEqual(status, 403)
+        status, _, gone = self.change("DELETE", "/api/v1/apikeys/shipper", admin)
+        self.assertEqual((status, gone["name"], gone["disabled"]), (200, "shipper", True))
+        self.assertEqual(self.ingest(key["key"], [{"message": "too late"}]), 401)
+        status, _, page = self.request("GET", "/api/v1/apikeys", cookies=admin)
+        self.assertEqual([k["disabled"] for k in page["items"]], [False, True])
+        status, _, _ = self.change("DELETE", "/api/v1/apikeys/nothing", admin)
+        self.assertEqual(status, 404)
+
+    def test_only_admins_manage_accounts(self):
+        admin = self.start_as_admin()
+        for name, role in [("budi", "analyst"), ("siti", "coordinator"), ("kadis", "head")]:
+            status, _, _ = self.change("POST", "/api/v1/users", admin,
+                                       {"name": name, "role": role, "password": "kata-sandi-" + name})
+            self.assertEqual(status, 201)
+        status, _, key = self.change("POST", "/api/v1/apikeys", admin,
+                                     {"name": "all", "scopes": ["ingest", "search", "triage"]})
+        self.assertEqual(status, 201)
+
+        routes = [("GET", "/api/v1/users", None),
+                  ("POST", "/api/v1/users",
+                   {"name": "mallory", "role": "admin", "password": "kata-sandi-mallory"}),
+                  ("PATCH", "/api/v1/users/admin", {"disabled": True}),
+                  ("GET", "/api/v1/apikeys", None),
+                  ("POST", "/api/v1/apikeys", {"name": "mine", "scopes": ["ingest"]}),
+                  ("DELETE", "/api/v1/apikeys/all", None)]
+        for name in ("budi", "siti", "kadis"):
+            who, _ = self.session_of(self.login(name, "kata-sandi-" + name)[1])
+            for method, path, body in routes:
+                status, _, err = self.change(method, path, who, body)
+                self.assertEqual(status, 403, (name, method, path))
+                self.assertIn("may not do this", err["error"]["message"])
+        # No API key, whatever its scopes: 403 for a good key, 401 for a bad one.
+        for method, path, body in routes:
+            status, _, err = self.request(method, path, bearer=key["key"], body=body)
+            self.assertEqual(status, 403, (method, path))
+            self.assertIn("API keys may not do this", err["error"]["message"])
+            status, _, _ = self.request(method, path, bearer="pk_00000000_" + "0" * 40, body=body)
+            self.assertEqual(status, 401, (method, path))
+            status, _, _ = self.request(method, path, body=body)
+            self.assertEqual(status, 401, (method, path))
+        # Nothing changed.
+        status, _, page = self.request("GET", "/api/v1/users", cookies=admin)
+        self.assertEqual([u["name"] for u in page["items"]], ["admin", "budi", "kadis", "siti"])
+        self.assertFalse(page["items"][0]["disabled"])
+        status, _, page = self.request("GET", "/api/v1/apikeys", cookies=admin)
+        self.assertEqual([(k["name"], k["disabled"]) for k in page["items"]], [("all", False)])
