@@ -12,6 +12,7 @@
 #include "api/ingest_route.h"
 #include "api/openapi.h"
 #include "api/saved_searches_route.h"
+#include "api/sources_route.h"
 #include "core/files.h"
 
 namespace pantau {
@@ -330,6 +331,11 @@ class HttplibServer final : public HttpServer {
                     if (!key.ok()) return Reply(res, key.status());
                     Answer(res, HandleAlertPatch(req.matches[1].str(), req.body, context_));
                   });
+    server_.Get("/api/v1/sources", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleSourcesList(context_));
+    });
     AccountRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {

@@ -30,7 +30,7 @@ Result<size_t> HandleIngest(std::string_view body, std::string_view peer, const 
   const size_t n = events.size();
   uint64_t bytes = 0;
   for (const auto& e : events) bytes += e.raw.size();
-  ASSIGN_OR_RETURN(auto durable, ctx.pipeline.SubmitDecoded(std::move(events)));
+  ASSIGN_OR_RETURN(auto durable, ctx.pipeline.SubmitDecoded(std::move(events), peer));
   counters.received->Add(n);
   counters.bytes->Add(bytes);
   RETURN_IF_ERROR(durable.get());

@@ -101,7 +101,10 @@ Pipeline::StoreItem Pipeline::Encode(std::vector<Event> events) {
   return item;
 }
 
-Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
+Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events,
+                                                    std::string_view peer) {
+  // Counted once accepted: a request refused here is sent again.
+  SourceTally tally = SourceStats::Count(InputName(Input::kHttp), peer, events);
   StoreItem item = Encode(std::move(events));
   item.done = std::make_shared<std::promise<Status>>();
   auto future = item.done->get_future();
@@ -113,6 +116,7 @@ Result<std::future<Status>> Pipeline::SubmitDecoded(std::vector<Event> events) {
     }
     return ResourceExhausted("the ingest queue is full; retry later");
   }
+  sources_.Add(tally);
   return future;
 }
 
@@ -172,6 +176,7 @@ void Pipeline::DecodeLoop() {
       }
       decoded_->Add(b.lines.size() - failed);
       decode_failed_->Add(failed);
+      sources_.Add(SourceStats::Count(ctx.input, b.source_address, events));
       StoreItem item = Encode(std::move(events));
       const size_t bytes = BytesOf(item.rows);
       // The store queue is only closed after this thread has ended, so Push cannot fail here.

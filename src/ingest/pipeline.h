@@ -35,6 +35,7 @@
 #include "core/metrics.h"
 #include "decode/decoder.h"
 #include "ingest/event_hook.h"
+#include "ingest/source_stats.h"
 #include "store/event_store.h"
 
 namespace pantau {
@@ -89,9 +90,10 @@ class Pipeline {
   bool Submit(RawBatch batch);
   // Only if there is room now; on false the batch is still the caller's.
   bool TrySubmit(RawBatch& batch);
-  // Decoded events stored together in one transaction. The future resolves once they are durable
-  // (or storing them failed). ResourceExhausted when the queue is full, Unavailable when stopping.
-  Result<std::future<Status>> SubmitDecoded(std::vector<Event> events);
+  // Decoded events (HTTP ingest, from `peer`) stored together in one transaction. The future
+  // resolves once they are durable (or storing them failed). ResourceExhausted when the queue is
+  // full, Unavailable when stopping.
+  Result<std::future<Status>> SubmitDecoded(std::vector<Event> events, std::string_view peer = {});
 
   // The first step of stopping, taken before the listeners stop: decoded batches are refused from
   // now on, and a failing store is given up on after a few attempts instead of being retried
@@ -105,6 +107,8 @@ class Pipeline {
   uint64_t stored() const { return stored_->value(); }
   // Events accepted and then lost: the store kept failing while stopping.
   uint64_t lost() const { return lost_->value(); }
+  // What each input, sender and dataset sent since the start.
+  const SourceStats& sources() const { return sources_; }
 
  private:
   struct StoreItem {
@@ -136,6 +140,7 @@ class Pipeline {
   Counter* stored_;
   Counter* store_errors_;
   Counter* lost_;
+  SourceStats sources_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

@@ -67,6 +67,14 @@ TEST_F(PipelineTest, StopStoresEverythingAccepted) {
   EXPECT_FALSE(p.Submit(Lines({"late"})));  // refused after Stop, not lost silently
   const std::string m = metrics_.RenderPrometheus();
   EXPECT_NE(m.find("pantau_events_stored_total 5000"), std::string::npos) << m;
+  // The sender is counted once per decoded batch.
+  const auto sources = p.sources().Rows();
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0].input, "syslog-tcp");
+  EXPECT_EQ(sources[0].peer, "127.0.0.1");
+  EXPECT_EQ(sources[0].host, "web01");
+  EXPECT_EQ(sources[0].events, 5000u);
+  EXPECT_EQ(sources[0].errors, 0u);
 }
 
 TEST_F(PipelineTest, DecodedBatchResolvesWhenDurable) {
@@ -90,8 +98,12 @@ TEST_F(PipelineTest, FullQueueRefusesDecodedAndTrySubmit) {
   Pipeline p(*store_, metrics_, o);  // not started: nothing drains
   auto first = p.SubmitDecoded(std::vector<Event>(4));
   ASSERT_TRUE(first.ok());
-  auto second = p.SubmitDecoded(std::vector<Event>(1));
+  auto second = p.SubmitDecoded(std::vector<Event>(1), "192.0.2.7");
   EXPECT_EQ(second.status().code(), StatusCode::kResourceExhausted);
+  // Only what was accepted counts for its sender: the refused request will come again.
+  ASSERT_EQ(p.sources().Rows().size(), 1u);
+  EXPECT_EQ(p.sources().Rows()[0].events, 4u);
+  EXPECT_EQ(p.sources().Rows()[0].input, "http");
   RawBatch a = Lines({"a", "b", "c", "d"}), b = Lines({"e"});
   EXPECT_TRUE(p.TrySubmit(a));
   EXPECT_FALSE(p.TrySubmit(b));

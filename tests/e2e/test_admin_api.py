@@ -2,10 +2,11 @@
 role and to every key), with CSRF on changes and no way for an admin to lock themselves out."""
 import json
 import re
+import subprocess
 import urllib.error
 import urllib.request
 
-from harness import DEADLINE_S, wait_for
+from harness import DEADLINE_S, pantau, wait_for, wait_for_events
 from test_accounts import AccountsCase
 
 
@@ -211,3 +212,51 @@ class AccountsApiTest(AdminApiCase):
         self.assertFalse(page["items"][0]["disabled"])
         status, _, page = self.request("GET", "/api/v1/apikeys", cookies=admin)
         self.assertEqual([(k["name"], k["disabled"]) for k in page["items"]], [("all", False)])
+
+
+class DashboardApiTest(AdminApiCase):
+    """What the dashboard and the admin pages read: log sources, rules, alert statistics."""
+
+    def logger(self, *args):
+        subprocess.run(["logger", "-n", "127.0.0.1", *args], check=True, timeout=DEADLINE_S)
+
+    def get(self, path, key):
+        status, _, body = self.request("GET", path, bearer=key)
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_sources_count_what_each_sender_sent(self):
+        admin = self.start_as_admin()
+        reader = pantau("apikey", "create", "reader", "--scope", "search", "--data",
+                        self.data_dir).stdout.decode().strip()
+        tcp, udp = str(self.server.ports["syslog_tcp"]), str(self.server.ports["syslog_udp"])
+        for i in range(3):
+            self.logger("-P", tcp, "-T", "-t", "sshd",
+                        f"Failed password for root from 203.0.113.9 port {4000 + i} ssh2")
+        for i in range(2):
+            self.logger("-P", udp, "-d", "-t", "app", f"hello over udp {i}")
+        status, _, key = self.change("POST", "/api/v1/apikeys", admin,
+                                     {"name": "shipper", "scopes": ["ingest"]})
+        self.assertEqual(self.ingest(key["key"], [{"message": "over http"}]), 200)
+        wait_for_events(self.data_dir, 6)
+
+        page = wait_for(lambda: (lambda p: p if sum(r["events"] for r in p["items"]) == 6 else None)(
+            self.get("/api/v1/sources", reader)), "six events counted")
+        self.assertEqual((page["total"], page["next_cursor"]), (len(page["items"]), None))
+        rows = {(r["input"], r["dataset"]): r for r in page["items"]}
+        ssh = rows[("syslog-tcp", "linux.auth")]
+        self.assertEqual(set(ssh), {"input", "peer", "dataset", "host", "events", "bytes", "errors",
+                                    "first_seen", "last_seen"})
+        self.assertEqual((ssh["peer"], ssh["events"], ssh["errors"]), ("127.0.0.1", 3, 0))
+        self.assertTrue(ssh["host"])  # logger's host name
+        self.assertGreater(ssh["bytes"], 3 * len("Failed password for root"))
+        self.assertRegex(ssh["first_seen"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+        self.assertLessEqual(ssh["first_seen"], ssh["last_seen"])
+        udp_rows = [r for r in page["items"] if r["input"] == "syslog-udp"]
+        self.assertEqual(sum(r["events"] for r in udp_rows), 2)
+        self.assertEqual({r["peer"] for r in udp_rows}, {"127.0.0.1"})
+        (http,) = [r for r in page["items"] if r["input"] == "http"]
+        self.assertEqual((http["peer"], http["events"]), ("127.0.0.1", 1))
+        # Every role reads it; nobody without signing in.
+        self.assertEqual(self.request("GET", "/api/v1/sources", cookies=admin)[0], 200)
+        self.assertEqual(self.request("GET", "/api/v1/sources")[0], 401)
