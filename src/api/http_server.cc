@@ -11,6 +11,7 @@
 #include "api/events_route.h"
 #include "api/ingest_route.h"
 #include "api/openapi.h"
+#include "api/rules_route.h"
 #include "api/saved_searches_route.h"
 #include "api/sources_route.h"
 #include "core/files.h"
@@ -336,6 +337,18 @@ class HttplibServer final : public HttpServer {
       if (!caller.ok()) return Reply(res, caller.status());
       Answer(res, HandleSourcesList(context_));
     });
+    server_.Get("/api/v1/rules", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleRulesList(context_));
+    });
+    // Ids are UUIDs by convention; a rule without one goes by its title, which may hold '/'.
+    server_.Get(R"(/api/v1/rules/(.+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleRuleGet(req.matches[1].str(), context_));
+                });
     AccountRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "api/rule_catalog.h"
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
@@ -28,6 +29,7 @@ struct ApiContext {
   Users& users;
   AlertStore& alerts;
   SavedSearches& searches;
+  const RuleCatalog& rules;
   Metrics& metrics;
   const Clock& clock;
   size_t max_body_bytes = 64u << 20;

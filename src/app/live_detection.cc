@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "detect/sigma/builtin_rules.h"
 
@@ -53,6 +55,55 @@ std::string CorrelationFieldsJson(const correlate::CorrelationMatch& m) {
   return out;
 }
 
+// What the API shows of each rule and correlation of `set`: builtin rules by name, the others
+// by the files read. Ordered built-in first, then by file and line.
+RuleEntries CatalogOf(const sigma::RuleSet& set,
+                      const std::map<std::string, std::string_view>& builtin,
+                      const std::map<std::string, std::string>& files) {
+  struct Placed {
+    bool from_file;
+    const sigma::RuleMeta* meta;
+    RuleEntry entry;
+  };
+  std::vector<Placed> placed;
+  auto add = [&](const sigma::RuleMeta& meta, std::string_view kind, bool standalone) {
+    RuleEntry e;
+    e.id = meta.id.empty() ? meta.title : meta.id;
+    e.title = meta.title;
+    e.kind = kind;
+    e.level = sigma::LevelName(meta.level);
+    e.status = meta.status;
+    e.description = meta.description;
+    e.tags = meta.tags;
+    e.attack = sigma::AttackTechniques(meta.tags);
+    e.standalone = standalone;
+    std::string_view text;
+    bool from_file = false;
+    if (auto f = files.find(meta.file); f != files.end()) {
+      e.source = meta.file;
+      text = f->second;
+      from_file = true;
+    } else if (auto b = builtin.find(meta.file); b != builtin.end()) {
+      e.source = "builtin";
+      text = b->second;
+    }
+    e.text = sigma::DocumentAt(text, meta.line);
+    placed.push_back({from_file, &meta, std::move(e)});
+  };
+  for (size_t i = 0; i < set.size(); ++i) {
+    add(set.rule(i), "detection", set.rule(i).standalone);
+  }
+  for (const sigma::CorrelationRule& c : set.correlations()) add(c, "correlation", c.standalone);
+  std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+    return std::tie(a.from_file, a.meta->file, a.meta->line) <
+           std::tie(b.from_file, b.meta->file, b.meta->line);
+  });
+  RuleEntries out;
+  out.reserve(placed.size());
+  for (Placed& p : placed) out.push_back(std::move(p.entry));
+  return out;
+}
+
 }  // namespace
 
 // The hits of one batch, waiting for their events' ids.
@@ -85,15 +136,23 @@ class LiveDetection::Batch final : public EventHook::Pending {
 LiveDetection::LiveDetection(AlertStore& alerts, Metrics& metrics)
     : alerts_(alerts),
       matches_(&metrics.GetCounter("pantau_detection_matches_total", "")),
-      alert_errors_(&metrics.GetCounter("pantau_detection_alert_errors_total", "")) {}
+      alert_errors_(&metrics.GetCounter("pantau_detection_alert_errors_total", "")),
+      catalog_(std::make_shared<const RuleEntries>()) {}
 
 LiveDetection::Detector::Detector(std::shared_ptr<const sigma::RuleSet> r)
     : rules(std::move(r)), correlations(rules) {}
 
-void LiveDetection::SetRules(std::shared_ptr<const sigma::RuleSet> rules) {
-  auto detector = std::make_shared<Detector>(std::move(rules));
+void LiveDetection::SetRules(ServeRules rules) {
+  auto detector = std::make_shared<Detector>(std::move(rules.set));
+  if (!rules.catalog) rules.catalog = std::make_shared<const RuleEntries>();
   std::lock_guard lock(mu_);
   detector_ = std::move(detector);
+  catalog_ = std::move(rules.catalog);
+}
+
+std::shared_ptr<const RuleEntries> LiveDetection::Rules() const {
+  std::lock_guard lock(mu_);
+  return catalog_;
 }
 
 std::shared_ptr<LiveDetection::Detector> LiveDetection::detector() const {
@@ -149,13 +208,20 @@ std::unique_ptr<EventHook::Pending> LiveDetection::Inspect(std::span<const Event
   return batch;
 }
 
-Result<std::shared_ptr<const sigma::RuleSet>> LoadServeRules(const Config::Detection& config) {
+Result<ServeRules> LoadServeRules(const Config::Detection& config) {
   sigma::LoadOptions options;
+  std::map<std::string, std::string_view> builtin;
   if (config.builtin_rules) {
     for (const auto& [name, text] : sigma::BuiltinRules()) {
       options.texts.emplace_back(std::string(name), std::string(text));
+      builtin.emplace(std::string(name), text);
     }
   }
+  // Each file as it was read for compiling, so the texts shown are those that run.
+  std::map<std::string, std::string> files;
+  options.on_file = [&files](const std::string& path, const std::string& text) {
+    files.emplace(path, text);
+  };
   options.logsource_files = config.logsources;
   options.placeholders_file = config.placeholders;
   std::vector<sigma::RuleProblem> problems;
@@ -170,7 +236,8 @@ Result<std::shared_ptr<const sigma::RuleSet>> LoadServeRules(const Config::Detec
       "patterns)",
       (*rules)->loaded_documents(), documents, (*rules)->correlations().size(),
       (*rules)->filter_count(), (*rules)->pattern_count());
-  return rules;
+  auto catalog = std::make_shared<const RuleEntries>(CatalogOf(**rules, builtin, files));
+  return ServeRules{std::move(*rules), std::move(catalog)};
 }
 
 }  // namespace pantau

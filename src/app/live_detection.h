@@ -4,12 +4,16 @@
 // rule set can be replaced while events flow (SIGHUP in serve): batches already inspected finish
 // with the set that saw them, and correlation windows start empty with the new set.
 //
-// Thread-safety: SetRules from any thread; Inspect/Stored as EventHook says.
+// Beside the compiled rules it keeps what the API shows of them (api/rule_catalog.h), replaced
+// together with them.
+//
+// Thread-safety: SetRules and Rules from any thread; Inspect/Stored as EventHook says.
 #pragma once
 
 #include <memory>
 #include <mutex>
 
+#include "api/rule_catalog.h"
 #include "cases/alerts.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -19,13 +23,20 @@
 
 namespace pantau {
 
-class LiveDetection final : public EventHook {
+// The rules `pantau serve` runs, and what the API shows of them, made together.
+struct ServeRules {
+  std::shared_ptr<const sigma::RuleSet> set;
+  std::shared_ptr<const RuleEntries> catalog;
+};
+
+class LiveDetection final : public EventHook, public RuleCatalog {
  public:
   LiveDetection(AlertStore& alerts, Metrics& metrics);
 
-  void SetRules(std::shared_ptr<const sigma::RuleSet> rules);
+  void SetRules(ServeRules rules);
 
   std::unique_ptr<Pending> Inspect(std::span<const Event> events) override;
+  std::shared_ptr<const RuleEntries> Rules() const override;
 
  private:
   class Batch;
@@ -44,11 +55,12 @@ class LiveDetection final : public EventHook {
   Counter* matches_;
   Counter* alert_errors_;
   mutable std::mutex mu_;
-  std::shared_ptr<Detector> detector_;  // GUARDED_BY(mu_)
+  std::shared_ptr<Detector> detector_;          // GUARDED_BY(mu_)
+  std::shared_ptr<const RuleEntries> catalog_;  // GUARDED_BY(mu_)
 };
 
 // The rules `pantau serve` runs: the built-in ones (unless turned off) and those the config
-// names. Problems with single rules are logged and leave the others working.
-Result<std::shared_ptr<const sigma::RuleSet>> LoadServeRules(const Config::Detection& config);
+// names, with their catalog. Problems with single rules are logged and leave the others working.
+Result<ServeRules> LoadServeRules(const Config::Detection& config);
 
 }  // namespace pantau

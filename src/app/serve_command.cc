@@ -140,6 +140,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  **users,
                  **alerts,
                  **searches,
+                 detection,
                  metrics,
                  clock,
                  config.ingest.max_body_bytes,

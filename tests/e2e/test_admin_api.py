@@ -1,7 +1,9 @@
 """The admin API over HTTP: people and API keys managed by an admin (and refused to every other
 role and to every key), with CSRF on changes and no way for an admin to lock themselves out."""
 import json
+import os
 import re
+import signal
 import subprocess
 import urllib.error
 import urllib.request
@@ -260,3 +262,50 @@ class DashboardApiTest(AdminApiCase):
         # Every role reads it; nobody without signing in.
         self.assertEqual(self.request("GET", "/api/v1/sources", cookies=admin)[0], 200)
         self.assertEqual(self.request("GET", "/api/v1/sources")[0], 401)
+
+    def test_rules_with_attack_ids_and_text(self):
+        rules_dir = os.path.join(self.data_dir, "rules")
+        os.makedirs(rules_dir)
+        own = ("title: Our Marker\nid: our-marker-1\nstatus: test\ntags: [attack.t1059.004]\n"
+               "logsource: {product: linux}\ndetection:\n  keywords: ['pantau-marker']\n"
+               "  condition: keywords\nlevel: critical\n")
+        with open(os.path.join(rules_dir, "ours.yml"), "w") as f:
+            f.write(own)
+        self.start_server(f"detection:\n  rules: [{rules_dir}]\n")
+        reader = pantau("apikey", "create", "reader", "--scope", "search", "--data",
+                        self.data_dir).stdout.decode().strip()
+        page = self.get("/api/v1/rules", reader)
+        self.assertEqual((page["total"], page["next_cursor"]), (len(page["items"]), None))
+        by_title = {r["title"]: r for r in page["items"]}
+        brute = by_title["SSH Brute Force Against a Server"]
+        self.assertEqual(set(brute), {"id", "title", "kind", "level", "status", "tags", "attack",
+                                      "description", "standalone", "source"})
+        self.assertEqual((brute["kind"], brute["level"], brute["source"], brute["standalone"]),
+                         ("correlation", "high", "builtin", True))
+        self.assertEqual(brute["attack"], ["T1110.001"])
+        self.assertIn("attack.t1110.001", brute["tags"])
+        self.assertIn("password guessing", brute["description"])
+        self.assertEqual(by_title["SSH Failed Password"]["standalone"], False)
+        self.assertTrue(all(r["source"] == "builtin" for r in page["items"][:-1]))
+        ours = page["items"][-1]  # built-in rules first
+        self.assertEqual((ours["id"], ours["source"], ours["attack"], ours["status"]),
+                         ("our-marker-1", os.path.join(rules_dir, "ours.yml"), ["T1059.004"], "test"))
+
+        # One rule with the YAML document as written: the brute force is one of five in its file.
+        rule = self.get(f"/api/v1/rules/{brute['id']}", reader)
+        self.assertEqual({k: v for k, v in rule.items() if k != "text"}, brute)
+        self.assertTrue(rule["text"].startswith("title: SSH Brute Force Against a Server\n"))
+        self.assertIn("    type: event_count\n", rule["text"])
+        self.assertNotIn("---", rule["text"])
+        self.assertNotIn("SSH Login After a Brute Force", rule["text"])
+        self.assertEqual(self.get("/api/v1/rules/our-marker-1", reader)["text"], own)
+        status, _, err = self.request("GET", "/api/v1/rules/no-such-rule", bearer=reader)
+        self.assertEqual(status, 404, err)
+
+        # A reload shows the new rules.
+        with open(os.path.join(rules_dir, "more.yml"), "w") as f:
+            f.write(own.replace("Our Marker", "Another Marker").replace("our-marker-1", "our-marker-2"))
+        self.server.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: any(r["id"] == "our-marker-2" for r in self.get("/api/v1/rules", reader)["items"]),
+                 "the reloaded rule")
+        self.assertEqual(self.get("/api/v1/rules", reader)["total"], page["total"] + 1)

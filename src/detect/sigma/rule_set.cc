@@ -343,6 +343,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::vector<std::stri
       problems.push_back({file, 0, text.status().message()});
       continue;
     }
+    if (options.on_file) options.on_file(file, *text);
     builder.AddText(file, *text, problems, documents);
   }
   return builder.Finish(problems);

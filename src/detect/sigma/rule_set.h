@@ -48,6 +48,9 @@ struct LoadOptions {
   // Compile the Hyperscan databases (seconds for thousands of rules); off to only check rules,
   // after which Match must not be called.
   bool compile_scanner = true;
+  // Called with each rule file's path and text as read, so that a caller can keep the rules as
+  // written (pantau serve shows them) without reading the files a second time.
+  std::function<void(const std::string& path, const std::string& text)> on_file;
 };
 
 class RuleSet {
