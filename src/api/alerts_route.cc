@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/time.h"
 #include "query/time_argument.h"
 
 namespace pantau {
@@ -10,6 +11,8 @@ namespace {
 
 constexpr size_t kDefaultLimit = 100;
 constexpr size_t kMaxLimit = 1000;
+constexpr size_t kDefaultStatsBuckets = 48;
+constexpr size_t kMaxStatsBuckets = 1000;
 
 std::vector<std::string> CommaList(std::string_view s) {
   std::vector<std::string> out;
@@ -20,6 +23,34 @@ std::vector<std::string> CommaList(std::string_view s) {
     s.remove_prefix(comma + 1);
   }
   return out;
+}
+
+// A whole number in [min, max]; `fallback` when absent.
+Result<size_t> WholeNumber(std::string_view text, size_t min, size_t max, size_t fallback,
+                           std::string_view what) {
+  if (text.empty()) return fallback;
+  size_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) {
+    return InvalidArgument(std::string(what) + ": a whole number from " + std::to_string(min) +
+                           " to " + std::to_string(max));
+  }
+  return n;
+}
+
+// from= and to= as the alert list and the stats read them: RFC 3339 or relative to now.
+struct TimeRange {
+  std::optional<TimeNs> from, to;
+};
+Result<TimeRange> ParseRange(std::string_view from, std::string_view to, TimeNs now) {
+  TimeRange r;
+  if (!from.empty()) {
+    ASSIGN_OR_RETURN(r.from, query::ParseTimeArgument(from, now, "from"));
+  }
+  if (!to.empty()) {
+    ASSIGN_OR_RETURN(r.to, query::ParseTimeArgument(to, now, "to"));
+  }
+  return r;
 }
 
 std::string ItemsJson(const std::vector<Alert>& alerts) {
@@ -80,22 +111,10 @@ Result<std::string> HandleAlertsList(const AlertsRequest& r, const ApiContext& c
   q.rule = r.rule;
   q.host = r.host;
   q.cursor = r.cursor;
-  const TimeNs now = ctx.clock.Now();
-  if (!r.from.empty()) {
-    ASSIGN_OR_RETURN(q.from, query::ParseTimeArgument(r.from, now, "from"));
-  }
-  if (!r.to.empty()) {
-    ASSIGN_OR_RETURN(q.to, query::ParseTimeArgument(r.to, now, "to"));
-  }
-  q.limit = kDefaultLimit;
-  if (!r.limit.empty()) {
-    size_t n = 0;
-    const auto [end, ec] = std::from_chars(r.limit.data(), r.limit.data() + r.limit.size(), n);
-    if (ec != std::errc() || end != r.limit.data() + r.limit.size() || n < 1 || n > kMaxLimit) {
-      return InvalidArgument("limit: a whole number from 1 to " + std::to_string(kMaxLimit));
-    }
-    q.limit = n;
-  }
+  ASSIGN_OR_RETURN(TimeRange range, ParseRange(r.from, r.to, ctx.clock.Now()));
+  q.from = range.from;
+  q.to = range.to;
+  ASSIGN_OR_RETURN(q.limit, WholeNumber(r.limit, 1, kMaxLimit, kDefaultLimit, "limit"));
   ASSIGN_OR_RETURN(AlertPage page, ctx.alerts.List(q));
   std::string out = R"({"items":)" + ItemsJson(page.items) + R"(,"next_cursor":)";
   if (page.next_cursor.empty()) {
@@ -123,6 +142,67 @@ Result<std::string> HandleAlertsBulk(std::string_view body, const ApiContext& ct
   ASSIGN_OR_RETURN(AlertChange change, ParseChange(body, &ids));
   ASSIGN_OR_RETURN(std::vector<Alert> changed, ctx.alerts.UpdateMany(ids, change));
   return R"({"items":)" + ItemsJson(changed) + "}";
+}
+
+Result<std::string> HandleAlertStats(std::string_view from, std::string_view to,
+                                     std::string_view buckets, const ApiContext& ctx) {
+  constexpr TimeNs kDay = 24LL * 3600 * 1'000'000'000;
+  const TimeNs now = ctx.clock.Now();
+  ASSIGN_OR_RETURN(TimeRange range, ParseRange(from, to, now));
+  AlertStatsQuery q;
+  q.to = range.to.value_or(now);
+  q.from = range.from.value_or(q.to - kDay);
+  ASSIGN_OR_RETURN(q.buckets,
+                   WholeNumber(buckets, 1, kMaxStatsBuckets, kDefaultStatsBuckets, "buckets"));
+  ASSIGN_OR_RETURN(AlertStats stats, ctx.alerts.Stats(q));
+
+  std::string out = R"({"from":)";
+  AppendJsonString(out, FormatRfc3339(stats.from));
+  out += R"(,"to":)";
+  AppendJsonString(out, FormatRfc3339(stats.to));
+  out += R"(,"interval_s":)" + std::to_string(stats.interval_s) + R"(,"buckets":[)";
+  const auto levels = AlertStats::LevelNames();
+  for (size_t i = 0; i < stats.buckets.size(); ++i) {
+    if (i > 0) out += ',';
+    out += R"({"time":)";
+    AppendJsonString(out, FormatRfc3339(stats.buckets[i].start));
+    out += R"(,"counts":{)";
+    for (size_t l = 0; l < levels.size(); ++l) {
+      if (l > 0) out += ',';
+      AppendJsonString(out, levels[l]);
+      out += ':' + std::to_string(stats.buckets[i].by_level[l]);
+    }
+    out += "}}";
+  }
+  out += R"(],"by_status":{)";
+  const auto statuses = AlertStats::StatusNames();
+  for (size_t s = 0; s < statuses.size(); ++s) {
+    if (s > 0) out += ',';
+    AppendJsonString(out, statuses[s]);
+    out += ':' + std::to_string(stats.by_status[s]);
+  }
+  out += R"(},"top_rules":[)";
+  for (size_t i = 0; i < stats.top_rules.size(); ++i) {
+    const AlertStats::RuleCount& r = stats.top_rules[i];
+    if (i > 0) out += ',';
+    out += R"({"rule_id":)";
+    AppendJsonString(out, r.rule_id);
+    out += R"(,"rule_title":)";
+    AppendJsonString(out, r.rule_title);
+    out += R"(,"level":)";
+    AppendJsonString(out, r.level);
+    out += R"(,"count":)" + std::to_string(r.count) + "}";
+  }
+  out += R"(],"top_hosts":[)";
+  for (size_t i = 0; i < stats.top_hosts.size(); ++i) {
+    if (i > 0) out += ',';
+    out += R"({"host":)";
+    AppendJsonString(out, stats.top_hosts[i].first);
+    out += R"(,"count":)" + std::to_string(stats.top_hosts[i].second) + "}";
+  }
+  out += R"(],"alerts":)" + std::to_string(stats.alerts) + R"(,"events":)" +
+         std::to_string(stats.events);
+  return out + "}";
 }
 
 }  // namespace pantau

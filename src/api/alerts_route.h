@@ -1,6 +1,7 @@
 // The alerts of the Security Log Analysis list: GET /api/v1/alerts (filters: status, level,
-// rule, host, from, to; cursor paging), GET and PATCH /api/v1/alerts/{id}, and POST
-// /api/v1/alerts/bulk for one change to many alerts.
+// rule, host, from, to; cursor paging), GET and PATCH /api/v1/alerts/{id}, POST
+// /api/v1/alerts/bulk for one change to many alerts, and GET /api/v1/alerts/stats for the
+// dashboard.
 #pragma once
 
 #include <string>
@@ -22,5 +23,14 @@ Result<std::string> HandleAlertPatch(std::string_view id, std::string_view body,
                                      const ApiContext& ctx);
 // Body: {"ids": [...], and the fields of a PATCH}; {"items": [alert...]}. All or none.
 Result<std::string> HandleAlertsBulk(std::string_view body, const ApiContext& ctx);
+
+// The dashboard's figures over alerts last seen in [from, to) (default the last 24 hours), in
+// `buckets` buckets of whole seconds (default 48, at most 1000); every figure sums the alerts'
+// counts: {"from", "to", "interval_s", "buckets": [{"time", "counts": {"informational", "low",
+// "medium", "high", "critical"}}...], "by_status": {"new", "acknowledged", "closed"},
+// "top_rules": [{"rule_id", "rule_title", "level", "count"}...], "top_hosts": [{"host",
+// "count"}...], "alerts", "events"}.
+Result<std::string> HandleAlertStats(std::string_view from, std::string_view to,
+                                     std::string_view buckets, const ApiContext& ctx);
 
 }  // namespace pantau

@@ -314,6 +314,13 @@ class HttplibServer final : public HttpServer {
                       req.get_param_value("limit"),  req.get_param_value("cursor")};
       Answer(res, HandleAlertsList(r, context_));
     });
+    server_.Get(
+        "/api/v1/alerts/stats", [this](const httplib::Request& req, httplib::Response& res) {
+          auto key = Authenticate(req, Permission::kReadEvents);
+          if (!key.ok()) return Reply(res, key.status());
+          Answer(res, HandleAlertStats(req.get_param_value("from"), req.get_param_value("to"),
+                                       req.get_param_value("buckets"), context_));
+        });
     server_.Post("/api/v1/alerts/bulk",
                  [this](const httplib::Request& req, httplib::Response& res) {
                    auto key = Authenticate(req, Permission::kTriageAlerts);

@@ -369,6 +369,107 @@ Result<AlertPage> AlertStore::List(const AlertQuery& q) {
   return page;
 }
 
+std::span<const std::string_view> AlertStats::LevelNames() { return kLevels; }
+std::span<const std::string_view> AlertStats::StatusNames() { return kStatuses; }
+
+Result<AlertStats> AlertStore::Stats(const AlertStatsQuery& q) {
+  constexpr size_t kMaxBuckets = 1000;
+  constexpr TimeNs kSecond = 1'000'000'000;
+  if (q.from >= q.to) return InvalidArgument("from: must be before to");
+  if (q.buckets < 1 || q.buckets > kMaxBuckets) {
+    return InvalidArgument(fmt::format("buckets: a whole number from 1 to {}", kMaxBuckets));
+  }
+  AlertStats out;
+  out.from = q.from;
+  out.to = q.to;
+  // Whole seconds, rounded up, so that the buckets cover the range.
+  const TimeNs range = q.to - q.from;
+  const TimeNs per_bucket =
+      (range + static_cast<TimeNs>(q.buckets) - 1) / static_cast<TimeNs>(q.buckets);
+  out.interval_s = std::max<TimeNs>(1, (per_bucket + kSecond - 1) / kSecond);
+  const TimeNs interval = out.interval_s * kSecond;
+  const size_t count = static_cast<size_t>((range + interval - 1) / interval);
+  out.buckets.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    out.buckets[i].start = q.from + static_cast<TimeNs>(i) * interval;
+  }
+  auto index_of = [](std::span<const std::string_view> names, std::string_view v) -> int {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == v) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  constexpr std::string_view kWhere = " FROM alerts WHERE last_seen >= ?1 AND last_seen < ?2 ";
+
+  std::lock_guard lock(mu_);
+  // One read transaction, so that the figures agree with each other.
+  RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  auto work = [&]() -> Status {
+    ASSIGN_OR_RETURN(sqlite::Stmt by_time,
+                     db_.Prepare(fmt::format("SELECT (last_seen - ?1) / ?3, level, sum(count){}"
+                                             "GROUP BY 1, 2",
+                                             kWhere)));
+    by_time.BindInt(1, q.from);
+    by_time.BindInt(2, q.to);
+    by_time.BindInt(3, interval);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, by_time.Step());
+      if (!row) break;
+      const int64_t bucket = by_time.Int(0);
+      const int level = index_of(AlertStats::LevelNames(), by_time.Text(1));
+      if (bucket < 0 || bucket >= static_cast<int64_t>(count) || level < 0) continue;
+      out.buckets[static_cast<size_t>(bucket)].by_level[static_cast<size_t>(level)] +=
+          by_time.Int(2);
+    }
+    ASSIGN_OR_RETURN(
+        sqlite::Stmt by_status,
+        db_.Prepare(fmt::format("SELECT status, sum(count), count(*){}GROUP BY 1", kWhere)));
+    by_status.BindInt(1, q.from);
+    by_status.BindInt(2, q.to);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, by_status.Step());
+      if (!row) break;
+      out.events += by_status.Int(1);
+      out.alerts += by_status.Int(2);
+      const int status = index_of(AlertStats::StatusNames(), by_status.Text(0));
+      if (status >= 0) out.by_status[static_cast<size_t>(status)] += by_status.Int(1);
+    }
+    // With max(), SQLite takes the bare columns from the row of the maximum: the rule's latest
+    // title and level.
+    ASSIGN_OR_RETURN(sqlite::Stmt rules,
+                     db_.Prepare(fmt::format("SELECT rule_id, rule_title, level, sum(count) AS n, "
+                                             "max(last_seen){}GROUP BY rule_id "
+                                             "ORDER BY n DESC, rule_id LIMIT ?3",
+                                             kWhere)));
+    rules.BindInt(1, q.from);
+    rules.BindInt(2, q.to);
+    rules.BindInt(3, static_cast<int64_t>(q.top));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rules.Step());
+      if (!row) break;
+      out.top_rules.push_back({std::string(rules.Text(0)), std::string(rules.Text(1)),
+                               std::string(rules.Text(2)), rules.Int(3)});
+    }
+    ASSIGN_OR_RETURN(sqlite::Stmt hosts,
+                     db_.Prepare(fmt::format("SELECT host, sum(count) AS n{}AND host != '' "
+                                             "GROUP BY host ORDER BY n DESC, host LIMIT ?3",
+                                             kWhere)));
+    hosts.BindInt(1, q.from);
+    hosts.BindInt(2, q.to);
+    hosts.BindInt(3, static_cast<int64_t>(q.top));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, hosts.Step());
+      if (!row) break;
+      out.top_hosts.emplace_back(std::string(hosts.Text(0)), hosts.Int(1));
+    }
+    return Status::Ok();
+  };
+  Status s = work();
+  (void)db_.Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+  if (!s.ok()) return s;
+  return out;
+}
+
 Result<Alert> AlertStore::GetLocked(std::string_view id) {
   ASSIGN_OR_RETURN(int64_t n, ParseId(id));
   ASSIGN_OR_RETURN(sqlite::Stmt st,

@@ -6,12 +6,14 @@
 // Thread-safety: all methods may be called from any thread (one connection behind a mutex).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -69,6 +71,39 @@ struct AlertPage {
   int64_t total = 0;
 };
 
+// The dashboard's figures over alerts whose last_seen is in [from, to).
+struct AlertStatsQuery {
+  TimeNs from = 0, to = 0;
+  size_t buckets = 48;  // at most this many; fewer when the range is under one second each
+  size_t top = 10;      // rules and hosts
+};
+
+// Every figure sums the alerts' counts (the matches they stand for), not the number of alerts.
+struct AlertStats {
+  static constexpr size_t kLevelCount = 5;   // informational, low, medium, high, critical
+  static constexpr size_t kStatusCount = 3;  // new, acknowledged, closed
+
+  TimeNs from = 0, to = 0;
+  int64_t interval_s = 0;  // each bucket's width; whole seconds
+  struct Bucket {
+    TimeNs start = 0;
+    std::array<int64_t, kLevelCount> by_level{};  // in the order of LevelNames()
+  };
+  std::vector<Bucket> buckets;  // from `from`, every interval_s, covering [from, to)
+  std::array<int64_t, kStatusCount> by_status{};  // in the order of StatusNames()
+  struct RuleCount {
+    std::string rule_id, rule_title, level;  // title and level of its latest alert
+    int64_t count = 0;
+  };
+  std::vector<RuleCount> top_rules;                        // most first, then by rule id
+  std::vector<std::pair<std::string, int64_t>> top_hosts;  // the same; alerts without host left out
+  int64_t alerts = 0;                                      // how many alerts
+  int64_t events = 0;                                      // their counts summed
+
+  static std::span<const std::string_view> LevelNames();
+  static std::span<const std::string_view> StatusNames();
+};
+
 // What a triage step changes; unset members stay as they are.
 struct AlertChange {
   std::optional<std::string> status;
@@ -89,6 +124,8 @@ class AlertStore {
   Status Record(std::span<const AlertHit> hits);
 
   Result<AlertPage> List(const AlertQuery& query);
+  // InvalidArgument unless from < to and 1 <= buckets <= 1000.
+  Result<AlertStats> Stats(const AlertStatsQuery& query);
   Result<Alert> Get(std::string_view id);
   // Checks the change (known status, a reason for a false positive) before applying it.
   Result<Alert> Update(std::string_view id, const AlertChange& change);

@@ -175,5 +175,68 @@ TEST_F(AlertStoreTest, BulkChangesAreAllOrNone) {
   EXPECT_EQ(store_->List(q)->total, 0);  // nothing changed
 }
 
+TEST_F(AlertStoreTest, StatsPerBucketLevelStatusRuleAndHost) {
+  std::vector<AlertHit> hits = {
+      Hit("r1", "web01", 10 * kMinute, "e1"),        Hit("r1", "web01", 11 * kMinute, "e2"),
+      Hit("r1", "web02", 30 * kMinute, "e3"),        Hit("r2", "web01", 50 * kMinute, "e4", "low"),
+      Hit("r2", "web01", 51 * kMinute, "e5", "low"), Hit("r2", "web01", 52 * kMinute, "e6", "low"),
+      Hit("r3", "", 70 * kMinute, "e7", "critical"), Hit("r4", "web03", 200 * kMinute, "e8")};
+  ASSERT_TRUE(store_->Record(hits).ok());
+  AlertQuery r2;
+  r2.rule = "r2";
+  ASSERT_TRUE(
+      store_->Update(store_->List(r2)->items[0].id, {std::string("acknowledged"), {}, {}, {}})
+          .ok());
+
+  auto stats = store_->Stats({0, 120 * kMinute, 4, 10});
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->interval_s, 30 * 60);
+  ASSERT_EQ(stats->buckets.size(), 4u);
+  using Levels = std::array<int64_t, AlertStats::kLevelCount>;  // info, low, medium, high, critical
+  EXPECT_EQ(stats->buckets[0].start, 0);
+  EXPECT_EQ(stats->buckets[0].by_level, (Levels{0, 0, 0, 2, 0}));
+  EXPECT_EQ(stats->buckets[1].start, 30 * kMinute);
+  EXPECT_EQ(stats->buckets[1].by_level, (Levels{0, 3, 0, 1, 0}));  // last_seen 30 is in [30, 60)
+  EXPECT_EQ(stats->buckets[2].by_level, (Levels{0, 0, 0, 0, 1}));
+  EXPECT_EQ(stats->buckets[3].by_level, (Levels{}));
+  EXPECT_EQ(stats->by_status, (std::array<int64_t, 3>{4, 3, 0}));  // new, acknowledged, closed
+  EXPECT_EQ(stats->alerts, 4);
+  EXPECT_EQ(stats->events, 7);
+  ASSERT_EQ(stats->top_rules.size(), 3u);
+  EXPECT_EQ(stats->top_rules[0].rule_id, "r1");
+  EXPECT_EQ(stats->top_rules[0].rule_title, "Title of r1");
+  EXPECT_EQ(stats->top_rules[0].level, "high");
+  EXPECT_EQ(stats->top_rules[0].count, 3);
+  EXPECT_EQ(stats->top_rules[1].rule_id, "r2");  // as many: by rule id
+  EXPECT_EQ(stats->top_rules[1].count, 3);
+  EXPECT_EQ(stats->top_rules[2].rule_id, "r3");
+  // Alerts without a host are left out of the hosts.
+  EXPECT_EQ(stats->top_hosts,
+            (std::vector<std::pair<std::string, int64_t>>{{"web01", 5}, {"web02", 1}}));
+  // Top N.
+  auto top1 = store_->Stats({0, 120 * kMinute, 4, 1});
+  ASSERT_TRUE(top1.ok());
+  EXPECT_EQ(top1->top_rules.size(), 1u);
+  EXPECT_EQ(top1->top_hosts.size(), 1u);
+}
+
+TEST_F(AlertStoreTest, StatsBucketsCoverTheRangeInWholeSeconds) {
+  const TimeNs second = 1'000'000'000;
+  auto stats = store_->Stats({5 * second, 105 * second, 48, 10});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->interval_s, 3);  // 100 s / 48, rounded up
+  EXPECT_EQ(stats->buckets.size(), 34u);
+  EXPECT_EQ(stats->buckets.back().start, 5 * second + 33 * 3 * second);
+  EXPECT_EQ(stats->alerts, 0);
+  auto tiny = store_->Stats({0, second / 2, 1000, 10});  // shorter than a bucket of one second
+  ASSERT_TRUE(tiny.ok());
+  EXPECT_EQ(tiny->interval_s, 1);
+  EXPECT_EQ(tiny->buckets.size(), 1u);
+
+  EXPECT_EQ(store_->Stats({10, 10, 48, 10}).status().message(), "from: must be before to");
+  EXPECT_EQ(store_->Stats({0, 10, 0, 10}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Stats({0, 10, 1001, 10}).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace pantau

@@ -309,3 +309,67 @@ class DashboardApiTest(AdminApiCase):
         wait_for(lambda: any(r["id"] == "our-marker-2" for r in self.get("/api/v1/rules", reader)["items"]),
                  "the reloaded rule")
         self.assertEqual(self.get("/api/v1/rules", reader)["total"], page["total"] + 1)
+
+    def test_alert_stats_add_up_to_the_alerts(self):
+        self.start_server()
+        reader = pantau("apikey", "create", "reader", "--scope", "search", "--data",
+                        self.data_dir).stdout.decode().strip()
+        tcp = str(self.server.ports["syslog_tcp"])
+        # README "Detect": twelve failed passwords make the brute-force alert; three unknown users
+        # make one low alert with a count of 3.
+        for _ in range(12):
+            self.logger("-P", tcp, "-T", "-t", "sshd",
+                        "Failed password for root from 203.0.113.9 port 4242 ssh2")
+        for _ in range(3):
+            self.logger("-P", tcp, "-T", "-t", "sshd", "Invalid user oracle from 203.0.113.9 port 52113")
+        wait_for_events(self.data_dir, 15)
+
+        def settled():
+            alerts = self.get("/api/v1/alerts?from=now-1h&limit=1000", reader)["items"]
+            stats = self.get("/api/v1/alerts/stats?from=now-1h&buckets=12", reader)
+            titles = {a["rule_title"]: a for a in alerts}
+            invalid = titles.get("SSH Login Attempt for a User That Does Not Exist")
+            if ("SSH Brute Force Against a Server" in titles and invalid and invalid["count"] == 3
+                    and stats["events"] == sum(a["count"] for a in alerts)):
+                return alerts, stats
+            return None
+        alerts, stats = wait_for(settled, "both alerts, counted in the stats")
+
+        self.assertEqual(set(stats), {"from", "to", "interval_s", "buckets", "by_status",
+                                      "top_rules", "top_hosts", "alerts", "events"})
+        self.assertRegex(stats["from"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+        self.assertEqual(stats["interval_s"], 300)
+        self.assertEqual(len(stats["buckets"]), 12)
+        self.assertEqual(stats["buckets"][0]["time"], stats["from"])
+        levels = {"informational", "low", "medium", "high", "critical"}
+        for b in stats["buckets"]:
+            self.assertEqual(set(b["counts"]), levels)
+        total = sum(alert["count"] for alert in alerts)
+        self.assertEqual(sum(sum(b["counts"].values()) for b in stats["buckets"]), total)
+        self.assertEqual((stats["events"], stats["alerts"]), (total, len(alerts)))
+        per_level = {l: sum(a["count"] for a in alerts if a["level"] == l) for l in levels}
+        self.assertEqual({l: sum(b["counts"][l] for b in stats["buckets"]) for l in levels},
+                         per_level)
+        self.assertEqual(per_level["low"], 3)
+        self.assertGreaterEqual(per_level["high"], 1)
+        self.assertEqual(stats["by_status"], {"new": total, "acknowledged": 0, "closed": 0})
+        self.assertEqual({(r["rule_title"], r["level"], r["count"]) for r in stats["top_rules"]},
+                         {(a["rule_title"], a["level"], a["count"]) for a in alerts})
+        self.assertEqual(stats["top_rules"][0]["count"], max(a["count"] for a in alerts))
+        self.assertEqual(stats["top_hosts"], [{"host": alerts[0]["host"], "count": total}])
+
+        # Defaults: the last 24 hours in 48 buckets; an empty range counts nothing.
+        default = self.get("/api/v1/alerts/stats", reader)
+        self.assertEqual((default["interval_s"], len(default["buckets"]), default["events"]),
+                         (1800, 48, total))
+        empty = self.get("/api/v1/alerts/stats?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z",
+                         reader)
+        self.assertEqual((empty["events"], empty["top_rules"], empty["by_status"]["new"]),
+                         (0, [], 0))
+        for query, field in [("buckets=0", "buckets"), ("buckets=1001", "buckets"),
+                             ("buckets=many", "buckets"), ("from=yesterday", "from"),
+                             ("from=now&to=now-1h", "from")]:
+            status, _, err = self.request("GET", f"/api/v1/alerts/stats?{query}", bearer=reader)
+            self.assertEqual(status, 400, query)
+            self.assertTrue(err["error"]["message"].startswith(field), err)
+        self.assertEqual(self.request("GET", "/api/v1/alerts/stats")[0], 401)
