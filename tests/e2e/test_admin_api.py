@@ -79,6 +79,9 @@ class AccountsApiTest(AdminApiCase):
         self.assertEqual(status, 400)
 
         # Role, disabled, password.
+        status, _, err = self.request("PATCH", "/api/v1/users/budi", cookies=admin,
+                                      body={"role": "coordinator"})
+        self.assertEqual(status, 403)  # no CSRF token
         status, _, user = self.change("PATCH", "/api/v1/users/budi", admin, {"role": "coordinator"})
         self.assertEqual((status, user["role"]), (200, "coordinator"))
         budi_session, _ = self.session_of(self.login("budi", "kata-sandi-analis")[1])
