@@ -25,7 +25,7 @@
 namespace pantau {
 
 struct SourceRow {
-  std::string input;    // "syslog-udp", "syslog-tcp", "syslog-tls", "http", "file"
+  std::string input;    // InputName(): "syslog-udp", "syslog-tcp", "http", "demo", ...
   std::string peer;     // the sender's address, as the listener saw it
   std::string dataset;  // "linux.auth", ... ("unknown" when nothing decoded the line)
   std::string host;     // host.name of the latest event that had one; may be empty
