@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { AlertStats, api, Histogram, params, Table } from "../api";
 import { Chart } from "../components/Chart";
 import { TimePicker } from "../components/TimePicker";
@@ -61,6 +61,17 @@ export function DashboardPage() {
   const d = useDashboardData(range, refresh);
 
   const open = (d.alerts.data?.by_status.new ?? 0) + (d.alerts.data?.by_status.acknowledged ?? 0);
+  // Charts are reset by a new option: build them again only when their data changes.
+  const eventsOption = useMemo(
+    () => eventsPerSourceOption(d.events.data, d.span.seconds, range),
+    [d.events.data, d.span.seconds, range],
+  );
+  const alertsOption = useMemo(
+    () => alertsByLevelOption(d.alerts.data, (l) => t(`level.${l}`), range),
+    [d.alerts.data, t, range],
+  );
+  const sourcesOption = useMemo(() => topBarsOption(topItems(d.sources.data)), [d.sources.data]);
+  const hostsOption = useMemo(() => topBarsOption(topItems(d.hosts.data), "#37474f"), [d.hosts.data]);
   const kpi = (label: string, value: number | undefined, testId: string) => (
     <div className="kpi" data-testid={testId}>
       <span className="kpi-value">{value === undefined ? "…" : formatNumber(lang, value)}</span>
@@ -94,12 +105,12 @@ export function DashboardPage() {
         <section className="panel wide">
           <h2>{t("dash.events_by_source")}</h2>
           <PanelError error={d.events.error} />
-          <Chart option={eventsPerSourceOption(d.events.data, d.span.seconds, range)} testId="chart-events" />
+          <Chart option={eventsOption} testId="chart-events" />
         </section>
         <section className="panel wide">
           <h2>{t("dash.alerts_by_level")}</h2>
           <PanelError error={d.alerts.error} />
-          <Chart option={alertsByLevelOption(d.alerts.data, (l) => t(`level.${l}`), range)} testId="chart-alerts" />
+          <Chart option={alertsOption} testId="chart-alerts" />
         </section>
         <section className="panel">
           <h2>{t("dash.top_rules")}</h2>
@@ -124,12 +135,12 @@ export function DashboardPage() {
         <section className="panel">
           <h2>{t("dash.top_sources")}</h2>
           <PanelError error={d.sources.error} />
-          <Chart option={topBarsOption(topItems(d.sources.data))} testId="chart-sources" />
+          <Chart option={sourcesOption} testId="chart-sources" />
         </section>
         <section className="panel">
           <h2>{t("dash.top_hosts")}</h2>
           <PanelError error={d.hosts.error} />
-          <Chart option={topBarsOption(topItems(d.hosts.data), "#37474f")} testId="chart-hosts" />
+          <Chart option={hostsOption} testId="chart-hosts" />
         </section>
       </div>
     </div>

@@ -1,5 +1,5 @@
 // Security Log Analysis (SOP step 3): a Discover-style page over GET /api/v1/events.
-import { FormEvent, useEffect, useRef, useState } from "react";
+import { FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, EventItem, FieldSummary, Histogram, Page, params, SavedSearch, Table } from "../api";
 import { Chart, ChartOption } from "../components/Chart";
 import { displayValue, SafeText } from "../components/SafeText";
@@ -153,7 +153,8 @@ export function SearchPage() {
     }
   }
 
-  const histogramOption: ChartOption = {
+  // Built again only when the histogram changes: a new option resets the chart and its brush.
+  const histogramOption = useMemo<ChartOption>(() => ({
     grid: { left: 50, right: 16, top: 10, bottom: 28 },
     xAxis: timeAxis(range),
     yAxis: { type: "value", minInterval: 1 },
@@ -170,7 +171,7 @@ export function SearchPage() {
         ]),
       },
     ],
-  };
+  }), [results.histogram, range.from, range.to]);
 
   const exportHref = (format: "csv" | "ndjson") =>
     `/api/v1/events/export${params({ q, from: range.from, to: range.to, format, fields: format === "csv" ? ["@timestamp", "dataset", ...columns].join(",") : "" })}`;

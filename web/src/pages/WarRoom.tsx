@@ -1,5 +1,5 @@
 // The war-room wall: full screen, dark, large type, panels that rotate, no controls.
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Chart } from "../components/Chart";
 import { alertsByLevelOption, eventsPerSourceOption, topBarsOption } from "../charts";
 import { formatNumber, useI18n } from "../i18n";
@@ -12,21 +12,19 @@ export function WarRoomPage() {
   const { t, lang } = useI18n();
   const d = useDashboardData(RANGE, 30);
   const [panel, setPanel] = useState(0);
-  const [clock, setClock] = useState(new Date());
 
   useEffect(() => {
     document.body.classList.add("warroom-body");
     document.documentElement.requestFullscreen?.().catch(() => {});
     const rotate = setInterval(() => setPanel((p) => p + 1), ROTATE_MS);
-    const tick = setInterval(() => setClock(new Date()), 1000);
     return () => {
       document.body.classList.remove("warroom-body");
       clearInterval(rotate);
-      clearInterval(tick);
     };
   }, []);
 
-  const panels = [
+  // Built again only when the data or the panel changes: a new option resets the chart.
+  const panels = useMemo(() => [
     { title: t("dash.events_by_source"), option: eventsPerSourceOption(d.events.data, d.span.seconds, RANGE) },
     { title: t("dash.alerts_by_level"), option: alertsByLevelOption(d.alerts.data, (l) => t(`level.${l}`), RANGE) },
     {
@@ -38,7 +36,11 @@ export function WarRoomPage() {
     },
     { title: t("dash.top_sources"), option: topBarsOption(topItems(d.sources.data)) },
     { title: t("dash.top_hosts"), option: topBarsOption(topItems(d.hosts.data), "#78909c") },
-  ];
+  ], [d.events.data, d.span.seconds, d.alerts.data, d.sources.data, d.hosts.data, t]);
+  const option = useMemo(
+    () => ({ ...panels[panel % panels.length].option, textStyle: { fontSize: 18 } }),
+    [panels, panel],
+  );
   const current = panels[panel % panels.length];
   const open = (d.alerts.data?.by_status.new ?? 0) + (d.alerts.data?.by_status.acknowledged ?? 0);
 
@@ -46,7 +48,7 @@ export function WarRoomPage() {
     <div className="warroom" data-testid="warroom">
       <header>
         <h1>{t("war.title")}</h1>
-        <span className="clock">{clock.toLocaleTimeString(lang === "id" ? "id-ID" : "en-GB")}</span>
+        <Clock />
       </header>
       <div className="war-kpis">
         <div>
@@ -68,8 +70,19 @@ export function WarRoomPage() {
       </div>
       <section className="war-panel">
         <h2>{current.title}</h2>
-        <Chart option={{ ...current.option, textStyle: { fontSize: 18 } }} height="58vh" dark testId="war-chart" />
+        <Chart option={option} height="58vh" dark testId="war-chart" />
       </section>
     </div>
   );
+}
+
+// Its own component: the second hand re-renders only the clock, not the chart.
+function Clock() {
+  const { lang } = useI18n();
+  const [now, setNow] = useState(new Date());
+  useEffect(() => {
+    const tick = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(tick);
+  }, []);
+  return <span className="clock">{now.toLocaleTimeString(lang === "id" ? "id-ID" : "en-GB")}</span>;
 }
