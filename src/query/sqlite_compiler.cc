@@ -96,7 +96,7 @@ class Compiler {
   bool probe_text = false;
   std::vector<SqlParam> params;
   bool needs_body = false;
-  bool has_text_match = false;
+  std::string first_text_match;  // the FTS5 query of the first full-text term
 
  private:
   Status Term(const query::Term& t, std::string& sql) {
@@ -275,7 +275,7 @@ class Compiler {
         }
         sql += '(';
         if (!match.empty()) {
-          has_text_match = true;
+          if (first_text_match.empty()) first_text_match = match;
           sql += probe_text
                      ? "EXISTS (SELECT 1 FROM events_text WHERE events_text MATCH ? AND "
                        "rowid = e.id) AND "
@@ -301,7 +301,8 @@ Result<SqlFilter> CompileForSqlite(const Query& query) {
   RETURN_IF_ERROR(c.Compile(*query.filter, filter.where));
   filter.params = std::move(c.params);
   filter.needs_body = c.needs_body;
-  if (c.has_text_match) {
+  if (!c.first_text_match.empty()) {
+    filter.text_match = c.first_text_match;
     // The same condition, the same parameters; only how full-text candidates are found differs.
     Compiler probe;
     probe.probe_text = true;

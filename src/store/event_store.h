@@ -51,6 +51,8 @@ struct SqlFilter {
   // rare word and costs seconds for a word in millions of events; a lookup per row wins when
   // the newest rows already hold enough matches.
   std::string where_probe;
+  // The FTS5 query of one of those terms: how many rows hold its words tells which way is faster.
+  std::string text_match;
 };
 
 struct ReadRequest {

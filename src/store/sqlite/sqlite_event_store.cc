@@ -288,11 +288,21 @@ class SqliteEventStore final : public EventStore {
     };
     if (req.filter.where_probe.empty()) return run(req.filter.where, std::nullopt);
 
-    // Full text: first look the words up row by row in the newest kProbeRows rows of the window
-    // (the time of the kProbeRows-th bounds the scan). Enough matches there, or no older rows,
-    // answer; otherwise collect the candidates for the whole file.
+    // Full text. Few candidates in the file: collect them. Many: first look the words up row by
+    // row in the newest kProbeRows rows of the window (the time of the kProbeRows-th bounds the
+    // scan); enough matches there, or no older rows, answer; otherwise collect.
     ReadRequest unfiltered = req;
     unfiltered.filter = SqlFilter();
+    if (!req.filter.text_match.empty()) {
+      ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+      if (!db.is_open()) return std::vector<StoredEvent>();
+      ASSIGN_OR_RETURN(Stmt many, db.Prepare("SELECT count(*) FROM (SELECT 1 FROM events_text "
+                                             "WHERE events_text MATCH ? LIMIT ?)"));
+      many.BindText(1, req.filter.text_match);
+      many.BindInt(2, kProbeRows);
+      ASSIGN_OR_RETURN(bool row, many.Step());
+      if (row && many.Int(0) < kProbeRows) return run(req.filter.where, std::nullopt);
+    }
     std::vector<SqlParam> bound_params = after_params;
     bound_params.emplace_back(kProbeRows - 1);
     ASSIGN_OR_RETURN(auto bound,
