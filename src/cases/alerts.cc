@@ -31,7 +31,7 @@ bool Known(std::span<const std::string_view> names, std::string_view v) {
 constexpr std::string_view kColumns =
     "id, rule_id, rule_title, level, dataset, host, status, assignee, false_positive, "
     "false_positive_reason, count, first_seen, last_seen, event_ids, tags, fields, system_id, "
-    "updated";
+    "updated, case_id";
 
 Alert AlertOf(const sqlite::Stmt& s) {
   Alert a;
@@ -53,6 +53,7 @@ Alert AlertOf(const sqlite::Stmt& s) {
   a.fields_json = s.Text(15);
   a.system_id = s.Text(16);
   a.updated = s.Int(17);
+  if (s.Int(18) > 0) a.case_id = std::to_string(s.Int(18));
   return a;
 }
 
@@ -109,6 +110,7 @@ std::string Alert::ToJson() const {
   nullable("false_positive_reason", false_positive_reason);
   out += R"(,"fields":)" + fields_json;
   field("updated", FormatRfc3339(updated));
+  nullable("case_id", case_id);
   return out + "}";
 }
 
@@ -470,15 +472,17 @@ Result<AlertStats> AlertStore::Stats(const AlertStatsQuery& q) {
   return out;
 }
 
-Result<Alert> AlertStore::GetLocked(std::string_view id) {
+Result<Alert> ReadAlert(sqlite::Db& db, std::string_view id) {
   ASSIGN_OR_RETURN(int64_t n, ParseId(id));
   ASSIGN_OR_RETURN(sqlite::Stmt st,
-                   db_.Prepare(fmt::format("SELECT {} FROM alerts WHERE id = ?", kColumns)));
+                   db.Prepare(fmt::format("SELECT {} FROM alerts WHERE id = ?", kColumns)));
   st.BindInt(1, n);
   ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound(fmt::format("no alert '{}'", id));
   return AlertOf(st);
 }
+
+Result<Alert> AlertStore::GetLocked(std::string_view id) { return ReadAlert(db_, id); }
 
 Result<Alert> AlertStore::Get(std::string_view id) {
   std::lock_guard lock(mu_);

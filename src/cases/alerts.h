@@ -49,9 +49,10 @@ struct Alert {
   std::string fields_json;     // JSON object
   std::string system_id;
   TimeNs updated = 0;
+  std::string case_id;  // the case working it (cases.h); empty: none
   // The API's form: {"id", "rule_id", "rule_title", "level", "dataset", "status", "assignee",
   // "count", "first_seen", "last_seen", "host", "event_ids", "tags", "system_id",
-  // "false_positive", "false_positive_reason", "fields", "updated"}.
+  // "false_positive", "false_positive_reason", "fields", "updated", "case_id"}.
   std::string ToJson() const;
 };
 
@@ -144,6 +145,10 @@ class AlertStore {
   const Clock& clock_;
   const std::chrono::seconds window_;
 };
+
+// The alert `id` read on a connection the caller holds: the case store's, inside the transaction
+// that links it to a case.
+Result<Alert> ReadAlert(sqlite::Db& db, std::string_view id);
 
 // Checks a change on its own: status is new/acknowledged/closed; marking a false positive needs
 // a reason.

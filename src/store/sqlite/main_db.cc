@@ -95,6 +95,62 @@ ALTER TABLE users ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
 -- Roles whose people must have a second factor, as an admin decided.
 CREATE TABLE roles_requiring_totp(role TEXT PRIMARY KEY);
 )sql",
+    R"sql(
+-- Cases (tickets), SOP steps 3 to 10 (src/cases/cases.h). case_numbers holds the last number
+-- given per year, taken in the transaction that creates the case: no gaps, no duplicates.
+CREATE TABLE case_numbers(year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE cases(
+  id INTEGER PRIMARY KEY,
+  number TEXT NOT NULL UNIQUE,          -- INS-2026-0042
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  source TEXT NOT NULL,                 -- detection, complaint, bssn_warning, manual
+  incident_type TEXT NOT NULL,
+  risk_level TEXT NOT NULL,             -- very_low .. very_high
+  classification TEXT NOT NULL,         -- B, T, R, SR
+  assignee TEXT,
+  tags TEXT NOT NULL,                   -- JSON arrays
+  techniques TEXT NOT NULL,
+  system_ids TEXT NOT NULL,
+  observables TEXT NOT NULL,            -- [{"type", "value"}]
+  state TEXT NOT NULL,
+  state_since INTEGER NOT NULL,         -- ns
+  due INTEGER,                          -- ns: the current state's time standard runs out
+  verdict TEXT,                         -- false_positive, confirmed
+  verdict_justification TEXT NOT NULL DEFAULT '',
+  verdict_by TEXT NOT NULL DEFAULT '',
+  verdict_at INTEGER NOT NULL DEFAULT 0,
+  report_authors TEXT NOT NULL DEFAULT '[]',
+  verified_by TEXT NOT NULL DEFAULT '',
+  approved_by TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+CREATE INDEX cases_by_state ON cases(state, id);
+CREATE INDEX cases_by_due ON cases(due) WHERE due IS NOT NULL;
+-- Each state a case entered: who, how, when, until when, and the time standard then in force.
+CREATE TABLE case_states(
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  seq INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  action TEXT,                          -- NULL for the first (the case was opened)
+  actor TEXT NOT NULL,
+  comment TEXT NOT NULL DEFAULT '',
+  entered_at INTEGER NOT NULL,
+  left_at INTEGER,
+  standard_minutes INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(case_id, seq)
+);
+-- Every alert a case has linked; alerts.case_id is the case working an alert now.
+CREATE TABLE case_alerts(
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  alert_id INTEGER NOT NULL,
+  PRIMARY KEY(case_id, alert_id)
+);
+ALTER TABLE alerts ADD COLUMN case_id INTEGER;
+CREATE INDEX alerts_by_case ON alerts(case_id) WHERE case_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace

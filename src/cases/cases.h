@@ -1,0 +1,124 @@
+// Cases (tickets): anomalies worked through the SOP's steps 3 to 10, kept in DATA/pantau.db with
+// a readable number per year (INS-2026-0042, no gaps), their fields, the alerts they link, and the
+// state history the workflow (workflow.h) writes. Every change runs in one write transaction: the
+// case, its history, the alerts it links (their case_id and status) and, on closing, the alerts'
+// end (closed; marked false positive when the verdict is).
+//
+// Thread-safety: all methods may be called from any thread (one connection behind a mutex);
+// several stores, or processes, on one file are serialised by SQLite's write lock
+// (BEGIN IMMEDIATE), which is what keeps case numbers free of gaps and duplicates.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cases/sla.h"
+#include "cases/workflow.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/sqlite/main_db.h"
+
+namespace pantau {
+
+struct Observable {
+  std::string type;  // ip, domain, url, hash, account
+  std::string value;
+  bool operator==(const Observable&) const = default;
+};
+
+// The fields a person sets when opening a case or later (PATCH); unset members stay as they are
+// (or take their defaults on creation).
+struct CaseFields {
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  std::optional<std::string> source;          // detection, complaint, bssn_warning, manual
+  std::optional<std::string> incident_type;   // web_defacement, gambling_injection, ...
+  std::optional<std::string> risk_level;      // very_low, low, medium, high, very_high
+  std::optional<std::string> classification;  // B, T, R, SR
+  std::optional<std::string> assignee;        // a user; empty: nobody
+  std::optional<std::vector<std::string>> tags;
+  std::optional<std::vector<std::string>> techniques;  // ATT&CK ids, T1110 or T1110.001
+  std::optional<std::vector<std::string>> system_ids;  // electronic systems affected
+  std::optional<std::vector<std::string>> alert_ids;   // the whole list of linked alerts
+  std::optional<std::vector<Observable>> observables;
+};
+
+// Checks each field on its own (known names, lengths, observable values); techniques come back
+// upper-cased and lists without duplicates.
+Result<CaseFields> NormaliseCaseFields(CaseFields fields);
+
+struct Case {
+  std::string id;
+  std::string number;  // INS-2026-0042
+  std::string title, description, source, incident_type, risk_level, classification, assignee;
+  std::vector<std::string> tags, techniques, system_ids, alert_ids;
+  std::vector<Observable> observables;
+  CaseSnapshot workflow;  // state, verdict, authors, signatures, history
+  std::string created_by;
+  TimeNs created = 0, updated = 0;
+
+  // {"id", "number", "title", "description", "source", "incident_type", "risk_level",
+  // "classification", "assignee"|null, "tags", "techniques", "system_ids", "alert_ids",
+  // "observables": [{"type", "value"}], "state", "state_since", "verdict"|null,
+  // "verdict_justification"|null, "verdict_by"|null, "verdict_at"|null, "report_authors",
+  // "verified_by"|null, "approved_by"|null, "created_by", "created", "updated", "sla"} and, with
+  // `detail`, "history": [{"state", "action"|null, "actor", "comment"|null, "entered_at",
+  // "left_at"|null}] and the SLA's steps.
+  std::string ToJson(TimeNs now, bool detail) const;
+};
+
+struct CaseQuery {
+  std::vector<std::string> states;  // any of; empty: all
+  std::string assignee;             // exact; empty: anyone
+  std::optional<bool> overdue;      // the current step past its time standard, or not
+  size_t limit = 50;
+  std::string cursor;  // from the page before
+};
+
+struct CasePage {
+  std::vector<Case> items;  // newest first, without history
+  std::string next_cursor;  // empty at the end
+  int64_t total = 0;
+};
+
+class CaseStore {
+ public:
+  static Result<std::unique_ptr<CaseStore>> Open(const std::string& data_dir, const Clock& clock);
+
+  // Opens a case in triage. The title is needed unless alerts are linked (then it defaults to
+  // the first alert's rule title). Linked alerts also give defaults: source "detection", the risk
+  // from their highest level, systems, ATT&CK techniques from their tags, and observables from
+  // their key fields. An alert already in another open case is refused (FailedPrecondition).
+  Result<Case> Create(const CaseFields& fields, const Actor& actor);
+  Result<Case> Get(std::string_view id);
+  Result<CasePage> List(const CaseQuery& query);
+  // Changes fields; a closed case is not changed (FailedPrecondition).
+  Result<Case> Update(std::string_view id, const CaseFields& fields, const Actor& actor);
+  Result<Case> SetVerdict(std::string_view id, Verdict verdict, std::string_view justification,
+                          const Actor& actor);
+  // One workflow action (workflow.h): the case after it, or why not.
+  Result<Case> Act(std::string_view id, CaseAction action, std::string_view comment,
+                   const Actor& actor);
+
+ private:
+  CaseStore(sqlite::Db db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+  Result<Case> GetLocked(int64_t id);
+  Result<int64_t> IdOf(std::string_view id);
+  // Runs `work` in a write transaction; commits when it succeeds.
+  template <typename F>
+  Result<Case> Write(F&& work);
+  Status LinkAlertsLocked(int64_t case_id, const std::vector<std::string>& alert_ids, TimeNs now);
+  Status SaveWorkflowLocked(int64_t case_id, const CaseSnapshot& before, const CaseSnapshot& after,
+                            TimeNs now);
+
+  std::mutex mu_;
+  sqlite::Db db_;  // GUARDED_BY(mu_)
+  const Clock& clock_;
+};
+
+}  // namespace pantau
