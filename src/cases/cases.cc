@@ -630,7 +630,7 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
     }
     const std::string number = fmt::format("INS-{}-{:04}", year, seq);
     const CaseSnapshot w = NewCaseSnapshot(actor, now);
-    const int64_t standard = DefaultStandardMinutes(w.state);
+    ASSIGN_OR_RETURN(const int64_t standard, StandardMinutesLocked(w.state));
     const std::optional<TimeNs> due = DueAt(now, standard);
 
     int64_t id = 0;
@@ -801,7 +801,9 @@ Status CaseStore::SaveWorkflowLocked(int64_t case_id, const CaseSnapshot& before
                                      const CaseSnapshot& after, TimeNs now) {
   const size_t old_size = before.history.size();
   int64_t standard = after.history.back().standard_minutes;
-  if (after.history.size() > old_size) standard = DefaultStandardMinutes(after.state);
+  if (after.history.size() > old_size) {
+    ASSIGN_OR_RETURN(standard, StandardMinutesLocked(after.state));
+  }
   const TimeNs since = after.history.back().entered_at;
   const std::optional<TimeNs> due = DueAt(since, standard);
   ASSIGN_OR_RETURN(
@@ -893,6 +895,91 @@ Result<Case> CaseStore::Act(std::string_view id, CaseAction action, std::string_
     }
     return n;
   });
+}
+
+Result<int64_t> CaseStore::StandardMinutesLocked(CaseState state) {
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("SELECT minutes FROM time_standards WHERE state = ?"));
+  st.BindText(1, CaseStateName(state));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : int64_t{0};
+}
+
+Result<std::vector<TimeStandard>> CaseStore::TimeStandardsLocked() {
+  std::vector<TimeStandard> out;
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("SELECT state, minutes, updated_by, updated FROM time_standards"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    auto state = ParseCaseState(st.Text(0));
+    if (!state.ok()) continue;  // a state this version no longer has
+    out.push_back({*state, st.Int(1), std::string(st.Text(2)), st.Int(3)});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const TimeStandard& a, const TimeStandard& b) { return a.state < b.state; });
+  return out;
+}
+
+Result<std::vector<TimeStandard>> CaseStore::TimeStandards() {
+  std::lock_guard lock(mu_);
+  return TimeStandardsLocked();
+}
+
+Result<std::vector<TimeStandard>> CaseStore::SetTimeStandards(
+    std::span<const std::pair<CaseState, int64_t>> minutes, const std::string& actor) {
+  if (minutes.empty()) return InvalidArgument("name at least one state and its minutes");
+  for (const auto& [state, m] : minutes) {
+    if (state == CaseState::kClosed) {
+      return InvalidArgument("closed: a closed case has no time standard");
+    }
+    if (m < 1 || m > kMaxStandardMinutes) {
+      return InvalidArgument(fmt::format("{}: minutes from 1 to {} (a year)", CaseStateName(state),
+                                         kMaxStandardMinutes));
+    }
+  }
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  auto work = [&]() -> Status {
+    const TimeNs now = clock_.Now();
+    ASSIGN_OR_RETURN(sqlite::Stmt st,
+                     db_.Prepare("INSERT INTO time_standards(state, minutes, updated_by, updated) "
+                                 "VALUES(?, ?, ?, ?) ON CONFLICT(state) DO UPDATE SET minutes = "
+                                 "excluded.minutes, updated_by = excluded.updated_by, updated = "
+                                 "excluded.updated"));
+    for (const auto& [state, m] : minutes) {
+      st.Reset();
+      st.BindText(1, CaseStateName(state));
+      st.BindInt(2, m);
+      st.BindText(3, actor);
+      st.BindInt(4, now);
+      RETURN_IF_ERROR(st.Run());
+    }
+    return Status::Ok();
+  };
+  Status s = work();
+  if (s.ok()) s = db_.Exec("COMMIT");
+  if (!s.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return s;
+  }
+  return TimeStandardsLocked();
+}
+
+std::string TimeStandardsJson(std::span<const TimeStandard> standards) {
+  std::string out = R"({"items":[)";
+  for (size_t i = 0; i < standards.size(); ++i) {
+    const TimeStandard& t = standards[i];
+    if (i > 0) out += ',';
+    out += R"({"state":)";
+    AppendJsonString(out, CaseStateName(t.state));
+    out += fmt::format(R"(,"minutes":{},"default_minutes":{})", t.minutes,
+                       DefaultStandardMinutes(t.state));
+    AppendNullable(out, "updated_by", t.updated_by);
+    AppendNullable(out, "updated", t.updated > 0 ? FormatRfc3339(t.updated) : "");
+    out += "}";
+  }
+  return out + fmt::format(R"(],"next_cursor":null,"total":{}}})", standards.size());
 }
 
 }  // namespace pantau

@@ -72,6 +72,17 @@ struct Case {
   std::string ToJson(TimeNs now, bool detail) const;
 };
 
+// The time standard of one state as an admin set it.
+struct TimeStandard {
+  CaseState state = CaseState::kTriage;
+  int64_t minutes = 0;
+  std::string updated_by;  // empty: the default
+  TimeNs updated = 0;
+};
+// {"items": [{"state", "minutes", "default_minutes", "updated_by"|null, "updated"|null}],
+//  "next_cursor": null, "total": N}
+std::string TimeStandardsJson(std::span<const TimeStandard> standards);
+
 struct CaseQuery {
   std::vector<std::string> states;  // any of; empty: all
   std::string assignee;             // exact; empty: anyone
@@ -105,6 +116,14 @@ class CaseStore {
   Result<Case> Act(std::string_view id, CaseAction action, std::string_view comment,
                    const Actor& actor);
 
+  // The time standards of every state that has one, in workflow order.
+  Result<std::vector<TimeStandard>> TimeStandards();
+  // Sets the minutes (1 .. kMaxStandardMinutes) of the states named, all or none; the others
+  // keep theirs. A step is measured by the standard in force when it was entered, so a change
+  // applies to steps entered from now on.
+  Result<std::vector<TimeStandard>> SetTimeStandards(
+      std::span<const std::pair<CaseState, int64_t>> minutes, const std::string& actor);
+
  private:
   CaseStore(sqlite::Db db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
   Result<Case> GetLocked(int64_t id);
@@ -113,6 +132,8 @@ class CaseStore {
   template <typename F>
   Result<Case> Write(F&& work);
   Status LinkAlertsLocked(int64_t case_id, const std::vector<std::string>& alert_ids, TimeNs now);
+  Result<int64_t> StandardMinutesLocked(CaseState state);
+  Result<std::vector<TimeStandard>> TimeStandardsLocked();
   Status SaveWorkflowLocked(int64_t case_id, const CaseSnapshot& before, const CaseSnapshot& after,
                             TimeNs now);
 

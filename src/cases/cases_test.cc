@@ -408,3 +408,56 @@ TEST_F(CaseStoreTest, ListsWithFiltersAndPages) {
 
 }  // namespace
 }  // namespace pantau
+
+namespace pantau {
+namespace {
+
+TEST_F(CaseStoreTest, TimeStandardsAreEditableAndApplyToStepsEnteredAfter) {
+  auto standards = store_->TimeStandards();
+  ASSERT_TRUE(standards.ok()) << standards.status().ToString();
+  ASSERT_EQ(standards->size(), 8u);
+  for (const TimeStandard& t : *standards) {
+    EXPECT_EQ(t.minutes, DefaultStandardMinutes(t.state)) << CaseStateName(t.state);
+    EXPECT_EQ(t.updated_by, "");
+  }
+  EXPECT_EQ(TimeStandardsJson(*standards).substr(0, 111),
+            R"({"items":[{"state":"triage","minutes":180,"default_minutes":180,"updated_by":null,)"
+            R"("updated":null},{"state":"inv)");
+
+  const Case before = Open("opened under the old standard");
+  clock_.Advance(kMinute);
+  const std::pair<CaseState, int64_t> change[] = {{CaseState::kTriage, 30},
+                                                  {CaseState::kInvestigating, 600}};
+  auto set = store_->SetTimeStandards(change, "admin");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->at(0).minutes, 30);
+  EXPECT_EQ(set->at(0).updated_by, "admin");
+  EXPECT_EQ(set->at(0).updated, clock_.Now());
+  EXPECT_EQ(set->at(2).minutes, 2880);  // not named, not changed
+
+  const Case after = Open("opened under the new standard");
+  EXPECT_EQ(after.workflow.history[0].standard_minutes, 30);
+  clock_.Advance(31 * kMinute);
+  EXPECT_TRUE(ComputeSla(store_->Get(after.id)->workflow.history, clock_.Now()).overdue);
+  EXPECT_FALSE(ComputeSla(store_->Get(before.id)->workflow.history, clock_.Now()).overdue);
+  CaseQuery q;
+  q.overdue = true;
+  EXPECT_EQ(store_->List(q)->total, 1);
+  // The old case's next step takes the new standard.
+  auto moved = Act(before, CaseAction::kInvestigate, budi_);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->workflow.history.back().standard_minutes, 600);
+
+  // All or none, within bounds, and no standard for closed.
+  const std::pair<CaseState, int64_t> bad[] = {{CaseState::kTriage, 60}, {CaseState::kVerified, 0}};
+  EXPECT_EQ(store_->SetTimeStandards(bad, "admin").status().message(),
+            "verified: minutes from 1 to 527040 (a year)");
+  EXPECT_EQ(store_->TimeStandards()->at(0).minutes, 30);
+  const std::pair<CaseState, int64_t> closed[] = {{CaseState::kClosed, 5}};
+  EXPECT_EQ(store_->SetTimeStandards(closed, "admin").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetTimeStandards({}, "admin").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pantau

@@ -151,6 +151,18 @@ CREATE TABLE case_alerts(
 ALTER TABLE alerts ADD COLUMN case_id INTEGER;
 CREATE INDEX alerts_by_case ON alerts(case_id) WHERE case_id IS NOT NULL;
 )sql",
+    R"sql(
+-- Time standards (the SOP's mutu baku) per case state, in minutes, as an admin set them.
+CREATE TABLE time_standards(
+  state TEXT PRIMARY KEY,
+  minutes INTEGER NOT NULL,
+  updated_by TEXT NOT NULL DEFAULT '',
+  updated INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO time_standards(state, minutes) VALUES
+  ('triage', 180), ('investigating', 1440), ('assessing', 2880), ('reporting', 1440),
+  ('submitted', 5), ('verified', 5), ('approved', 5), ('notified', 10);
+)sql",
 };
 
 }  // namespace
