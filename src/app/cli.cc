@@ -140,6 +140,13 @@ int RunCli(int argc, char** argv) {
     cmd->add_flag("--password-stdin", user_flags.password_stdin,
                   "read the password from standard input instead of making one");
   }
+  // audit
+  auto* audit = app.add_subcommand("audit", "the audit trail of cases and settings");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand(
+      "verify",
+      "check the audit trail's hash chain: exit 0 when intact, 1 naming the first broken entry");
+  AddCommon(*audit_verify, common);
   // hunt
   auto* hunt = app.add_subcommand("hunt", "run Sigma rules over log files, without a server");
   HuntFlags hunt_flags;
@@ -210,6 +217,7 @@ int RunCli(int argc, char** argv) {
     }
   }
   if (check->parsed()) return RunRulesCheck(check_flags);
+  if (audit_verify->parsed()) return RunAuditVerify(*config);
   for (auto* sub : {create, list, disable}) {
     if (sub->parsed()) key_flags.action = sub->get_name();
   }

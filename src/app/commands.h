@@ -65,6 +65,8 @@ struct UserFlags {
 };
 int RunUser(const Config& config, const UserFlags& flags);
 
+int RunAuditVerify(const Config& config);
+
 // Where Sigma rules come from, for hunt and rules check.
 struct RuleFlags {
   std::vector<std::string> rule_paths;       // files or folders

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cases/alerts.h"
+#include "cases/audit.h"
 #include "core/event.h"
 #include "core/time.h"
 
@@ -290,6 +291,27 @@ void DefaultsFromAlerts(const std::vector<Alert>& alerts, CaseFields& f) {
     }
     f.observables = found;
   }
+}
+
+// The fields a person sets, as the audit trail records them.
+nlohmann::json FieldsJson(const Case& c) {
+  nlohmann::json observables = nlohmann::json::array();
+  for (const Observable& o : c.observables) {
+    observables.push_back({{"type", o.type}, {"value", o.value}});
+  }
+  return {{"title", c.title},           {"description", c.description},
+          {"source", c.source},         {"incident_type", c.incident_type},
+          {"risk_level", c.risk_level}, {"classification", c.classification},
+          {"assignee", c.assignee},     {"tags", c.tags},
+          {"techniques", c.techniques}, {"system_ids", c.system_ids},
+          {"alert_ids", c.alert_ids},   {"observables", observables}};
+}
+
+std::string AuditObject(int64_t case_id) { return fmt::format("case:{}", case_id); }
+
+// Dumped with replacement of invalid UTF-8, so that no input can make the entry unwritable.
+std::string DetailsText(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -680,6 +702,12 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
     first.BindInt(5, standard);
     RETURN_IF_ERROR(first.Run());
     if (f.alert_ids) RETURN_IF_ERROR(LinkAlertsLocked(id, *f.alert_ids, now));
+    ASSIGN_OR_RETURN(Case created, GetLocked(id));
+    const nlohmann::json details = {
+        {"number", number}, {"role", RoleName(actor.role)}, {"fields", FieldsJson(created)}};
+    RETURN_IF_ERROR(
+        AppendAudit(db_, now, actor.name, "case.create", AuditObject(id), DetailsText(details))
+            .status());
     return id;
   });
 }
@@ -751,7 +779,6 @@ Result<CasePage> CaseStore::List(const CaseQuery& q) {
 }
 
 Result<Case> CaseStore::Update(std::string_view id, const CaseFields& input, const Actor& actor) {
-  (void)actor;
   ASSIGN_OR_RETURN(CaseFields f, NormaliseCaseFields(input));
   if (!f.title && !f.description && !f.source && !f.incident_type && !f.risk_level &&
       !f.classification && !f.assignee && !f.tags && !f.techniques && !f.system_ids &&
@@ -793,6 +820,17 @@ Result<Case> CaseStore::Update(std::string_view id, const CaseFields& input, con
     st.BindInt(i, n);
     RETURN_IF_ERROR(st.Run());
     if (f.alert_ids) RETURN_IF_ERROR(LinkAlertsLocked(n, *f.alert_ids, now));
+    ASSIGN_OR_RETURN(Case changed, GetLocked(n));
+    const nlohmann::json from = FieldsJson(c), to = FieldsJson(changed);
+    nlohmann::json changes = nlohmann::json::object();
+    for (const auto& [key, value] : to.items()) {
+      if (from[key] != value) changes[key] = {{"from", from[key]}, {"to", value}};
+    }
+    const nlohmann::json details = {
+        {"number", c.number}, {"role", RoleName(actor.role)}, {"changes", changes}};
+    RETURN_IF_ERROR(
+        AppendAudit(db_, now, actor.name, "case.update", AuditObject(n), DetailsText(details))
+            .status());
     return n;
   });
 }
@@ -866,6 +904,16 @@ Result<Case> CaseStore::SetVerdict(std::string_view id, Verdict verdict,
     ASSIGN_OR_RETURN(CaseSnapshot after,
                      ::pantau::SetVerdict(c.workflow, verdict, justification, actor, now));
     RETURN_IF_ERROR(SaveWorkflowLocked(n, c.workflow, after, now));
+    const nlohmann::json details = {
+        {"number", c.number},
+        {"role", RoleName(actor.role)},
+        {"verdict", VerdictName(verdict)},
+        {"justification", after.verdict_justification},
+        {"previous",
+         c.workflow.verdict ? nlohmann::json(VerdictName(*c.workflow.verdict)) : nlohmann::json()}};
+    RETURN_IF_ERROR(
+        AppendAudit(db_, now, actor.name, "case.verdict", AuditObject(n), DetailsText(details))
+            .status());
     return n;
   });
 }
@@ -879,6 +927,15 @@ Result<Case> CaseStore::Act(std::string_view id, CaseAction action, std::string_
     ASSIGN_OR_RETURN(Case c, GetLocked(n));
     ASSIGN_OR_RETURN(CaseSnapshot after, ApplyAction(c.workflow, action, actor, comment, now));
     RETURN_IF_ERROR(SaveWorkflowLocked(n, c.workflow, after, now));
+    const nlohmann::json details = {{"number", c.number},
+                                    {"role", RoleName(actor.role)},
+                                    {"from", CaseStateName(c.workflow.state)},
+                                    {"to", CaseStateName(after.state)},
+                                    {"comment", std::string(comment)}};
+    RETURN_IF_ERROR(AppendAudit(db_, now, actor.name,
+                                fmt::format("case.{}", CaseActionName(action)), AuditObject(n),
+                                DetailsText(details))
+                        .status());
     if (after.state == CaseState::kClosed) {
       // The case's end is its alerts' end: closed, and a false positive in the alert queue too.
       const bool fp = after.verdict == Verdict::kFalsePositive;
@@ -895,6 +952,13 @@ Result<Case> CaseStore::Act(std::string_view id, CaseAction action, std::string_
     }
     return n;
   });
+}
+
+Result<std::vector<AuditEntry>> CaseStore::History(std::string_view id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(int64_t n, IdOf(id));
+  RETURN_IF_ERROR(GetLocked(n).status());
+  return ReadAuditOf(db_, AuditObject(n));
 }
 
 Result<int64_t> CaseStore::StandardMinutesLocked(CaseState state) {
@@ -942,6 +1006,18 @@ Result<std::vector<TimeStandard>> CaseStore::SetTimeStandards(
   RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   auto work = [&]() -> Status {
     const TimeNs now = clock_.Now();
+    ASSIGN_OR_RETURN(std::vector<TimeStandard> before, TimeStandardsLocked());
+    nlohmann::json changes = nlohmann::json::object();
+    for (const auto& [state, m] : minutes) {
+      nlohmann::json from;
+      for (const TimeStandard& t : before) {
+        if (t.state == state) from = t.minutes;
+      }
+      changes[std::string(CaseStateName(state))] = {{"from", from}, {"to", m}};
+    }
+    RETURN_IF_ERROR(AppendAudit(db_, now, actor, "sla.update", "time_standards",
+                                DetailsText({{"changes", changes}}))
+                        .status());
     ASSIGN_OR_RETURN(sqlite::Stmt st,
                      db_.Prepare("INSERT INTO time_standards(state, minutes, updated_by, updated) "
                                  "VALUES(?, ?, ?, ?) ON CONFLICT(state) DO UPDATE SET minutes = "

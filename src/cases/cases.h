@@ -1,8 +1,10 @@
 // Cases (tickets): anomalies worked through the SOP's steps 3 to 10, kept in DATA/pantau.db with
 // a readable number per year (INS-2026-0042, no gaps), their fields, the alerts they link, and the
 // state history the workflow (workflow.h) writes. Every change runs in one write transaction: the
-// case, its history, the alerts it links (their case_id and status) and, on closing, the alerts'
-// end (closed; marked false positive when the verdict is).
+// case, its history, the alerts it links (their case_id and status), on closing the alerts' end
+// (closed; marked false positive when the verdict is), and its entry in the audit trail
+// (audit.h): case.create, case.update (each field from/to), case.verdict, case.<action>; a change
+// of the time standards is sla.update.
 //
 // Thread-safety: all methods may be called from any thread (one connection behind a mutex);
 // several stores, or processes, on one file are serialised by SQLite's write lock
@@ -17,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cases/audit.h"
 #include "cases/sla.h"
 #include "cases/workflow.h"
 #include "core/clock.h"
@@ -115,6 +118,9 @@ class CaseStore {
   // One workflow action (workflow.h): the case after it, or why not.
   Result<Case> Act(std::string_view id, CaseAction action, std::string_view comment,
                    const Actor& actor);
+
+  // The audit trail's entries about the case, oldest first.
+  Result<std::vector<AuditEntry>> History(std::string_view id);
 
   // The time standards of every state that has one, in workflow order.
   Result<std::vector<TimeStandard>> TimeStandards();

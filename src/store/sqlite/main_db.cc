@@ -163,6 +163,26 @@ INSERT INTO time_standards(state, minutes) VALUES
   ('triage', 180), ('investigating', 1440), ('assessing', 2880), ('reporting', 1440),
   ('submitted', 5), ('verified', 5), ('approved', 5), ('notified', 10);
 )sql",
+    R"sql(
+-- The audit trail (src/cases/audit.h): append-only, each entry chained to the one before by
+-- hash = SHA-256(prev_hash || canonical entry). The triggers refuse changes; the chain shows
+-- them when the triggers are removed.
+CREATE TABLE audit_log(
+  seq INTEGER PRIMARY KEY,      -- 1, 2, 3, ... without gaps
+  time INTEGER NOT NULL,        -- ns
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  details TEXT NOT NULL,        -- JSON object
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_object ON audit_log(object, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
 };
 
 }  // namespace
