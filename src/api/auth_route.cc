@@ -58,7 +58,7 @@ Result<Caller> AuthorizeRequest(const RequestAuth& r, Permission permission,
       return PermissionDenied("API keys may not do this: log in as a person whose role may");
     }
     ASSIGN_OR_RETURN(ApiKeyInfo key, ctx.keys.Authenticate(secret, scope));
-    return Caller{key.name, false};
+    return Caller{key.name, false, std::nullopt};
   }
   const std::string token = CookieValue(r.cookies, kSessionCookie);
   if (token.empty()) {
@@ -77,7 +77,7 @@ Result<Caller> AuthorizeRequest(const RequestAuth& r, Permission permission,
   if (r.changes_state && !SameSecret(r.csrf, s.csrf)) {
     return PermissionDenied("missing or wrong X-CSRF-Token (send the pantau_csrf cookie's value)");
   }
-  return Caller{s.user.name, true};
+  return Caller{s.user.name, true, s.user.role};
 }
 
 Result<LoginResult> HandleLogin(std::string_view body, bool secure, const ApiContext& ctx) {

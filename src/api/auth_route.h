@@ -5,6 +5,7 @@
 // cookie), so that another site cannot make a logged-in browser act.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,7 @@ inline constexpr std::string_view kCsrfCookie = "pantau_csrf";
 struct Caller {
   std::string name;  // the user, or the API key's name
   bool person = false;
+  std::optional<Role> role;  // a person's; none for an API key
 };
 
 // What the HTTP layer knows of a request.

@@ -8,6 +8,7 @@
 #include "api/admin_route.h"
 #include "api/alerts_route.h"
 #include "api/auth_route.h"
+#include "api/cases_route.h"
 #include "api/events_route.h"
 #include "api/ingest_route.h"
 #include "api/openapi.h"
@@ -357,6 +358,7 @@ class HttplibServer final : public HttpServer {
                   Answer(res, HandleRuleGet(req.matches[1].str(), context_));
                 });
     AccountRoutes();
+    CaseRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.starts_with("/api/")) return Reply(res, NotFound("no such route"));
@@ -428,6 +430,66 @@ class HttplibServer final : public HttpServer {
                      if (!caller.ok()) return Reply(res, caller.status());
                      Answer(res, HandleApiKeyDisable(req.matches[1].str(), context_));
                    });
+  }
+
+  // Cases and their time standards. The workflow table decides which action a role may take;
+  // these routes only let in the people who work cases.
+  void CaseRoutes() {
+    server_.Get("/api/v1/cases", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      CasesRequest r{req.get_param_value("state"), req.get_param_value("assignee"),
+                     req.get_param_value("overdue"), req.get_param_value("limit"),
+                     req.get_param_value("cursor")};
+      Answer(res, HandleCasesList(r, context_));
+    });
+    server_.Post("/api/v1/cases", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      AnswerCreated(res, HandleCaseCreate(*caller, req.body, context_));
+    });
+    server_.Get(R"(/api/v1/cases/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleCaseGet(*caller, req.matches[1].str(), context_));
+                });
+    server_.Patch(R"(/api/v1/cases/([^/]+))",
+                  [this](const httplib::Request& req, httplib::Response& res) {
+                    auto caller = Authenticate(req, Permission::kWorkCases);
+                    if (!caller.ok()) return Reply(res, caller.status());
+                    Answer(res, HandleCasePatch(*caller, req.matches[1].str(), req.body, context_));
+                  });
+    server_.Post(R"(/api/v1/cases/([^/]+)/verdict)", [this](const httplib::Request& req,
+                                                            httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleCaseVerdict(*caller, req.matches[1].str(), req.body, context_));
+    });
+    server_.Post(R"(/api/v1/cases/([^/]+)/actions/([^/]+))",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto caller = Authenticate(req, Permission::kWorkCases);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   Answer(res, HandleCaseAction(*caller, req.matches[1].str(), req.matches[2].str(),
+                                                req.body, context_));
+                 });
+    server_.Get(R"(/api/v1/cases/([^/]+)/history)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleCaseHistory(req.matches[1].str(), context_));
+                });
+    // Every role, and keys with the search scope, read the time standards; admins set them.
+    server_.Get("/api/v1/sla", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleSlaGet(context_));
+    });
+    server_.Put("/api/v1/sla", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kManageSettings);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleSlaPut(*caller, req.body, context_));
+    });
   }
 
   static RequestAuth AuthOf(const httplib::Request& req) {

@@ -11,6 +11,7 @@
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
+#include "cases/cases.h"
 #include "cases/saved_searches.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -28,6 +29,7 @@ struct ApiContext {
   ApiKeys& keys;
   Users& users;
   AlertStore& alerts;
+  CaseStore& cases;
   SavedSearches& searches;
   const RuleCatalog& rules;
   Metrics& metrics;

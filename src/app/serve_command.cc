@@ -1,4 +1,4 @@
-// `pantau serve`: everything in one process. Start order: store, keys, alerts and rules,
+// `pantau serve`: everything in one process. Start order: store, keys, alerts, cases and rules,
 // pipeline, listeners, HTTP, the demo feed (--demo); stop order is the reverse, so every listener
 // and the demo feed hand over what they read or wrote before the pipeline drains into the store.
 #include <signal.h>
@@ -19,6 +19,7 @@
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
+#include "cases/cases.h"
 #include "ingest/demo_feed.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
@@ -100,6 +101,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   auto alerts = AlertStore::Open(config.data_dir, clock,
                                  std::chrono::seconds(config.detection.group_window_s));
   if (!alerts.ok()) return Fail(alerts.status());
+  auto cases = CaseStore::Open(config.data_dir, clock);
+  if (!cases.ok()) return Fail(cases.status());
   auto searches = SavedSearches::Open(config.data_dir, clock);
   if (!searches.ok()) return Fail(searches.status());
   Metrics metrics;
@@ -139,6 +142,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  **keys,
                  **users,
                  **alerts,
+                 **cases,
                  **searches,
                  detection,
                  metrics,

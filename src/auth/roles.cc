@@ -33,6 +33,12 @@ bool RoleAllows(Role role, Permission permission) {
       return false;  // machines send events, with API keys
     case Permission::kManageAccounts:
       return role == Role::kAdmin;
+    case Permission::kWorkCases:
+      // SOP steps 3-10: the response team, its coordinator and its head; admins run the system
+      // and do not see incidents.
+      return role == Role::kAnalyst || role == Role::kCoordinator || role == Role::kHead;
+    case Permission::kManageSettings:
+      return role == Role::kAdmin;
   }
   return false;
 }
@@ -47,6 +53,8 @@ std::string_view ScopeFor(Permission permission) {
     case Permission::kIngest:
       return kScopeIngest;
     case Permission::kManageAccounts:
+    case Permission::kWorkCases:
+    case Permission::kManageSettings:
       return {};
   }
   return kScopeSearch;

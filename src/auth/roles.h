@@ -21,6 +21,12 @@ enum class Permission {
   // users and API keys (admins only); no API key scope grants it: a machine that could make
   // keys or people would outlive any revocation
   kManageAccounts,
+  // open, change and move cases (analysts, coordinators, heads); which workflow action a role
+  // may take is the workflow table's to decide (cases/workflow.h). People only: every step is
+  // signed by a person
+  kWorkCases,
+  // settings such as the cases' time standards (admins only); no API key scope grants it
+  kManageSettings,
 };
 
 // Whether a person with `role` has the permission.

@@ -1,0 +1,255 @@
+#include "api/cases_route.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+namespace pantau {
+namespace {
+
+constexpr size_t kDefaultLimit = 50;
+constexpr size_t kMaxLimit = 500;
+
+// The person behind a request, as the workflow sees them.
+Result<Actor> ActorOf(const Caller& caller) {
+  if (!caller.person || !caller.role) {
+    return PermissionDenied("cases are worked by people: log in (API keys may not)");
+  }
+  return Actor{caller.name, *caller.role};
+}
+
+std::vector<std::string> CommaList(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    const size_t comma = s.find(',');
+    if (comma != 0) out.emplace_back(s.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+Result<nlohmann::json> ParseObject(std::string_view body, bool empty_is_object) {
+  if (empty_is_object && body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return nlohmann::json::object();
+  }
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return InvalidArgument("body: expected a JSON object");
+  return j;
+}
+
+Result<std::vector<std::string>> StringList(const std::string& key, const nlohmann::json& v) {
+  if (!v.is_array()) return InvalidArgument(key + ": expected a list of strings");
+  std::vector<std::string> out;
+  for (const auto& item : v) {
+    if (!item.is_string()) return InvalidArgument(key + ": expected a list of strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+Result<CaseFields> ParseFields(std::string_view body) {
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseObject(body, false));
+  CaseFields f;
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
+    auto text = [&](std::optional<std::string>& out) -> Status {
+      if (value.is_null() && key == "assignee") {
+        out = std::string();
+        return Status::Ok();
+      }
+      if (!value.is_string()) return InvalidArgument(key + ": expected a string");
+      out = value.get<std::string>();
+      return Status::Ok();
+    };
+    auto list = [&](std::optional<std::vector<std::string>>& out) -> Status {
+      ASSIGN_OR_RETURN(out, StringList(key, value));
+      return Status::Ok();
+    };
+    if (key == "title") {
+      RETURN_IF_ERROR(text(f.title));
+    } else if (key == "description") {
+      RETURN_IF_ERROR(text(f.description));
+    } else if (key == "source") {
+      RETURN_IF_ERROR(text(f.source));
+    } else if (key == "incident_type") {
+      RETURN_IF_ERROR(text(f.incident_type));
+    } else if (key == "risk_level") {
+      RETURN_IF_ERROR(text(f.risk_level));
+    } else if (key == "classification") {
+      RETURN_IF_ERROR(text(f.classification));
+    } else if (key == "assignee") {
+      RETURN_IF_ERROR(text(f.assignee));
+    } else if (key == "tags") {
+      RETURN_IF_ERROR(list(f.tags));
+    } else if (key == "techniques") {
+      RETURN_IF_ERROR(list(f.techniques));
+    } else if (key == "system_ids") {
+      RETURN_IF_ERROR(list(f.system_ids));
+    } else if (key == "alert_ids") {
+      RETURN_IF_ERROR(list(f.alert_ids));
+    } else if (key == "observables") {
+      if (!value.is_array()) {
+        return InvalidArgument("observables: expected a list of {\"type\", \"value\"}");
+      }
+      std::vector<Observable> out;
+      for (const auto& o : value) {
+        if (!o.is_object() || !o.contains("type") || !o["type"].is_string() ||
+            !o.contains("value") || !o["value"].is_string() || o.size() != 2) {
+          return InvalidArgument("observables: expected a list of {\"type\", \"value\"}");
+        }
+        out.push_back({o["type"].get<std::string>(), o["value"].get<std::string>()});
+      }
+      f.observables = std::move(out);
+    } else {
+      return InvalidArgument("body: unknown key '" + key + "'");
+    }
+  }
+  return f;
+}
+
+// The case in full, with the actions the caller may take now.
+std::string DetailJson(const Case& c, const Actor& actor, const ApiContext& ctx) {
+  std::string out = c.ToJson(ctx.clock.Now(), true);
+  out.pop_back();
+  out += R"(,"actions":[)";
+  const std::vector<CaseAction> actions = AllowedActions(c.workflow, actor);
+  for (size_t i = 0; i < actions.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, CaseActionName(actions[i]));
+  }
+  return out + "]}";
+}
+
+}  // namespace
+
+Result<std::string> HandleCasesList(const CasesRequest& r, const ApiContext& ctx) {
+  CaseQuery q;
+  q.states = CommaList(r.state);
+  q.assignee = r.assignee;
+  q.cursor = r.cursor;
+  if (r.overdue == "true") {
+    q.overdue = true;
+  } else if (r.overdue == "false") {
+    q.overdue = false;
+  } else if (!r.overdue.empty()) {
+    return InvalidArgument("overdue: true or false");
+  }
+  q.limit = kDefaultLimit;
+  if (!r.limit.empty()) {
+    size_t n = 0;
+    const auto [end, ec] = std::from_chars(r.limit.data(), r.limit.data() + r.limit.size(), n);
+    if (ec != std::errc() || end != r.limit.data() + r.limit.size() || n < 1 || n > kMaxLimit) {
+      return InvalidArgument("limit: a whole number from 1 to " + std::to_string(kMaxLimit));
+    }
+    q.limit = n;
+  }
+  ASSIGN_OR_RETURN(CasePage page, ctx.cases.List(q));
+  const TimeNs now = ctx.clock.Now();
+  std::string out = R"({"items":[)";
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += page.items[i].ToJson(now, false);
+  }
+  out += R"(],"next_cursor":)";
+  if (page.next_cursor.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(out, page.next_cursor);
+  }
+  return out + R"(,"total":)" + std::to_string(page.total) + "}";
+}
+
+Result<std::string> HandleCaseCreate(const Caller& caller, std::string_view body,
+                                     const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
+  ASSIGN_OR_RETURN(CaseFields fields, ParseFields(body));
+  ASSIGN_OR_RETURN(Case c, ctx.cases.Create(fields, actor));
+  return DetailJson(c, actor, ctx);
+}
+
+Result<std::string> HandleCaseGet(const Caller& caller, std::string_view id,
+                                  const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
+  ASSIGN_OR_RETURN(Case c, ctx.cases.Get(id));
+  return DetailJson(c, actor, ctx);
+}
+
+Result<std::string> HandleCasePatch(const Caller& caller, std::string_view id,
+                                    std::string_view body, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
+  ASSIGN_OR_RETURN(CaseFields fields, ParseFields(body));
+  ASSIGN_OR_RETURN(Case c, ctx.cases.Update(id, fields, actor));
+  return DetailJson(c, actor, ctx);
+}
+
+Result<std::string> HandleCaseVerdict(const Caller& caller, std::string_view id,
+                                      std::string_view body, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseObject(body, false));
+  std::string verdict, justification;
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();
+    if (key != "verdict" && key != "justification") {
+      return InvalidArgument("body: unknown key '" + key + "'");
+    }
+    if (!item.value().is_string()) return InvalidArgument(key + ": expected a string");
+    (key == "verdict" ? verdict : justification) = item.value().get<std::string>();
+  }
+  if (verdict.empty()) {
+    return InvalidArgument("verdict: false_positive or confirmed (the SOP's FALSE NEGATIVE)");
+  }
+  ASSIGN_OR_RETURN(Verdict v, ParseVerdict(verdict));
+  ASSIGN_OR_RETURN(Case c, ctx.cases.SetVerdict(id, v, justification, actor));
+  return DetailJson(c, actor, ctx);
+}
+
+Result<std::string> HandleCaseAction(const Caller& caller, std::string_view id,
+                                     std::string_view action, std::string_view body,
+                                     const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
+  ASSIGN_OR_RETURN(CaseAction a, ParseCaseAction(action));
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseObject(body, true));
+  std::string comment;
+  for (const auto& item : j.items()) {
+    if (item.key() != "comment") return InvalidArgument("body: unknown key '" + item.key() + "'");
+    if (!item.value().is_string()) return InvalidArgument("comment: expected a string");
+    comment = item.value().get<std::string>();
+  }
+  ASSIGN_OR_RETURN(Case c, ctx.cases.Act(id, a, comment, actor));
+  return DetailJson(c, actor, ctx);
+}
+
+Result<std::string> HandleCaseHistory(std::string_view id, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, ctx.cases.History(id));
+  std::string out = R"({"items":[)";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0) out += ',';
+    out += entries[i].ToJson();
+  }
+  return out + R"(],"next_cursor":null,"total":)" + std::to_string(entries.size()) + "}";
+}
+
+Result<std::string> HandleSlaGet(const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(std::vector<TimeStandard> standards, ctx.cases.TimeStandards());
+  return TimeStandardsJson(standards);
+}
+
+Result<std::string> HandleSlaPut(const Caller& caller, std::string_view body,
+                                 const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseObject(body, false));
+  std::vector<std::pair<CaseState, int64_t>> minutes;
+  for (const auto& item : j.items()) {
+    auto state = ParseCaseState(item.key());
+    if (!state.ok()) return InvalidArgument("body: " + state.status().message());
+    if (!item.value().is_number_integer()) {
+      return InvalidArgument(item.key() + ": expected whole minutes");
+    }
+    minutes.emplace_back(*state, item.value().get<int64_t>());
+  }
+  ASSIGN_OR_RETURN(std::vector<TimeStandard> standards,
+                   ctx.cases.SetTimeStandards(minutes, caller.name));
+  return TimeStandardsJson(standards);
+}
+
+}  // namespace pantau
