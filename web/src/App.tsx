@@ -10,6 +10,7 @@ import { SearchPage } from "./pages/Search";
 import { AlertsPage } from "./pages/Alerts";
 import { AdminPage } from "./pages/Admin";
 import { WarRoomPage } from "./pages/WarRoom";
+import { CasePage, CasesPage } from "./pages/Cases";
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());
@@ -52,7 +53,11 @@ export function App() {
     page = <WarRoomPage />;
   } else {
     const content =
-      path === "/search" ? (
+      path === "/cases" ? (
+        <CasesPage user={user} />
+      ) : path.startsWith("/cases/") ? (
+        <CasePage id={decodeURIComponent(path.slice("/cases/".length))} user={user} />
+      ) : path === "/search" ? (
         <SearchPage />
       ) : path === "/alerts" ? (
         <AlertsPage user={user} />

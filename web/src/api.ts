@@ -136,6 +136,7 @@ export interface Alert {
   tags: string[];
   false_positive?: boolean;
   false_positive_reason?: string;
+  case_id?: string | null;
 }
 
 export interface AlertStats {
@@ -167,4 +168,100 @@ export interface Rule {
   description: string;
   source: string;
   text?: string;
+}
+
+export const CASE_STATES = [
+  "triage",
+  "investigating",
+  "assessing",
+  "reporting",
+  "submitted",
+  "verified",
+  "approved",
+  "notified",
+  "closed",
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+export type CaseAction =
+  | "investigate"
+  | "assess"
+  | "report"
+  | "submit"
+  | "verify"
+  | "return"
+  | "approve"
+  | "notify"
+  | "close";
+export const INCIDENT_TYPES = [
+  "web_defacement",
+  "gambling_injection",
+  "malware",
+  "ddos",
+  "phishing",
+  "unauthorized_access",
+  "data_leak",
+  "webshell",
+  "brute_force",
+  "other",
+] as const;
+export const RISK_LEVELS = ["very_low", "low", "medium", "high", "very_high"] as const;
+
+export interface Sla {
+  state: CaseState;
+  standard_minutes: number | null;
+  spent_seconds: number;
+  left_seconds: number | null;
+  due: string | null;
+  overdue: boolean;
+  steps?: {
+    state: CaseState;
+    entered_at: string;
+    left_at: string | null;
+    standard_minutes: number | null;
+    spent_seconds: number;
+    on_time: boolean | null;
+  }[];
+}
+
+export interface Case {
+  id: string;
+  number: string;
+  title: string;
+  description: string;
+  source: string;
+  incident_type: (typeof INCIDENT_TYPES)[number];
+  risk_level: (typeof RISK_LEVELS)[number];
+  classification: string;
+  assignee: string | null;
+  tags: string[];
+  techniques: string[];
+  system_ids: string[];
+  alert_ids: string[];
+  observables: { type: string; value: string }[];
+  state: CaseState;
+  state_since: string;
+  verdict: "false_positive" | "confirmed" | null;
+  verdict_justification: string | null;
+  verdict_by: string | null;
+  report_authors: string[];
+  verified_by: string | null;
+  approved_by: string | null;
+  created_by: string;
+  created: string;
+  updated: string;
+  sla: Sla;
+  actions?: CaseAction[];
+  history?: {
+    state: CaseState;
+    action: CaseAction | null;
+    actor: string;
+    comment: string | null;
+    entered_at: string;
+    left_at: string | null;
+  }[];
+}
+
+// Who works cases (src/auth/roles.cc decides; this hides what would be refused).
+export function canWorkCases(user: User): boolean {
+  return user.role !== "admin";
 }

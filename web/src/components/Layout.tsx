@@ -9,7 +9,7 @@ function NavLink({ to, children, testId }: { to: string; children: ReactNode; te
     <a
       href={to}
       data-testid={testId}
-      className={path === to ? "active" : undefined}
+      className={path === to || (to !== "/" && path.startsWith(`${to}/`)) ? "active" : undefined}
       onClick={(e) => {
         e.preventDefault();
         navigate(to);
@@ -37,6 +37,9 @@ export function Layout({ user, onLogout, children }: { user: User; onLogout: () 
           </NavLink>
           <NavLink to="/alerts" testId="nav-alerts">
             {t("nav.alerts")}
+          </NavLink>
+          <NavLink to="/cases" testId="nav-cases">
+            {t("nav.cases")}
           </NavLink>
           {user.role === "admin" && (
             <NavLink to="/admin" testId="nav-admin">

@@ -7,6 +7,7 @@ import { usePoll } from "../hooks";
 import { formatNumber, formatTime, useI18n } from "../i18n";
 import { navigate, replaceQuery, useLocation } from "../router";
 import { TimeRange } from "../time";
+import { openCaseFromAlerts } from "./Cases";
 
 const STATUSES = ["new", "acknowledged", "closed"] as const;
 
@@ -84,6 +85,13 @@ export function AlertsPage({ user }: { user: User }) {
       </button>
       <button type="button" data-testid="false-positive" onClick={() => setFpFor(ids)}>
         {t("alerts.false_positive")}
+      </button>
+      <button
+        type="button"
+        data-testid="open-case"
+        onClick={() => openCaseFromAlerts(ids).catch((e) => setError(e instanceof Error ? e.message : String(e)))}
+      >
+        {t("case.open_from_alerts")}
       </button>
     </span>
   );
@@ -347,6 +355,21 @@ function AlertDetail({
         <SafeText text={alert.host} /> · {formatNumber(lang, alert.count)} · {formatTime(lang, alert.first_seen)} –{" "}
         {formatTime(lang, alert.last_seen)}
       </p>
+      {alert.case_id && (
+        <p>
+          {t("nav.cases")}:{" "}
+          <a
+            href={`/cases/${encodeURIComponent(alert.case_id)}`}
+            data-testid="alert-case"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/cases/${encodeURIComponent(alert.case_id!)}`);
+            }}
+          >
+            #{alert.case_id}
+          </a>
+        </p>
+      )}
       {alert.false_positive && (
         <p>
           <span className="tag">{t("alerts.fp_mark")}</span> <SafeText text={alert.false_positive_reason ?? ""} />

@@ -1,5 +1,7 @@
 import { useMemo, useState } from "react";
-import { AlertStats, api, Histogram, params, Table } from "../api";
+import { AlertStats, api, Case, Histogram, Page, params, Table } from "../api";
+import { SafeText } from "../components/SafeText";
+import { SlaBadge } from "../components/SlaBadge";
 import { Chart } from "../components/Chart";
 import { TimePicker } from "../components/TimePicker";
 import { alertsByLevelOption, eventsPerSourceOption, topBarsOption } from "../charts";
@@ -41,9 +43,18 @@ export function useDashboardData(range: TimeRange, refreshSeconds: number) {
     [range.from, range.to],
     every,
   );
+  const cases = usePoll(
+    (signal) =>
+      api<Page<Case>>(
+        `/cases${params({ state: "triage,investigating,assessing,reporting,submitted,verified,approved,notified", limit: 100 })}`,
+        { signal },
+      ),
+    [],
+    every,
+  );
   const eventCount = total.data?.buckets.reduce((n, b) => n + b.count, 0);
   const seconds = Math.max(1, (boundMs(range.to) - boundMs(range.from)) / 1000);
-  return { span, events, alerts, sources, hosts, eventCount, rate: eventCount === undefined ? undefined : eventCount / seconds };
+  return { span, events, alerts, sources, hosts, cases, eventCount, rate: eventCount === undefined ? undefined : eventCount / seconds };
 }
 
 export function topItems(table: Table | undefined): { label: string; count: number }[] {
@@ -130,6 +141,32 @@ export function DashboardPage() {
               </li>
             ))}
             {d.alerts.data && d.alerts.data.top_rules.length === 0 && <li className="muted">{t("common.none")}</li>}
+          </ul>
+        </section>
+        <section className="panel">
+          <h2>{t("dash.cases")}</h2>
+          <PanelError error={d.cases.error} />
+          <ul className="toplist" data-testid="open-cases">
+            {[...(d.cases.data?.items ?? [])]
+              .sort((a, b) => Number(b.sla.overdue) - Number(a.sla.overdue))
+              .slice(0, 10)
+              .map((c) => (
+                <li key={c.id}>
+                  <a
+                    href={`/cases/${encodeURIComponent(c.number)}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(`/cases/${encodeURIComponent(c.number)}`);
+                    }}
+                  >
+                    {c.number} <SafeText text={c.title} />
+                  </a>
+                  <span>
+                    {t(`state.${c.state}`)} <SlaBadge sla={c.sla} />
+                  </span>
+                </li>
+              ))}
+            {d.cases.data && d.cases.data.items.length === 0 && <li className="muted">{t("common.none")}</li>}
           </ul>
         </section>
         <section className="panel">

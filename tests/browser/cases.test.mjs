@@ -1,0 +1,135 @@
+// The SOP's chain in the browser: an analyst opens a case from an alert and takes it to
+// "submitted", a coordinator verifies it, a head approves it, the analyst records the letter and
+// closes it; a false positive closes after verification, without the head. Each person sees only
+// the buttons their role and the case's state allow.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser, login, screenshot, Server, waitFor } from "./harness.mjs";
+
+const PEOPLE = {
+  sari: ["analyst", "kata sandi sari yang panjang"],
+  kiki: ["coordinator", "kata sandi kiki yang panjang"],
+  hadi: ["head", "kata sandi hadi yang panjang"],
+};
+
+describe("case desk", { timeout: 240000 }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await new Server().start();
+    for (const [name, [role, password]] of Object.entries(PEOPLE)) server.addUser(name, role, password);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function as(name) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.problems = [];
+    page.on("pageerror", (e) => page.problems.push(e.message));
+    await login(page, server, name, PEOPLE[name][1]);
+    return page;
+  }
+
+  async function buttons(page) {
+    return page.locator("[data-testid=workflow] button").evaluateAll((bs) => bs.map((b) => b.dataset.testid));
+  }
+
+  async function act(page, action, state) {
+    await page.click(`[data-testid=action-${action}]`);
+    await waitFor(async () => (await page.textContent("[data-testid=case-state]")) === state, `state ${state}`);
+  }
+
+  it("takes a confirmed incident from an alert through verification, approval and the letter", async () => {
+    for (let i = 0; i < 12; i++) server.logger("sshd", "Failed password for root from 203.0.113.9 port 4242 ssh2");
+
+    const sari = await as("sari");
+    await sari.click("[data-testid=nav-alerts]");
+    const alert = sari.locator("[data-testid=alert-row]", { hasText: "SSH Brute Force Against a Server" });
+    await alert.waitFor();
+    await alert.locator("[data-testid=open-alert]").click();
+    await sari.click("[data-testid=alert-detail] [data-testid=open-case]");
+    await sari.waitForSelector("[data-testid=case-page]");
+    assert.match(await sari.textContent("[data-testid=case-number]"), /^INS-\d{4}-\d{4}$/);
+    const caseUrl = sari.url();
+    assert.equal(await sari.textContent("[data-testid=case-state]"), "Triase");
+    assert.deepEqual(await buttons(sari), ["action-investigate"]);
+    await act(sari, "investigate", "Investigasi");
+    await act(sari, "assess", "Penilaian kerentanan");
+    // The report needs a verdict first: until then there is no button for it.
+    assert.deepEqual(await buttons(sari), []);
+    await sari.check("[data-testid=verdict-form] input[type=radio] >> nth=0");
+    await sari.fill("[data-testid=verdict-form] textarea", "PoC: 12 kata sandi salah lalu login root berhasil");
+    await sari.click("[data-testid=verdict-form] button[type=submit]");
+    await waitFor(async () => /FALSE NEGATIVE/.test(await sari.textContent("[data-testid=case-verdict]")), "the verdict");
+    await act(sari, "report", "Pelaporan");
+    await act(sari, "submit", "Diajukan");
+    // The author may not verify their own report: no such button.
+    assert.deepEqual(await buttons(sari), []);
+    await screenshot(sari, "cases-01-submitted");
+
+    const kiki = await as("kiki");
+    await kiki.goto(caseUrl);
+    await kiki.waitForSelector("[data-testid=case-page]");
+    assert.deepEqual((await buttons(kiki)).sort(), ["action-return", "action-verify"]);
+    await act(kiki, "verify", "Diverifikasi");
+
+    const hadi = await as("hadi");
+    await hadi.click("[data-testid=nav-cases]");
+    await hadi.locator("[data-testid=case-link]").first().click();
+    await hadi.waitForSelector("[data-testid=case-page]");
+    await act(hadi, "approve", "Disetujui");
+    await screenshot(hadi, "cases-02-approved");
+
+    await sari.reload();
+    await sari.waitForSelector("[data-testid=case-page]");
+    await act(sari, "notify", "Diberitahukan ke PSE");
+    await act(sari, "close", "Ditutup");
+    assert.equal(await sari.locator("[data-testid=case-steps] tbody tr").count(), 9);
+    assert.ok((await sari.locator("[data-testid=case-history] li").count()) >= 9);
+    await screenshot(sari, "cases-03-closed");
+    for (const p of [sari, kiki, hadi]) {
+      assert.deepEqual(p.problems, []);
+      await p.context().close();
+    }
+  });
+
+  it("closes a false positive after verification, without the head", async () => {
+    const sari = await as("sari");
+    await sari.click("[data-testid=nav-cases]");
+    await sari.click("[data-testid=new-case]");
+    await sari.fill("[data-testid=new-case-form] input", "Laporan PSE: halaman judi di situs dinas");
+    await sari.click("[data-testid=new-case-form] button[type=submit]");
+    await sari.waitForSelector("[data-testid=case-page]");
+    const caseUrl = sari.url();
+    await act(sari, "investigate", "Investigasi");
+    await sari.check("[data-testid=verdict-false-positive]");
+    await sari.fill("[data-testid=verdict-form] textarea", "Halaman promosi resmi dinas pariwisata, bukan injeksi");
+    await sari.click("[data-testid=verdict-form] button[type=submit]");
+    await waitFor(async () => /FALSE POSITIVE/.test(await sari.textContent("[data-testid=case-verdict]")), "the verdict");
+    await act(sari, "assess", "Penilaian kerentanan");
+    await act(sari, "report", "Pelaporan");
+    await act(sari, "submit", "Diajukan");
+
+    const kiki = await as("kiki");
+    await kiki.goto(caseUrl);
+    await kiki.waitForSelector("[data-testid=case-page]");
+    await act(kiki, "verify", "Diverifikasi");
+    // A head may not approve a false positive: no button.
+    const hadi = await as("hadi");
+    await hadi.goto(caseUrl);
+    await hadi.waitForSelector("[data-testid=case-page]");
+    assert.equal((await buttons(hadi)).includes("action-approve"), false);
+    await sari.reload();
+    await sari.waitForSelector("[data-testid=case-page]");
+    await act(sari, "close", "Ditutup");
+    for (const p of [sari, kiki, hadi]) {
+      assert.deepEqual(p.problems, []);
+      await p.context().close();
+    }
+  });
+});

@@ -1,0 +1,422 @@
+// The case desk (SOP steps 3-10): the list with time-standard badges, a new case, and one case
+// with the workflow buttons the server says the current person may use, and nothing else.
+import { FormEvent, useState } from "react";
+import { api, canWorkCases, Case, CASE_STATES, CaseAction, INCIDENT_TYPES, Page, params, RISK_LEVELS, User } from "../api";
+import { SafeText } from "../components/SafeText";
+import { duration, SlaBadge } from "../components/SlaBadge";
+import { usePoll } from "../hooks";
+import { formatTime, useI18n } from "../i18n";
+import { navigate, useLocation } from "../router";
+
+function CaseLink({ c }: { c: Case }) {
+  const to = `/cases/${encodeURIComponent(c.number)}`;
+  return (
+    <a
+      href={to}
+      data-testid="case-link"
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {c.number}
+    </a>
+  );
+}
+
+export function CasesPage({ user }: { user: User }) {
+  const { t, lang } = useI18n();
+  const { query } = useLocation();
+  const [state, setState] = useState(query.get("state") ?? "");
+  const [mine, setMine] = useState(false);
+  const [overdue, setOverdue] = useState(query.get("overdue") === "true");
+  const [creating, setCreating] = useState(false);
+  const list = usePoll(
+    (signal) =>
+      api<Page<Case>>(
+        `/cases${params({ state, assignee: mine ? user.name : "", overdue: overdue ? "true" : "", limit: 100 })}`,
+        { signal },
+      ),
+    [state, mine, overdue],
+    30000,
+  );
+  return (
+    <div className="page cases">
+      <div className="toolbar">
+        <h1>{t("nav.cases")}</h1>
+        <label>
+          {t("case.state")}{" "}
+          <select value={state} onChange={(e) => setState(e.target.value)} data-testid="filter-state">
+            <option value="">{t("alerts.all")}</option>
+            {CASE_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`state.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> {t("case.mine")}
+        </label>
+        <label>
+          <input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t("case.overdue")}
+        </label>
+        {canWorkCases(user) && (
+          <button type="button" onClick={() => setCreating(true)} data-testid="new-case">
+            {t("case.new")}
+          </button>
+        )}
+      </div>
+      {creating && <NewCaseForm onCancel={() => setCreating(false)} />}
+      {list.error && <p className="error">{list.error}</p>}
+      <table className="events" data-testid="cases">
+        <thead>
+          <tr>
+            <th>{t("case.number")}</th>
+            <th>{t("case.title")}</th>
+            <th>{t("case.state")}</th>
+            <th>{t("case.sla")}</th>
+            <th>{t("case.verdict")}</th>
+            <th>{t("case.risk")}</th>
+            <th>{t("case.assignee")}</th>
+            <th>{t("case.updated")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.data?.items ?? []).map((c) => (
+            <tr key={c.id} data-testid="case-row">
+              <td className="nowrap">
+                <CaseLink c={c} />
+              </td>
+              <td>
+                <SafeText text={c.title} />
+              </td>
+              <td>
+                <span className={`state state-${c.state}`}>{t(`state.${c.state}`)}</span>
+              </td>
+              <td>
+                <SlaBadge sla={c.sla} />
+              </td>
+              <td>{c.verdict ? t(`verdict.${c.verdict}`) : <span className="muted">{t("case.no_verdict")}</span>}</td>
+              <td>{t(`risk.${c.risk_level}`)}</td>
+              <td>
+                <SafeText text={c.assignee ?? ""} />
+              </td>
+              <td className="nowrap">{formatTime(lang, c.updated)}</td>
+            </tr>
+          ))}
+          {list.data && list.data.items.length === 0 && (
+            <tr>
+              <td colSpan={8} className="muted">
+                {t("common.none")}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function NewCaseForm({ onCancel }: { onCancel: () => void }) {
+  const { t } = useI18n();
+  const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
+  const [incidentType, setIncidentType] = useState("other");
+  const [risk, setRisk] = useState("medium");
+  const [error, setError] = useState("");
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    try {
+      const c = await api<Case>("/cases", {
+        method: "POST",
+        body: { title, description, incident_type: incidentType, risk_level: risk, source: "manual" },
+      });
+      navigate(`/cases/${encodeURIComponent(c.number)}`);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+  return (
+    <form className="panel case-form" onSubmit={submit} data-testid="new-case-form">
+      <label>
+        {t("case.title")}
+        <input value={title} onChange={(e) => setTitle(e.target.value)} required />
+      </label>
+      <label>
+        {t("case.description")}
+        <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={3} />
+      </label>
+      <label>
+        {t("case.incident_type")}{" "}
+        <select value={incidentType} onChange={(e) => setIncidentType(e.target.value)}>
+          {INCIDENT_TYPES.map((x) => (
+            <option key={x} value={x}>
+              {t(`itype.${x}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("case.risk")}{" "}
+        <select value={risk} onChange={(e) => setRisk(e.target.value)}>
+          {RISK_LEVELS.map((x) => (
+            <option key={x} value={x}>
+              {t(`risk.${x}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && <p className="error">{error}</p>}
+      <span className="actions">
+        <button type="submit">{t("common.save")}</button>
+        <button type="button" onClick={onCancel}>
+          {t("common.cancel")}
+        </button>
+      </span>
+    </form>
+  );
+}
+
+// Opens a case from alerts and shows it.
+export async function openCaseFromAlerts(alertIds: string[]): Promise<void> {
+  const c = await api<Case>("/cases", { method: "POST", body: { alert_ids: alertIds } });
+  navigate(`/cases/${encodeURIComponent(c.number)}`);
+}
+
+export function CasePage({ id, user }: { id: string; user: User }) {
+  const { t, lang } = useI18n();
+  const [version, setVersion] = useState(0);
+  const c = usePoll((signal) => api<Case>(`/cases/${encodeURIComponent(id)}`, { signal }), [id, version], 30000);
+  const history = usePoll(
+    (signal) =>
+      api<Page<{ seq: number; time: string; actor: string; action: string; details: unknown }>>(
+        `/cases/${encodeURIComponent(id)}/history`,
+        { signal },
+      ),
+    [id, version],
+  );
+  const [comment, setComment] = useState("");
+  const [verdict, setVerdict] = useState<"false_positive" | "confirmed">("confirmed");
+  const [justification, setJustification] = useState("");
+  const [error, setError] = useState("");
+
+  async function act(action: CaseAction) {
+    setError("");
+    try {
+      await api(`/cases/${encodeURIComponent(id)}/actions/${action}`, {
+        method: "POST",
+        body: comment ? { comment } : {},
+      });
+      setComment("");
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  async function setTheVerdict(e: FormEvent) {
+    e.preventDefault();
+    setError("");
+    try {
+      await api(`/cases/${encodeURIComponent(id)}/verdict`, { method: "POST", body: { verdict, justification } });
+      setVersion((v) => v + 1);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  if (c.error && !c.data) return <p className="error">{c.error}</p>;
+  if (!c.data) return <p>{t("common.loading")}</p>;
+  const k = c.data;
+  const verdictOpen = canWorkCases(user) && ["investigating", "assessing", "reporting"].includes(k.state);
+  return (
+    <div className="page case" data-testid="case-page">
+      <div className="toolbar">
+        <h1>
+          <span data-testid="case-number">{k.number}</span> · <SafeText text={k.title} />
+        </h1>
+        <span className={`state state-${k.state}`} data-testid="case-state">
+          {t(`state.${k.state}`)}
+        </span>
+        <SlaBadge sla={k.sla} />
+      </div>
+      <section className={(k.actions ?? []).length > 0 || error ? "panel workflow" : "hidden"} data-testid="workflow">
+        {(k.actions ?? []).length > 0 && (
+          <>
+            <span className="actions">
+              {(k.actions ?? []).map((a) => (
+                <button key={a} type="button" data-testid={`action-${a}`} onClick={() => act(a)}>
+                  {t(`action.${a}`)}
+                </button>
+              ))}
+            </span>
+            <input
+              className="comment"
+              placeholder={t("case.comment")}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              data-testid="action-comment"
+            />
+          </>
+        )}
+        {error && (
+          <p className="error" role="alert" data-testid="case-error">
+            {error}
+          </p>
+        )}
+      </section>
+      <div className="case-grid">
+        <section className="panel">
+          <h2>{t("case.summary")}</h2>
+          <table className="kv">
+            <tbody>
+              <tr>
+                <th>{t("case.verdict")}</th>
+                <td data-testid="case-verdict">
+                  {k.verdict ? t(`verdict.${k.verdict}`) : t("case.no_verdict")}
+                  {k.verdict_justification && (
+                    <>
+                      {" — "}
+                      <SafeText text={k.verdict_justification} />
+                    </>
+                  )}
+                </td>
+              </tr>
+              <tr>
+                <th>{t("case.incident_type")}</th>
+                <td>{t(`itype.${k.incident_type}`)}</td>
+              </tr>
+              <tr>
+                <th>{t("case.risk")}</th>
+                <td>{t(`risk.${k.risk_level}`)}</td>
+              </tr>
+              <tr>
+                <th>{t("case.classification")}</th>
+                <td>{k.classification}</td>
+              </tr>
+              <tr>
+                <th>{t("case.assignee")}</th>
+                <td>
+                  <SafeText text={k.assignee ?? ""} />
+                </td>
+              </tr>
+              <tr>
+                <th>{t("case.authors")}</th>
+                <td>{k.report_authors.join(", ")}</td>
+              </tr>
+              <tr>
+                <th>{t("case.verified_by")}</th>
+                <td>{k.verified_by ?? ""}</td>
+              </tr>
+              <tr>
+                <th>{t("case.approved_by")}</th>
+                <td>{k.approved_by ?? ""}</td>
+              </tr>
+              <tr>
+                <th>{t("case.techniques")}</th>
+                <td>{k.techniques.join(", ")}</td>
+              </tr>
+              <tr>
+                <th>{t("case.observables")}</th>
+                <td>
+                  {k.observables.map((o, i) => (
+                    <span key={i} className="tag">
+                      {o.type}: <SafeText text={o.value} />
+                    </span>
+                  ))}
+                </td>
+              </tr>
+              <tr>
+                <th>{t("case.alerts")}</th>
+                <td>
+                  {k.alert_ids.map((a) => (
+                    <span key={a} className="tag">
+                      #{a}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+              <tr>
+                <th>{t("case.created")}</th>
+                <td>
+                  {formatTime(lang, k.created)} · <SafeText text={k.created_by} />
+                </td>
+              </tr>
+            </tbody>
+          </table>
+          {k.description && (
+            <p className="description">
+              <SafeText text={k.description} />
+            </p>
+          )}
+          {verdictOpen && (
+            <form className="verdict-form" onSubmit={setTheVerdict} data-testid="verdict-form">
+              <h3>{t("case.set_verdict")}</h3>
+              <label>
+                <input type="radio" checked={verdict === "confirmed"} onChange={() => setVerdict("confirmed")} />{" "}
+                {t("verdict.confirmed")}
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  checked={verdict === "false_positive"}
+                  onChange={() => setVerdict("false_positive")}
+                  data-testid="verdict-false-positive"
+                />{" "}
+                {t("verdict.false_positive")}
+              </label>
+              <textarea
+                placeholder={t("case.justification")}
+                value={justification}
+                onChange={(e) => setJustification(e.target.value)}
+                rows={3}
+                required
+              />
+              <button type="submit">{t("case.set_verdict")}</button>
+            </form>
+          )}
+        </section>
+        <section className="panel">
+          <h2>{t("case.steps")}</h2>
+          <table className="events" data-testid="case-steps">
+            <thead>
+              <tr>
+                <th>{t("case.state")}</th>
+                <th>{t("case.entered")}</th>
+                <th>{t("case.spent")}</th>
+                <th>{t("case.standard")}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {(k.sla.steps ?? []).map((s, i) => (
+                <tr key={i}>
+                  <td>{t(`state.${s.state}`)}</td>
+                  <td className="nowrap">{formatTime(lang, s.entered_at)}</td>
+                  <td>{duration(s.spent_seconds, lang)}</td>
+                  <td>{s.standard_minutes === null ? "—" : duration(s.standard_minutes * 60, lang)}</td>
+                  <td>
+                    {s.on_time === null ? "" : s.on_time ? (
+                      <span className="sla sla-ok">{t("case.on_time")}</span>
+                    ) : (
+                      <span className="sla sla-late">{t("case.late")}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>{t("case.history")}</h2>
+          <ul className="history" data-testid="case-history">
+            {(history.data?.items ?? []).map((h) => (
+              <li key={h.seq}>
+                <span className="nowrap">{formatTime(lang, h.time)}</span> <SafeText text={h.actor} />{" "}
+                <code>{h.action}</code>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </div>
+  );
+}
