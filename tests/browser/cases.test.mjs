@@ -98,6 +98,20 @@ describe("case desk", { timeout: 240000 }, () => {
     }
   });
 
+  it("opens a case from an event found in the Security Log Analysis list", async () => {
+    const sari = await as("sari");
+    await sari.click("[data-testid=nav-search]");
+    await sari.fill("[data-testid=query]", '"Failed password"');
+    await sari.press("[data-testid=query]", "Enter");
+    await sari.locator("[data-testid=event-row]").first().click();
+    await sari.click("[data-testid=event-detail] [data-testid=event-open-case]");
+    await sari.waitForSelector("[data-testid=case-page]");
+    assert.equal(await sari.textContent("[data-testid=case-state]"), "Triase");
+    assert.match(await sari.textContent("[data-testid=case-page]"), /ip: 203\.0\.113\.9/);
+    assert.deepEqual(sari.problems, []);
+    await sari.context().close();
+  });
+
   it("closes a false positive after verification, without the head", async () => {
     const sari = await as("sari");
     await sari.click("[data-testid=nav-cases]");

@@ -58,7 +58,7 @@ export function App() {
       ) : path.startsWith("/cases/") ? (
         <CasePage id={decodeURIComponent(path.slice("/cases/".length))} user={user} />
       ) : path === "/search" ? (
-        <SearchPage />
+        <SearchPage user={user} />
       ) : path === "/alerts" ? (
         <AlertsPage user={user} />
       ) : path === "/admin" && user.role === "admin" ? (

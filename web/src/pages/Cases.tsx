@@ -1,7 +1,19 @@
 // The case desk (SOP steps 3-10): the list with time-standard badges, a new case, and one case
 // with the workflow buttons the server says the current person may use, and nothing else.
 import { FormEvent, useState } from "react";
-import { api, canWorkCases, Case, CASE_STATES, CaseAction, INCIDENT_TYPES, Page, params, RISK_LEVELS, User } from "../api";
+import {
+  api,
+  canWorkCases,
+  Case,
+  CASE_STATES,
+  CaseAction,
+  EventItem,
+  INCIDENT_TYPES,
+  Page,
+  params,
+  RISK_LEVELS,
+  User,
+} from "../api";
 import { SafeText } from "../components/SafeText";
 import { duration, SlaBadge } from "../components/SlaBadge";
 import { usePoll } from "../hooks";
@@ -176,6 +188,32 @@ function NewCaseForm({ onCancel }: { onCancel: () => void }) {
       </span>
     </form>
   );
+}
+
+// Key fields of an event worth watching for elsewhere, as a case's observables.
+const OBSERVABLE_FIELDS: [string, string][] = [
+  ["source.ip", "ip"],
+  ["client.ip", "ip"],
+  ["destination.ip", "ip"],
+  ["url.domain", "domain"],
+  ["user.name", "account"],
+  ["file.hash.sha256", "hash"],
+];
+
+// Opens a case about one event of the search (SOP step 3: an anomaly found in the list) and
+// shows it; the event is named in the description.
+export async function openCaseFromEvent(ev: EventItem): Promise<void> {
+  const observables: { type: string; value: string }[] = [];
+  for (const [field, type] of OBSERVABLE_FIELDS) {
+    const v = ev.fields[field];
+    if (typeof v === "string" && v && !observables.some((o) => o.type === type && o.value === v)) {
+      observables.push({ type, value: v });
+    }
+  }
+  const title = `${ev.dataset}: ${ev.message}`.slice(0, 200);
+  const description = `Peristiwa ${ev.id} (${ev["@timestamp"]}, ${ev.dataset}):\n${(ev.raw ?? ev.message).slice(0, 4000)}`;
+  const c = await api<Case>("/cases", { method: "POST", body: { title, description, observables, source: "manual" } });
+  navigate(`/cases/${encodeURIComponent(c.number)}`);
 }
 
 // Opens a case from alerts and shows it.

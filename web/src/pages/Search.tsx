@@ -1,6 +1,7 @@
 // Security Log Analysis (SOP step 3): a Discover-style page over GET /api/v1/events.
 import { FormEvent, useEffect, useMemo, useRef, useState } from "react";
-import { api, ApiError, EventItem, FieldSummary, Histogram, Page, params, SavedSearch, Table } from "../api";
+import { api, ApiError, canWorkCases, EventItem, FieldSummary, Histogram, Page, params, SavedSearch, Table, User } from "../api";
+import { openCaseFromEvent } from "./Cases";
 import { Chart, ChartOption } from "../components/Chart";
 import { displayValue, SafeText } from "../components/SafeText";
 import { TimePicker } from "../components/TimePicker";
@@ -20,7 +21,7 @@ interface Results {
   histogram?: Histogram;
 }
 
-export function SearchPage() {
+export function SearchPage({ user }: { user: User }) {
   const { t, lang } = useI18n();
   const { query } = useLocation();
   const [input, setInput] = useState(query.get("q") ?? "");
@@ -136,6 +137,10 @@ export function SearchPage() {
     setQ(next);
   }
 
+  const openCase = canWorkCases(user)
+    ? (ev: EventItem) => openCaseFromEvent(ev).catch((e) => setError(e instanceof Error ? e.message : String(e)))
+    : undefined;
+
   function toggleColumn(field: string) {
     setColumns((cols) => (cols.includes(field) ? cols.filter((c) => c !== field) : [...cols, field]));
   }
@@ -224,7 +229,13 @@ export function SearchPage() {
           <h2>
             {t("search.event")} <code>{focusEvent.id}</code>
           </h2>
-          <EventDetail event={focusEvent} columns={columns} onFilter={filterBy} onToggleColumn={toggleColumn} />
+          <EventDetail
+            event={focusEvent}
+            columns={columns}
+            onFilter={filterBy}
+            onToggleColumn={toggleColumn}
+            onOpenCase={openCase}
+          />
         </section>
       )}
       <div className="search-body">
@@ -320,6 +331,7 @@ export function SearchPage() {
                       }
                       onFilter={filterBy}
                       onToggleColumn={toggleColumn}
+                      onOpenCase={openCase}
                     />
                   );
                 })}
@@ -352,6 +364,7 @@ function EventRows(props: {
   onToggle: () => void;
   onFilter: (field: string, value: unknown, exclude: boolean) => void;
   onToggleColumn: (field: string) => void;
+  onOpenCase?: (ev: EventItem) => void;
 }) {
   const { event: ev, open, columns } = props;
   return (
@@ -371,7 +384,13 @@ function EventRows(props: {
       {open && (
         <tr className="detail">
           <td colSpan={columns.length + 3}>
-            <EventDetail event={ev} columns={columns} onFilter={props.onFilter} onToggleColumn={props.onToggleColumn} />
+            <EventDetail
+              event={ev}
+              columns={columns}
+              onFilter={props.onFilter}
+              onToggleColumn={props.onToggleColumn}
+              onOpenCase={props.onOpenCase}
+            />
           </td>
         </tr>
       )}
@@ -382,6 +401,7 @@ function EventRows(props: {
 function EventDetail(props: {
   event: EventItem;
   columns: string[];
+  onOpenCase?: (ev: EventItem) => void;
   onFilter: (field: string, value: unknown, exclude: boolean) => void;
   onToggleColumn: (field: string) => void;
 }) {
@@ -427,6 +447,11 @@ function EventDetail(props: {
         </tbody>
       </table>
       {ev.error && <p className="error">{ev.error}</p>}
+      {props.onOpenCase && (
+        <button type="button" data-testid="event-open-case" onClick={() => props.onOpenCase!(ev)}>
+          {t("case.open_from_alerts")}
+        </button>
+      )}
       <h3>{t("search.raw")}</h3>
       <pre className="raw" data-testid="raw">
         <SafeText text={ev.raw ?? ""} />
