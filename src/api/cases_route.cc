@@ -1,7 +1,12 @@
 #include "api/cases_route.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "query/time_argument.h"
 
 namespace pantau {
 namespace {
@@ -233,6 +238,41 @@ Result<std::string> HandleCaseHistory(std::string_view id, const ApiContext& ctx
 Result<std::string> HandleSlaGet(const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<TimeStandard> standards, ctx.cases.TimeStandards());
   return TimeStandardsJson(standards);
+}
+
+Result<std::string> HandleSlaCompliance(std::string_view from, std::string_view to,
+                                        const ApiContext& ctx) {
+  const TimeNs now = ctx.clock.Now();
+  TimeNs start = now - 30 * kNsPerDay;
+  TimeNs end = now;
+  if (!from.empty()) {
+    ASSIGN_OR_RETURN(start, query::ParseTimeArgument(from, now, "from"));
+  }
+  if (!to.empty()) {
+    ASSIGN_OR_RETURN(end, query::ParseTimeArgument(to, now, "to"));
+  }
+  if (start >= end) return InvalidArgument("from: must be before to");
+  ASSIGN_OR_RETURN(std::vector<StepCompliance> steps, ctx.cases.Compliance(start, end));
+  std::string out = R"({"from":)";
+  AppendJsonString(out, FormatRfc3339(start));
+  out += R"(,"to":)";
+  AppendJsonString(out, FormatRfc3339(end));
+  out += R"(,"items":[)";
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const StepCompliance& c = steps[i];
+    if (i > 0) out += ',';
+    out += R"({"state":)";
+    AppendJsonString(out, CaseStateName(c.state));
+    out += fmt::format(
+        R"(,"steps":{},"on_time":{},"share_on_time":{},"median_seconds":{},)"
+        R"("open_overdue":{}}})",
+        c.steps, c.on_time,
+        c.steps == 0
+            ? "null"
+            : fmt::format("{:.4f}", static_cast<double>(c.on_time) / static_cast<double>(c.steps)),
+        c.steps == 0 ? "null" : std::to_string(c.median_spent / kNsPerSecond), c.open_overdue);
+  }
+  return out + "]}";
 }
 
 Result<std::string> HandleSlaPut(const Caller& caller, std::string_view body,

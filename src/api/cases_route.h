@@ -45,6 +45,11 @@ Result<std::string> HandleCaseHistory(std::string_view id, const ApiContext& ctx
 // {"items": [{"state", "minutes", "default_minutes", "updated_by", "updated"}], ...}
 Result<std::string> HandleSlaGet(const ApiContext& ctx);
 // Body: {"<state>": minutes, ...} for the states to change; the standards after.
+// GET /api/v1/sla/compliance?from=&to= (default: the last 30 days): per state with a time
+// standard, {"state", "steps", "on_time", "share_on_time"|null, "median_seconds"|null,
+// "open_overdue"} of the steps that ended in the period, and those running late now.
+Result<std::string> HandleSlaCompliance(std::string_view from, std::string_view to,
+                                        const ApiContext& ctx);
 Result<std::string> HandleSlaPut(const Caller& caller, std::string_view body,
                                  const ApiContext& ctx);
 

@@ -485,6 +485,13 @@ class HttplibServer final : public HttpServer {
       if (!caller.ok()) return Reply(res, caller.status());
       Answer(res, HandleSlaGet(context_));
     });
+    server_.Get("/api/v1/sla/compliance",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleSlaCompliance(req.get_param_value("from"),
+                                                  req.get_param_value("to"), context_));
+                });
     server_.Put("/api/v1/sla", [this](const httplib::Request& req, httplib::Response& res) {
       auto caller = Authenticate(req, Permission::kManageSettings);
       if (!caller.ok()) return Reply(res, caller.status());

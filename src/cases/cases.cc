@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cases/alerts.h"
@@ -983,6 +984,50 @@ Result<std::vector<TimeStandard>> CaseStore::TimeStandardsLocked() {
   std::sort(out.begin(), out.end(),
             [](const TimeStandard& a, const TimeStandard& b) { return a.state < b.state; });
   return out;
+}
+
+Result<std::vector<StepCompliance>> CaseStore::Compliance(TimeNs from, TimeNs to) {
+  std::lock_guard lock(mu_);
+  const TimeNs now = clock_.Now();
+  std::map<CaseState, std::vector<TimeNs>> spent;
+  std::map<CaseState, StepCompliance> out;
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("SELECT state, entered_at, left_at, standard_minutes FROM "
+                               "case_states WHERE standard_minutes > 0 AND ((left_at >= ? AND "
+                               "left_at < ?) OR left_at IS NULL)"));
+  st.BindInt(1, from);
+  st.BindInt(2, to);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    auto state = ParseCaseState(st.Text(0));
+    if (!state.ok()) continue;
+    StepCompliance& c = out[*state];
+    c.state = *state;
+    const TimeNs entered = st.Int(1);
+    const TimeNs standard = st.Int(3) * 60 * kNsPerSecond;
+    if (st.Int(2) <= 0) {  // NULL: the step runs
+      if (now - entered > standard) ++c.open_overdue;
+      continue;
+    }
+    const TimeNs took = st.Int(2) - entered;
+    ++c.steps;
+    if (took <= standard) ++c.on_time;
+    spent[*state].push_back(took);
+  }
+  std::vector<StepCompliance> list;
+  ASSIGN_OR_RETURN(std::vector<TimeStandard> standards, TimeStandardsLocked());
+  for (const TimeStandard& ts : standards) {
+    StepCompliance c = out.count(ts.state) ? out[ts.state] : StepCompliance{ts.state};
+    auto& times = spent[ts.state];
+    if (!times.empty()) {
+      auto mid = times.begin() + static_cast<ptrdiff_t>(times.size() / 2);
+      std::nth_element(times.begin(), mid, times.end());
+      c.median_spent = *mid;
+    }
+    list.push_back(c);
+  }
+  return list;
 }
 
 Result<std::vector<TimeStandard>> CaseStore::TimeStandards() {

@@ -86,6 +86,15 @@ struct TimeStandard {
 //  "next_cursor": null, "total": N}
 std::string TimeStandardsJson(std::span<const TimeStandard> standards);
 
+// How the steps of one state kept their time standard: the SOP's own quality measure.
+struct StepCompliance {
+  CaseState state = CaseState::kTriage;
+  int64_t steps = 0;         // steps with a standard that ended in the period
+  int64_t on_time = 0;       // of those, within their standard
+  TimeNs median_spent = 0;   // of those, the median time spent (0 when none)
+  int64_t open_overdue = 0;  // steps running now that are already past their standard
+};
+
 struct CaseQuery {
   std::vector<std::string> states;  // any of; empty: all
   std::string assignee;             // exact; empty: anyone
@@ -121,6 +130,10 @@ class CaseStore {
 
   // The audit trail's entries about the case, oldest first.
   Result<std::vector<AuditEntry>> History(std::string_view id);
+
+  // Per state with a time standard, in workflow order: the steps that ended in [from, to) and
+  // how many kept it, and the steps running now that are late.
+  Result<std::vector<StepCompliance>> Compliance(TimeNs from, TimeNs to);
 
   // The time standards of every state that has one, in workflow order.
   Result<std::vector<TimeStandard>> TimeStandards();

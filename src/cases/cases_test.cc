@@ -459,5 +459,36 @@ TEST_F(CaseStoreTest, TimeStandardsAreEditableAndApplyToStepsEnteredAfter) {
   EXPECT_EQ(store_->SetTimeStandards({}, "admin").status().code(), StatusCode::kInvalidArgument);
 }
 
+// The SOP's quality measure: per step, the share kept within its standard and the median time.
+TEST_F(CaseStoreTest, ComplianceCountsStepsEndedInThePeriod) {
+  constexpr TimeNs kHour = 60 * kMinute;
+  const TimeNs start = clock_.Now();
+  // Two cases: one investigated within the triage standard (180 min), one three hours later.
+  Case fast = Open("cepat");
+  Case slow = Open("lambat");
+  ASSERT_TRUE(Act(fast, CaseAction::kInvestigate, budi_).ok());  // triage took 1 min
+  clock_.Advance(4 * kHour);
+  ASSERT_TRUE(Act(slow, CaseAction::kInvestigate, budi_).ok());  // 4 h 2 min: late
+  Case idle = Open("diam");                                      // triage still running ...
+  clock_.Advance(4 * kHour);                                     // ... and late by now
+  auto report = store_->Compliance(start, clock_.Now());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_FALSE(report->empty());
+  const StepCompliance& triage = report->front();
+  EXPECT_EQ(triage.state, CaseState::kTriage);
+  EXPECT_EQ(triage.steps, 2);
+  EXPECT_EQ(triage.on_time, 1);
+  EXPECT_EQ(triage.open_overdue, 1);
+  // The median of two is the later of the middle pair.
+  EXPECT_EQ(triage.median_spent, 4 * kHour + 2 * kMinute);
+  // Investigations are running, not late (a day's standard).
+  EXPECT_EQ((*report)[1].steps, 0);
+  EXPECT_EQ((*report)[1].open_overdue, 0);
+  // A period before it all holds nothing.
+  auto before = store_->Compliance(start - kNsPerDay, start);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->front().steps, 0);
+}
+
 }  // namespace
 }  // namespace pantau

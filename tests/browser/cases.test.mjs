@@ -92,6 +92,11 @@ describe("case desk", { timeout: 240000 }, () => {
     assert.equal(await sari.locator("[data-testid=case-steps] tbody tr").count(), 9);
     assert.ok((await sari.locator("[data-testid=case-history] li").count()) >= 9);
     await screenshot(sari, "cases-03-closed");
+    // The SOP's quality measure now counts these nine steps' eight with a standard.
+    await sari.click("[data-testid=nav-cases]");
+    await sari.waitForSelector("[data-testid=compliance]");
+    assert.match(await sari.textContent("[data-testid=compliance]"), /Triase\s*1\s*100\s*%/);
+    await screenshot(sari, "cases-04-list");
     for (const p of [sari, kiki, hadi]) {
       assert.deepEqual(p.problems, []);
       await p.context().close();

@@ -17,7 +17,7 @@ import {
 import { SafeText } from "../components/SafeText";
 import { duration, SlaBadge } from "../components/SlaBadge";
 import { usePoll } from "../hooks";
-import { formatTime, useI18n } from "../i18n";
+import { formatNumber, formatTime, useI18n } from "../i18n";
 import { navigate, useLocation } from "../router";
 
 function CaseLink({ c }: { c: Case }) {
@@ -80,6 +80,7 @@ export function CasesPage({ user }: { user: User }) {
         )}
       </div>
       {creating && <NewCaseForm onCancel={() => setCreating(false)} />}
+      <Compliance />
       {list.error && <p className="error">{list.error}</p>}
       <table className="events" data-testid="cases">
         <thead>
@@ -127,6 +128,57 @@ export function CasesPage({ user }: { user: User }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+interface StepCompliance {
+  state: Case["state"];
+  steps: number;
+  on_time: number;
+  share_on_time: number | null;
+  median_seconds: number | null;
+  open_overdue: number;
+}
+
+// The SOP's quality measure: per step, the share kept within its time standard.
+function Compliance() {
+  const { t, lang } = useI18n();
+  const report = usePoll(
+    (signal) => api<{ items: StepCompliance[] }>("/sla/compliance?from=now-30d", { signal }),
+    [],
+    60000,
+  );
+  if (!report.data) return null;
+  return (
+    <section className="panel compliance" data-testid="compliance">
+      <h2>{t("compliance.title")}</h2>
+      <table className="events">
+        <thead>
+          <tr>
+            <th>{t("case.state")}</th>
+            <th>{t("compliance.steps")}</th>
+            <th>{t("compliance.on_time")}</th>
+            <th>{t("compliance.median")}</th>
+            <th>{t("compliance.late_now")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.data.items.map((c) => (
+            <tr key={c.state}>
+              <td>{t(`state.${c.state}`)}</td>
+              <td className="num">{c.steps}</td>
+              <td className="num">
+                {c.share_on_time === null ? "—" : `${formatNumber(lang, c.share_on_time * 100)} %`}
+              </td>
+              <td className="num">{c.median_seconds === null ? "—" : duration(c.median_seconds, lang)}</td>
+              <td className="num">
+                {c.open_overdue > 0 ? <span className="sla sla-late">{c.open_overdue}</span> : 0}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
