@@ -25,6 +25,7 @@ describe("web UI", { timeout: 240000 }, () => {
     server = await new Server().start();
     // Analysts triage alerts; admins run the system and may not (src/auth/roles.cc).
     server.addUser("sari", "analyst", "kata sandi sari yang panjang");
+    server.addUser("kiki", "coordinator", "kata sandi kiki yang panjang");
     browser = await launchBrowser();
   });
   after(async () => {
@@ -265,5 +266,25 @@ describe("web UI", { timeout: 240000 }, () => {
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(page.problems, []);
     await page.context().close();
+
+    // A case opened from a hostile event carries its text into the title and description.
+    const desk = await newPage();
+    await login(desk, server, "kiki", "kata sandi kiki yang panjang");
+    await desk.click("[data-testid=nav-search]");
+    await desk.fill("[data-testid=query]", '"__pwned=\'script\'"');
+    await desk.press("[data-testid=query]", "Enter");
+    await desk.locator("[data-testid=event-row]").first().click();
+    await desk.click("[data-testid=event-detail] [data-testid=event-open-case]");
+    await desk.waitForSelector("[data-testid=case-page]");
+    assert.ok((await desk.textContent("[data-testid=case-page]")).includes("<script>window.__pwned='script'</script>"));
+    assert.equal(await desk.locator("[data-testid=case-page] script").count(), 0);
+    await desk.click("[data-testid=nav-cases]");
+    await desk.waitForSelector("[data-testid=case-row]");
+    await desk.click("[data-testid=nav-dashboard]");
+    await desk.waitForSelector("[data-testid=open-cases] li a");
+    await screenshot(desk, "11-hostile-case");
+    assert.equal(await desk.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(desk.problems, []);
+    await desk.context().close();
   });
 });
