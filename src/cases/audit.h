@@ -29,7 +29,8 @@ struct AuditEntry {
   int64_t seq = 0;  // 1, 2, 3, ... without gaps
   TimeNs time = 0;
   std::string actor;   // a user, or an API key's name
-  std::string action;  // case.create, case.update, case.verdict, case.transition, sla.update
+  std::string action;  // case.create, case.update, case.verdict, case.<action>, evidence.<event>,
+                       // sla.update
   std::string object;  // case:42, time_standards
   std::string details_json = "{}";
   std::string prev_hash;  // the previous entry's hash; 64 zeros for the first

@@ -183,6 +183,43 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    R"sql(
+-- Evidence of cases (src/cases/evidence.h). The content is in DATA/evidence/<aa>/<sha256>,
+-- found by its hash alone. Items and their chain of custody are append-only, like the audit
+-- log; each custody event names the audit entry that records it.
+CREATE TABLE evidence(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,                   -- file, text (pasted)
+  name TEXT NOT NULL,                   -- as given: a display label, never a path
+  media_type TEXT NOT NULL,             -- sniffed from the content
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,                 -- lowercase hex
+  description TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added INTEGER NOT NULL                -- ns
+);
+CREATE INDEX evidence_by_case ON evidence(case_id, id);
+CREATE TABLE evidence_custody(
+  evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+  seq INTEGER NOT NULL,                 -- 1, 2, 3, ... per item
+  event TEXT NOT NULL,                  -- acquired, viewed, downloaded, exported, attached, corrupt
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  time INTEGER NOT NULL,                -- ns
+  note TEXT NOT NULL,
+  audit_seq INTEGER NOT NULL,           -- audit_log.seq of the entry that records it
+  PRIMARY KEY(evidence_id, seq)
+);
+CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+CREATE TRIGGER evidence_custody_no_update BEFORE UPDATE ON evidence_custody
+BEGIN SELECT RAISE(ABORT, 'the chain of custody is append-only'); END;
+CREATE TRIGGER evidence_custody_no_delete BEFORE DELETE ON evidence_custody
+BEGIN SELECT RAISE(ABORT, 'the chain of custody is append-only'); END;
+)sql",
 };
 
 }  // namespace
