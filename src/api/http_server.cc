@@ -10,6 +10,7 @@
 #include "api/auth_route.h"
 #include "api/cases_route.h"
 #include "api/events_route.h"
+#include "api/evidence_route.h"
 #include "api/ingest_route.h"
 #include "api/openapi.h"
 #include "api/rules_route.h"
@@ -149,10 +150,15 @@ class HttplibServer final : public HttpServer {
   void Routes() {
     // The UI's pages load only the server's own scripts and styles and cannot be framed; the API
     // is never cached, since it answers with what the caller may see.
+    // A route that set a stricter policy of its own (evidence downloads) keeps it.
     server_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+      if (!res.has_header("Content-Security-Policy")) {
+        res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+      }
       res.set_header("X-Frame-Options", "DENY");
-      res.set_header("X-Content-Type-Options", "nosniff");
+      if (!res.has_header("X-Content-Type-Options")) {
+        res.set_header("X-Content-Type-Options", "nosniff");
+      }
       res.set_header("Referrer-Policy", "no-referrer");
       if (req.path.starts_with("/assets/")) {
         res.set_header("Cache-Control", "public, max-age=31536000, immutable");
@@ -359,6 +365,7 @@ class HttplibServer final : public HttpServer {
                 });
     AccountRoutes();
     CaseRoutes();
+    EvidenceRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.starts_with("/api/")) return Reply(res, NotFound("no such route"));
@@ -497,6 +504,112 @@ class HttplibServer final : public HttpServer {
       if (!caller.ok()) return Reply(res, caller.status());
       Answer(res, HandleSlaPut(*caller, req.body, context_));
     });
+  }
+
+  // Evidence of cases: uploads streamed to the store, downloads checked against their SHA-256.
+  void EvidenceRoutes() {
+    // The body is read here, a buffer at a time, after the caller, the request and the case were
+    // checked.
+    server_.Post(R"(/api/v1/cases/([^/]+)/evidence)",
+                 [this](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& read_content) {
+                   auto begun = [&]() -> Result<std::unique_ptr<EvidenceUpload>> {
+                     ASSIGN_OR_RETURN(Caller caller, Authenticate(req, Permission::kWorkCases));
+                     const EvidenceUploadRequest r{req.matches[1].str(),
+                                                   req.get_param_value("kind"),
+                                                   req.get_param_value("name"),
+                                                   req.get_param_value("description"),
+                                                   req.get_header_value("Content-Type"),
+                                                   req.get_header_value("Content-Length"),
+                                                   req.remote_addr};
+                     return BeginEvidenceUpload(caller, r, context_);
+                   }();
+                   if (!begun.ok()) {
+                     if (begun.status().code() != StatusCode::kTooLarge) {
+                       DiscardBody(req, read_content, context_.evidence.max_bytes());
+                     }
+                     return Reply(res, begun.status());
+                   }
+                   EvidenceUpload& upload = **begun;
+                   Status written;
+                   const bool read = read_content([&](const char* data, size_t length) {
+                     written = upload.Write(std::string_view(data, length));
+                     return written.ok();
+                   });
+                   if (!written.ok()) return Reply(res, written);
+                   if (!read) {
+                     return Reply(res, InvalidArgument(
+                                           "the request body ended before its announced length"));
+                   }
+                   AnswerCreated(res, FinishEvidenceUpload(upload));
+                 });
+    server_.Get(R"(/api/v1/cases/([^/]+)/evidence)", [this](const httplib::Request& req,
+                                                            httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleEvidenceList(*caller, req.matches[1].str(), req.get_param_value("limit"),
+                                     req.get_param_value("cursor"), context_));
+    });
+    server_.Get(R"(/api/v1/cases/([^/]+)/evidence/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleEvidenceGet(*caller, req.matches[1].str(), req.matches[2].str(),
+                                                req.remote_addr, context_));
+                });
+    // Never shown inline: evidence may be hostile HTML or script, so it goes out as an
+    // attachment, with no sniffing and a policy that would run nothing even if shown.
+    server_.Get(
+        R"(/api/v1/cases/([^/]+)/evidence/([^/]+)/content)",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          auto caller = Authenticate(req, Permission::kWorkCases);
+          if (!caller.ok()) return Reply(res, caller.status());
+          auto opened = OpenEvidenceContent(*caller, req.matches[1].str(), req.matches[2].str(),
+                                            req.remote_addr, context_);
+          if (!opened.ok()) {
+            if (opened.status().code() == StatusCode::kInternal) {
+              spdlog::error("evidence download: {}", opened.status().message());
+            }
+            return Reply(res, opened.status());
+          }
+          std::shared_ptr<EvidenceReader> reader = std::move(*opened);
+          const EvidenceItem& item = reader->item();
+          res.set_header("Content-Disposition", EvidenceContentDisposition(item.name));
+          res.set_header("X-Content-Type-Options", "nosniff");
+          res.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
+          res.set_header("X-Evidence-SHA256", item.sha256);
+          res.set_content_provider(reader->size(), EvidenceContentType(item.media_type).c_str(),
+                                   [reader](size_t offset, size_t length, httplib::DataSink& sink) {
+                                     std::vector<char> buffer(std::min<size_t>(length, 64 * 1024));
+                                     auto n = reader->Read(offset, buffer.data(), buffer.size());
+                                     if (!n.ok() || *n == 0) {
+                                       // The status line has gone out: cut the answer short, so
+                                       // that the client sees a failed transfer rather than bytes
+                                       // that are not the evidence.
+                                       spdlog::error("evidence download stopped: {}",
+                                                     n.ok() ? "no content" : n.status().message());
+                                       return false;
+                                     }
+                                     return sink.write(buffer.data(), *n);
+                                   });
+        });
+  }
+
+  // Reads and drops the body of a request refused before it was read, up to `max` bytes. httplib
+  // keeps the connection open whatever the answer says, and would take the unread body for the
+  // next request on it.
+  static void DiscardBody(const httplib::Request& req, const httplib::ContentReader& read_content,
+                          uint64_t max) {
+    uint64_t seen = 0;
+    auto drop = [&](const char*, size_t length) {
+      seen += length;
+      return seen <= max;
+    };
+    if (req.is_multipart_form_data()) {
+      read_content([](const httplib::MultipartFormData&) { return true; }, drop);
+    } else {
+      read_content(drop);
+    }
   }
 
   static RequestAuth AuthOf(const httplib::Request& req) {

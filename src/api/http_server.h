@@ -12,6 +12,7 @@
 #include "auth/users.h"
 #include "cases/alerts.h"
 #include "cases/cases.h"
+#include "cases/evidence.h"
 #include "cases/saved_searches.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -30,6 +31,7 @@ struct ApiContext {
   Users& users;
   AlertStore& alerts;
   CaseStore& cases;
+  EvidenceStore& evidence;
   SavedSearches& searches;
   const RuleCatalog& rules;
   Metrics& metrics;

@@ -20,6 +20,7 @@
 #include "auth/users.h"
 #include "cases/alerts.h"
 #include "cases/cases.h"
+#include "cases/evidence.h"
 #include "ingest/demo_feed.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
@@ -103,6 +104,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   if (!alerts.ok()) return Fail(alerts.status());
   auto cases = CaseStore::Open(config.data_dir, clock);
   if (!cases.ok()) return Fail(cases.status());
+  auto evidence = EvidenceStore::Open(config.data_dir, clock, {config.cases.max_evidence_bytes});
+  if (!evidence.ok()) return Fail(evidence.status());
   auto searches = SavedSearches::Open(config.data_dir, clock);
   if (!searches.ok()) return Fail(searches.status());
   Metrics metrics;
@@ -143,6 +146,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  **users,
                  **alerts,
                  **cases,
+                 **evidence,
                  **searches,
                  detection,
                  metrics,

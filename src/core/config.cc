@@ -55,8 +55,8 @@ class ConfigReader {
   Status Read(const YAML::Node& root, Config& c) {
     if (root.IsNull()) return Status::Ok();
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
-    RETURN_IF_ERROR(
-        Known(root, "", {"data", "http", "syslog", "ingest", "search", "detection", "store"}));
+    RETURN_IF_ERROR(Known(
+        root, "", {"data", "http", "syslog", "ingest", "search", "detection", "cases", "store"}));
     if (auto n = root["detection"]) {
       RETURN_IF_ERROR(
           Known(n, "detection.",
@@ -116,6 +116,11 @@ class ConfigReader {
                              c.ingest.queue_bytes));
       RETURN_IF_ERROR(Number(n["max_body_bytes"], "ingest.max_body_bytes", 1024, size_t{1} << 32,
                              c.ingest.max_body_bytes));
+    }
+    if (auto n = root["cases"]) {
+      RETURN_IF_ERROR(Known(n, "cases.", {"max_evidence_bytes"}));
+      RETURN_IF_ERROR(Number(n["max_evidence_bytes"], "cases.max_evidence_bytes", 1024,
+                             int64_t{1} << 40, c.cases.max_evidence_bytes));
     }
     if (auto n = root["store"]) {
       RETURN_IF_ERROR(Known(n, "store.", {"retention_days", "sync", "batch_events"}));

@@ -53,6 +53,10 @@ struct Config {
     std::string placeholders;             // values of `expand` placeholders (YAML)
     int group_window_s = 3600;            // repeats within this make one alert
   } detection;
+  struct Cases {
+    // The largest evidence item (file or pasted text) a case takes; larger uploads get 413.
+    uint64_t max_evidence_bytes = uint64_t{100} << 20;
+  } cases;
   struct Store {
     int retention_days = 90;
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss

@@ -32,6 +32,9 @@ TEST(ConfigTest, LoadsSettingsOverDefaults) {
   EXPECT_EQ(c.syslog.udp.ToString(), "0.0.0.0:1514");
   EXPECT_FALSE(c.syslog.tcp.enabled);
   EXPECT_EQ(c.http.port, 8080);
+  EXPECT_EQ(c.cases.max_evidence_bytes, uint64_t{100} << 20);
+  ASSERT_TRUE(LoadConfigText("cases:\n  max_evidence_bytes: 4096\n", "t.yaml", c).ok());
+  EXPECT_EQ(c.cases.max_evidence_bytes, 4096u);
 }
 
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
@@ -42,6 +45,8 @@ TEST(ConfigTest, ErrorsNameFileLineAndKey) {
             "t.yaml:2: store.retention_days: must be a whole number");
   EXPECT_EQ(LoadConfigText("store:\n  retention_days: 0\n", "t.yaml", c).message(),
             "t.yaml:2: store.retention_days: must be between 1 and 36500");
+  EXPECT_EQ(LoadConfigText("cases:\n  max_evidence_bytes: 10\n", "t.yaml", c).message(),
+            "t.yaml:2: cases.max_evidence_bytes: must be between 1024 and 1099511627776");
   EXPECT_FALSE(LoadConfigText("a: [\n", "t.yaml", c).ok());
   EXPECT_EQ(LoadConfigText("syslog:\n  tls:\n    cert: a.pem\n", "t.yaml", c).message(),
             "t.yaml:3: syslog.tls: needs both cert and key");
