@@ -564,6 +564,12 @@ class HttplibServer final : public HttpServer {
         [this](const httplib::Request& req, httplib::Response& res) {
           auto caller = Authenticate(req, Permission::kWorkCases);
           if (!caller.ok()) return Reply(res, caller.status());
+          // httplib answers HEAD with the GET route but sends no body: that is no download to
+          // record in the chain of custody.
+          if (req.method == "HEAD") {
+            return Reply(res, InvalidArgument("HEAD is not answered for evidence content: GET it, "
+                                              "or GET the item for its size and SHA-256"));
+          }
           auto opened = OpenEvidenceContent(*caller, req.matches[1].str(), req.matches[2].str(),
                                             req.remote_addr, context_);
           if (!opened.ok()) {

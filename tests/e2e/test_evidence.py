@@ -133,6 +133,8 @@ class EvidenceTest(EvidenceCase):
         self.assertEqual(headers["Content-Length"], str(len(png)))
         self.assertEqual(headers["Content-Disposition"],
                          "attachment; filename*=UTF-8''tangkapan%20layar.png")
+        self.assertEqual(self.raw("siti", "HEAD", f"/api/v1/cases/{cid}/evidence/1/content")[0],
+                         400)  # not a download
         status, again = self.call("budi", "GET", f"/api/v1/cases/{cid}/evidence/1")
         custody = again["custody"]
         self.assertEqual([(c["seq"], c["event"], c["actor"]) for c in custody],
