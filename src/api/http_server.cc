@@ -531,10 +531,16 @@ class HttplibServer final : public HttpServer {
                      return Reply(res, begun.status());
                    }
                    EvidenceUpload& upload = **begun;
+                   // Once the upload fails (past the size limit, say) the rest of the body is
+                   // read and dropped, up to the limit again, so that the client, which may
+                   // still be sending, gets its answer on a connection still in step.
                    Status written;
+                   uint64_t received = 0;
+                   const uint64_t drain_until = 2 * context_.evidence.max_bytes();
                    const bool read = read_content([&](const char* data, size_t length) {
-                     written = upload.Write(std::string_view(data, length));
-                     return written.ok();
+                     received += length;
+                     if (written.ok()) written = upload.Write(std::string_view(data, length));
+                     return written.ok() || received <= drain_until;
                    });
                    if (!written.ok()) return Reply(res, written);
                    if (!read) {

@@ -250,6 +250,16 @@ class EvidenceTest(EvidenceCase):
             conn.request("GET", "/healthz")
             r = conn.getresponse()
             self.assertEqual((r.status, r.read()), (200, b'{"status":"ok"}'))
+        # A chunked body that runs past the limit: 413 once it has been read, in step too.
+        conn.request("POST", f"/api/v1/cases/{cid}/evidence?name=big.bin",
+                     body=iter([b"z" * 70_000, b"z" * 70_000]), headers=headers,
+                     encode_chunked=True)
+        r = conn.getresponse()
+        self.assertEqual(r.status, 413, r.read())
+        r.read()
+        conn.request("GET", "/healthz")
+        r = conn.getresponse()
+        self.assertEqual((r.status, r.read()), (200, b'{"status":"ok"}'))
         conn.close()
 
     def test_closed_case_corrupt_blob_and_the_audit_trail(self):
