@@ -220,6 +220,46 @@ BEGIN SELECT RAISE(ABORT, 'the chain of custody is append-only'); END;
 CREATE TRIGGER evidence_custody_no_delete BEFORE DELETE ON evidence_custody
 BEGIN SELECT RAISE(ABORT, 'the chain of custody is append-only'); END;
 )sql",
+    R"sql(
+-- The investigation workspace (SOP step 4). Notes on a case (src/cases/notes.h): a note is its
+-- revisions, which are never changed or deleted (a note is withdrawn by a revision that says so).
+CREATE TABLE case_notes(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,            -- attack_form, attack_scheme, root_cause, mitigation, handling, general
+  created_by TEXT NOT NULL,
+  created INTEGER NOT NULL       -- ns
+);
+CREATE INDEX case_notes_by_case ON case_notes(case_id, id);
+CREATE TABLE case_note_revisions(
+  note_id INTEGER NOT NULL REFERENCES case_notes(id),
+  revision INTEGER NOT NULL,     -- 1, 2, 3, ...
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,            -- Markdown source
+  withdrawn INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY(note_id, revision)
+);
+CREATE TRIGGER case_note_revisions_no_update BEFORE UPDATE ON case_note_revisions
+BEGIN SELECT RAISE(ABORT, 'note revisions are never changed: write a new revision'); END;
+CREATE TRIGGER case_note_revisions_no_delete BEFORE DELETE ON case_note_revisions
+BEGIN SELECT RAISE(ABORT, 'note revisions are never deleted: withdraw the note'); END;
+-- Entries a person adds to a case's timeline (src/cases/timeline.h), append-only as well.
+CREATE TABLE case_timeline(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  time INTEGER NOT NULL,         -- ns: when it happened, as the person said
+  text TEXT NOT NULL,
+  author TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX case_timeline_by_case ON case_timeline(case_id, time);
+CREATE TRIGGER case_timeline_no_update BEFORE UPDATE ON case_timeline
+BEGIN SELECT RAISE(ABORT, 'timeline entries are never changed: add another'); END;
+CREATE TRIGGER case_timeline_no_delete BEFORE DELETE ON case_timeline
+BEGIN SELECT RAISE(ABORT, 'timeline entries are never deleted'); END;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,338 @@
+#include "cases/timeline.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "cases/case_ref.h"
+#include "cases/text.h"
+#include "core/event.h"
+#include "core/time.h"
+#include "store/sqlite/main_db.h"
+
+namespace pantau {
+namespace {
+
+constexpr std::string_view kKindNames[] = {"event", "alert", "state", "verdict", "note", "manual"};
+
+// An event's message is shown on one line and at most this long; the event itself has the rest.
+constexpr size_t kMaxEventSummary = 1000;
+
+std::string OneLine(std::string_view s, size_t max_bytes) {
+  std::string out = ShortenedText(s, max_bytes);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return out;
+}
+
+// The host an event is about: host.name, or for a network device observer.name.
+std::string HostOf(const StoredEvent& e) {
+  const nlohmann::json fields = nlohmann::json::parse(e.fields_json, nullptr, false);
+  if (!fields.is_object()) return "";
+  for (const char* name : {"host.name", "observer.name"}) {
+    auto it = fields.find(name);
+    if (it != fields.end() && it->is_string()) return it->get<std::string>();
+  }
+  return "";
+}
+
+// A string member of a JSON object, or "" (also when it is something else than a string).
+std::string StringField(const nlohmann::json& j, const char* name) {
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void AppendField(std::string& out, std::string_view name, std::string_view value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  AppendJsonString(out, value);
+}
+
+void AppendNullable(std::string& out, std::string_view name, std::string_view value) {
+  if (value.empty()) {
+    out += fmt::format(",\"{}\":null", name);
+  } else {
+    AppendField(out, name, value);
+  }
+}
+
+TimelineEntry EntryOf(const sqlite::Stmt& s) {
+  return {std::to_string(s.Int(0)), std::to_string(s.Int(1)), s.Int(2),
+          std::string(s.Text(3)),   std::string(s.Text(4)),   s.Int(5)};
+}
+
+}  // namespace
+
+std::string_view TimelineKindName(TimelineKind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+std::string TimelineEntry::ToJson() const {
+  std::string out = R"({"id":)";
+  AppendJsonString(out, id);
+  AppendField(out, "case_id", case_id);
+  AppendField(out, "time", FormatRfc3339(time));
+  AppendField(out, "text", text);
+  AppendField(out, "author", author);
+  AppendField(out, "created", FormatRfc3339(created));
+  return out + "}";
+}
+
+std::string TimelineItem::ToJson() const {
+  std::string out = R"({"time":)";
+  AppendJsonString(out, FormatRfc3339(time));
+  AppendField(out, "kind", TimelineKindName(kind));
+  AppendField(out, "summary", summary);
+  switch (kind) {
+    case TimelineKind::kEvent:
+      AppendField(out, "event_id", id);
+      AppendField(out, "alert_id", alert_id);
+      AppendField(out, "dataset", dataset);
+      AppendNullable(out, "host", host);
+      break;
+    case TimelineKind::kAlert:
+      AppendField(out, "alert_id", id);
+      AppendField(out, "rule_id", rule_id);
+      AppendField(out, "level", level);
+      AppendField(out, "dataset", dataset);
+      AppendNullable(out, "host", host);
+      out += fmt::format(R"(,"count":{})", count);
+      break;
+    case TimelineKind::kState:
+      AppendField(out, "state", id);
+      AppendNullable(out, "action", action);
+      AppendField(out, "actor", actor);
+      AppendNullable(out, "comment", comment);
+      break;
+    case TimelineKind::kVerdict:
+      AppendField(out, "verdict", verdict);
+      AppendField(out, "actor", actor);
+      break;
+    case TimelineKind::kNote:
+      AppendField(out, "note_id", id);
+      AppendField(out, "note_kind", note_kind);
+      out += withdrawn ? R"(,"withdrawn":true)" : R"(,"withdrawn":false)";
+      AppendField(out, "actor", actor);
+      break;
+    case TimelineKind::kManual:
+      AppendField(out, "entry_id", id);
+      AppendField(out, "actor", actor);
+      break;
+  }
+  return out + "}";
+}
+
+std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> alerts,
+                                        std::span<const AlertEvent> events,
+                                        std::span<const AuditEntry> history,
+                                        std::span<const Note> notes,
+                                        std::span<const TimelineEntry> manual) {
+  std::vector<TimelineItem> items;
+  for (const AlertEvent& ae : events) {
+    const StoredEvent& e = ae.event;
+    TimelineItem item;
+    item.time = e.timestamp;
+    item.kind = TimelineKind::kEvent;
+    item.summary = OneLine(e.message.empty() ? e.raw : e.message, kMaxEventSummary);
+    item.id = e.id;
+    item.alert_id = ae.alert_id;
+    item.dataset = e.dataset;
+    item.host = HostOf(e);
+    items.push_back(std::move(item));
+  }
+  for (const Alert& a : alerts) {
+    TimelineItem item;
+    item.time = a.first_seen;
+    item.kind = TimelineKind::kAlert;
+    item.summary = a.rule_title;
+    item.id = a.id;
+    item.rule_id = a.rule_id;
+    item.level = a.level;
+    item.dataset = a.dataset;
+    item.host = a.host;
+    item.count = a.count;
+    items.push_back(std::move(item));
+  }
+  for (const StateEntry& s : c.workflow.history) {
+    TimelineItem item;
+    item.time = s.entered_at;
+    item.kind = TimelineKind::kState;
+    item.summary = std::string(CaseStateName(s.state));
+    item.id = item.summary;
+    item.actor = s.actor;
+    if (s.action) item.action = std::string(CaseActionName(*s.action));
+    item.comment = s.comment;
+    items.push_back(std::move(item));
+  }
+  for (const AuditEntry& e : history) {
+    if (e.action != "case.verdict") continue;
+    const nlohmann::json d = nlohmann::json::parse(e.details_json, nullptr, false);
+    if (!d.is_object()) continue;
+    TimelineItem item;
+    item.time = e.time;
+    item.kind = TimelineKind::kVerdict;
+    item.verdict = StringField(d, "verdict");
+    item.summary = StringField(d, "justification");
+    item.actor = e.actor;
+    items.push_back(std::move(item));
+  }
+  for (const Note& n : notes) {
+    TimelineItem item;
+    item.time = n.created;
+    item.kind = TimelineKind::kNote;
+    item.summary = n.latest.title;
+    item.id = n.id;
+    item.note_kind = n.kind;
+    item.withdrawn = n.latest.withdrawn;
+    item.actor = n.created_by;
+    items.push_back(std::move(item));
+  }
+  for (const TimelineEntry& m : manual) {
+    TimelineItem item;
+    item.time = m.time;
+    item.kind = TimelineKind::kManual;
+    item.summary = m.text;
+    item.id = m.id;
+    item.actor = m.author;
+    items.push_back(std::move(item));
+  }
+  std::stable_sort(items.begin(), items.end(), [](const TimelineItem& a, const TimelineItem& b) {
+    if (a.time != b.time) return a.time < b.time;
+    return a.kind < b.kind;
+  });
+  return items;
+}
+
+std::string Timeline::ToJson() const {
+  std::string out = R"({"items":[)";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += items[i].ToJson();
+  }
+  return out +
+         fmt::format(R"(],"next_cursor":null,"total":{},"events_omitted":{},"events_missing":{}}})",
+                     items.size(), events_omitted, events_missing);
+}
+
+Result<std::unique_ptr<TimelineStore>> TimelineStore::Open(const std::string& data_dir,
+                                                           const Clock& clock) {
+  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::OpenMainDb(data_dir));
+  return std::unique_ptr<TimelineStore>(new TimelineStore(std::move(db), clock));
+}
+
+Result<TimelineEntry> TimelineStore::Add(std::string_view case_id, TimeNs time,
+                                         std::string_view input, const Actor& actor) {
+  const std::string text = TrimmedText(input);
+  if (text.empty() || text.size() > kMaxText || !IsPrintableText(text, true)) {
+    return InvalidArgument(fmt::format("text: 1 to {} printable characters", kMaxText));
+  }
+  std::lock_guard lock(mu_);
+  return InWriteTransaction(db_, [&]() -> Result<TimelineEntry> {
+    const TimeNs now = clock_.Now();
+    if (time > now + kMaxAhead) {
+      return InvalidArgument(
+          fmt::format("time: {} is in the future (the server's clock says {}); a timeline "
+                      "records what has happened",
+                      FormatRfc3339(time), FormatRfc3339(now)));
+    }
+    ASSIGN_OR_RETURN(const CaseRef ref, ReadCaseRef(db_, case_id));
+    RETURN_IF_ERROR(CheckCaseOpen(ref, "a timeline entry"));
+    ASSIGN_OR_RETURN(sqlite::Stmt st,
+                     db_.Prepare("INSERT INTO case_timeline(case_id, time, text, author, created) "
+                                 "VALUES(?, ?, ?, ?, ?) RETURNING id, case_id, time, text, "
+                                 "author, created"));
+    st.BindInt(1, ref.id);
+    st.BindInt(2, time);
+    st.BindText(3, text);
+    st.BindText(4, actor.name);
+    st.BindInt(5, now);
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Internal("the timeline entry was not stored");
+    TimelineEntry entry = EntryOf(st);
+    st.Reset();
+    const nlohmann::json details = {{"number", ref.number},
+                                    {"role", RoleName(actor.role)},
+                                    {"entry", entry.id},
+                                    {"time", FormatRfc3339(time)},
+                                    {"text", text}};
+    RETURN_IF_ERROR(
+        AppendAudit(db_, now, actor.name, "timeline.add", CaseAuditObject(ref.id),
+                    details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            .status());
+    return entry;
+  });
+}
+
+Result<std::vector<TimelineEntry>> TimelineStore::Entries(std::string_view case_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(const CaseRef ref, ReadCaseRef(db_, case_id));
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("SELECT id, case_id, time, text, author, created FROM "
+                               "case_timeline WHERE case_id = ? ORDER BY time, id"));
+  st.BindInt(1, ref.id);
+  std::vector<TimelineEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(EntryOf(st));
+  }
+  return out;
+}
+
+Result<Timeline> BuildCaseTimeline(std::string_view case_id, const TimelineSources& sources,
+                                   size_t max_events) {
+  ASSIGN_OR_RETURN(const Case c, sources.cases.Get(case_id));
+  std::vector<Alert> alerts;
+  for (const std::string& id : c.alert_ids) {
+    ASSIGN_OR_RETURN(Alert a, sources.alerts.Get(id));
+    alerts.push_back(std::move(a));
+  }
+  std::sort(alerts.begin(), alerts.end(),
+            [](const Alert& a, const Alert& b) { return a.first_seen < b.first_seen; });
+
+  // Each alert's kept event ids, taken one from each alert in turn up to the limit.
+  std::vector<std::vector<std::string>> ids(alerts.size());
+  size_t left = 0;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const nlohmann::json j = nlohmann::json::parse(alerts[i].event_ids_json, nullptr, false);
+    if (!j.is_array()) continue;
+    for (const auto& v : j) {
+      if (v.is_string()) ids[i].push_back(v.get<std::string>());
+    }
+    left += ids[i].size();
+  }
+  Timeline timeline;
+  std::vector<AlertEvent> events;
+  std::unordered_set<std::string> seen;
+  for (size_t round = 0; left > 0; ++round) {
+    for (size_t i = 0; i < alerts.size(); ++i) {
+      if (round >= ids[i].size()) continue;
+      --left;
+      const std::string& id = ids[i][round];
+      if (!seen.insert(id).second) continue;  // two alerts, one event
+      if (events.size() >= max_events) {
+        ++timeline.events_omitted;
+        continue;
+      }
+      auto e = sources.events.Get(id);
+      if (!e.ok()) {
+        const StatusCode code = e.status().code();
+        if (code != StatusCode::kNotFound && code != StatusCode::kInvalidArgument) {
+          return e.status();
+        }
+        ++timeline.events_missing;  // removed with its day by retention
+        continue;
+      }
+      events.push_back({alerts[i].id, std::move(*e)});
+    }
+  }
+  ASSIGN_OR_RETURN(const std::vector<AuditEntry> history, sources.cases.History(c.id));
+  ASSIGN_OR_RETURN(const std::vector<Note> notes, sources.notes.List(c.id));
+  ASSIGN_OR_RETURN(const std::vector<TimelineEntry> manual, sources.manual.Entries(c.id));
+  timeline.items = MergeTimeline(c, alerts, events, history, notes, manual);
+  return timeline;
+}
+
+}  // namespace pantau
