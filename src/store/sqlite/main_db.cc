@@ -260,6 +260,16 @@ BEGIN SELECT RAISE(ABORT, 'timeline entries are never changed: add another'); EN
 CREATE TRIGGER case_timeline_no_delete BEFORE DELETE ON case_timeline
 BEGIN SELECT RAISE(ABORT, 'timeline entries are never deleted'); END;
 )sql",
+    R"sql(
+-- Admins' changes to the attack reference library (src/cases/attack_library.h): per entry the
+-- fields they set, over the built-in entry of that id (or a whole entry of their own).
+CREATE TABLE attack_overrides(
+  id TEXT PRIMARY KEY,           -- T1110, T1110.001, gambling_injection
+  fields TEXT NOT NULL,          -- JSON object
+  updated_by TEXT NOT NULL,
+  updated INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace
