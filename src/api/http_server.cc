@@ -7,7 +7,9 @@
 
 #include "api/admin_route.h"
 #include "api/alerts_route.h"
+#include "api/attack_route.h"
 #include "api/auth_route.h"
+#include "api/case_workspace_route.h"
 #include "api/cases_route.h"
 #include "api/events_route.h"
 #include "api/evidence_route.h"
@@ -366,6 +368,8 @@ class HttplibServer final : public HttpServer {
     AccountRoutes();
     CaseRoutes();
     EvidenceRoutes();
+    CaseWorkspaceRoutes();
+    AttackLibraryRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.starts_with("/api/")) return Reply(res, NotFound("no such route"));
@@ -622,6 +626,94 @@ class HttplibServer final : public HttpServer {
     } else {
       read_content(drop);
     }
+  }
+
+  // The investigation workspace of a case: notes, timeline, attack reference. As every case route,
+  // for the people who work cases.
+  void CaseWorkspaceRoutes() {
+    server_.Get(R"(/api/v1/cases/([^/]+)/notes)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleNotesList(req.matches[1].str(), context_));
+                });
+    server_.Post(R"(/api/v1/cases/([^/]+)/notes)", [this](const httplib::Request& req,
+                                                          httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      AnswerCreated(res, HandleNoteCreate(*caller, req.matches[1].str(), req.body, context_));
+    });
+    server_.Get(R"(/api/v1/cases/([^/]+)/notes/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleNoteGet(req.matches[1].str(), req.matches[2].str(), context_));
+                });
+    server_.Put(R"(/api/v1/cases/([^/]+)/notes/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleNotePut(*caller, req.matches[1].str(), req.matches[2].str(),
+                                            req.body, context_));
+                });
+    server_.Get(R"(/api/v1/cases/([^/]+)/notes/([^/]+)/revisions)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res,
+                         HandleNoteRevisions(req.matches[1].str(), req.matches[2].str(), context_));
+                });
+    server_.Get(R"(/api/v1/cases/([^/]+)/timeline)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleTimelineGet(req.matches[1].str(), context_));
+                });
+    server_.Post(R"(/api/v1/cases/([^/]+)/timeline)", [this](const httplib::Request& req,
+                                                             httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      AnswerCreated(res, HandleTimelineAdd(*caller, req.matches[1].str(), req.body, context_));
+    });
+    server_.Get(R"(/api/v1/cases/([^/]+)/attack)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleCaseAttack(req.matches[1].str(), context_));
+                });
+  }
+
+  // The attack reference library: read by everyone who reads alerts, edited by admins.
+  void AttackLibraryRoutes() {
+    server_.Get("/api/v1/attack", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleAttackList(context_));
+    });
+    server_.Get(R"(/api/v1/attack/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleAttackGet(req.matches[1].str(), context_));
+                });
+    server_.Put(R"(/api/v1/attack/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kManageSettings);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleAttackPut(*caller, req.matches[1].str(), req.body, context_));
+                });
+    server_.Delete(R"(/api/v1/attack/([^/]+))",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                     auto caller = Authenticate(req, Permission::kManageSettings);
+                     if (!caller.ok()) return Reply(res, caller.status());
+                     auto out = HandleAttackReset(*caller, req.matches[1].str(), context_);
+                     if (!out.ok()) return Reply(res, out.status());
+                     if (out->empty()) {
+                       res.status = 204;  // the admins' own entry is gone
+                       return;
+                     }
+                     res.set_content(*out, "application/json");
+                   });
   }
 
   static RequestAuth AuthOf(const httplib::Request& req) {

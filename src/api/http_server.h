@@ -11,9 +11,12 @@
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
+#include "cases/attack_library.h"
 #include "cases/cases.h"
 #include "cases/evidence.h"
+#include "cases/notes.h"
 #include "cases/saved_searches.h"
+#include "cases/timeline.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -32,6 +35,9 @@ struct ApiContext {
   AlertStore& alerts;
   CaseStore& cases;
   EvidenceStore& evidence;
+  NoteStore& notes;
+  TimelineStore& timeline;
+  AttackLibrary& attack;
   SavedSearches& searches;
   const RuleCatalog& rules;
   Metrics& metrics;

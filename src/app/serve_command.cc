@@ -19,8 +19,11 @@
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
+#include "cases/attack_library.h"
 #include "cases/cases.h"
 #include "cases/evidence.h"
+#include "cases/notes.h"
+#include "cases/timeline.h"
 #include "ingest/demo_feed.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
@@ -106,6 +109,12 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   if (!cases.ok()) return Fail(cases.status());
   auto evidence = EvidenceStore::Open(config.data_dir, clock, {config.cases.max_evidence_bytes});
   if (!evidence.ok()) return Fail(evidence.status());
+  auto notes = NoteStore::Open(config.data_dir, clock);
+  if (!notes.ok()) return Fail(notes.status());
+  auto timeline = TimelineStore::Open(config.data_dir, clock);
+  if (!timeline.ok()) return Fail(timeline.status());
+  auto attack = AttackLibrary::Open(config.data_dir, clock);
+  if (!attack.ok()) return Fail(attack.status());
   auto searches = SavedSearches::Open(config.data_dir, clock);
   if (!searches.ok()) return Fail(searches.status());
   Metrics metrics;
@@ -147,6 +156,9 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  **alerts,
                  **cases,
                  **evidence,
+                 **notes,
+                 **timeline,
+                 **attack,
                  **searches,
                  detection,
                  metrics,
