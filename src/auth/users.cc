@@ -179,7 +179,9 @@ Result<UserInfo> Users::Update(std::string_view name, const UserChange& change) 
     ASSIGN_OR_RETURN(hash, HashPassword(*change.password));
   }
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  // Reads, then writes: the write lock first, or another connection's write in between makes
+  // SQLite refuse the change at once (database is locked).
+  RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   Status s = UpdateLocked(name, change, hash);
   if (s.ok()) s = db_.Exec("COMMIT");
   if (!s.ok()) {

@@ -164,7 +164,9 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
   }
 
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  // The write lock first: a deferred transaction that reads and then writes is refused at once
+  // (database is locked) when another connection wrote in between, and the hits would be lost.
+  RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   auto work = [&]() -> Status {
     ASSIGN_OR_RETURN(
         sqlite::Stmt find,
@@ -529,7 +531,7 @@ Result<std::vector<Alert>> AlertStore::UpdateMany(std::span<const std::string> i
   if (ids.empty()) return InvalidArgument("ids: name at least one alert");
   if (ids.size() > 10'000) return InvalidArgument("ids: at most 10000 alerts at once");
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));  // reads, then writes: the write lock first
   std::vector<Alert> out;
   Status s;
   for (const std::string& id : ids) {

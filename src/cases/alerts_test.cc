@@ -4,7 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <thread>
+
+#include "store/sqlite/main_db.h"
 
 namespace pantau {
 namespace {
@@ -236,6 +240,39 @@ TEST_F(AlertStoreTest, StatsBucketsCoverTheRangeInWholeSeconds) {
   EXPECT_EQ(store_->Stats({10, 10, 48, 10}).status().message(), "from: must be before to");
   EXPECT_EQ(store_->Stats({0, 10, 0, 10}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->Stats({0, 10, 1001, 10}).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Alerts were lost ("1 matches not recorded: database is locked") when another connection to
+// pantau.db (a login's session, a case change) committed between Record's reads and its writes: a
+// deferred transaction cannot take the write lock after its snapshot went stale, and SQLite says
+// so at once instead of waiting. Record and UpdateMany take the write lock first now.
+TEST_F(AlertStoreTest, RecordsAndTriagesWhileAnotherConnectionWrites) {
+  auto other = sqlite::OpenMainDb(dir_.string());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_TRUE(other->Exec("CREATE TABLE IF NOT EXISTS scratch(x)").ok());
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    while (!done) (void)other->Exec("INSERT INTO scratch VALUES(1)");
+  });
+  int failures = 0;
+  for (int i = 0; i < 100; ++i) {
+    const AlertHit hit = Hit("r" + std::to_string(i % 7), "web01", (10 + i) * kMinute,
+                             "20261127-" + std::to_string(i + 1));
+    if (!store_->Record(std::span(&hit, 1)).ok()) ++failures;
+    const std::string id = "1";
+    AlertChange change;
+    change.status = i % 2 ? "acknowledged" : "new";
+    if (!store_->UpdateMany(std::span(&id, 1), change).ok()) ++failures;
+  }
+  done = true;
+  writer.join();
+  EXPECT_EQ(failures, 0);
+  int64_t counted = 0;
+  AlertQuery all;
+  all.limit = 1000;
+  const AlertPage page = *store_->List(all);
+  for (const Alert& a : page.items) counted += a.count;
+  EXPECT_EQ(counted, 100);
 }
 
 }  // namespace
