@@ -117,6 +117,44 @@ describe("case desk", { timeout: 240000 }, () => {
     await sari.context().close();
   });
 
+  it("keeps the investigation: timeline, notes with revisions, evidence, attack reference", async () => {
+    const sari = await as("sari");
+    await sari.click("[data-testid=nav-cases]");
+    await sari.click("[data-testid=new-case]");
+    await sari.fill("[data-testid=new-case-form] input", "Brute force ke server SIMPEG");
+    await sari.selectOption("[data-testid=new-case-form] select >> nth=0", "brute_force");
+    await sari.click("[data-testid=new-case-form] button[type=submit]");
+    await sari.waitForSelector("[data-testid=case-page]");
+
+    await sari.click("[data-testid=tab-timeline]");
+    await sari.fill("[data-testid=timeline-text]", "08.05 WITA: PSE memutus akses SSH dari luar");
+    await sari.press("[data-testid=timeline-text]", "Enter");
+    await waitFor(async () => /PSE memutus akses SSH/.test(await sari.textContent("[data-testid=case-timeline]")), "the entry");
+
+    await sari.click("[data-testid=tab-notes]");
+    await sari.fill("[data-testid=note-form] input", "Bentuk serangan");
+    await sari.fill("[data-testid=note-form] textarea", "Tebak kata sandi *root* lewat SSH <b>bukan HTML</b>");
+    await sari.click("[data-testid=note-form] button[type=submit]");
+    await sari.locator("[data-testid=note]").first().waitFor();
+    await sari.click("[data-testid=note-edit]");
+    await sari.fill("[data-testid=note] textarea", "Tebak kata sandi root lewat SSH, 12 kali dalam semenit");
+    await sari.click("[data-testid=note-save]");
+    await waitFor(async () => /2 revisi/.test(await sari.textContent("[data-testid=note]")), "the second revision");
+
+    await sari.click("[data-testid=tab-evidence]");
+    await sari.fill("[data-testid=evidence-text]", "Nov 27 10:00:01 srv sshd[1]: Accepted password for root from 203.0.113.9");
+    await sari.click("[data-testid=evidence-form] button[type=submit]");
+    await sari.locator("[data-testid=evidence-row]").first().waitFor();
+    assert.match(await sari.textContent("[data-testid=evidence-row]"), /[0-9a-f]{64}/);
+    await screenshot(sari, "cases-05-evidence");
+
+    await sari.click("[data-testid=tab-attack]");
+    await waitFor(async () => /Indikator/.test(await sari.textContent("[data-testid=case-attack]")), "the reference");
+    await screenshot(sari, "cases-06-attack");
+    assert.deepEqual(sari.problems, []);
+    await sari.context().close();
+  });
+
   it("closes a false positive after verification, without the head", async () => {
     const sari = await as("sari");
     await sari.click("[data-testid=nav-cases]");

@@ -25,6 +25,11 @@ function csrfToken(): string {
   return "";
 }
 
+// The header a change made with the session cookie carries.
+export function csrfHeader(): Record<string, string> {
+  return { "X-CSRF-Token": csrfToken() };
+}
+
 export interface RequestOptions {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   body?: unknown;

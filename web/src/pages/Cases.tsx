@@ -19,6 +19,7 @@ import { duration, SlaBadge } from "../components/SlaBadge";
 import { usePoll } from "../hooks";
 import { formatNumber, formatTime, useI18n } from "../i18n";
 import { navigate, useLocation } from "../router";
+import { AttackTab, EvidenceTab, NotesTab, TimelineTab } from "./CaseWorkspace";
 
 function CaseLink({ c }: { c: Case }) {
   const to = `/cases/${encodeURIComponent(c.number)}`;
@@ -274,6 +275,15 @@ export async function openCaseFromAlerts(alertIds: string[]): Promise<void> {
   navigate(`/cases/${encodeURIComponent(c.number)}`);
 }
 
+const TABS = ["summary", "timeline", "notes", "evidence", "attack"] as const;
+const TAB_LABELS = {
+  summary: "case.summary",
+  timeline: "ws.timeline",
+  notes: "ws.notes",
+  evidence: "ws.evidence",
+  attack: "ws.attack",
+} as const;
+
 export function CasePage({ id, user }: { id: string; user: User }) {
   const { t, lang } = useI18n();
   const [version, setVersion] = useState(0);
@@ -290,6 +300,7 @@ export function CasePage({ id, user }: { id: string; user: User }) {
   const [verdict, setVerdict] = useState<"false_positive" | "confirmed">("confirmed");
   const [justification, setJustification] = useState("");
   const [error, setError] = useState("");
+  const [current, setTab] = useState<(typeof TABS)[number]>("summary");
 
   async function act(action: CaseAction) {
     setError("");
@@ -318,6 +329,7 @@ export function CasePage({ id, user }: { id: string; user: User }) {
   if (c.error && !c.data) return <p className="error">{c.error}</p>;
   if (!c.data) return <p>{t("common.loading")}</p>;
   const k = c.data;
+  const open = canWorkCases(user) && k.state !== "closed";
   const verdictOpen = canWorkCases(user) && ["investigating", "assessing", "reporting"].includes(k.state);
   return (
     <div className="page case" data-testid="case-page">
@@ -355,7 +367,18 @@ export function CasePage({ id, user }: { id: string; user: User }) {
           </p>
         )}
       </section>
-      <div className="case-grid">
+      <nav className="tabs" data-testid="case-tabs">
+        {TABS.map((tab) => (
+          <button key={tab} type="button" className={tab === current ? "active" : undefined} onClick={() => setTab(tab)} data-testid={`tab-${tab}`}>
+            {t(TAB_LABELS[tab])}
+          </button>
+        ))}
+      </nav>
+      {current === "timeline" && <TimelineTab caseId={k.id} open={open} />}
+      {current === "notes" && <NotesTab caseId={k.id} open={open} />}
+      {current === "evidence" && <EvidenceTab caseId={k.id} open={open} />}
+      {current === "attack" && <AttackTab caseId={k.id} />}
+      <div className={current === "summary" ? "case-grid" : "hidden"}>
         <section className="panel">
           <h2>{t("case.summary")}</h2>
           <table className="kv">
