@@ -1,6 +1,7 @@
 // The alert queue: filter, group, assign, acknowledge, close, mark false positive, in bulk too.
 import { FormEvent, ReactElement, useEffect, useState } from "react";
 import { Alert, api, canTriage, EventItem, LEVELS, Page, params, Rule, User } from "../api";
+import { FilterSelect } from "../components/FilterSelect";
 import { SafeText } from "../components/SafeText";
 import { TimePicker } from "../components/TimePicker";
 import { usePoll } from "../hooks";
@@ -163,17 +164,13 @@ export function AlertsPage({ user }: { user: User }) {
             <option value="">{t("alerts.all")}</option>
           </select>
         </label>
-        <label>
-          {t("alerts.level")}{" "}
-          <select value={level} onChange={(e) => setLevel(e.target.value)} data-testid="filter-level">
-            <option value="">{t("alerts.all")}</option>
-            {LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {t(`level.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t("alerts.level")}
+          value={level}
+          onChange={setLevel}
+          options={LEVELS.map((l) => [l, t(`level.${l}`)])}
+          testId="filter-level"
+        />
         <label>
           {t("alerts.rule")} <input value={rule} onChange={(e) => setRule(e.target.value)} size={14} />
         </label>

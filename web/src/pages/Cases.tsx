@@ -14,6 +14,7 @@ import {
   RISK_LEVELS,
   User,
 } from "../api";
+import { FilterSelect } from "../components/FilterSelect";
 import { SafeText } from "../components/SafeText";
 import { duration, SlaBadge } from "../components/SlaBadge";
 import { usePoll } from "../hooks";
@@ -57,17 +58,13 @@ export function CasesPage({ user }: { user: User }) {
     <div className="page cases">
       <div className="toolbar">
         <h1>{t("nav.cases")}</h1>
-        <label>
-          {t("case.state")}{" "}
-          <select value={state} onChange={(e) => setState(e.target.value)} data-testid="filter-state">
-            <option value="">{t("alerts.all")}</option>
-            {CASE_STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`state.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t("case.state")}
+          value={state}
+          onChange={setState}
+          options={CASE_STATES.map((s) => [s, t(`state.${s}`)])}
+          testId="filter-state"
+        />
         <label>
           <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> {t("case.mine")}
         </label>
