@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/json_body.h"
 #include "core/time.h"
 #include "query/time_argument.h"
 
@@ -64,20 +65,14 @@ std::string ItemsJson(const std::vector<Alert>& alerts) {
 
 // The change a PATCH or bulk body asks for; `ids` receives the bulk ids when wanted.
 Result<AlertChange> ParseChange(std::string_view body, std::vector<std::string>* ids) {
-  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object()) return InvalidArgument("body: expected a JSON object");
+  ASSIGN_OR_RETURN(const nlohmann::json j, ParseObject(body));
   AlertChange change;
   for (const auto& item : j.items()) {
     // Not a structured binding: clang 14 cannot capture those in the lambda below.
     const std::string& key = item.key();
     const nlohmann::json& value = item.value();
     auto text = [&](std::optional<std::string>& out) -> Status {
-      if (value.is_null() && key == "assignee") {
-        out = std::string();
-        return Status::Ok();
-      }
-      if (!value.is_string()) return InvalidArgument(key + ": expected a string");
-      out = value.get<std::string>();
+      ASSIGN_OR_RETURN(out, TextMember(key, value, /*nullable=*/key == "assignee"));
       return Status::Ok();
     };
     if (key == "status") {

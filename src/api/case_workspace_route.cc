@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/json_body.h"
 #include "cases/attack_library.h"
 #include "cases/notes.h"
 #include "cases/timeline.h"
@@ -16,12 +17,6 @@ Result<Actor> ActorOf(const Caller& caller) {
     return PermissionDenied("cases are worked by people: log in (API keys may not)");
   }
   return Actor{caller.name, *caller.role};
-}
-
-Result<nlohmann::json> ParseObject(std::string_view body) {
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object()) return InvalidArgument("body: expected a JSON object");
-  return j;
 }
 
 Status StringOf(const std::string& key, const nlohmann::json& v, std::string& out) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/json_body.h"
 #include "core/time.h"
 #include "query/time_argument.h"
 
@@ -33,25 +34,6 @@ std::vector<std::string> CommaList(std::string_view s) {
   return out;
 }
 
-Result<nlohmann::json> ParseObject(std::string_view body, bool empty_is_object) {
-  if (empty_is_object && body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return nlohmann::json::object();
-  }
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object()) return InvalidArgument("body: expected a JSON object");
-  return j;
-}
-
-Result<std::vector<std::string>> StringList(const std::string& key, const nlohmann::json& v) {
-  if (!v.is_array()) return InvalidArgument(key + ": expected a list of strings");
-  std::vector<std::string> out;
-  for (const auto& item : v) {
-    if (!item.is_string()) return InvalidArgument(key + ": expected a list of strings");
-    out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
 Result<CaseFields> ParseFields(std::string_view body) {
   ASSIGN_OR_RETURN(nlohmann::json j, ParseObject(body, false));
   CaseFields f;
@@ -59,12 +41,7 @@ Result<CaseFields> ParseFields(std::string_view body) {
     const std::string& key = item.key();
     const nlohmann::json& value = item.value();
     auto text = [&](std::optional<std::string>& out) -> Status {
-      if (value.is_null() && key == "assignee") {
-        out = std::string();
-        return Status::Ok();
-      }
-      if (!value.is_string()) return InvalidArgument(key + ": expected a string");
-      out = value.get<std::string>();
+      ASSIGN_OR_RETURN(out, TextMember(key, value, /*nullable=*/key == "assignee"));
       return Status::Ok();
     };
     auto list = [&](std::optional<std::vector<std::string>>& out) -> Status {

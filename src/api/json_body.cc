@@ -1,0 +1,30 @@
+#include "api/json_body.h"
+
+namespace pantau {
+
+Result<nlohmann::json> ParseObject(std::string_view body, bool empty_is_object) {
+  if (empty_is_object && body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return nlohmann::json::object();
+  }
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return InvalidArgument("body: expected a JSON object");
+  return j;
+}
+
+Result<std::string> TextMember(const std::string& key, const nlohmann::json& value, bool nullable) {
+  if (nullable && value.is_null()) return std::string();
+  if (!value.is_string()) return InvalidArgument(key + ": expected a string");
+  return value.get<std::string>();
+}
+
+Result<std::vector<std::string>> StringList(const std::string& key, const nlohmann::json& v) {
+  if (!v.is_array()) return InvalidArgument(key + ": expected a list of strings");
+  std::vector<std::string> out;
+  for (const auto& item : v) {
+    if (!item.is_string()) return InvalidArgument(key + ": expected a list of strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace pantau

@@ -1,0 +1,25 @@
+// Reading JSON request bodies the same way in every route: what is accepted, and the errors that
+// name the field.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace pantau {
+
+// The body as a JSON object; an empty body is `{}` when `empty_is_object`.
+Result<nlohmann::json> ParseObject(std::string_view body, bool empty_is_object = false);
+
+// A member that must be a string; with `nullable`, null reads as "" (none).
+Result<std::string> TextMember(const std::string& key, const nlohmann::json& value,
+                               bool nullable = false);
+
+// A member that must be a list of strings.
+Result<std::vector<std::string>> StringList(const std::string& key, const nlohmann::json& value);
+
+}  // namespace pantau
