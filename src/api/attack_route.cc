@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/json_body.h"
 #include "cases/attack_library.h"
 
 namespace pantau {
@@ -16,23 +17,13 @@ Result<LocalizedText> TextOf(const std::string& key, const nlohmann::json& v) {
   return LocalizedText{v["id"].get<std::string>(), v["en"].get<std::string>()};
 }
 
-Result<std::vector<std::string>> StringsOf(const std::string& key, const nlohmann::json& v) {
-  if (!v.is_array()) return InvalidArgument(key + ": expected a list of strings");
-  std::vector<std::string> out;
-  for (const auto& item : v) {
-    if (!item.is_string()) return InvalidArgument(key + ": expected a list of strings");
-    out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
 Result<LocalizedList> ListOf(const std::string& key, const nlohmann::json& v) {
   if (!v.is_object() || v.size() != 2 || !v.contains("id") || !v.contains("en")) {
     return InvalidArgument(key + R"(: expected {"id": [...], "en": [...]})");
   }
   LocalizedList out;
-  ASSIGN_OR_RETURN(out.id, StringsOf(key + ".id", v["id"]));
-  ASSIGN_OR_RETURN(out.en, StringsOf(key + ".en", v["en"]));
+  ASSIGN_OR_RETURN(out.id, StringList(key + ".id", v["id"]));
+  ASSIGN_OR_RETURN(out.en, StringList(key + ".en", v["en"]));
   return out;
 }
 
@@ -55,7 +46,7 @@ Result<AttackEntryPatch> PatchOf(std::string_view body) {
       if (!v.is_null() && !v.is_string()) return InvalidArgument("url: expected a string or null");
       p.url = v.is_null() ? std::string() : v.get<std::string>();
     } else if (key == "related") {
-      ASSIGN_OR_RETURN(p.related, StringsOf(key, v));
+      ASSIGN_OR_RETURN(p.related, StringList(key, v));
     } else {
       return InvalidArgument("body: unknown key '" + key + "'");
     }
