@@ -108,6 +108,9 @@ describe("case desk", { timeout: 240000 }, () => {
     await sari.click("[data-testid=nav-search]");
     await sari.fill("[data-testid=query]", '"Failed password"');
     await sari.press("[data-testid=query]", "Enter");
+    // The rows of this search, not of the one before it.
+    await waitFor(async () => /^12 /.test(await sari.textContent("[data-testid=hits]")), "12 hits");
+    await sari.waitForSelector("[data-testid=running]", { state: "detached" });
     await sari.locator("[data-testid=event-row]").first().click();
     await sari.click("[data-testid=event-detail] [data-testid=event-open-case]");
     await sari.waitForSelector("[data-testid=case-page]");

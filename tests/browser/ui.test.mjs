@@ -278,6 +278,8 @@ describe("web UI", { timeout: 240000 }, () => {
     await desk.click("[data-testid=nav-search]");
     await desk.fill("[data-testid=query]", '"__pwned=\'script\'"');
     await desk.press("[data-testid=query]", "Enter");
+    await waitFor(async () => /^1 /.test(await desk.textContent("[data-testid=hits]")), "the one event");
+    await desk.waitForSelector("[data-testid=running]", { state: "detached" });
     await desk.locator("[data-testid=event-row]").first().click();
     await desk.click("[data-testid=event-detail] [data-testid=event-open-case]");
     await desk.waitForSelector("[data-testid=case-page]");

@@ -94,8 +94,8 @@ export function SearchPage({ user }: { user: User }) {
     Promise.all(work)
       .then((parts) => {
         if (c.signal.aborted) return;
+        // Opened events stay open when they are among the new results.
         setResults(Object.assign({}, ...parts) as Results);
-        setExpanded(new Set());
       })
       .catch((e) => {
         if (c.signal.aborted) return;
