@@ -3,7 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "api/json_body.h"
+#include "api/request_input.h"
 #include "core/time.h"
 #include "query/time_argument.h"
 
@@ -14,17 +14,6 @@ constexpr size_t kDefaultLimit = 100;
 constexpr size_t kMaxLimit = 1000;
 constexpr size_t kDefaultStatsBuckets = 48;
 constexpr size_t kMaxStatsBuckets = 1000;
-
-std::vector<std::string> CommaList(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    const size_t comma = s.find(',');
-    if (comma != 0) out.emplace_back(s.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 // A whole number in [min, max]; `fallback` when absent.
 Result<size_t> WholeNumber(std::string_view text, size_t min, size_t max, size_t fallback,

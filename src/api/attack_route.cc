@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/json_body.h"
+#include "api/request_input.h"
 #include "cases/attack_library.h"
 
 namespace pantau {

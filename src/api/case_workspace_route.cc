@@ -2,7 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/json_body.h"
+#include "api/cases_route.h"
+#include "api/request_input.h"
 #include "cases/attack_library.h"
 #include "cases/notes.h"
 #include "cases/timeline.h"
@@ -10,14 +11,6 @@
 
 namespace pantau {
 namespace {
-
-// The person behind a request, as the case desk sees them.
-Result<Actor> ActorOf(const Caller& caller) {
-  if (!caller.person || !caller.role) {
-    return PermissionDenied("cases are worked by people: log in (API keys may not)");
-  }
-  return Actor{caller.name, *caller.role};
-}
 
 Status StringOf(const std::string& key, const nlohmann::json& v, std::string& out) {
   if (!v.is_string()) return InvalidArgument(key + ": expected a string");

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "api/json_body.h"
+#include "api/request_input.h"
 #include "core/time.h"
 #include "query/time_argument.h"
 
@@ -14,25 +14,6 @@ namespace {
 
 constexpr size_t kDefaultLimit = 50;
 constexpr size_t kMaxLimit = 500;
-
-// The person behind a request, as the workflow sees them.
-Result<Actor> ActorOf(const Caller& caller) {
-  if (!caller.person || !caller.role) {
-    return PermissionDenied("cases are worked by people: log in (API keys may not)");
-  }
-  return Actor{caller.name, *caller.role};
-}
-
-std::vector<std::string> CommaList(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    const size_t comma = s.find(',');
-    if (comma != 0) out.emplace_back(s.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 Result<CaseFields> ParseFields(std::string_view body) {
   ASSIGN_OR_RETURN(nlohmann::json j, ParseObject(body, false));
@@ -267,6 +248,13 @@ Result<std::string> HandleSlaPut(const Caller& caller, std::string_view body,
   ASSIGN_OR_RETURN(std::vector<TimeStandard> standards,
                    ctx.cases.SetTimeStandards(minutes, caller.name));
   return TimeStandardsJson(standards);
+}
+
+Result<Actor> ActorOf(const Caller& caller) {
+  if (!caller.person || !caller.role) {
+    return PermissionDenied("cases are worked by people: log in (API keys may not)");
+  }
+  return Actor{caller.name, *caller.role};
 }
 
 }  // namespace pantau

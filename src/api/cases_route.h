@@ -14,6 +14,9 @@
 
 namespace pantau {
 
+// The person behind a request, as the case routes see them: API keys do not work cases.
+Result<Actor> ActorOf(const Caller& caller);
+
 struct CasesRequest {
   std::string state, assignee, overdue, limit, cursor;  // as given
 };

@@ -4,19 +4,13 @@
 
 #include <charconv>
 
+#include "api/cases_route.h"
+
 namespace pantau {
 namespace {
 
 constexpr size_t kDefaultLimit = 100;
 constexpr size_t kMaxLimit = 500;
-
-// The person behind a request, as the cases routes see them: API keys do not work cases.
-Result<Actor> ActorOf(const Caller& caller) {
-  if (!caller.person || !caller.role) {
-    return PermissionDenied("cases are worked by people: log in (API keys may not)");
-  }
-  return Actor{caller.name, *caller.role};
-}
 
 std::string From(std::string_view remote_addr) {
   return remote_addr.empty() ? std::string("over the HTTP API")

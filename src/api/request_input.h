@@ -1,5 +1,5 @@
-// Reading JSON request bodies the same way in every route: what is accepted, and the errors that
-// name the field.
+// Reading request input the same way in every route: JSON bodies and list parameters, with
+// errors that name the field.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -21,5 +21,8 @@ Result<std::string> TextMember(const std::string& key, const nlohmann::json& val
 
 // A member that must be a list of strings.
 Result<std::vector<std::string>> StringList(const std::string& key, const nlohmann::json& value);
+
+// A query parameter that lists values with commas ("new,acknowledged"); empty items dropped.
+std::vector<std::string> CommaList(std::string_view s);
 
 }  // namespace pantau

@@ -1,4 +1,4 @@
-#include "api/json_body.h"
+#include "api/request_input.h"
 
 namespace pantau {
 
@@ -23,6 +23,17 @@ Result<std::vector<std::string>> StringList(const std::string& key, const nlohma
   for (const auto& item : v) {
     if (!item.is_string()) return InvalidArgument(key + ": expected a list of strings");
     out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::string> CommaList(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    const size_t comma = s.find(',');
+    if (comma != 0) out.emplace_back(s.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
   }
   return out;
 }
