@@ -35,3 +35,20 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
 
   return { data, error, reload: () => setTick((n) => n + 1) };
 }
+
+// The error of the last action run through `run`, shown beside the form that ran it; `run`
+// answers whether the action succeeded.
+export function useErrors() {
+  const [error, setError] = useState("");
+  const run = async (action: () => Promise<unknown>) => {
+    setError("");
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      return false;
+    }
+  };
+  return { error, run };
+}

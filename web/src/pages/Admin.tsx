@@ -2,7 +2,7 @@
 import { FormEvent, useState } from "react";
 import { api, Page, User } from "../api";
 import { SafeText } from "../components/SafeText";
-import { usePoll } from "../hooks";
+import { useErrors, usePoll } from "../hooks";
 import { formatNumber, formatTime, useI18n } from "../i18n";
 
 interface UserRow {
@@ -42,19 +42,6 @@ export function AdminPage({ user }: { user: User }) {
       <Sources />
     </div>
   );
-}
-
-function useErrors() {
-  const [error, setError] = useState("");
-  const run = async (f: () => Promise<unknown>) => {
-    setError("");
-    try {
-      await f();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
-  return { error, run };
 }
 
 function Users({ me }: { me: User }) {

@@ -5,7 +5,7 @@
 import { FormEvent, useState } from "react";
 import { api, csrfHeader, Page, params } from "../api";
 import { SafeText } from "../components/SafeText";
-import { usePoll } from "../hooks";
+import { useErrors, usePoll } from "../hooks";
 import { formatNumber, formatTime, Lang, useI18n } from "../i18n";
 import { navigate } from "../router";
 import { isoOf } from "../time";
@@ -54,21 +54,6 @@ interface AttackEntry {
 }
 
 const NOTE_KINDS = ["attack_form", "attack_scheme", "root_cause", "mitigation", "handling", "general"] as const;
-
-function useErrors() {
-  const [error, setError] = useState("");
-  const run = async (f: () => Promise<unknown>) => {
-    setError("");
-    try {
-      await f();
-      return true;
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      return false;
-    }
-  };
-  return { error, run };
-}
 
 export function TimelineTab({ caseId, open }: { caseId: string; open: boolean }) {
   const { t, lang } = useI18n();
