@@ -139,17 +139,15 @@ Result<std::string> HandleHistogram(const EventsRequest& request, std::string_vi
       if (start >= read.from && b < static_cast<TimeNs>(counts.size())) counts[b] += n;
     }
   } else {
-    SqlGroupedRead grouped;
-    grouped.columns = {"(e.ts - ?) / ?", "count(*)"};
-    grouped.column_params = {read.from, interval};
-    grouped.group_by = "1";
-    ASSIGN_OR_RETURN(auto rows, ctx.store.ReadGrouped(read, grouped));
+    SqlScan scan;
+    scan.columns = {"(e.ts - ?) / ?"};
+    scan.column_params = {read.from, interval};
     counts.assign(static_cast<size_t>((range + interval - 1) / interval), 0);
-    for (const auto& row : rows) {
-      const auto* b = std::get_if<int64_t>(&row[0]);
-      const auto* n = std::get_if<int64_t>(&row[1]);
-      if (b && n && *b >= 0 && *b < static_cast<int64_t>(counts.size())) counts[*b] += *n;
-    }
+    RETURN_IF_ERROR(ctx.store.Scan(read, scan, [&](const ScanRow& row) {
+      const int64_t b = row.Int(0);
+      if (b >= 0 && b < static_cast<int64_t>(counts.size())) ++counts[b];
+      return Status::Ok();
+    }));
   }
   std::string out = "{\"from\":";
   AppendJsonString(out, FormatRfc3339(read.from));

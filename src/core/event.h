@@ -20,6 +20,8 @@ namespace pantau {
 // A field's value. Decoders store numbers as numbers where the source means a number (ports,
 // status codes, byte counts), so range queries work.
 using Value = std::variant<std::monostate, bool, int64_t, double, std::string>;
+// The type of a value as a store reads it (a store has no booleans: they are integers there).
+enum class ValueKind { kNull, kInt, kReal, kText };
 
 struct Field {
   std::string name;

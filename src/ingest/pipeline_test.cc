@@ -157,9 +157,9 @@ class FlakyStore final : public EventStore {
                                                                TimeNs to) const override {
     return real_.MinuteCounts(from, to);
   }
-  Result<std::vector<std::vector<Value>>> ReadGrouped(const ReadRequest& r,
-                                                      const SqlGroupedRead& g) const override {
-    return real_.ReadGrouped(r, g);
+  Status Scan(const ReadRequest& r, const SqlScan& s,
+              const std::function<Status(const ScanRow&)>& visit) const override {
+    return real_.Scan(r, s, visit);
   }
   Result<std::vector<PartitionInfo>> Partitions() const override { return real_.Partitions(); }
   int calls() const { return calls_; }

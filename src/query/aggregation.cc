@@ -1,274 +1,432 @@
 #include "query/aggregation.h"
 
 #include <algorithm>
-#include <map>
-#include <set>
-#include <unordered_map>
+#include <cstring>
+#include <functional>
+#include <span>
+#include <unordered_set>
 
 #include "core/time.h"
+#include "query/group_index.h"
 #include "store/sqlite/schema.h"
 
 namespace pantau::query {
 namespace {
 
-// Values compare as SQLite orders them: NULL, then numbers (by value), then text.
-int Rank(const Value& v) {
-  if (std::holds_alternative<std::monostate>(v)) return 0;
-  if (std::holds_alternative<std::string>(v)) return 2;
-  return 1;
-}
+// A value of a group key or a result column, text by reference: what rows are compared by,
+// without copying. Values order as SQLite orders them: NULL, then numbers (by value), then text.
+struct Cell {
+  ValueKind kind = ValueKind::kNull;
+  int64_t i = 0;
+  double d = 0;
+  std::string_view text;
 
-double Number(const Value& v) {
-  if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  if (const auto* d = std::get_if<double>(&v)) return *d;
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
+  int Rank() const { return kind == ValueKind::kNull ? 0 : kind == ValueKind::kText ? 2 : 1; }
+  double Number() const { return kind == ValueKind::kInt ? static_cast<double>(i) : d; }
+};
+
+int Compare(const Cell& a, const Cell& b) {
+  const int ra = a.Rank(), rb = b.Rank();
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 1) {
+    const double x = a.Number(), y = b.Number();
+    return x < y ? -1 : y < x ? 1 : 0;
+  }
+  if (ra == 2) {
+    const int c = a.text.compare(b.text);
+    return (c > 0) - (c < 0);
+  }
   return 0;
 }
 
-bool Less(const Value& a, const Value& b) {
-  const int ra = Rank(a), rb = Rank(b);
-  if (ra != rb) return ra < rb;
-  if (ra == 1) return Number(a) < Number(b);
-  if (ra == 2) return std::get<std::string>(a) < std::get<std::string>(b);
-  return false;
+Cell CellOf(const Value& v) {
+  Cell c;
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    c.kind = ValueKind::kInt;
+    c.i = *i;
+  } else if (const auto* b = std::get_if<bool>(&v)) {
+    c.kind = ValueKind::kInt;
+    c.i = *b ? 1 : 0;
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    c.kind = ValueKind::kReal;
+    c.d = *d;
+  } else if (const auto* t = std::get_if<std::string>(&v)) {
+    c.kind = ValueKind::kText;
+    c.text = *t;
+  }
+  return c;
 }
 
-// A key that tells values apart by type as well as text.
-std::string KeyOf(const Value& v) {
-  std::string k;
-  switch (Rank(v)) {
-    case 0:
-      return "n";
-    case 1:
-      k = std::holds_alternative<double>(v) ? "d" : "i";
-      AppendJsonValue(k, v);
-      return k;
+Cell CellOf(const ScanRow& row, int column) {
+  Cell c;
+  c.kind = row.KindAt(column);
+  if (c.kind == ValueKind::kInt) c.i = row.Int(column);
+  if (c.kind == ValueKind::kReal) c.d = row.Real(column);
+  if (c.kind == ValueKind::kText) c.text = row.Text(column);
+  return c;
+}
+
+Value ValueOf(const Cell& c) {
+  switch (c.kind) {
+    case ValueKind::kInt:
+      return c.i;
+    case ValueKind::kReal:
+      return c.d;
+    case ValueKind::kText:
+      return std::string(c.text);
     default:
-      return "s" + std::get<std::string>(v);
+      return Value{};
   }
 }
 
-// Where each piece of a partition's grouped row is, for one aggregating stage.
-struct Layout {
-  std::vector<std::string> key_names;
-  std::vector<std::string> dc_fields;  // distinct fields, each a column after the keys
-  std::vector<size_t> agg_column;      // per aggregate: its first partial column
-  size_t count_column = 0;
+// Group keys as bytes: a tag per value, then its bytes; equal bytes, equal keys (1 and 1.0 are
+// two groups, as they are two values).
+template <typename T>
+void AppendBytes(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+void AppendKey(std::string& key, const Cell& c) {
+  switch (c.kind) {
+    case ValueKind::kNull:
+      key.push_back('n');
+      break;
+    case ValueKind::kInt:
+      key.push_back('i');
+      AppendBytes(key, c.i);
+      break;
+    case ValueKind::kReal:
+      key.push_back('d');
+      AppendBytes(key, c.d);
+      break;
+    case ValueKind::kText:
+      key.push_back('s');
+      AppendBytes(key, static_cast<uint32_t>(c.text.size()));
+      key.append(c.text);
+      break;
+  }
+}
+
+// Reads the value at the front of `key` and moves past it.
+Cell TakeKey(std::string_view& key) {
+  Cell c;
+  const char tag = key.front();
+  key.remove_prefix(1);
+  if (tag == 'i' || tag == 'd') {
+    c.kind = tag == 'i' ? ValueKind::kInt : ValueKind::kReal;
+    std::memcpy(tag == 'i' ? static_cast<void*>(&c.i) : static_cast<void*>(&c.d), key.data(), 8);
+    key.remove_prefix(8);
+  } else if (tag == 's') {
+    uint32_t n = 0;
+    std::memcpy(&n, key.data(), sizeof n);
+    c.kind = ValueKind::kText;
+    c.text = key.substr(sizeof n, n);
+    key.remove_prefix(sizeof n + n);
+  }
+  return c;
+}
+
+// Keys past this many bytes in all stop an aggregation: grouping by a field that is unique per
+// event over a long range would otherwise take the server's memory.
+constexpr size_t kMaxKeyBytes = size_t{1} << 30;
+
+// A row of NULLs.
+class NullRow final : public ScanRow {
+ public:
+  ValueKind KindAt(int) const override { return ValueKind::kNull; }
+  int64_t Int(int) const override { return 0; }
+  double Real(int) const override { return 0; }
+  std::string_view Text(int) const override { return {}; }
 };
 
-// The SQL of one field's value: its column, or the fields JSON at a bound path.
-void FieldSql(const std::string& field, SqlGroupedRead& read, std::string& sql) {
-  if (auto column = sqlite::ColumnFor(field)) {
-    sql += *column;
-  } else {
-    sql += sqlite::kJsonFieldSql;
-    read.needs_body = true;
-    read.column_params.push_back("$.\"" + field + "\"");
-  }
-}
-
-Result<std::pair<SqlGroupedRead, Layout>> Plan(const Stage& s) {
-  SqlGroupedRead read;
-  Layout layout;
-  auto add = [&](auto&& build) {
-    std::string sql;
-    build(sql);
-    read.columns.push_back(std::move(sql));
-  };
-  if (s.kind == Stage::Kind::kTimechart) {
-    // The bucket: event time floored to the span (a floor for times before 1970 too).
-    const int64_t span = s.span_s * kNsPerSecond;
-    add([&](std::string& sql) { sql += "(e.ts - (((e.ts % ?) + ?) % ?))"; });
-    read.column_params.insert(read.column_params.end(), {span, span, span});
-    layout.key_names.push_back("@timestamp");
-  }
-  for (const auto& field : s.by) {
-    add([&](std::string& sql) { FieldSql(field, read, sql); });
-    layout.key_names.push_back(field);
-  }
-  for (const auto& a : s.aggregates) {
-    if (a.fn == Aggregate::Fn::kDistinctCount &&
-        std::find(layout.dc_fields.begin(), layout.dc_fields.end(), a.field) ==
-            layout.dc_fields.end()) {
-      layout.dc_fields.push_back(a.field);
-      add([&](std::string& sql) { FieldSql(a.field, read, sql); });
+// One aggregating stage (stats, top, timechart) over scanned rows, then the sort and head
+// stages after it over the groups, so that `| sort -count | head 10` over millions of groups
+// turns ten of them into rows, not all.
+class Grouper {
+ public:
+  explicit Grouper(const Stage& stage) : stage_(stage) {
+    if (stage.kind == Stage::Kind::kTimechart) {
+      // The bucket: event time floored to the span (a floor for times before 1970 too).
+      const int64_t span = stage.span_s * kNsPerSecond;
+      scan_.columns.push_back("(e.ts - (((e.ts % ?) + ?) % ?))");
+      scan_.column_params.insert(scan_.column_params.end(), {span, span, span});
+      names_.push_back("@timestamp");
+    }
+    for (const auto& field : stage.by) {
+      AddColumn(field);
+      names_.push_back(field);
+    }
+    keys_ = static_cast<int>(scan_.columns.size());
+    for (const auto& a : stage.aggregates) {
+      Agg agg;
+      agg.fn = a.fn;
+      if (a.fn != Aggregate::Fn::kCount) {
+        const auto known = std::find(fields_.begin(), fields_.end(), a.field);
+        agg.column = keys_ + static_cast<int>(known - fields_.begin());
+        if (known == fields_.end()) {
+          fields_.push_back(a.field);
+          AddColumn(a.field);
+        }
+      }
+      aggs_.push_back(std::move(agg));
+      names_.push_back(a.Name());
     }
   }
-  layout.count_column = read.columns.size();
-  add([](std::string& sql) { sql += "count(*)"; });
-  for (const auto& a : s.aggregates) {
-    layout.agg_column.push_back(read.columns.size());
-    auto numeric = [&](const char* fn) {
-      add([&](std::string& sql) {
-        sql += std::string(fn) + "(CASE WHEN typeof(";
-        FieldSql(a.field, read, sql);
-        sql += ") IN ('integer', 'real') THEN ";
-        FieldSql(a.field, read, sql);
-        sql += " END)";
-      });
+
+  const SqlScan& scan() const { return scan_; }
+
+  // Adds a scanned row, counted `weight` times (several events at once: per-minute counts).
+  // Rows are copied into a batch first: looking up a batch's groups after their slots were
+  // prefetched overlaps the cache misses that otherwise take most of the time.
+  Status Add(const ScanRow& row, int64_t weight = 1) {
+    Pending& p = pending_.emplace_back();
+    p.start = batch_.size();
+    for (int c = 0; c < keys_; ++c) AppendKey(batch_, CellOf(row, c));
+    p.key_end = batch_.size();
+    for (size_t f = 0; f < fields_.size(); ++f) {
+      AppendKey(batch_, CellOf(row, keys_ + static_cast<int>(f)));
+    }
+    p.weight = weight;
+    p.fingerprint = GroupIndex::Hash(std::string_view(batch_).substr(p.start, p.key_end - p.start));
+    groups_.Prefetch(p.fingerprint);
+    return pending_.size() == kBatch ? Flush() : Status::Ok();
+  }
+
+  // The groups as a table, after the stages that follow (sort, head).
+  Result<Table> Finish(std::span<const Stage> later) {
+    if (keys_ == 0 && pending_.empty() && groups_.size() == 0) {
+      // No events: still one row (count 0), as a total without groups always has.
+      RETURN_IF_ERROR(Add(NullRow(), 0));
+    }
+    RETURN_IF_ERROR(Flush());
+    std::vector<uint32_t> order(groups_.size());
+    for (uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+    std::vector<std::pair<size_t, bool>> pending;  // sort columns, most significant first
+    bool ordered = false;  // `order` is in final order, as far as the stages so far go
+    const auto apply = [&](size_t limit) {
+      const auto less = [&](uint32_t a, uint32_t b) {
+        for (const auto& [column, descending] : pending) {
+          const int c = Compare(Column(a, column), Column(b, column));
+          if (c != 0) return descending ? c > 0 : c < 0;
+        }
+        if (ordered) return false;
+        const int c = CompareKeys(a, b);
+        return c != 0 ? c < 0 : a < b;
+      };
+      if (ordered) {
+        std::stable_sort(order.begin(), order.end(), less);
+      } else if (limit < order.size()) {
+        std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(limit), order.end(),
+                          less);
+      } else {
+        std::sort(order.begin(), order.end(), less);
+      }
+      if (order.size() > limit) order.resize(limit);
+      pending.clear();
+      ordered = true;
     };
-    switch (a.fn) {
-      case Aggregate::Fn::kSum:
-      case Aggregate::Fn::kAvg:
-        numeric("sum");
-        numeric("count");
-        break;
-      case Aggregate::Fn::kMin:
-        add([&](std::string& sql) {
-          sql += "min(";
-          FieldSql(a.field, read, sql);
-          sql += ")";
-        });
-        break;
-      case Aggregate::Fn::kMax:
-        add([&](std::string& sql) {
-          sql += "max(";
-          FieldSql(a.field, read, sql);
-          sql += ")";
-        });
-        break;
-      default:
-        break;
+    if (stage_.kind == Stage::Kind::kTop) {
+      // Most frequent first, with each value's share of all matching events that have the field.
+      std::erase_if(order, [&](uint32_t g) { return groups_.Key(g).front() == 'n'; });
+      for (uint32_t g : order) top_total_ += counts_[g];
+      names_.push_back("percent");
+      pending.emplace_back(keys_, true);
+      apply(stage_.limit);
     }
+    for (const Stage& s : later) {
+      if (s.kind == Stage::Kind::kSort) {
+        std::vector<std::pair<size_t, bool>> keys;
+        for (const auto& [name, descending] : s.sort) {
+          const auto it = std::find(names_.begin(), names_.end(), name);
+          if (it == names_.end()) {
+            std::string known;
+            for (const auto& c : names_) known += (known.empty() ? "" : ", ") + c;
+            return InvalidArgument("sort: no column '" + name + "' (columns: " + known + ")");
+          }
+          keys.emplace_back(it - names_.begin(), descending);
+        }
+        pending.insert(pending.begin(), keys.begin(), keys.end());
+      }
+      if (s.kind == Stage::Kind::kHead) apply(s.limit);
+    }
+    if (!ordered || !pending.empty()) apply(order.size());
+    Table t;
+    t.columns = names_;
+    t.rows.reserve(order.size());
+    for (uint32_t g : order) {
+      std::vector<Value> row;
+      row.reserve(names_.size());
+      for (size_t c = 0; c < names_.size(); ++c) row.push_back(ValueOf(Column(g, c)));
+      if (stage_.kind == Stage::Kind::kTimechart) {
+        row[0] = FormatRfc3339(static_cast<TimeNs>(std::get<int64_t>(row[0])));
+      }
+      t.rows.push_back(std::move(row));
+    }
+    return t;
   }
-  const size_t group_columns = layout.key_names.size() + layout.dc_fields.size();
-  for (size_t i = 1; i <= group_columns; ++i) {
-    read.group_by += (i > 1 ? ", " : "") + std::to_string(i);
-  }
-  return std::make_pair(std::move(read), std::move(layout));
-}
 
-struct Group {
-  std::vector<Value> keys;
-  int64_t count = 0;
-  std::vector<double> sums;
-  std::vector<int64_t> numbers;
-  std::vector<Value> mins, maxs;
-  std::vector<std::set<std::string>> distinct;  // per dc field
-};
+ private:
+  // One aggregate's state, per group.
+  struct Agg {
+    Aggregate::Fn fn = Aggregate::Fn::kCount;
+    int column = -1;                       // its field's scan column; -1 for count
+    std::vector<double> sums;              // sum, avg
+    std::vector<int64_t> numbers;          // sum, avg: numeric values seen; dc: distinct values
+    std::vector<Value> best;               // min, max
+    std::unordered_set<std::string> seen;  // dc: group number and value key
 
-Table Merge(const Stage& s, const Layout& layout, const std::vector<std::vector<Value>>& rows) {
-  const size_t nk = layout.key_names.size();
-  const size_t na = s.aggregates.size();
-  // Hashed, not ordered: a high-cardinality `by` (millions of source IPs) makes millions of
-  // groups, and the rows are sorted once at the end anyway.
-  std::unordered_map<std::string, size_t> index;
-  index.reserve(rows.size());
-  std::vector<Group> groups;
-  std::string key;
-  for (const auto& row : rows) {
-    key.clear();
-    for (size_t i = 0; i < nk; ++i) {
-      key += KeyOf(row[i]);
-      key += '\x1f';
+    void Grow() {
+      if (fn == Aggregate::Fn::kSum || fn == Aggregate::Fn::kAvg) sums.push_back(0);
+      if (fn == Aggregate::Fn::kMin || fn == Aggregate::Fn::kMax) best.emplace_back();
+      numbers.push_back(0);
     }
-    auto [it, added] = index.try_emplace(key, groups.size());
-    if (added) {
-      Group& fresh = groups.emplace_back();
-      fresh.keys.assign(row.begin(), row.begin() + nk);
-      fresh.sums.assign(na, 0);
-      fresh.numbers.assign(na, 0);
-      fresh.mins.assign(na, Value{});
-      fresh.maxs.assign(na, Value{});
-      fresh.distinct.resize(layout.dc_fields.size());
-    }
-    Group& g = groups[it->second];
-    g.count += static_cast<int64_t>(Number(row[layout.count_column]));
-    for (size_t d = 0; d < layout.dc_fields.size(); ++d) {
-      const Value& v = row[nk + d];
-      if (!std::holds_alternative<std::monostate>(v)) g.distinct[d].insert(KeyOf(v));
-    }
-    for (size_t a = 0; a < na; ++a) {
-      const size_t c = layout.agg_column[a];
-      switch (s.aggregates[a].fn) {
+    void Add(uint32_t g, const Cell& v, std::string& key) {
+      if (v.kind == ValueKind::kNull) return;
+      switch (fn) {
         case Aggregate::Fn::kSum:
         case Aggregate::Fn::kAvg:
-          g.sums[a] += Number(row[c]);
-          g.numbers[a] += static_cast<int64_t>(Number(row[c + 1]));
+          if (v.kind != ValueKind::kText) {
+            sums[g] += v.Number();
+            ++numbers[g];
+          }
           break;
         case Aggregate::Fn::kMin:
-          if (Rank(row[c]) != 0 && (Rank(g.mins[a]) == 0 || Less(row[c], g.mins[a]))) {
-            g.mins[a] = row[c];
+        case Aggregate::Fn::kMax: {
+          const Cell current = CellOf(best[g]);
+          const int c = Compare(v, current);
+          if (current.kind == ValueKind::kNull || (fn == Aggregate::Fn::kMin ? c < 0 : c > 0)) {
+            best[g] = ValueOf(v);
           }
-          break;
-        case Aggregate::Fn::kMax:
-          if (Rank(row[c]) != 0 && (Rank(g.maxs[a]) == 0 || Less(g.maxs[a], row[c]))) {
-            g.maxs[a] = row[c];
-          }
-          break;
-        default:
-          break;
-      }
-    }
-  }
-  Table t;
-  t.columns = layout.key_names;
-  for (const auto& a : s.aggregates) t.columns.push_back(a.Name());
-  t.rows.reserve(groups.size());
-  for (auto& g : groups) {
-    std::vector<Value> out = std::move(g.keys);
-    if (s.kind == Stage::Kind::kTimechart) {
-      out[0] = FormatRfc3339(static_cast<TimeNs>(Number(out[0])));
-    }
-    for (size_t a = 0; a < na; ++a) {
-      const Aggregate& agg = s.aggregates[a];
-      switch (agg.fn) {
-        case Aggregate::Fn::kCount:
-          out.push_back(g.count);
-          break;
-        case Aggregate::Fn::kDistinctCount: {
-          const size_t d = std::find(layout.dc_fields.begin(), layout.dc_fields.end(), agg.field) -
-                           layout.dc_fields.begin();
-          out.push_back(static_cast<int64_t>(g.distinct[d].size()));
           break;
         }
-        case Aggregate::Fn::kSum:
-          out.push_back(g.numbers[a] ? Value(g.sums[a]) : Value{});
+        case Aggregate::Fn::kDistinctCount:
+          key.clear();
+          AppendBytes(key, g);
+          AppendKey(key, v);
+          if (seen.insert(key).second) ++numbers[g];
           break;
-        case Aggregate::Fn::kAvg:
-          out.push_back(g.numbers[a] ? Value(g.sums[a] / g.numbers[a]) : Value{});
-          break;
-        case Aggregate::Fn::kMin:
-          out.push_back(g.mins[a]);
-          break;
-        case Aggregate::Fn::kMax:
-          out.push_back(g.maxs[a]);
+        case Aggregate::Fn::kCount:
           break;
       }
     }
-    t.rows.push_back(std::move(out));
-  }
-  // Rows in key order (time order for timechart), as the first sort a user would want.
-  std::sort(t.rows.begin(), t.rows.end(), [nk](const auto& a, const auto& b) {
-    for (size_t i = 0; i < nk; ++i) {
-      if (Less(a[i], b[i])) return true;
-      if (Less(b[i], a[i])) return false;
-    }
-    return false;
-  });
-  return t;
-}
+  };
 
-Status SortRows(const Stage& s, Table& t) {
-  std::vector<std::pair<size_t, bool>> keys;
-  for (const auto& [column, descending] : s.sort) {
-    const auto it = std::find(t.columns.begin(), t.columns.end(), column);
-    if (it == t.columns.end()) {
-      std::string known;
-      for (const auto& c : t.columns) known += (known.empty() ? "" : ", ") + c;
-      return InvalidArgument("sort: no column '" + column + "' (columns: " + known + ")");
+  // A row waiting in the batch: batch_[start, key_end) is its key, then its aggregated values.
+  struct Pending {
+    size_t start = 0, key_end = 0;
+    int64_t weight = 1;
+    uint32_t fingerprint = 0;
+  };
+  static constexpr size_t kBatch = 32;
+
+  Status Flush() {
+    const std::string_view batch = batch_;
+    for (size_t r = 0; r < pending_.size(); ++r) {
+      const Pending& p = pending_[r];
+      const size_t end = r + 1 < pending_.size() ? pending_[r + 1].start : batch.size();
+      const auto [g, added] =
+          groups_.Insert(batch.substr(p.start, p.key_end - p.start), p.fingerprint);
+      if (added) {
+        if (groups_.key_bytes() > kMaxKeyBytes) {
+          return ResourceExhausted("the aggregation has " + std::to_string(groups_.size()) +
+                                   " groups and holds more than 1 GiB of their values; group by "
+                                   "fewer or narrower fields, or narrow the time range");
+        }
+        counts_.push_back(0);
+        for (Agg& a : aggs_) a.Grow();
+      }
+      counts_[g] += p.weight;
+      if (fields_.empty()) continue;
+      std::string_view values = batch.substr(p.key_end, end - p.key_end);
+      values_.clear();
+      while (!values.empty()) values_.push_back(TakeKey(values));
+      for (Agg& a : aggs_) {
+        if (a.column >= 0) a.Add(g, values_[a.column - keys_], dc_key_);
+      }
     }
-    keys.emplace_back(it - t.columns.begin(), descending);
+    pending_.clear();
+    batch_.clear();
+    return Status::Ok();
   }
-  std::stable_sort(t.rows.begin(), t.rows.end(), [&](const auto& a, const auto& b) {
-    for (const auto& [i, descending] : keys) {
-      if (Less(a[i], b[i])) return !descending;
-      if (Less(b[i], a[i])) return descending;
+
+  // A field's value as a scan column: its column, or the fields JSON at a bound path.
+  void AddColumn(const std::string& field) {
+    if (auto column = sqlite::ColumnFor(field)) {
+      scan_.columns.emplace_back(*column);
+    } else {
+      scan_.columns.emplace_back(sqlite::kJsonFieldSql);
+      scan_.needs_body = true;
+      scan_.column_params.push_back("$.\"" + field + "\"");
     }
-    return false;
-  });
-  return Status::Ok();
-}
+  }
+
+  // Column `c` of group g's row: its keys, then one per aggregate (then percent, for top).
+  Cell Column(uint32_t g, size_t c) const {
+    if (c < static_cast<size_t>(keys_)) {
+      std::string_view key = groups_.Key(g);
+      for (size_t skip = 0; skip < c; ++skip) TakeKey(key);
+      return TakeKey(key);
+    }
+    Cell out;
+    out.kind = ValueKind::kInt;
+    if (c - keys_ == aggs_.size()) {  // percent
+      out.kind = ValueKind::kReal;
+      out.d = top_total_ ? 100.0 * static_cast<double>(counts_[g]) / top_total_ : 0.0;
+      return out;
+    }
+    const Agg& a = aggs_[c - keys_];
+    switch (a.fn) {
+      case Aggregate::Fn::kCount:
+        out.i = counts_[g];
+        break;
+      case Aggregate::Fn::kDistinctCount:
+        out.i = a.numbers[g];
+        break;
+      case Aggregate::Fn::kSum:
+      case Aggregate::Fn::kAvg:
+        out.kind = a.numbers[g] ? ValueKind::kReal : ValueKind::kNull;
+        out.d = a.fn == Aggregate::Fn::kSum ? a.sums[g] : a.sums[g] / a.numbers[g];
+        break;
+      case Aggregate::Fn::kMin:
+      case Aggregate::Fn::kMax:
+        out = CellOf(a.best[g]);
+        break;
+    }
+    return out;
+  }
+
+  int CompareKeys(uint32_t a, uint32_t b) const {
+    std::string_view x = groups_.Key(a), y = groups_.Key(b);
+    for (int c = 0; c < keys_; ++c) {
+      const int order = Compare(TakeKey(x), TakeKey(y));
+      if (order != 0) return order;
+    }
+    return 0;
+  }
+
+  const Stage& stage_;
+  SqlScan scan_;
+  std::vector<std::string> names_;   // result columns
+  std::vector<std::string> fields_;  // fields aggregated, each a scan column after the keys
+  int keys_ = 0;
+  std::vector<Agg> aggs_;
+  GroupIndex groups_;
+  std::vector<int64_t> counts_;
+  int64_t top_total_ = 0;
+  std::vector<Pending> pending_;
+  std::string batch_, dc_key_;  // reused buffers
+  std::vector<Cell> values_;
+};
+
+// Per-minute counts as scan rows: the minute's bucket, counted n times.
+class BucketRow final : public ScanRow {
+ public:
+  int64_t bucket = 0;
+  ValueKind KindAt(int) const override { return ValueKind::kInt; }
+  int64_t Int(int) const override { return bucket; }
+  double Real(int) const override { return static_cast<double>(bucket); }
+  std::string_view Text(int) const override { return {}; }
+};
 
 }  // namespace
 
@@ -304,63 +462,39 @@ std::string TableToJson(const Table& table) {
   return out;
 }
 
-// `| timechart span=N count` over every event: answered from the per-minute counts the store
-// keeps, without reading events. REQUIRES: the span is whole minutes.
-Result<Table> TimechartFromMinuteCounts(const EventStore& store, const ReadRequest& request,
-                                        const Stage& s) {
-  ASSIGN_OR_RETURN(auto minutes, store.MinuteCounts(request.from, request.to));
-  const TimeNs span = s.span_s * kNsPerSecond;
-  std::map<TimeNs, int64_t> buckets;
-  for (const auto& [start, n] : minutes) {
-    const TimeNs floor = start - (((start % span) + span) % span);
-    buckets[floor] += n;
-  }
-  Table t;
-  t.columns = {"@timestamp", "count"};
-  for (const auto& [start, n] : buckets) t.rows.push_back({FormatRfc3339(start), n});
-  return t;
-}
-
 Result<Table> RunStages(const EventStore& store, const ReadRequest& request,
                         const std::vector<Stage>& stages) {
   Stage first = stages.front();
+  if (first.kind == Stage::Kind::kTop) first.aggregates = {Aggregate{}};  // count by the field
+  Grouper grouper(first);
   const bool from_counts =
       first.kind == Stage::Kind::kTimechart && first.by.empty() && first.aggregates.size() == 1 &&
       first.aggregates[0].fn == Aggregate::Fn::kCount && request.filter.where.empty() &&
       first.span_s % 60 == 0 && EventStore::OnWholeMinutes(request.from, request.to);
-  const bool top = first.kind == Stage::Kind::kTop;
-  if (top) first.aggregates = {Aggregate{}};  // count by the field
-  Table t;
-  if (from_counts) {
-    ASSIGN_OR_RETURN(t, TimechartFromMinuteCounts(store, request, first));
+  const bool counts_only =
+      first.kind == Stage::Kind::kStats && first.by.empty() &&
+      std::all_of(first.aggregates.begin(), first.aggregates.end(),
+                  [](const Aggregate& a) { return a.fn == Aggregate::Fn::kCount; });
+  if (counts_only) {
+    // `| stats count`: the store counts without handing over rows.
+    ASSIGN_OR_RETURN(const int64_t n, store.Count(request));
+    BucketRow row;
+    RETURN_IF_ERROR(grouper.Add(row, n));
+  } else if (from_counts) {
+    // `| timechart span=N count` over every event: the per-minute counts the store keeps answer
+    // without reading events.
+    ASSIGN_OR_RETURN(auto minutes, store.MinuteCounts(request.from, request.to));
+    const TimeNs span = first.span_s * kNsPerSecond;
+    BucketRow row;
+    for (const auto& [start, n] : minutes) {
+      row.bucket = start - (((start % span) + span) % span);
+      RETURN_IF_ERROR(grouper.Add(row, n));
+    }
   } else {
-    ASSIGN_OR_RETURN(auto plan, Plan(first));
-    ASSIGN_OR_RETURN(auto rows, store.ReadGrouped(request, plan.first));
-    t = Merge(first, plan.second, rows);
+    RETURN_IF_ERROR(
+        store.Scan(request, grouper.scan(), [&](const ScanRow& row) { return grouper.Add(row); }));
   }
-  if (top) {
-    // Most frequent first, with each value's share of all matching events that have the field.
-    int64_t total = 0;
-    for (const auto& r : t.rows) {
-      if (!std::holds_alternative<std::monostate>(r[0])) total += std::get<int64_t>(r[1]);
-    }
-    std::erase_if(t.rows,
-                  [](const auto& r) { return std::holds_alternative<std::monostate>(r[0]); });
-    std::stable_sort(t.rows.begin(), t.rows.end(), [](const auto& a, const auto& b) {
-      return std::get<int64_t>(a[1]) > std::get<int64_t>(b[1]);
-    });
-    if (t.rows.size() > first.limit) t.rows.resize(first.limit);
-    t.columns.push_back("percent");
-    for (auto& r : t.rows) {
-      r.push_back(total ? 100.0 * static_cast<double>(std::get<int64_t>(r[1])) / total : 0.0);
-    }
-  }
-  for (size_t i = 1; i < stages.size(); ++i) {
-    const Stage& s = stages[i];
-    if (s.kind == Stage::Kind::kSort) RETURN_IF_ERROR(SortRows(s, t));
-    if (s.kind == Stage::Kind::kHead && t.rows.size() > s.limit) t.rows.resize(s.limit);
-  }
-  return t;
+  return grouper.Finish(std::span(stages).subspan(1));
 }
 
 }  // namespace pantau::query

@@ -281,6 +281,53 @@ TEST_F(EventStoreTest, PagingVisitsEveryEventOnceAcrossDaysAndTies) {
   EXPECT_EQ(seen.front().substr(0, 3), "now");
 }
 
+// Scan visits exactly the rows in range and filter, whichever way it reads a day's file: a
+// narrow range goes through the time index, a wide one scans the table.
+TEST_F(EventStoreTest, ScanVisitsTheRowsInRangeWhetherIndexedOrScanned) {
+  constexpr TimeNs kMinute = 60 * kNsPerSecond;
+  std::vector<EventRow> batch;
+  for (int i = 0; i < 100; ++i) {
+    batch.push_back(
+        MakeEvent(kNow - i * kMinute, "event " + std::to_string(i), i % 2 ? "odd" : "even"));
+  }
+  ASSERT_TRUE(store_->Append(batch).ok());
+  SqlScan scan;
+  scan.columns = {"e.host", "e.ts / ?"};
+  scan.column_params = {kMinute};
+  const auto visit = [&](ReadRequest r) {
+    std::multiset<std::string> seen;
+    const Status s = store_->Scan(r, scan, [&](const ScanRow& row) {
+      EXPECT_EQ(row.KindAt(0), ValueKind::kText);
+      EXPECT_EQ(row.KindAt(1), ValueKind::kInt);
+      seen.insert(std::string(row.Text(0)) + "@" + std::to_string(row.Int(1)));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return seen;
+  };
+  ReadRequest narrow;  // 10 of the 100 minutes
+  narrow.from = kNow - 9 * kMinute;
+  narrow.to = kNow + 1;
+  EXPECT_EQ(visit(narrow).size(), 10u);
+  ReadRequest wide;  // 90 of them, filtered to one host
+  wide.from = kNow - 89 * kMinute;
+  wide.to = kNow + 1;
+  wide.filter.where = "e.host = ?";
+  wide.filter.params = {std::string("even")};
+  const auto evens = visit(wide);
+  EXPECT_EQ(evens.size(), 45u);
+  EXPECT_EQ(evens.count("even@" + std::to_string(kNow / kMinute)), 1u);
+  EXPECT_EQ(visit({}).size(), 100u);
+  // The visitor's error stops the scan and comes back.
+  int visits = 0;
+  const Status stopped = store_->Scan({}, scan, [&](const ScanRow&) {
+    ++visits;
+    return InvalidArgument("enough");
+  });
+  EXPECT_EQ(stopped.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(visits, 1);
+}
+
 TEST_F(EventStoreTest, MinuteCountsAcrossDaysAndBatches) {
   std::vector<EventRow> a = {MakeEvent(kNow, "a"), MakeEvent(kNow + 59 * kNsPerSecond, "b"),
                              MakeEvent(kNow + 60 * kNsPerSecond, "c"),

@@ -58,6 +58,20 @@ void Stmt::Reset() {
 }
 
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Stmt::Real(int col) const { return sqlite3_column_double(stmt_, col); }
+
+ValueKind Stmt::KindAt(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_NULL:
+      return ValueKind::kNull;
+    case SQLITE_INTEGER:
+      return ValueKind::kInt;
+    case SQLITE_FLOAT:
+      return ValueKind::kReal;
+    default:
+      return ValueKind::kText;
+  }
+}
 
 Value Stmt::ValueAt(int col) const {
   switch (sqlite3_column_type(stmt_, col)) {

@@ -46,6 +46,8 @@ class Stmt {
   // The column as a Value: NULL, integer, real or text (a blob is read as text).
   Value ValueAt(int col) const;
   std::string_view Text(int col) const;  // valid until the next Step/Reset
+  ValueKind KindAt(int col) const;       // a blob is text
+  double Real(int col) const;
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

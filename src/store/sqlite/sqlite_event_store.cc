@@ -90,6 +90,19 @@ const std::string kColumns = "e.id, e.ts, e.received, e.dataset, " +
                              ", b.raw, b.fields, e.flags, b.error";
 constexpr const char* kFromBoth = " FROM events e JOIN bodies b ON b.id = e.id ";
 
+// A statement's current row, as a Scan visitor reads it.
+class StmtRow final : public ScanRow {
+ public:
+  explicit StmtRow(const Stmt& stmt) : stmt_(stmt) {}
+  ValueKind KindAt(int column) const override { return stmt_.KindAt(column); }
+  int64_t Int(int column) const override { return stmt_.Int(column); }
+  double Real(int column) const override { return stmt_.Real(column); }
+  std::string_view Text(int column) const override { return stmt_.Text(column); }
+
+ private:
+  const Stmt& stmt_;
+};
+
 // NOCASE, because the query compiler compares text fields case-insensitively; an index in
 // another collation could not serve those comparisons.
 std::string IndexSql(const char* column) {
@@ -319,34 +332,29 @@ class SqliteEventStore final : public EventStore {
     return run(req.filter.where, std::nullopt);
   }
 
-  Result<std::vector<std::vector<Value>>> ReadGrouped(const ReadRequest& req,
-                                                      const SqlGroupedRead& read) const override {
+  Status Scan(const ReadRequest& req, const SqlScan& scan,
+              const std::function<Status(const ScanRow&)>& visit) const override {
     ASSIGN_OR_RETURN(auto days, ListDays());
-    std::string sql = "SELECT ";
-    for (size_t i = 0; i < read.columns.size(); ++i) {
-      if (i > 0) sql += ", ";
-      sql += read.columns[i];
+    std::string columns = scan.columns.empty() ? "1" : "";
+    for (size_t i = 0; i < scan.columns.size(); ++i) {
+      if (i > 0) columns += ", ";
+      columns += scan.columns[i];
     }
-    sql += read.needs_body || req.filter.needs_body ? kFromBoth : " FROM events e ";
-    sql += "WHERE e.ts >= ? AND e.ts < ?";
-    if (!req.filter.where.empty()) sql += " AND (" + req.filter.where + ")";
-    if (!read.group_by.empty()) sql += " GROUP BY " + read.group_by;
-    std::vector<std::vector<Value>> rows;
     for (int64_t day : days) {
-      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, read.column_params, {}));
+      ASSIGN_OR_RETURN(const std::string where, RangeWhere(day, req));
+      const std::string sql =
+          "SELECT " + columns +
+          (scan.needs_body || req.filter.needs_body ? kFromBoth : " FROM events e ") + where;
+      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, scan.column_params, {}));
       if (!search) continue;
+      const StmtRow row(search->stmt);
       while (true) {
-        ASSIGN_OR_RETURN(bool row, search->Step());
-        if (!row) break;
-        std::vector<Value> values;
-        values.reserve(read.columns.size());
-        for (int c = 0; c < static_cast<int>(read.columns.size()); ++c) {
-          values.push_back(search->stmt.ValueAt(c));
-        }
-        rows.push_back(std::move(values));
+        ASSIGN_OR_RETURN(bool more, search->Step());
+        if (!more) break;
+        RETURN_IF_ERROR(visit(row));
       }
     }
-    return rows;
+    return Status::Ok();
   }
 
   Result<std::vector<std::pair<TimeNs, int64_t>>> MinuteCounts(TimeNs from,
@@ -383,12 +391,11 @@ class SqliteEventStore final : public EventStore {
       return total;
     }
     ASSIGN_OR_RETURN(auto days, ListDays());
-    std::string sql = std::string("SELECT count(*)") +
-                      (req.filter.needs_body ? kFromBoth : " FROM events e ") +
-                      "WHERE e.ts >= ? AND e.ts < ?";
-    if (!req.filter.where.empty()) sql += " AND (" + req.filter.where + ")";
     int64_t total = 0;
     for (int64_t day : days) {
+      ASSIGN_OR_RETURN(const std::string where, RangeWhere(day, req));
+      const std::string sql = std::string("SELECT count(*)") +
+                              (req.filter.needs_body ? kFromBoth : " FROM events e ") + where;
       ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, {}, {}));
       if (!search) continue;
       ASSIGN_OR_RETURN(bool row, search->Step());
@@ -487,6 +494,35 @@ class SqliteEventStore final : public EventStore {
     for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
     return std::optional<SearchStatement>(SearchStatement{std::move(db), std::move(stmt), i + 1});
   }
+
+  // The WHERE clause of a read of every matching row of a day's file: the time range (the first
+  // two parameters) and the filter. When the range spans most of the file's times, the time
+  // index is kept out of it (`+e.ts`): a table scan reads the rows in order, three times faster
+  // than visiting them through the index, which SQLite would otherwise pick.
+  Result<std::string> RangeWhere(int64_t day, const ReadRequest& req) const {
+    bool scan = false;
+    if (req.from != INT64_MIN || req.to != INT64_MAX) {
+      ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+      if (db.is_open()) {
+        ASSIGN_OR_RETURN(Stmt span, db.Prepare("SELECT min(ts), max(ts) FROM events"));
+        ASSIGN_OR_RETURN(bool row, span.Step());
+        if (row && span.KindAt(0) == ValueKind::kInt) {
+          const double first = static_cast<double>(span.Int(0));
+          const double last = static_cast<double>(span.Int(1)) + 1;
+          const double covered = std::min<double>(last, static_cast<double>(req.to)) -
+                                 std::max<double>(first, static_cast<double>(req.from));
+          scan = covered >= kScanShare * (last - first);
+        }
+      }
+    } else {
+      scan = true;
+    }
+    std::string where = scan ? "WHERE +e.ts >= ? AND +e.ts < ?" : "WHERE e.ts >= ? AND e.ts < ?";
+    if (!req.filter.where.empty()) where += " AND (" + req.filter.where + ")";
+    return where;
+  }
+  // The share of a file's time span above which a read of all matching rows scans the table.
+  static constexpr double kScanShare = 0.25;
 
   // A partition for reading; not open (and no error) when it does not exist (yet, or any more)
   // or the writer has created the file but not its schema.
