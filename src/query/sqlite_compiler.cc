@@ -292,6 +292,18 @@ class Compiler {
   }
 };
 
+// The equalities on event table columns that every match meets: terms reached from the root
+// through AND only.
+void CollectLookups(const Node& n, std::vector<std::pair<std::string, std::string>>& out) {
+  if (n.kind == Node::Kind::kAnd) {
+    for (const auto& child : n.children) CollectLookups(*child, out);
+  } else if (n.kind == Node::Kind::kTerm && n.term.kind == Term::Kind::kMatch &&
+             n.term.field != "@timestamp") {
+    const auto column = sqlite::ColumnFor(n.term.field);
+    if (column && column->starts_with("e.")) out.emplace_back(column->substr(2), n.term.value);
+  }
+}
+
 }  // namespace
 
 Result<SqlFilter> CompileForSqlite(const Query& query) {
@@ -301,6 +313,7 @@ Result<SqlFilter> CompileForSqlite(const Query& query) {
   RETURN_IF_ERROR(c.Compile(*query.filter, filter.where));
   filter.params = std::move(c.params);
   filter.needs_body = c.needs_body;
+  CollectLookups(*query.filter, filter.lookups);
   if (!c.first_text_match.empty()) {
     filter.text_match = c.first_text_match;
     // The same condition, the same parameters; only how full-text candidates are found differs.

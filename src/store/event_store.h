@@ -54,6 +54,10 @@ struct SqlFilter {
   std::string where_probe;
   // The FTS5 query of one of those terms: how many rows hold its words tells which way is faster.
   std::string text_match;
+  // Equalities every match meets (terms ANDed at the top of the query) on columns of the
+  // events table, {column, value}, compared ignoring ASCII case: a backend may look candidates
+  // up by them where it keeps no index.
+  std::vector<std::pair<std::string, std::string>> lookups;
 };
 
 struct ReadRequest {

@@ -186,6 +186,51 @@ TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
   EXPECT_EQ(ReadAll().size(), 3u);
 }
 
+// An open day's postings narrow a search to a value's rows; rows written after the last
+// maintenance are found all the same, and closing the day hands over to its indexes.
+TEST_F(EventStoreTest, PostingsFindTheSameRowsAsAReadOfTheWholeDay) {
+  std::vector<EventRow> batch;
+  for (int i = 0; i < 300; ++i) {
+    batch.push_back(MakeEvent(kNow - i * kNsPerSecond, "e" + std::to_string(i),
+                              i % 100 == 7 ? "Rare" : "web" + std::to_string(i % 3)));
+  }
+  ASSERT_TRUE(store_->Append(batch).ok());
+  ASSERT_TRUE(store_->Maintain().ok());  // posts the 300 rows
+  const fs::path postings = dir_ / "events" / "2026-11-27.postings";
+  EXPECT_TRUE(fs::exists(postings));
+  std::vector<EventRow> later = {MakeEvent(kNow + kNsPerSecond, "after", "rare")};
+  ASSERT_TRUE(store_->Append(later).ok());  // past the watermark
+
+  const auto by_host = [](std::string host, bool lookup) {
+    ReadRequest r;
+    r.filter.where = "(e.host = ? COLLATE NOCASE)";
+    r.filter.params = {host};
+    if (lookup) r.filter.lookups = {{"host", host}};
+    return r;
+  };
+  for (const std::string host : {"RARE", "web1", "nobody"}) {
+    SCOPED_TRACE(host);
+    const auto posted = ReadAll(by_host(host, true));
+    const auto scanned = ReadAll(by_host(host, false));
+    ASSERT_EQ(posted.size(), scanned.size());
+    for (size_t i = 0; i < posted.size(); ++i) EXPECT_EQ(posted[i].id, scanned[i].id);
+    EXPECT_EQ(*store_->Count(by_host(host, true)), static_cast<int64_t>(scanned.size()));
+  }
+  EXPECT_EQ(ReadAll(by_host("rare", true)).size(), 4u);  // 7, 107, 207 and the later one
+  EXPECT_EQ(ReadAll(by_host("rare", true)).front().message, "after");
+  // The postings did the narrowing: a lookup of another value than the condition's leaves only
+  // the row past the watermark.
+  ReadRequest other = by_host("rare", false);
+  other.filter.lookups = {{"host", "web1"}};
+  EXPECT_EQ(ReadAll(other).size(), 1u);
+  EXPECT_EQ(*store_->Count(other), 1);
+
+  clock_.Advance(3 * kNsPerDay);  // the day closes: indexes instead of postings
+  ASSERT_TRUE(store_->Maintain().ok());
+  EXPECT_FALSE(fs::exists(postings));
+  EXPECT_EQ(ReadAll(by_host("rare", true)).size(), 4u);
+}
+
 TEST_F(EventStoreTest, LateEventsForAClosedDayGoToTheDayReceived) {
   std::vector<EventRow> first = {MakeEvent(kNow - 3 * kNsPerDay, "on time")};
   ASSERT_TRUE(store_->Append(first).ok());

@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "store/event_store.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/postings.h"
 #include "store/sqlite/schema.h"
 
 namespace pantau {
@@ -89,6 +90,16 @@ const std::string kColumns = "e.id, e.ts, e.received, e.dataset, " +
                              std::string(sqlite::kMessageSql) +
                              ", b.raw, b.fields, e.flags, b.error";
 constexpr const char* kFromBoth = " FROM events e JOIN bodies b ON b.id = e.id ";
+// FROM the events (and their bodies, when `body`); `not_indexed`: rows only by id, never through
+// the time index (see Narrowing).
+std::string FromEvents(bool body, bool not_indexed) {
+  std::string from = not_indexed ? " FROM events e NOT INDEXED " : " FROM events e ";
+  if (body) from += "JOIN bodies b ON b.id = e.id ";
+  return from;
+}
+// Candidate rows of a day from its postings past which SQLite is not worth asking: it reads the
+// whole day about as fast.
+constexpr size_t kMaxCandidates = 50'000;
 
 // A statement's current row, as a Scan visitor reads it.
 class StmtRow final : public ScanRow {
@@ -215,6 +226,8 @@ class SqliteEventStore final : public EventStore {
         s = RemovePartition(day);
       } else if (day < today - kOpenDays + 1) {
         s = CloseDay(day);
+      } else {
+        s = UpdatePostings(day);
       }
       if (first.ok() && !s.ok()) first = s;
     }
@@ -275,8 +288,10 @@ class SqliteEventStore final : public EventStore {
   Result<std::vector<StoredEvent>> ReadDay(int64_t day, const ReadRequest& req,
                                            const std::string& after_sql,
                                            const std::vector<SqlParam>& after_params) const {
-    const std::string window_sql =
-        "SELECT " + kColumns + kFromBoth + "WHERE e.ts >= ? AND e.ts < ? " + after_sql;
+    ASSIGN_OR_RETURN(Narrowing narrowing, Narrow(day, req.filter));
+    const bool narrowed = !narrowing.sql.empty();
+    const std::string window_sql = "SELECT " + kColumns + FromEvents(true, narrowed) +
+                                   "WHERE e.ts >= ? AND e.ts < ? " + after_sql;
     auto run = [&](const std::string& where,
                    std::optional<TimeNs> min_ts) -> Result<std::vector<StoredEvent>> {
       std::string sql = window_sql;
@@ -285,6 +300,8 @@ class SqliteEventStore final : public EventStore {
         sql += "AND e.ts >= ? ";
         extra.emplace_back(*min_ts);
       }
+      sql += narrowing.sql;
+      extra.insert(extra.end(), narrowing.params.begin(), narrowing.params.end());
       if (!where.empty()) sql += "AND (" + where + ") ";
       sql += "ORDER BY e.ts DESC, e.id DESC LIMIT ?";
       std::vector<StoredEvent> found;
@@ -299,7 +316,7 @@ class SqliteEventStore final : public EventStore {
       }
       return found;
     };
-    if (req.filter.where_probe.empty()) return run(req.filter.where, std::nullopt);
+    if (req.filter.where_probe.empty() || narrowed) return run(req.filter.where, std::nullopt);
 
     // Full text. Few candidates in the file: collect them. Many: first look the words up row by
     // row in the newest kProbeRows rows of the window (the time of the kProbeRows-th bounds the
@@ -341,11 +358,10 @@ class SqliteEventStore final : public EventStore {
       columns += scan.columns[i];
     }
     for (int64_t day : days) {
-      ASSIGN_OR_RETURN(const std::string where, RangeWhere(day, req));
-      const std::string sql =
-          "SELECT " + columns +
-          (scan.needs_body || req.filter.needs_body ? kFromBoth : " FROM events e ") + where;
-      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, scan.column_params, {}));
+      ASSIGN_OR_RETURN(const DayWhere where,
+                       WhereFor(day, req, scan.needs_body || req.filter.needs_body));
+      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, "SELECT " + columns + where.sql,
+                                                  scan.column_params, where.params));
       if (!search) continue;
       const StmtRow row(search->stmt);
       while (true) {
@@ -393,10 +409,9 @@ class SqliteEventStore final : public EventStore {
     ASSIGN_OR_RETURN(auto days, ListDays());
     int64_t total = 0;
     for (int64_t day : days) {
-      ASSIGN_OR_RETURN(const std::string where, RangeWhere(day, req));
-      const std::string sql = std::string("SELECT count(*)") +
-                              (req.filter.needs_body ? kFromBoth : " FROM events e ") + where;
-      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, sql, {}, {}));
+      ASSIGN_OR_RETURN(const DayWhere where, WhereFor(day, req, req.filter.needs_body));
+      ASSIGN_OR_RETURN(auto search,
+                       PrepareSearch(day, req, "SELECT count(*)" + where.sql, {}, where.params));
       if (!search) continue;
       ASSIGN_OR_RETURN(bool row, search->Step());
       if (row) total += search->stmt.Int(0);
@@ -495,11 +510,41 @@ class SqliteEventStore final : public EventStore {
     return std::optional<SearchStatement>(SearchStatement{std::move(db), std::move(stmt), i + 1});
   }
 
-  // The WHERE clause of a read of every matching row of a day's file: the time range (the first
-  // two parameters) and the filter. When the range spans most of the file's times, the time
-  // index is kept out of it (`+e.ts`): a table scan reads the rows in order, three times faster
-  // than visiting them through the index, which SQLite would otherwise pick.
-  Result<std::string> RangeWhere(int64_t day, const ReadRequest& req) const {
+  // For a day without field indexes, the filter's candidates from the day's postings, as a
+  // condition on e.id and its parameters; none when the postings cannot narrow the read. SQLite
+  // must then be kept off the time index (NOT INDEXED), or it walks the whole day through it
+  // rather than fetch the candidates by id.
+  struct Narrowing {
+    std::string sql;  // empty: no narrowing
+    std::vector<SqlParam> params;
+  };
+  Result<Narrowing> Narrow(int64_t day, const SqlFilter& filter) const {
+    Narrowing n;
+    if (filter.lookups.empty()) return n;
+    ASSIGN_OR_RETURN(auto candidates,
+                     sqlite::LookUp(PostingsPath(day).string(), filter.lookups, kMaxCandidates));
+    if (!candidates) return n;
+    std::string ids = "[";
+    for (size_t i = 0; i < candidates->ids.size(); ++i) {
+      if (i > 0) ids += ',';
+      ids += std::to_string(candidates->ids[i]);
+    }
+    ids += ']';
+    n.sql = "AND (e.id > ? OR e.id IN (SELECT value FROM json_each(?))) ";
+    n.params = {candidates->watermark, std::move(ids)};
+    return n;
+  }
+
+  // FROM and WHERE of a read of every matching row of a day's file: the time range (the first
+  // two parameters), then `params`, then the filter's. When the range spans most of the file's
+  // times, the time index is kept out of it (`+e.ts`): a table scan reads the rows in order,
+  // three times faster than visiting them through the index, which SQLite would otherwise pick.
+  struct DayWhere {
+    std::string sql;
+    std::vector<SqlParam> params;
+  };
+  Result<DayWhere> WhereFor(int64_t day, const ReadRequest& req, bool body) const {
+    ASSIGN_OR_RETURN(Narrowing narrowing, Narrow(day, req.filter));
     bool scan = false;
     if (req.from != INT64_MIN || req.to != INT64_MAX) {
       ASSIGN_OR_RETURN(Db db, OpenForRead(day));
@@ -517,9 +562,13 @@ class SqliteEventStore final : public EventStore {
     } else {
       scan = true;
     }
-    std::string where = scan ? "WHERE +e.ts >= ? AND +e.ts < ?" : "WHERE e.ts >= ? AND e.ts < ?";
-    if (!req.filter.where.empty()) where += " AND (" + req.filter.where + ")";
-    return where;
+    DayWhere out;
+    out.sql = FromEvents(body, !narrowing.sql.empty());
+    out.sql += scan ? "WHERE +e.ts >= ? AND +e.ts < ? " : "WHERE e.ts >= ? AND e.ts < ? ";
+    out.sql += narrowing.sql;
+    if (!req.filter.where.empty()) out.sql += "AND (" + req.filter.where + ")";
+    out.params = std::move(narrowing.params);
+    return out;
   }
   // The share of a file's time span above which a read of all matching rows scans the table.
   static constexpr double kScanShare = 0.25;
@@ -541,6 +590,18 @@ class SqliteEventStore final : public EventStore {
   }
 
   fs::path PathOf(int64_t day) const { return dir_ / (FormatDay(day * kNsPerDay) + ".db"); }
+  fs::path PostingsPath(int64_t day) const {
+    return dir_ / (FormatDay(day * kNsPerDay) + ".postings");
+  }
+  static Status RemoveFiles(const fs::path& path) {
+    const std::string base = path.string();
+    for (const char* suffix : {"-wal", "-shm", ""}) {
+      std::error_code ec;
+      fs::remove(base + suffix, ec);
+      if (ec) return Internal("cannot remove " + base + suffix + ": " + ec.message());
+    }
+    return Status::Ok();
+  }
 
   static std::string DayId(int64_t day) {
     std::string d = FormatDay(day * kNsPerDay);
@@ -685,11 +746,15 @@ class SqliteEventStore final : public EventStore {
     open_.erase(day);
     closed_.erase(day);
     committed_seq_.erase(day);
-    const std::string base = PathOf(day).string();
-    std::error_code ec;
-    for (const char* suffix : {"-wal", "-shm", ""}) fs::remove(base + suffix, ec);
-    if (ec) return Internal("retention: cannot remove " + base + ": " + ec.message());
+    RETURN_IF_ERROR(RemoveFiles(PostingsPath(day)));
+    if (Status s = RemoveFiles(PathOf(day)); !s.ok()) return Internal("retention: " + s.message());
     return Status::Ok();
+  }
+
+  Status UpdatePostings(int64_t day) {
+    ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+    if (!db.is_open()) return Status::Ok();
+    return sqlite::UpdatePostings(db, PostingsPath(day).string());
   }
 
   // A closed day takes no more writes (late events for it go to the day they are received, see
@@ -710,7 +775,7 @@ class SqliteEventStore final : public EventStore {
         return s;
       }
     }
-    return Status::Ok();
+    return RemoveFiles(PostingsPath(day));  // the indexes serve instead
   }
 
   const SqliteStoreOptions options_;
