@@ -69,14 +69,14 @@ class GroupIndex {
   // The group of `key` (whose Hash is `fingerprint`), and whether it is new (then numbered
   // size() - 1).
   std::pair<uint32_t, bool> Insert(std::string_view key, uint32_t fingerprint) {
-    if ((size() + 1) * 2 > slots_.size()) Grow();
+    if ((size() + 1) * 10 > slots_.size() * 7) Grow();  // at most 70% full
     const size_t mask = slots_.size() - 1;
     for (size_t i = fingerprint & mask;; i = (i + 1) & mask) {
       const Slot slot = slots_[i];
       if (slot.group == 0) {
         const auto g = static_cast<uint32_t>(size());
         arena_.append(key);
-        starts_.push_back(arena_.size());
+        starts_.push_back(static_cast<uint32_t>(arena_.size()));
         slots_[i] = Slot{g + 1, fingerprint};
         return {g, true};
       }
@@ -111,7 +111,8 @@ class GroupIndex {
 
   SlotArray<Slot> slots_;
   std::string arena_;
-  std::vector<size_t> starts_{0};  // group g's key is arena_[starts_[g], starts_[g + 1])
+  // Group g's key is arena_[starts_[g], starts_[g + 1]); aggregations stop at 1 GiB of keys.
+  std::vector<uint32_t> starts_{0};
 };
 
 }  // namespace pantau::query
