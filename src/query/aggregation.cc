@@ -328,7 +328,7 @@ class Grouper {
           groups_.Insert(batch.substr(p.start, p.key_end - p.start), p.fingerprint);
       if (added) {
         if (groups_.key_bytes() > kMaxKeyBytes) {
-          return ResourceExhausted("the aggregation has " + std::to_string(groups_.size()) +
+          return InvalidArgument("the aggregation has " + std::to_string(groups_.size()) +
                                    " groups and holds more than 1 GiB of their values; group by "
                                    "fewer or narrower fields, or narrow the time range");
         }
