@@ -10,9 +10,9 @@
 #include <span>
 
 #include "cases/audit.h"
+#include "core/csv.h"
 #include "core/event.h"
 #include "core/time.h"
-#include "monitor/csv.h"
 #include "store/sqlite/main_db.h"
 
 namespace pantau {
@@ -390,7 +390,7 @@ std::string JoinCell(const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::string_view CsvHeader() {
+std::string_view SystemsCsvHeader() {
   static const std::string header = [] {
     std::string h;
     for (std::string_view c : kCsvColumns) {
@@ -775,7 +775,7 @@ std::shared_ptr<const SystemMatcher> SystemRegistry::Matcher() const {
 
 Result<std::string> SystemRegistry::ExportCsv() {
   ASSIGN_OR_RETURN(std::vector<ElectronicSystem> systems, List());
-  std::string out(CsvHeader());
+  std::string out(SystemsCsvHeader());
   out += "\r\n";
   for (const ElectronicSystem& s : systems) {
     const std::string cells[] = {s.id,
@@ -814,7 +814,7 @@ Result<ImportResult> SystemRegistry::ImportCsv(std::string_view csv, const Actor
     const std::string name = Lower(Trimmed(records[0].cells[i]));
     if (std::find(std::begin(kCsvColumns), std::end(kCsvColumns), name) == std::end(kCsvColumns)) {
       return InvalidArgument(fmt::format("line {}: unknown column '{}' (the columns are {})",
-                                         records[0].line, name.substr(0, 100), CsvHeader()));
+                                         records[0].line, name.substr(0, 100), SystemsCsvHeader()));
     }
     if (!column.emplace(name, i).second) {
       return InvalidArgument(

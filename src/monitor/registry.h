@@ -98,9 +98,9 @@ class SystemRegistry {
   // name none afterwards.
   Status Delete(std::string_view id, const Actor& actor);
 
-  // The registry as CSV (CsvHeader()), one system a line, by name.
+  // The registry as CSV (SystemsCsvHeader()), one system a line, by name.
   Result<std::string> ExportCsv();
-  // Imports CSV with a header row naming columns of CsvHeader() (any order; `name` and
+  // Imports CSV with a header row naming columns of SystemsCsvHeader() (any order; `name` and
   // `agency` needed). A line whose `id` is given updates that system; one without an id updates
   // the system of the same name, or creates one. All lines or none: any problem (listed per
   // line, all of them) leaves the registry as it was.
@@ -127,6 +127,6 @@ class SystemRegistry {
 
 // The columns of the CSV export and import, in the export's order. Lists are one cell with the
 // items separated by "; ".
-std::string_view CsvHeader();
+std::string_view SystemsCsvHeader();
 
 }  // namespace pantau

@@ -11,8 +11,8 @@
 #include "cases/alerts.h"
 #include "cases/audit.h"
 #include "cases/cases.h"
+#include "core/csv.h"
 #include "core/time.h"
-#include "monitor/csv.h"
 #include "store/sqlite/main_db.h"
 
 namespace pantau {
@@ -280,7 +280,7 @@ TEST_F(RegistryTest, CsvRoundTrip) {
   ASSERT_TRUE(registry_->Create(mail, kAdmin).ok());
   auto csv = registry_->ExportCsv();
   ASSERT_TRUE(csv.ok());
-  EXPECT_TRUE(csv->starts_with(std::string(CsvHeader()) + "\r\n"));
+  EXPECT_TRUE(csv->starts_with(std::string(SystemsCsvHeader()) + "\r\n"));
   EXPECT_NE(csv->find("\"'=Mail, \"\"Surat\"\"\""), std::string::npos) << *csv;
 
   // Into another, empty registry: the ids are this one's, so each line is refused by its id ...

@@ -1,4 +1,4 @@
-#include "monitor/csv.h"
+#include "core/csv.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,8 @@
 // CSV as spreadsheets write it (RFC 4180): cells separated by commas, or by semicolons when the
 // header line has semicolons and no comma (a spreadsheet in an Indonesian locale writes those);
 // quoted cells hold separators, quotes ("") and line breaks; CRLF or LF; a UTF-8 byte order mark
-// is skipped. Used by the registry's import and export.
+// is skipped. Used by the event export and `pantau hunt --csv` (cells) and the registry of
+// electronic systems (import and export).
 //
 // Thread-safety: pure functions.
 #pragma once
