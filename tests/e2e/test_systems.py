@@ -112,6 +112,13 @@ class SystemsTest(CasesCase):
         self.assertEqual(self.call("budi", "GET", f"/api/v1/systems/{other['id']}")[0], 404)
         self.assertEqual(self.call("budi", "GET", "/api/v1/systems/nope")[0], 404)
 
+        # The API description has every registry route.
+        status, _, body = self.server.http("GET", "/api/v1/openapi.json")
+        paths = json.loads(body)["paths"]
+        for path in ("/api/v1/systems", "/api/v1/systems/{id}", "/api/v1/systems.csv",
+                     "/api/v1/systems/import"):
+            self.assertIn(path, paths)
+
         # Every change is in the audit trail, which is intact.
         out = pantau("audit", "verify", "--data", self.data_dir)
         self.assertEqual(out.returncode, 0, out.stderr)
