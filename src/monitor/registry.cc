@@ -391,7 +391,7 @@ std::string JoinCell(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string_view SystemsCsvHeader() {
-  static const std::string header = [] {
+  static const std::string kHeader = [] {
     std::string h;
     for (std::string_view c : kCsvColumns) {
       if (!h.empty()) h += ',';
@@ -399,7 +399,7 @@ std::string_view SystemsCsvHeader() {
     }
     return h;
   }();
-  return header;
+  return kHeader;
 }
 
 std::string ElectronicSystem::ToJson() const {
