@@ -6,22 +6,6 @@
 #include "query/parser.h"
 
 namespace pantau {
-void AppendCsvCell(std::string& out, std::string_view cell) {
-  const bool formula = !cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' ||
-                                         cell[0] == '@' || cell[0] == '\t' || cell[0] == '\r');
-  const bool quote = formula || cell.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) {
-    out.append(cell);
-    return;
-  }
-  out.push_back('"');
-  if (formula) out.push_back('\'');
-  for (char c : cell) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
 
 std::vector<std::string> DefaultCsvColumns() {
   return {"@timestamp",     "id",        "dataset",      "host.name",     "source.ip",

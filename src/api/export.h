@@ -7,12 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/csv.h"
 #include "store/event_store.h"
 
 namespace pantau {
-
-// Appends one cell, quoted when it must be and defused when it starts like a formula.
-void AppendCsvCell(std::string& out, std::string_view cell);
 
 // The columns when none are asked for.
 std::vector<std::string> DefaultCsvColumns();

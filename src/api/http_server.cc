@@ -18,6 +18,7 @@
 #include "api/rules_route.h"
 #include "api/saved_searches_route.h"
 #include "api/sources_route.h"
+#include "api/systems_route.h"
 #include "core/files.h"
 
 namespace pantau {
@@ -68,6 +69,8 @@ std::string ErrorJson(const Status& status) {
 namespace {
 
 constexpr size_t kHttpThreads = 32;
+// A registry of a few thousand systems is well under a megabyte of CSV.
+constexpr uint64_t kMaxImportBytes = 8u << 20;
 
 // No inline script or style anywhere: what a log line smuggles into a page cannot run.
 constexpr const char* kContentSecurityPolicy =
@@ -370,6 +373,7 @@ class HttplibServer final : public HttpServer {
     EvidenceRoutes();
     CaseWorkspaceRoutes();
     AttackLibraryRoutes();
+    SystemRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.starts_with("/api/")) return Reply(res, NotFound("no such route"));
@@ -713,6 +717,81 @@ class HttplibServer final : public HttpServer {
                        return;
                      }
                      res.set_content(*out, "application/json");
+                   });
+  }
+
+  // The registry of electronic systems: read by everyone who reads alerts, changed by admins.
+  void SystemRoutes() {
+    server_.Get("/api/v1/systems", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      Answer(res, HandleSystemsList(context_));
+    });
+    server_.Get("/api/v1/systems.csv", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      auto csv = HandleSystemsExport(context_);
+      if (!csv.ok()) return Reply(res, csv.status());
+      res.set_header("Content-Disposition", "attachment; filename=\"sistem-elektronik.csv\"");
+      res.set_content(*csv, "text/csv; charset=utf-8");
+    });
+    server_.Post("/api/v1/systems", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kManageSettings);
+      if (!caller.ok()) return Reply(res, caller.status());
+      AnswerCreated(res, HandleSystemCreate(*caller, req.body, context_));
+    });
+    // The file is read here rather than by httplib, which would take a body sent as a form
+    // (curl --data's default type) apart as form fields.
+    server_.Post(
+        "/api/v1/systems/import", [this](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader& read_content) {
+          auto caller = Authenticate(req, Permission::kManageSettings);
+          if (!caller.ok()) {
+            DiscardBody(req, read_content, kMaxImportBytes);
+            return Reply(res, caller.status());
+          }
+          if (req.is_multipart_form_data()) {
+            DiscardBody(req, read_content, kMaxImportBytes);
+            return Reply(res, InvalidArgument("send the CSV file itself as the body, not a form"));
+          }
+          std::string body;
+          bool too_large = false;
+          read_content([&](const char* data, size_t length) {
+            if (body.size() + length > kMaxImportBytes) {
+              too_large = true;
+              return false;
+            }
+            body.append(data, length);
+            return true;
+          });
+          if (too_large) {
+            return Reply(res, TooLarge("the file is larger than " +
+                                       std::to_string(kMaxImportBytes) + " bytes: split it"));
+          }
+          auto out = HandleSystemsImport(*caller, body, context_);
+          if (!out.ok()) return Reply(res, out.status());
+          res.status = out->status;
+          res.set_content(out->body, "application/json");
+        });
+    server_.Get(R"(/api/v1/systems/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleSystemGet(req.matches[1].str(), context_));
+                });
+    server_.Put(R"(/api/v1/systems/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kManageSettings);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleSystemPut(*caller, req.matches[1].str(), req.body, context_));
+                });
+    server_.Delete(R"(/api/v1/systems/([^/]+))",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                     auto caller = Authenticate(req, Permission::kManageSettings);
+                     if (!caller.ok()) return Reply(res, caller.status());
+                     Status s = HandleSystemDelete(*caller, req.matches[1].str(), context_);
+                     if (!s.ok()) return Reply(res, s);
+                     res.status = 204;
                    });
   }
 

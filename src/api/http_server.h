@@ -22,6 +22,7 @@
 #include "core/metrics.h"
 #include "core/status.h"
 #include "ingest/pipeline.h"
+#include "monitor/registry.h"
 #include "store/event_store.h"
 
 namespace pantau {
@@ -38,6 +39,7 @@ struct ApiContext {
   NoteStore& notes;
   TimelineStore& timeline;
   AttackLibrary& attack;
+  SystemRegistry& systems;
   SavedSearches& searches;
   const RuleCatalog& rules;
   Metrics& metrics;

@@ -133,8 +133,9 @@ class LiveDetection::Batch final : public EventHook::Pending {
   std::vector<AlertHit> hits_;
 };
 
-LiveDetection::LiveDetection(AlertStore& alerts, Metrics& metrics)
+LiveDetection::LiveDetection(AlertStore& alerts, Metrics& metrics, const SystemRegistry* systems)
     : alerts_(alerts),
+      systems_(systems),
       matches_(&metrics.GetCounter("pantau_detection_matches_total", "")),
       alert_errors_(&metrics.GetCounter("pantau_detection_alert_errors_total", "")),
       catalog_(std::make_shared<const RuleEntries>()) {}
@@ -166,8 +167,9 @@ std::unique_ptr<EventHook::Pending> LiveDetection::Inspect(std::span<const Event
   // How often idle correlation groups are forgotten, in events fed.
   constexpr uint64_t kExpireEvery = 10'000;
   auto batch = std::make_unique<Batch>(*this, d);
-  auto hit_of = [](const Event& e, std::string_view id, std::string_view title, sigma::Level level,
-                   const std::vector<std::string>& tags) {
+  const std::shared_ptr<const SystemMatcher> systems = systems_ ? systems_->Matcher() : nullptr;
+  auto hit_of = [&systems](const Event& e, std::string_view id, std::string_view title,
+                           sigma::Level level, const std::vector<std::string>& tags) {
     AlertHit hit;
     hit.rule_id = std::string(id.empty() ? title : id);
     hit.rule_title = std::string(title);
@@ -180,6 +182,7 @@ std::unique_ptr<EventHook::Pending> LiveDetection::Inspect(std::span<const Event
     if (host.empty()) host = e.fields.GetString("observer.name");
     hit.host = std::string(host);
     hit.timestamp = e.timestamp;
+    if (systems) hit.system_id = systems->ForEvent(e.fields);
     return hit;
   };
   for (uint32_t i = 0; i < events.size(); ++i) {

@@ -5,7 +5,8 @@
 // with the set that saw them, and correlation windows start empty with the new set.
 //
 // Beside the compiled rules it keeps what the API shows of them (api/rule_catalog.h), replaced
-// together with them.
+// together with them. Each match names the registered system its event concerns (the registry's
+// current SystemMatcher, taken once per batch), which becomes the alert's system_id.
 //
 // Thread-safety: SetRules and Rules from any thread; Inspect/Stored as EventHook says.
 #pragma once
@@ -20,6 +21,7 @@
 #include "detect/correlate/correlation_engine.h"
 #include "detect/sigma/rule_set.h"
 #include "ingest/event_hook.h"
+#include "monitor/registry.h"
 
 namespace pantau {
 
@@ -31,7 +33,8 @@ struct ServeRules {
 
 class LiveDetection final : public EventHook, public RuleCatalog {
  public:
-  LiveDetection(AlertStore& alerts, Metrics& metrics);
+  // `systems` may be null: alerts then name no system.
+  LiveDetection(AlertStore& alerts, Metrics& metrics, const SystemRegistry* systems = nullptr);
 
   void SetRules(ServeRules rules);
 
@@ -52,6 +55,7 @@ class LiveDetection final : public EventHook, public RuleCatalog {
   std::shared_ptr<Detector> detector() const;
 
   AlertStore& alerts_;
+  const SystemRegistry* systems_;
   Counter* matches_;
   Counter* alert_errors_;
   mutable std::mutex mu_;

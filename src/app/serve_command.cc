@@ -115,10 +115,12 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   if (!timeline.ok()) return Fail(timeline.status());
   auto attack = AttackLibrary::Open(config.data_dir, clock);
   if (!attack.ok()) return Fail(attack.status());
+  auto systems = SystemRegistry::Open(config.data_dir, clock);
+  if (!systems.ok()) return Fail(systems.status());
   auto searches = SavedSearches::Open(config.data_dir, clock);
   if (!searches.ok()) return Fail(searches.status());
   Metrics metrics;
-  LiveDetection detection(**alerts, metrics);
+  LiveDetection detection(**alerts, metrics, systems->get());
   auto rules = LoadServeRules(config.detection);
   if (!rules.ok()) return Fail(rules.status());
   detection.SetRules(std::move(*rules));
@@ -159,6 +161,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  **notes,
                  **timeline,
                  **attack,
+                 **systems,
                  **searches,
                  detection,
                  metrics,

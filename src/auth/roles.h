@@ -25,7 +25,8 @@ enum class Permission {
   // may take is the workflow table's to decide (cases/workflow.h). People only: every step is
   // signed by a person
   kWorkCases,
-  // settings such as the cases' time standards (admins only); no API key scope grants it
+  // settings such as the cases' time standards, the attack library and the registry of
+  // electronic systems (admins only); no API key scope grants it
   kManageSettings,
 };
 

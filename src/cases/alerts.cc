@@ -177,13 +177,13 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
         sqlite::Stmt grow,
         db_.Prepare(
             "UPDATE alerts SET count = count + ?, first_seen = min(first_seen, ?), "
-            "last_seen = max(last_seen, ?), event_ids = coalesce(?, event_ids), updated = ? "
-            "WHERE id = ?"));
+            "last_seen = max(last_seen, ?), event_ids = coalesce(?, event_ids), updated = ?, "
+            "system_id = coalesce(system_id, ?) WHERE id = ?"));
     ASSIGN_OR_RETURN(
         sqlite::Stmt add,
         db_.Prepare("INSERT INTO alerts(rule_id, rule_title, level, level_rank, dataset, host, "
                     "group_key, count, first_seen, last_seen, event_ids, tags, fields, created, "
-                    "updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "updated, system_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     const TimeNs now = clock_.Now();
     const TimeNs window = std::chrono::duration_cast<std::chrono::nanoseconds>(window_).count();
 
@@ -194,6 +194,7 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
       int64_t added = 0;
       nlohmann::json ids = nlohmann::json::array();
       const AlertHit* first_hit = nullptr;
+      const std::string* system_id = nullptr;  // of the first hit that names one
     };
     auto open = [&](const std::string& key, const AlertHit& h) -> Result<Target> {
       Target t;
@@ -231,7 +232,12 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
           grow.BindText(4, ids);
         }
         grow.BindInt(5, now);
-        grow.BindInt(6, t.id);
+        if (t.system_id == nullptr) {
+          grow.BindNull(6);
+        } else {
+          grow.BindText(6, *t.system_id);
+        }
+        grow.BindInt(7, t.id);
         return grow.Run();
       }
       const AlertHit& h = *t.first_hit;
@@ -251,6 +257,11 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
       add.BindText(13, h.fields_json.empty() ? std::string("{}") : h.fields_json);
       add.BindInt(14, now);
       add.BindInt(15, now);
+      if (t.system_id == nullptr) {
+        add.BindNull(16);
+      } else {
+        add.BindText(16, *t.system_id);
+      }
       return add.Run();
     };
     for (const auto& [key, list] : groups) {
@@ -268,6 +279,7 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
         t->first = std::min(t->first, h->timestamp);
         t->last = std::max(t->last, h->timestamp);
         if (t->ids.is_array() && t->ids.size() < kMaxEventIds) t->ids.push_back(h->event_id);
+        if (t->system_id == nullptr && !h->system_id.empty()) t->system_id = &h->system_id;
       }
       if (t) RETURN_IF_ERROR(flush(key, *t));
     }

@@ -33,6 +33,7 @@ struct AlertHit {
   TimeNs timestamp = 0;
   std::string event_id;
   std::string fields_json;  // {"name": value, ...}: the event's key fields
+  std::string system_id;    // the registered system the event concerns; empty: none known
 };
 
 struct Alert {
@@ -121,7 +122,8 @@ class AlertStore {
                                                   std::chrono::seconds group_window);
 
   // Records hits, grouping each with an open alert of the same rule, host and dataset whose
-  // last event is at most the window before it.
+  // last event is at most the window before it. An alert names the system of its first hit that
+  // named one.
   Status Record(std::span<const AlertHit> hits);
 
   Result<AlertPage> List(const AlertQuery& query);

@@ -36,7 +36,9 @@ constexpr std::string_view kColumns =
     "assignee, tags, techniques, system_ids, observables, state, state_since, due, verdict, "
     "verdict_justification, verdict_by, verdict_at, report_authors, verified_by, approved_by, "
     "created_by, created, updated, (SELECT json_group_array(a) FROM (SELECT CAST(alert_id AS "
-    "TEXT) AS a FROM case_alerts WHERE case_id = cases.id ORDER BY alert_id))";
+    "TEXT) AS a FROM case_alerts WHERE case_id = cases.id ORDER BY alert_id)), reporting_due, "
+    "(SELECT min(entered_at) FROM case_states WHERE case_id = cases.id AND state IN "
+    "('notified', 'closed'))";
 
 std::string OneOf(std::span<const std::string_view> names) {
   std::string out;
@@ -396,7 +398,8 @@ std::string Case::ToJson(TimeNs now, bool detail) const {
   AppendText(out, "created_by", created_by);
   AppendText(out, "created", FormatRfc3339(created));
   AppendText(out, "updated", FormatRfc3339(updated));
-  if (!w.history.empty()) out += R"(,"sla":)" + ComputeSla(w.history, now).ToJson(detail);
+  if (!w.history.empty())
+    out += R"(,"sla":)" + ComputeSla(w.history, now, reporting_due, reported_at).ToJson(detail);
   if (detail) {
     out += R"(,"history":[)";
     for (size_t i = 0; i < w.history.size(); ++i) {
@@ -452,6 +455,8 @@ Result<Case> CaseOf(const sqlite::Stmt& s) {
   c.created = s.Int(24);
   c.updated = s.Int(25);
   c.alert_ids = ParseList(s.Text(26));
+  c.reporting_due = s.Int(27);
+  c.reported_at = s.Int(28);
   StateEntry current;
   current.state = w.state;
   current.entered_at = since;
@@ -609,6 +614,26 @@ Status CheckAssignee(sqlite::Db& db, const std::optional<std::string>& assignee)
   return Status::Ok();
 }
 
+// Cases link systems of the registry (src/monitor/registry.h, in the same database) only. True
+// in `vital` when any of them is vital information infrastructure.
+Result<bool> CheckSystems(sqlite::Db& db, const std::vector<std::string>& ids) {
+  bool vital = false;
+  ASSIGN_OR_RETURN(sqlite::Stmt st, db.Prepare("SELECT criticality FROM systems WHERE id = ?"));
+  for (const std::string& id : ids) {
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
+    bool row = false;
+    if (ec == std::errc() && end == id.data() + id.size() && n > 0) {
+      st.Reset();
+      st.BindInt(1, n);
+      ASSIGN_OR_RETURN(row, st.Step());
+    }
+    if (!row) return InvalidArgument(fmt::format("system_ids: no system '{}' in the registry", id));
+    vital = vital || st.Text(0) == "vital";
+  }
+  return vital;
+}
+
 void BindNullable(sqlite::Stmt& st, int i, std::string_view v) {
   if (v.empty()) {
     st.BindNull(i);
@@ -637,6 +662,8 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
     DefaultsFromAlerts(alerts, f);
     if (!f.title) return InvalidArgument("title: give a title, or alert_ids to take it from");
     RETURN_IF_ERROR(CheckAssignee(db_, f.assignee));
+    ASSIGN_OR_RETURN(const bool vital,
+                     CheckSystems(db_, f.system_ids.value_or(std::vector<std::string>{})));
 
     const int year = CivilFromDays(now / kNsPerDay).year;
     int64_t seq = 0;
@@ -662,8 +689,9 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
           sqlite::Stmt ins,
           db_.Prepare("INSERT INTO cases(number, title, description, source, incident_type, "
                       "risk_level, classification, assignee, tags, techniques, system_ids, "
-                      "observables, state, state_since, due, created_by, created, updated) "
-                      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                      "observables, state, state_since, due, created_by, created, updated, "
+                      "reporting_due) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?) RETURNING id"));
       ins.BindText(1, number);
       ins.BindText(2, *f.title);
       ins.BindText(3, f.description.value_or(""));
@@ -686,6 +714,11 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
       ins.BindText(16, actor.name);
       ins.BindInt(17, now);
       ins.BindInt(18, now);
+      if (vital) {
+        ins.BindInt(19, now + kVitalReportingMinutes * 60 * kNsPerSecond);
+      } else {
+        ins.BindNull(19);
+      }
       ASSIGN_OR_RETURN(bool row, ins.Step());
       if (!row) return Internal("the case was not stored");
       id = ins.Int(0);
@@ -731,7 +764,12 @@ Result<CasePage> CaseStore::List(const CaseQuery& q) {
   }
   const TimeNs now = clock_.Now();
   if (q.overdue) {
-    where += *q.overdue ? " AND due IS NOT NULL AND due < ?" : " AND (due IS NULL OR due >= ?)";
+    // Late in the current step, or past the reporting deadline of vital infrastructure.
+    const std::string late =
+        "((due IS NOT NULL AND due < ?) OR (reporting_due IS NOT NULL AND reporting_due < ? AND "
+        "state NOT IN ('notified', 'closed')))";
+    where += *q.overdue ? " AND " + late : " AND NOT " + late;
+    params.emplace_back(true, std::to_string(now));
     params.emplace_back(true, std::to_string(now));
   }
   auto bind = [&](sqlite::Stmt& st) {
@@ -796,6 +834,13 @@ Result<Case> CaseStore::Update(std::string_view id, const CaseFields& input, con
     }
     RETURN_IF_ERROR(CheckAssignee(db_, f.assignee));
     std::string sets = "updated = ?";
+    if (f.system_ids) {
+      ASSIGN_OR_RETURN(const bool vital, CheckSystems(db_, *f.system_ids));
+      // The deadline runs from the opening: linking a vital system later does not move it on.
+      sets += vital ? fmt::format(", reporting_due = coalesce(reporting_due, created + {})",
+                                  kVitalReportingMinutes * 60 * kNsPerSecond)
+                    : std::string(", reporting_due = NULL");
+    }
     std::vector<std::string> values;
     auto set = [&](std::string_view column, const std::optional<std::string>& v) {
       if (!v) return;

@@ -64,6 +64,9 @@ struct Case {
   CaseSnapshot workflow;  // state, verdict, authors, signatures, history
   std::string created_by;
   TimeNs created = 0, updated = 0;
+  // A case on vital information infrastructure must be reported by then (sla.h); 0: no such
+  // deadline. reported_at: when it entered notified or closed, 0 before.
+  TimeNs reporting_due = 0, reported_at = 0;
 
   // {"id", "number", "title", "description", "source", "incident_type", "risk_level",
   // "classification", "assignee"|null, "tags", "techniques", "system_ids", "alert_ids",
@@ -113,14 +116,17 @@ class CaseStore {
  public:
   static Result<std::unique_ptr<CaseStore>> Open(const std::string& data_dir, const Clock& clock);
 
-  // Opens a case in triage. The title is needed unless alerts are linked (then it defaults to
+  // Opens a case in triage. system_ids must name systems of the registry (InvalidArgument names
+  // the first that does not); when any of them is vital, the case must be reported within
+  // kVitalReportingMinutes. The title is needed unless alerts are linked (then it defaults to
   // the first alert's rule title). Linked alerts also give defaults: source "detection", the risk
   // from their highest level, systems, ATT&CK techniques from their tags, and observables from
   // their key fields. An alert already in another open case is refused (FailedPrecondition).
   Result<Case> Create(const CaseFields& fields, const Actor& actor);
   Result<Case> Get(std::string_view id);
   Result<CasePage> List(const CaseQuery& query);
-  // Changes fields; a closed case is not changed (FailedPrecondition).
+  // Changes fields; a closed case is not changed (FailedPrecondition). New system_ids are checked
+  // as on Create and decide the reporting deadline again (kept from the opening when still vital).
   Result<Case> Update(std::string_view id, const CaseFields& fields, const Actor& actor);
   Result<Case> SetVerdict(std::string_view id, Verdict verdict, std::string_view justification,
                           const Actor& actor);

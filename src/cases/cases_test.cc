@@ -102,7 +102,8 @@ TEST_F(CaseStoreTest, OpensACaseByHandWithDefaults) {
         R"("assignee":null)", R"("alert_ids":[])", R"("incident_type":"web_defacement")",
         R"("history":[{"state":"triage","action":null,"actor":"budi","comment":null,)",
         R"("sla":{"state":"triage","standard_minutes":180,"spent_seconds":0,)",
-        R"("left_seconds":10800,"due":"2026-03-01T03:00:00Z","overdue":false,"steps":[)"}) {
+        R"("left_seconds":10800,"due":"2026-03-01T03:00:00Z","overdue":false,"reporting":null,)",
+        R"("steps":[)"}) {
     EXPECT_NE(json.find(part), std::string::npos) << part << " in " << json;
   }
   // By id or by number.

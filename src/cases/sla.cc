@@ -53,7 +53,8 @@ std::optional<TimeNs> DueAt(TimeNs entered_at, int64_t standard_minutes) {
   return entered_at + standard_minutes * kNsPerMinute;
 }
 
-CaseSla ComputeSla(std::span<const StateEntry> history, TimeNs now) {
+CaseSla ComputeSla(std::span<const StateEntry> history, TimeNs now, TimeNs reporting_due,
+                   TimeNs reported_at) {
   CaseSla sla;
   for (const StateEntry& e : history) {
     StepSla step;
@@ -82,6 +83,20 @@ CaseSla ComputeSla(std::span<const StateEntry> history, TimeNs now) {
     sla.left = *sla.due - now;
     sla.overdue = now > *sla.due;
   }
+  if (reporting_due > 0) {
+    ReportingSla r;
+    r.due = reporting_due;
+    if (reported_at > 0) {
+      r.reported_at = reported_at;
+      r.on_time = reported_at <= reporting_due;
+    } else {
+      r.left = reporting_due - now;
+      r.overdue = now > reporting_due;
+      if (r.overdue) r.on_time = false;
+    }
+    sla.overdue = sla.overdue || r.overdue;
+    sla.reporting = r;
+  }
   return sla;
 }
 
@@ -95,6 +110,19 @@ std::string CaseSla::ToJson(bool with_steps) const {
   out += R"(,"due":)";
   AppendOptionalTime(out, due);
   out += fmt::format(R"(,"overdue":{})", overdue ? "true" : "false");
+  out += R"(,"reporting":)";
+  if (reporting) {
+    const ReportingSla& r = *reporting;
+    out += fmt::format(R"({{"standard_minutes":{},"due":)", kVitalReportingMinutes);
+    AppendJsonString(out, FormatRfc3339(r.due));
+    out += R"(,"left_seconds":)";
+    out += r.left ? std::to_string(*r.left / kNsPerSecond) : "null";
+    out += fmt::format(R"(,"overdue":{},"reported_at":)", r.overdue ? "true" : "false");
+    AppendOptionalTime(out, r.reported_at);
+    out += fmt::format(R"(,"on_time":{}}})", r.on_time ? (*r.on_time ? "true" : "false") : "null");
+  } else {
+    out += "null";
+  }
   if (with_steps) {
     out += R"(,"steps":[)";
     for (size_t i = 0; i < steps.size(); ++i) {

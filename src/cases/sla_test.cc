@@ -50,8 +50,8 @@ TEST(SlaTest, TimeSpentAndLeftInTheCurrentStep) {
   EXPECT_EQ(sla.steps[1].on_time, std::nullopt);  // still running, not late yet
   EXPECT_EQ(sla.ToJson(true),
             R"({"state":"investigating","standard_minutes":1440,"spent_seconds":3600,)"
-            R"("left_seconds":82800,"due":"2026-03-02T09:40:00Z","overdue":false,"steps":[)"
-            R"({"state":"triage","entered_at":"2026-03-01T08:00:00Z",)"
+            R"("left_seconds":82800,"due":"2026-03-02T09:40:00Z","overdue":false,"reporting":null,)"
+            R"("steps":[{"state":"triage","entered_at":"2026-03-01T08:00:00Z",)"
             R"("left_at":"2026-03-01T09:40:00Z","standard_minutes":180,"spent_seconds":6000,)"
             R"("on_time":true},{"state":"investigating","entered_at":"2026-03-01T09:40:00Z",)"
             R"("left_at":null,"standard_minutes":1440,"spent_seconds":3600,"on_time":null}]})");
@@ -76,8 +76,9 @@ TEST(SlaTest, EachStepOnTimeOrNot) {
   EXPECT_EQ(sla.steps[2].on_time, std::nullopt);  // closed has no standard
   EXPECT_FALSE(sla.overdue);
   EXPECT_FALSE(sla.due.has_value());
-  EXPECT_EQ(sla.ToJson(false), R"({"state":"closed","standard_minutes":null,"spent_seconds":59340,)"
-                               R"("left_seconds":null,"due":null,"overdue":false})");
+  EXPECT_EQ(sla.ToJson(false),
+            R"({"state":"closed","standard_minutes":null,"spent_seconds":59340,)"
+            R"("left_seconds":null,"due":null,"overdue":false,"reporting":null})");
 }
 
 TEST(SlaTest, AStepIsMeasuredByTheStandardItBeganWith) {
@@ -86,6 +87,40 @@ TEST(SlaTest, AStepIsMeasuredByTheStandardItBeganWith) {
   const CaseSla sla = ComputeSla(std::span(&e, 1), kT0 + 31 * kMinute);
   EXPECT_TRUE(sla.overdue);
   EXPECT_EQ(sla.standard_minutes, 30);
+}
+
+// Vital information infrastructure: reported within 24 hours of the opening, beside the steps'
+// own standards.
+TEST(SlaTest, TheReportingDeadlineOfVitalInfrastructure) {
+  const TimeNs due = kT0 + kVitalReportingMinutes * kMinute;
+  StateEntry e = Entry(CaseState::kInvestigating, kT0 + 60 * kMinute, std::nullopt);
+  e.standard_minutes = 1440;
+  CaseSla sla = ComputeSla(std::span(&e, 1), kT0 + 120 * kMinute, due);
+  ASSERT_TRUE(sla.reporting.has_value());
+  EXPECT_EQ(sla.reporting->left, (kVitalReportingMinutes - 120) * kMinute);
+  EXPECT_FALSE(sla.overdue);
+  EXPECT_EQ(sla.reporting->on_time, std::nullopt);
+  EXPECT_NE(sla.ToJson(false).find(R"("reporting":{"standard_minutes":1440,)"
+                                   R"("due":"2026-03-02T08:00:00Z","left_seconds":79200,)"
+                                   R"("overdue":false,"reported_at":null,"on_time":null})"),
+            std::string::npos)
+      << sla.ToJson(false);
+
+  // Past it, the case is late although its step is not.
+  sla = ComputeSla(std::span(&e, 1), due + kMinute, due);
+  EXPECT_TRUE(sla.overdue);
+  EXPECT_TRUE(sla.reporting->overdue);
+  EXPECT_EQ(sla.reporting->on_time, false);
+  EXPECT_EQ(sla.left, 1440 * kMinute - (due + kMinute - e.entered_at));
+
+  // Reported (notified) in time: the clock stops.
+  sla = ComputeSla(std::span(&e, 1), due + kMinute, due, due - kMinute);
+  EXPECT_FALSE(sla.overdue);
+  EXPECT_EQ(sla.reporting->on_time, true);
+  EXPECT_EQ(sla.reporting->left, std::nullopt);
+  sla = ComputeSla(std::span(&e, 1), due + 2 * kMinute, due, due + kMinute);
+  EXPECT_EQ(sla.reporting->on_time, false);
+  EXPECT_FALSE(sla.reporting->overdue);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The SOP's chain in the browser: an analyst opens a case from an alert and takes it to
 // "submitted", a coordinator verifies it, a head approves it, the analyst records the letter and
 // closes it; a false positive closes after verification, without the head. Each person sees only
-// the buttons their role and the case's state allow.
+// the buttons their role and the case's state allow. An admin registers an electronic system in
+// the registry, and a case linked to it shows it by name with its operator.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, login, screenshot, Server, waitFor } from "./harness.mjs";
@@ -188,6 +189,74 @@ describe("case desk", { timeout: 240000 }, () => {
     await sari.waitForSelector("[data-testid=case-page]");
     await act(sari, "close", "Ditutup");
     for (const p of [sari, kiki, hadi]) {
+      assert.deepEqual(p.problems, []);
+      await p.context().close();
+    }
+  });
+
+  it("registers an electronic system, which a case then shows with its operator", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const admin = await context.newPage();
+    admin.problems = [];
+    admin.on("pageerror", (e) => admin.problems.push(e.message));
+    admin.on("dialog", (d) => d.accept());
+    await login(admin, server, "admin", server.adminPassword);
+    await admin.click("[data-testid=nav-systems]");
+    await admin.waitForSelector("[data-testid=systems-page]");
+    await admin.click("[data-testid=system-new]");
+    const form = admin.locator("[data-testid=system-form]");
+    const name = 'Portal <img src=x onerror="window.__pwned=1"> Kukar';
+    await form.locator("input[name=name]").fill(name);
+    await form.locator("input[name=agency]").fill("Dinas Komunikasi dan Informatika");
+    await form.locator("input[name=head_name]").fill("Ir. Siti");
+    await form.locator("textarea[name=emails]").fill("admin@kukarkab.go.id");
+    await form.locator("textarea[name=urls]").fill("https://portal.kukarkab.go.id/");
+    // A wrong address is refused with its reason, and the form keeps what was typed.
+    await form.locator("textarea[name=ips]").fill("198.51.100.0/24\n10.0.0.300");
+    await form.locator("select[name=criticality]").selectOption("vital");
+    await admin.click("[data-testid=system-save]");
+    await waitFor(
+      async () => /ips: '10\.0\.0\.300' is not an IPv4 or IPv6 address/.test(await admin.textContent("[data-testid=system-error]")),
+      "the refusal of the address",
+    );
+    await form.locator("textarea[name=ips]").fill("198.51.100.0/24\n2001:db8:5::/48");
+    await admin.click("[data-testid=system-save]");
+    const row = admin.locator("[data-testid=system-row]", { hasText: "Portal <img" });
+    await row.waitFor();
+    assert.match(await row.textContent(), /Dinas Komunikasi dan Informatika/);
+    assert.match(await row.textContent(), /vital \(IIV\)/);
+    assert.equal(await admin.locator("[data-testid=systems-table] img").count(), 0);
+    assert.equal(await admin.evaluate(() => window.__pwned), undefined);
+    await screenshot(admin, "systems-01-registered");
+
+    // The analyst reads the registry but may not change it, and links the system to a case.
+    const sari = await as("sari");
+    await sari.click("[data-testid=nav-systems]");
+    await sari.locator("[data-testid=system-row]", { hasText: "Portal <img" }).waitFor();
+    assert.equal(await sari.locator("[data-testid=system-new], [data-testid=system-edit]").count(), 0);
+    const number = await sari.evaluate(async () => {
+      const csrf = document.cookie.match(/pantau_csrf=([0-9a-f]+)/)[1];
+      const systems = await (await fetch("/api/v1/systems")).json();
+      const res = await fetch("/api/v1/cases", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ title: "Situs portal diretas", system_ids: [systems.items[0].id] }),
+      });
+      return (await res.json()).number;
+    });
+    await sari.goto(`${server.url}/cases/${number}`);
+    await sari.waitForSelector("[data-testid=case-page]");
+    const linked = await sari.textContent("[data-testid=case-systems]");
+    assert.match(linked, /Portal <img src=x onerror="window.__pwned=1"> Kukar/);
+    assert.match(linked, /Dinas Komunikasi dan Informatika · Ir\. Siti/);
+    assert.match(await sari.textContent("[data-testid=reporting]"), /batas lapor IIV 24 jam: sisa 23 jam 5\d mnt|batas lapor IIV 24 jam: sisa 1 hari/);
+    assert.equal(await sari.evaluate(() => window.__pwned), undefined);
+    await screenshot(sari, "systems-02-case");
+
+    // The admin takes the system out of service; deleting it is refused while the case links it.
+    await admin.click("[data-testid=system-delete]");
+    await waitFor(async () => /linked to case INS-/.test((await admin.textContent("[role=alert]")) ?? ""), "the refusal");
+    for (const p of [admin, sari]) {
       assert.deepEqual(p.problems, []);
       await p.context().close();
     }

@@ -11,6 +11,7 @@ import { AlertsPage } from "./pages/Alerts";
 import { AdminPage } from "./pages/Admin";
 import { WarRoomPage } from "./pages/WarRoom";
 import { CasePage, CasesPage } from "./pages/Cases";
+import { SystemsPage } from "./pages/Systems";
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());
@@ -61,6 +62,8 @@ export function App() {
         <SearchPage user={user} />
       ) : path === "/alerts" ? (
         <AlertsPage user={user} />
+      ) : path === "/systems" ? (
+        <SystemsPage user={user} />
       ) : path === "/admin" && user.role === "admin" ? (
         <AdminPage user={user} />
       ) : (

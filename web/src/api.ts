@@ -218,6 +218,15 @@ export interface Sla {
   left_seconds: number | null;
   due: string | null;
   overdue: boolean;
+  // The 24-hour reporting deadline of a case on vital information infrastructure.
+  reporting: {
+    standard_minutes: number;
+    due: string;
+    left_seconds: number | null;
+    overdue: boolean;
+    reported_at: string | null;
+    on_time: boolean | null;
+  } | null;
   steps?: {
     state: CaseState;
     entered_at: string;
@@ -264,6 +273,39 @@ export interface Case {
     entered_at: string;
     left_at: string | null;
   }[];
+}
+
+export const CRITICALITIES = ["low", "medium", "high", "vital"] as const;
+export const SYSTEM_STATUSES = ["active", "maintenance", "retired"] as const;
+
+// An electronic system of the registry (docs/systems.md).
+export interface ElectronicSystem {
+  id: string;
+  name: string;
+  operator: {
+    agency: string;
+    head_name: string;
+    head_title: string;
+    emails: string[];
+    phones: string[];
+    chat: string[];
+  };
+  urls: string[];
+  hosts: string[];
+  ips: string[];
+  technology: { cms: string; cms_version: string; server: string };
+  criticality: (typeof CRITICALITIES)[number];
+  status: (typeof SYSTEM_STATUSES)[number];
+  check_interval_s: number;
+  created_by: string;
+  created: string;
+  updated_by: string;
+  updated: string;
+}
+
+// Who changes the registry (src/auth/roles.cc: kManageSettings).
+export function canManageSystems(user: User): boolean {
+  return user.role === "admin";
 }
 
 // Who works cases (src/auth/roles.cc decides; this hides what would be refused).

@@ -270,6 +270,30 @@ CREATE TABLE attack_overrides(
   updated INTEGER NOT NULL
 );
 )sql",
+    R"sql(
+-- The registry of electronic systems (src/monitor/registry.h): who operates each system and
+-- where it is, so that alerts name the system they concern and cases the systems they affect.
+-- Lists and the operator are JSON, as the API gives them; names are unique without regard to
+-- case. reporting_due: when a case that affects vital information infrastructure must have been
+-- reported (24 hours from its opening); NULL for other cases.
+CREATE TABLE systems(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  operator TEXT NOT NULL,        -- {"agency", "head_name", "head_title", "emails", "phones", "chat"}
+  urls TEXT NOT NULL,            -- JSON arrays
+  hosts TEXT NOT NULL,
+  ips TEXT NOT NULL,             -- addresses and CIDR ranges, canonical form
+  technology TEXT NOT NULL,      -- {"cms", "cms_version", "server"}
+  criticality TEXT NOT NULL,     -- low, medium, high, vital
+  status TEXT NOT NULL,          -- active, maintenance, retired
+  check_interval_s INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created INTEGER NOT NULL,      -- ns
+  updated_by TEXT NOT NULL,
+  updated INTEGER NOT NULL
+);
+ALTER TABLE cases ADD COLUMN reporting_due INTEGER;
+)sql",
 };
 
 }  // namespace

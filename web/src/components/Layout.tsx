@@ -41,6 +41,9 @@ export function Layout({ user, onLogout, children }: { user: User; onLogout: () 
           <NavLink to="/cases" testId="nav-cases">
             {t("nav.cases")}
           </NavLink>
+          <NavLink to="/systems" testId="nav-systems">
+            {t("nav.systems")}
+          </NavLink>
           {user.role === "admin" && (
             <NavLink to="/admin" testId="nav-admin">
               {t("nav.admin")}

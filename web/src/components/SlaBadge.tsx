@@ -19,7 +19,7 @@ export function duration(seconds: number, lang: "id" | "en"): string {
 export function SlaBadge({ sla }: { sla: Sla }) {
   const { t, lang } = useI18n();
   if (sla.left_seconds === null) return <span className="muted">—</span>;
-  if (sla.overdue) {
+  if (sla.left_seconds < 0) {
     return (
       <span className="sla sla-late" data-testid="sla">
         {t("case.overdue_by", { t: duration(-sla.left_seconds, lang) })}
@@ -29,6 +29,28 @@ export function SlaBadge({ sla }: { sla: Sla }) {
   return (
     <span className="sla sla-ok" data-testid="sla">
       {t("case.time_left", { t: duration(sla.left_seconds, lang) })}
+    </span>
+  );
+}
+
+// The 24-hour reporting deadline of a case on vital information infrastructure, when it has one.
+export function ReportingBadge({ sla }: { sla: Sla }) {
+  const { t, lang } = useI18n();
+  const r = sla.reporting;
+  if (!r) return null;
+  if (r.reported_at !== null) {
+    return (
+      <span className={`sla ${r.on_time ? "sla-ok" : "sla-late"}`} data-testid="reporting">
+        {t(r.on_time ? "case.reporting_met" : "case.reporting_missed")}
+      </span>
+    );
+  }
+  const left = r.left_seconds ?? 0;
+  return (
+    <span className={`sla ${r.overdue ? "sla-late" : "sla-ok"}`} data-testid="reporting">
+      {r.overdue
+        ? t("case.reporting_late", { t: duration(-left, lang) })
+        : t("case.reporting_left", { t: duration(left, lang) })}
     </span>
   );
 }

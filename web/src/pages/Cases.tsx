@@ -7,6 +7,7 @@ import {
   Case,
   CASE_STATES,
   CaseAction,
+  ElectronicSystem,
   EventItem,
   INCIDENT_TYPES,
   Page,
@@ -16,7 +17,7 @@ import {
 } from "../api";
 import { FilterSelect } from "../components/FilterSelect";
 import { SafeText } from "../components/SafeText";
-import { duration, SlaBadge } from "../components/SlaBadge";
+import { duration, ReportingBadge, SlaBadge } from "../components/SlaBadge";
 import { usePoll } from "../hooks";
 import { formatNumber, formatTime, useI18n } from "../i18n";
 import { navigate, useLocation } from "../router";
@@ -106,7 +107,7 @@ export function CasesPage({ user }: { user: User }) {
                 <span className={`state state-${c.state}`}>{t(`state.${c.state}`)}</span>
               </td>
               <td>
-                <SlaBadge sla={c.sla} />
+                <SlaBadge sla={c.sla} /> <ReportingBadge sla={c.sla} />
               </td>
               <td>{c.verdict ? t(`verdict.${c.verdict}`) : <span className="muted">{t("case.no_verdict")}</span>}</td>
               <td>{t(`risk.${c.risk_level}`)}</td>
@@ -293,6 +294,8 @@ export function CasePage({ id, user }: { id: string; user: User }) {
       ),
     [id, version],
   );
+  // The registry, to show the case's systems by name with their operator.
+  const systems = usePoll((signal) => api<Page<ElectronicSystem>>("/systems", { signal }), []);
   const [comment, setComment] = useState("");
   const [verdict, setVerdict] = useState<"false_positive" | "confirmed">("confirmed");
   const [justification, setJustification] = useState("");
@@ -338,6 +341,7 @@ export function CasePage({ id, user }: { id: string; user: User }) {
           {t(`state.${k.state}`)}
         </span>
         <SlaBadge sla={k.sla} />
+        <ReportingBadge sla={k.sla} />
       </div>
       <section className={(k.actions ?? []).length > 0 || error ? "panel workflow" : "hidden"} data-testid="workflow">
         {(k.actions ?? []).length > 0 && (
@@ -390,6 +394,36 @@ export function CasePage({ id, user }: { id: string; user: User }) {
                       <SafeText text={k.verdict_justification} />
                     </>
                   )}
+                </td>
+              </tr>
+              <tr>
+                <th>{t("case.systems")}</th>
+                <td className="systems-of-case" data-testid="case-systems">
+                  {k.system_ids.length === 0 && <span className="muted">{t("sys.none")}</span>}
+                  {k.system_ids.map((sid) => {
+                    const s = systems.data?.items.find((x) => x.id === sid);
+                    return (
+                      <div key={sid}>
+                        {s ? (
+                          <>
+                            <strong>
+                              <SafeText text={s.name} />
+                            </strong>{" "}
+                            <span className={`crit crit-${s.criticality}`}>{t(`crit.${s.criticality}`)}</span>
+                            <span className="operator">
+                              <SafeText
+                                text={[s.operator.agency, s.operator.head_name, s.operator.head_title]
+                                  .filter(Boolean)
+                                  .join(" · ")}
+                              />
+                            </span>
+                          </>
+                        ) : (
+                          <span className="tag">#{sid}</span>
+                        )}
+                      </div>
+                    );
+                  })}
                 </td>
               </tr>
               <tr>
