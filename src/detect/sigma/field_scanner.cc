@@ -230,6 +230,11 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long /*t
 
 }  // namespace
 
+// Values remembered per field and thread (see Scratch), and the longest remembered: long values
+// (scripts, encoded blobs) seldom repeat and would only take memory.
+constexpr size_t kRemembered = 1024;
+constexpr size_t kMaxRememberedValue = 512;
+
 void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uint64_t>& fired,
                         std::vector<uint32_t>& hits, std::vector<const Value*>& slots) const {
   slots.assign(fields_.size(), nullptr);
@@ -244,6 +249,8 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
     for (const Field& f : fields_) grow(f.db);
     grow(keywords_.db);
     scratch.prepared_for_ = generation_;
+    scratch.memory_.assign(fields_.size(), {});  // pattern ids and slots are the scanner's
+    scratch.slot_at_.clear();
   }
   auto scan = [&](size_t slot, const Value& v) {
     slots[slot] = &v;
@@ -256,18 +263,45 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
       for (uint32_t id : f.empty_ids) Fire(id, fired, hits);
     }
     if (f.db == nullptr) return;
+    Scratch::Remembered* memory = nullptr;
+    uint64_t hash = 0;
+    if (text.size() <= kMaxRememberedValue) {
+      auto& entries = scratch.memory_[slot].entries;
+      if (entries.empty()) entries.resize(kRemembered);
+      hash = std::hash<std::string_view>{}(text);
+      memory = &entries[hash & (kRemembered - 1)];
+      if (memory->hash == hash && memory->text == text) {
+        for (uint32_t id : memory->ids) Fire(id, fired, hits);
+        return;
+      }
+    }
+    const size_t first = hits.size();
     ScanContext c{&f.ids, &fired, &hits};
     // hs_scan can only fail on a scratch too small for the database or in use on another
     // thread: the scratch was sized for every database of this scanner and is this thread's.
     hs_scan(f.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.hs_, OnMatch, &c);
+    if (memory != nullptr) {
+      // Pattern ids are per field and a field is scanned once per event, so what this scan
+      // matched is exactly what it added to `hits`.
+      memory->hash = hash;
+      memory->text.assign(text);
+      memory->ids.assign(hits.begin() + static_cast<ptrdiff_t>(first), hits.end());
+    }
   };
   // Walk the smaller side: the event's fields, or the scanned field names.
   const Fields& fields = view.event().fields;
   if (fields.size() < fields_.size()) {
-    for (const pantau::Field& ef : fields.items()) {
-      if (auto it = by_name_.find(std::string_view(ef.name)); it != by_name_.end()) {
-        scan(it->second, ef.value);
+    auto& slot_at = scratch.slot_at_;
+    if (slot_at.size() < fields.size()) slot_at.resize(fields.size(), {std::string(), -1});
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const pantau::Field& ef = fields.items()[i];
+      auto& [name, at] = slot_at[i];
+      if (name != ef.name) {
+        const auto it = by_name_.find(std::string_view(ef.name));
+        name = ef.name;
+        at = it == by_name_.end() ? -1 : static_cast<int32_t>(it->second);
       }
+      if (at >= 0) scan(static_cast<size_t>(at), ef.value);
     }
     // The event's dataset, unless a field of that name stood in for it.
     if (dataset_slot_ >= 0 && slots[dataset_slot_] == nullptr) {

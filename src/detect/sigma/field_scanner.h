@@ -51,9 +51,24 @@ class FieldScanner {
 
    private:
     friend class FieldScanner;
+    // The patterns a recent value of a field fired: logs repeat values (the same process
+    // paths, command lines, account names) far more often than not, and a repeat then costs a
+    // hash and a comparison instead of a Hyperscan scan. Direct-mapped, per field, per thread.
+    struct Remembered {
+      uint64_t hash = 0;
+      std::string text;
+      std::vector<uint32_t> ids;
+    };
+    struct FieldMemory {
+      std::vector<Remembered> entries;  // kRemembered of them, made on first use
+    };
     hs_scratch* hs_ = nullptr;
-    std::string joined_;         // the event's texts for the keyword pass
-    uint64_t prepared_for_ = 0;  // the generation it was sized for
+    std::string joined_;               // the event's texts for the keyword pass
+    uint64_t prepared_for_ = 0;        // the generation it was sized for
+    std::vector<FieldMemory> memory_;  // per field of the scanner
+    // The slot of the field name at each position of the last events: events of one source
+    // list the same names in the same order, and a comparison is cheaper than a hash lookup.
+    std::vector<std::pair<std::string, int32_t>> slot_at_;
   };
 
   // Scans every field of the event that some pattern names. Sets the bits of the patterns that

@@ -83,6 +83,34 @@ TEST(SigmaRuleTest, MapsAreAndListsAreOr) {
   EXPECT_FALSE(Matches(maps, Ev({{"Image", std::string("C:\\x\\example.exe.bak")}})));
 }
 
+// The scanner remembers what recent values of a field matched; a remembered value must answer as
+// a fresh scan would, whatever came between, and for every field on its own.
+TEST(SigmaRuleTest, RepeatedValuesMatchAsTheFirstTime) {
+  Loaded l =
+      One("  selection:\n    CommandLine|contains: 'evil'\n    Image|endswith: '\\x.exe'\n"
+          "  condition: selection\n");
+  const Event bad =
+      Ev({{"CommandLine", std::string("run EVIL now")}, {"Image", std::string("C:\\x.exe")}});
+  const Event benign =
+      Ev({{"CommandLine", std::string("run good now")}, {"Image", std::string("C:\\x.exe")}});
+  // The same texts in the other fields: memory is per field.
+  const Event swapped =
+      Ev({{"CommandLine", std::string("C:\\x.exe")}, {"Image", std::string("run EVIL now")}});
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_TRUE(Matches(l, bad));
+    EXPECT_FALSE(Matches(l, benign));
+    EXPECT_FALSE(Matches(l, swapped));
+  }
+  // Thousands of distinct values between two sightings of the same one.
+  for (int i = 0; i < 5000; ++i) {
+    EXPECT_EQ(Matches(l, Ev({{"CommandLine", "evil " + std::to_string(i)},
+                             {"Image", std::string("C:\\x.exe")}})),
+              true);
+  }
+  EXPECT_TRUE(Matches(l, bad));
+  EXPECT_FALSE(Matches(l, benign));
+}
+
 TEST(SigmaRuleTest, LogSourceSelectsEvents) {
   Loaded l = One("  selection:\n    a: b\n  condition: selection\n");
   Event other = Ev({{"a", std::string("b")}});
