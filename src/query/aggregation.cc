@@ -329,8 +329,8 @@ class Grouper {
       if (added) {
         if (groups_.key_bytes() > kMaxKeyBytes) {
           return InvalidArgument("the aggregation has " + std::to_string(groups_.size()) +
-                                   " groups and holds more than 1 GiB of their values; group by "
-                                   "fewer or narrower fields, or narrow the time range");
+                                 " groups and holds more than 1 GiB of their values; group by "
+                                 "fewer or narrower fields, or narrow the time range");
         }
         counts_.push_back(0);
         for (Agg& a : aggs_) a.Grow();
