@@ -130,7 +130,10 @@ Result<std::optional<Candidates>> LookUp(
   ASSIGN_OR_RETURN(Stmt find,
                    db.Prepare("SELECT id FROM postings WHERE col = ? AND value = ? LIMIT ?"));
   bool found = false;
-  for (const auto& [column, value] : lookups) {
+  for (const auto& lookup : lookups) {
+    // Named, not bound: a lambda may not capture a structured binding in C++20.
+    const std::string& column = lookup.first;
+    const std::string& value = lookup.second;
     const auto* known = std::find_if(std::begin(kPostedColumns), std::end(kPostedColumns),
                                      [&](const char* c) { return column == c; });
     if (known == std::end(kPostedColumns)) continue;
