@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,8 @@ Result<CaseFields> ParseFields(std::string_view body) {
       RETURN_IF_ERROR(list(f.system_ids));
     } else if (key == "alert_ids") {
       RETURN_IF_ERROR(list(f.alert_ids));
+    } else if (key == "event_ids") {
+      RETURN_IF_ERROR(list(f.event_ids));
     } else if (key == "observables") {
       if (!value.is_array()) {
         return InvalidArgument("observables: expected a list of {\"type\", \"value\"}");
@@ -69,6 +72,26 @@ Result<CaseFields> ParseFields(std::string_view body) {
     }
   }
   return f;
+}
+
+// Events newly linked must be in the event store (the case store only checks their form);
+// those linked before may since have gone with their day (retention).
+Status CheckNewEvents(const CaseFields& f, const std::vector<std::string>& linked,
+                      const ApiContext& ctx) {
+  if (!f.event_ids) return Status::Ok();
+  // The form of every field first, so that a bad id is named as such.
+  RETURN_IF_ERROR(NormaliseCaseFields(f).status());
+  for (const std::string& id : *f.event_ids) {
+    if (std::find(linked.begin(), linked.end(), id) != linked.end()) continue;
+    if (auto e = ctx.store.Get(id); !e.ok()) {
+      const StatusCode code = e.status().code();
+      if (code == StatusCode::kNotFound || code == StatusCode::kInvalidArgument) {
+        return InvalidArgument("event_ids: no event '" + id + "'");
+      }
+      return e.status();
+    }
+  }
+  return Status::Ok();
 }
 
 // The case in full, with the actions the caller may take now.
@@ -127,6 +150,7 @@ Result<std::string> HandleCaseCreate(const Caller& caller, std::string_view body
                                      const ApiContext& ctx) {
   ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
   ASSIGN_OR_RETURN(CaseFields fields, ParseFields(body));
+  RETURN_IF_ERROR(CheckNewEvents(fields, {}, ctx));
   ASSIGN_OR_RETURN(Case c, ctx.cases.Create(fields, actor));
   return DetailJson(c, actor, ctx);
 }
@@ -142,6 +166,10 @@ Result<std::string> HandleCasePatch(const Caller& caller, std::string_view id,
                                     std::string_view body, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
   ASSIGN_OR_RETURN(CaseFields fields, ParseFields(body));
+  if (fields.event_ids) {
+    ASSIGN_OR_RETURN(const Case before, ctx.cases.Get(id));
+    RETURN_IF_ERROR(CheckNewEvents(fields, before.event_ids, ctx));
+  }
   ASSIGN_OR_RETURN(Case c, ctx.cases.Update(id, fields, actor));
   return DetailJson(c, actor, ctx);
 }

@@ -29,6 +29,7 @@ constexpr size_t kMaxTitle = 200;
 constexpr size_t kMaxDescription = 20000;
 constexpr size_t kMaxListItems = 100;
 constexpr size_t kMaxAlerts = 1000;
+constexpr size_t kMaxEvents = 1000;
 constexpr size_t kMaxObservables = 500;
 
 constexpr std::string_view kColumns =
@@ -38,7 +39,7 @@ constexpr std::string_view kColumns =
     "created_by, created, updated, (SELECT json_group_array(a) FROM (SELECT CAST(alert_id AS "
     "TEXT) AS a FROM case_alerts WHERE case_id = cases.id ORDER BY alert_id)), reporting_due, "
     "(SELECT min(entered_at) FROM case_states WHERE case_id = cases.id AND state IN "
-    "('notified', 'closed'))";
+    "('notified', 'closed')), event_ids";
 
 std::string OneOf(std::span<const std::string_view> names) {
   std::string out;
@@ -307,7 +308,8 @@ nlohmann::json FieldsJson(const Case& c) {
           {"risk_level", c.risk_level}, {"classification", c.classification},
           {"assignee", c.assignee},     {"tags", c.tags},
           {"techniques", c.techniques}, {"system_ids", c.system_ids},
-          {"alert_ids", c.alert_ids},   {"observables", observables}};
+          {"alert_ids", c.alert_ids},   {"event_ids", c.event_ids},
+          {"observables", observables}};
 }
 
 std::string AuditObject(int64_t case_id) { return fmt::format("case:{}", case_id); }
@@ -342,6 +344,23 @@ Result<CaseFields> NormaliseCaseFields(CaseFields f) {
   if (f.tags) RETURN_IF_ERROR(CheckList("tags", *f.tags, kMaxListItems, 100));
   if (f.system_ids) RETURN_IF_ERROR(CheckList("system_ids", *f.system_ids, kMaxListItems, 100));
   if (f.alert_ids) RETURN_IF_ERROR(CheckList("alert_ids", *f.alert_ids, kMaxAlerts, 20));
+  if (f.event_ids) {
+    RETURN_IF_ERROR(CheckList("event_ids", *f.event_ids, kMaxEvents, 40));
+    for (const std::string& e : *f.event_ids) {
+      // An event id is "<yyyymmdd>-<row>" (event_store.h); whether it exists is the caller's
+      // question, since the event store is not the case store's.
+      const size_t dash = e.find('-');
+      const auto digits = [](std::string_view s) {
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      };
+      if (dash != 8 || !digits(std::string_view(e).substr(0, 8)) ||
+          !digits(std::string_view(e).substr(9))) {
+        return InvalidArgument(
+            fmt::format("event_ids: '{}' is not an event id (like 20261127-42)", e));
+      }
+    }
+  }
   if (f.techniques) {
     RETURN_IF_ERROR(CheckList("techniques", *f.techniques, kMaxListItems, 20));
     std::vector<std::string> out;
@@ -384,6 +403,7 @@ std::string Case::ToJson(TimeNs now, bool detail) const {
   out += R"(,"techniques":)" + JsonList(techniques);
   out += R"(,"system_ids":)" + JsonList(system_ids);
   out += R"(,"alert_ids":)" + JsonList(alert_ids);
+  out += R"(,"event_ids":)" + JsonList(event_ids);
   out += R"(,"observables":)" + ObservablesJson(observables);
   AppendText(out, "state", CaseStateName(w.state));
   AppendText(out, "state_since",
@@ -457,6 +477,7 @@ Result<Case> CaseOf(const sqlite::Stmt& s) {
   c.alert_ids = ParseList(s.Text(26));
   c.reporting_due = s.Int(27);
   c.reported_at = s.Int(28);
+  c.event_ids = ParseList(s.Text(29));
   StateEntry current;
   current.state = w.state;
   current.entered_at = since;
@@ -690,8 +711,8 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
           db_.Prepare("INSERT INTO cases(number, title, description, source, incident_type, "
                       "risk_level, classification, assignee, tags, techniques, system_ids, "
                       "observables, state, state_since, due, created_by, created, updated, "
-                      "reporting_due) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?) RETURNING id"));
+                      "reporting_due, event_ids) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?) RETURNING id"));
       ins.BindText(1, number);
       ins.BindText(2, *f.title);
       ins.BindText(3, f.description.value_or(""));
@@ -719,6 +740,7 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
       } else {
         ins.BindNull(19);
       }
+      ins.BindText(20, JsonList(f.event_ids.value_or(std::vector<std::string>{})));
       ASSIGN_OR_RETURN(bool row, ins.Step());
       if (!row) return Internal("the case was not stored");
       id = ins.Int(0);
@@ -821,7 +843,7 @@ Result<Case> CaseStore::Update(std::string_view id, const CaseFields& input, con
   ASSIGN_OR_RETURN(CaseFields f, NormaliseCaseFields(input));
   if (!f.title && !f.description && !f.source && !f.incident_type && !f.risk_level &&
       !f.classification && !f.assignee && !f.tags && !f.techniques && !f.system_ids &&
-      !f.alert_ids && !f.observables) {
+      !f.alert_ids && !f.event_ids && !f.observables) {
     return InvalidArgument("nothing to change: give at least one field");
   }
   std::lock_guard lock(mu_);
@@ -856,6 +878,7 @@ Result<Case> CaseStore::Update(std::string_view id, const CaseFields& input, con
     if (f.tags) set("tags", JsonList(*f.tags));
     if (f.techniques) set("techniques", JsonList(*f.techniques));
     if (f.system_ids) set("system_ids", JsonList(*f.system_ids));
+    if (f.event_ids) set("event_ids", JsonList(*f.event_ids));
     if (f.observables) set("observables", ObservablesJson(*f.observables));
     if (f.assignee) sets += ", assignee = ?";
     ASSIGN_OR_RETURN(sqlite::Stmt st, db_.Prepare("UPDATE cases SET " + sets + " WHERE id = ?"));

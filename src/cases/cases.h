@@ -48,6 +48,7 @@ struct CaseFields {
   std::optional<std::vector<std::string>> techniques;  // ATT&CK ids, T1110 or T1110.001
   std::optional<std::vector<std::string>> system_ids;  // electronic systems affected
   std::optional<std::vector<std::string>> alert_ids;   // the whole list of linked alerts
+  std::optional<std::vector<std::string>> event_ids;   // the whole list of linked events
   std::optional<std::vector<Observable>> observables;
 };
 
@@ -59,7 +60,7 @@ struct Case {
   std::string id;
   std::string number;  // INS-2026-0042
   std::string title, description, source, incident_type, risk_level, classification, assignee;
-  std::vector<std::string> tags, techniques, system_ids, alert_ids;
+  std::vector<std::string> tags, techniques, system_ids, alert_ids, event_ids;
   std::vector<Observable> observables;
   CaseSnapshot workflow;  // state, verdict, authors, signatures, history
   std::string created_by;
@@ -70,7 +71,7 @@ struct Case {
 
   // {"id", "number", "title", "description", "source", "incident_type", "risk_level",
   // "classification", "assignee"|null, "tags", "techniques", "system_ids", "alert_ids",
-  // "observables": [{"type", "value"}], "state", "state_since", "verdict"|null,
+  // "event_ids", "observables": [{"type", "value"}], "state", "state_since", "verdict"|null,
   // "verdict_justification"|null, "verdict_by"|null, "verdict_at"|null, "report_authors",
   // "verified_by"|null, "approved_by"|null, "created_by", "created", "updated", "sla"} and, with
   // `detail`, "history": [{"state", "action"|null, "actor", "comment"|null, "entered_at",

@@ -88,7 +88,7 @@ std::string TimelineItem::ToJson() const {
   switch (kind) {
     case TimelineKind::kEvent:
       AppendField(out, "event_id", id);
-      AppendField(out, "alert_id", alert_id);
+      AppendNullable(out, "alert_id", alert_id);  // null: linked to the case itself
       AppendField(out, "dataset", dataset);
       AppendNullable(out, "host", host);
       break;
@@ -306,26 +306,31 @@ Result<Timeline> BuildCaseTimeline(std::string_view case_id, const TimelineSourc
   Timeline timeline;
   std::vector<AlertEvent> events;
   std::unordered_set<std::string> seen;
+  // Events linked to the case itself come first; then the alerts' in turn.
+  auto add = [&](const std::string& alert_id, const std::string& id) -> Status {
+    if (!seen.insert(id).second) return Status::Ok();  // two alerts, one event
+    if (events.size() >= max_events) {
+      ++timeline.events_omitted;
+      return Status::Ok();
+    }
+    auto e = sources.events.Get(id);
+    if (!e.ok()) {
+      const StatusCode code = e.status().code();
+      if (code != StatusCode::kNotFound && code != StatusCode::kInvalidArgument) {
+        return e.status();
+      }
+      ++timeline.events_missing;  // removed with its day by retention
+      return Status::Ok();
+    }
+    events.push_back({alert_id, std::move(*e)});
+    return Status::Ok();
+  };
+  for (const std::string& id : c.event_ids) RETURN_IF_ERROR(add("", id));
   for (size_t round = 0; left > 0; ++round) {
     for (size_t i = 0; i < alerts.size(); ++i) {
       if (round >= ids[i].size()) continue;
       --left;
-      const std::string& id = ids[i][round];
-      if (!seen.insert(id).second) continue;  // two alerts, one event
-      if (events.size() >= max_events) {
-        ++timeline.events_omitted;
-        continue;
-      }
-      auto e = sources.events.Get(id);
-      if (!e.ok()) {
-        const StatusCode code = e.status().code();
-        if (code != StatusCode::kNotFound && code != StatusCode::kInvalidArgument) {
-          return e.status();
-        }
-        ++timeline.events_missing;  // removed with its day by retention
-        continue;
-      }
-      events.push_back({alerts[i].id, std::move(*e)});
+      RETURN_IF_ERROR(add(alerts[i].id, ids[i][round]));
     }
   }
   ASSIGN_OR_RETURN(const std::vector<AuditEntry> history, sources.cases.History(c.id));

@@ -99,7 +99,7 @@ struct TimelineItem {
 
 // An event of an alert, as the timeline shows it.
 struct AlertEvent {
-  std::string alert_id;
+  std::string alert_id;  // empty: linked to the case itself
   StoredEvent event;
 };
 

@@ -117,6 +117,10 @@ describe("case desk", { timeout: 240000 }, () => {
     await sari.waitForSelector("[data-testid=case-page]");
     assert.equal(await sari.textContent("[data-testid=case-state]"), "Triase");
     assert.match(await sari.textContent("[data-testid=case-page]"), /ip: 203\.0\.113\.9/);
+    // The event stays linked to the case, and leads back to itself in the search page.
+    await sari.click("[data-testid=case-event]");
+    await sari.waitForSelector("[data-testid=event-detail]");
+    assert.match(await sari.textContent("[data-testid=event-detail]"), /Failed password/);
     assert.deepEqual(sari.problems, []);
     await sari.context().close();
   });

@@ -198,3 +198,42 @@ class CaseWorkspaceTest(CasesCase):
                      "/api/v1/cases/{id}/notes/{note_id}/revisions", "/api/v1/cases/{id}/timeline",
                      "/api/v1/cases/{id}/attack", "/api/v1/attack", "/api/v1/attack/{id}"):
             self.assertIn(path, paths)
+
+    def test_a_case_links_events_from_a_search(self):
+        """A case opened from a search result keeps the event: it is on the case and on its
+        timeline (as the case's own, not an alert's); ids that are no event are refused."""
+        self.start_with_people()
+        subprocess.run(["logger", "-n", "127.0.0.1", "-P", str(self.server.ports["syslog_tcp"]),
+                        "-T", "-t", "nginx", "GET /wp-content/slot-gacor.php 200"],
+                       check=True, timeout=DEADLINE_S)
+
+        def event():
+            status, page = self.call("budi", "GET", "/api/v1/events?q=%22slot-gacor%22")
+            self.assertEqual(status, 200, page)
+            return page["items"][0] if page["items"] else None
+        ev = wait_for(event, "the event in search")
+        status, case = self.call("budi", "POST", "/api/v1/cases",
+                                 {"title": "Tautan judi di situs dinas", "event_ids": [ev["id"]]})
+        self.assertEqual(status, 201, case)
+        self.assertEqual(case["event_ids"], [ev["id"]])
+        status, timeline = self.call("budi", "GET", f"/api/v1/cases/{case['id']}/timeline")
+        self.assertEqual(status, 200, timeline)
+        events = [i for i in timeline["items"] if i["kind"] == "event"]
+        self.assertEqual([(e["event_id"], e["alert_id"]) for e in events], [(ev["id"], None)])
+        self.assertIn("slot-gacor", events[0]["summary"])
+
+        for bad, reason in [("20261127-999999", "event_ids: no event '20261127-999999'"),
+                            ("../etc", "event_ids: '../etc' is not an event id")]:
+            status, answer = self.call("budi", "PATCH", f"/api/v1/cases/{case['id']}",
+                                       {"event_ids": [ev["id"], bad]})
+            self.assertEqual(status, 400, answer)
+            self.assertIn(reason, answer["error"]["message"])
+        # Unlinking is a change like any other, and the audit trail has it.
+        status, changed = self.call("budi", "PATCH", f"/api/v1/cases/{case['id']}",
+                                    {"event_ids": []})
+        self.assertEqual((status, changed["event_ids"]), (200, []))
+        status, history = self.call("budi", "GET", f"/api/v1/cases/{case['id']}/history")
+        self.assertEqual(status, 200, history)
+        updates = [h for h in history["items"] if h["action"] == "case.update"]
+        self.assertEqual(updates[-1]["details"]["changes"]["event_ids"],
+                         {"from": [ev["id"]], "to": []})

@@ -251,6 +251,7 @@ export interface Case {
   techniques: string[];
   system_ids: string[];
   alert_ids: string[];
+  event_ids: string[];
   observables: { type: string; value: string }[];
   state: CaseState;
   state_since: string;

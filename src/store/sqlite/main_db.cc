@@ -294,6 +294,11 @@ CREATE TABLE systems(
 );
 ALTER TABLE cases ADD COLUMN reporting_due INTEGER;
 )sql",
+    R"sql(
+-- Events a person linked to a case (from a search result), beside the alerts' own: their ids
+-- in the event store, a JSON array.
+ALTER TABLE cases ADD COLUMN event_ids TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 
 }  // namespace

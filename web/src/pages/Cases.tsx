@@ -263,7 +263,10 @@ export async function openCaseFromEvent(ev: EventItem): Promise<void> {
   }
   const title = `${ev.dataset}: ${ev.message}`.slice(0, 200);
   const description = `Peristiwa ${ev.id} (${ev["@timestamp"]}, ${ev.dataset}):\n${(ev.raw ?? ev.message).slice(0, 4000)}`;
-  const c = await api<Case>("/cases", { method: "POST", body: { title, description, observables, source: "manual" } });
+  const c = await api<Case>("/cases", {
+    method: "POST",
+    body: { title, description, observables, source: "manual", event_ids: [ev.id] },
+  });
   navigate(`/cases/${encodeURIComponent(c.number)}`);
 }
 
@@ -480,6 +483,30 @@ export function CasePage({ id, user }: { id: string; user: User }) {
                   ))}
                 </td>
               </tr>
+              {k.event_ids.length > 0 && (
+                <tr>
+                  <th>{t("case.events")}</th>
+                  <td>
+                    {k.event_ids.map((e) => {
+                      const to = `/search?event=${encodeURIComponent(e)}`;
+                      return (
+                        <a
+                          key={e}
+                          className="tag"
+                          href={to}
+                          data-testid="case-event"
+                          onClick={(ev) => {
+                            ev.preventDefault();
+                            navigate(to);
+                          }}
+                        >
+                          {e}
+                        </a>
+                      );
+                    })}
+                  </td>
+                </tr>
+              )}
               <tr>
                 <th>{t("case.created")}</th>
                 <td>
