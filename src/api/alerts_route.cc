@@ -86,6 +86,11 @@ Result<AlertChange> ParseChange(std::string_view body, std::vector<std::string>*
   return change;
 }
 
+// Who changed an alert, as the audit trail names them: a person, or an API key.
+std::string AuditActor(const Caller& caller) {
+  return caller.person ? caller.name : "apikey:" + caller.name;
+}
+
 }  // namespace
 
 Result<std::string> HandleAlertsList(const AlertsRequest& r, const ApiContext& ctx) {
@@ -114,17 +119,19 @@ Result<std::string> HandleAlertGet(std::string_view id, const ApiContext& ctx) {
   return a.ToJson();
 }
 
-Result<std::string> HandleAlertPatch(std::string_view id, std::string_view body,
-                                     const ApiContext& ctx) {
+Result<std::string> HandleAlertPatch(const Caller& caller, std::string_view id,
+                                     std::string_view body, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(AlertChange change, ParseChange(body, nullptr));
-  ASSIGN_OR_RETURN(Alert a, ctx.alerts.Update(id, change));
+  ASSIGN_OR_RETURN(Alert a, ctx.alerts.Update(id, change, AuditActor(caller)));
   return a.ToJson();
 }
 
-Result<std::string> HandleAlertsBulk(std::string_view body, const ApiContext& ctx) {
+Result<std::string> HandleAlertsBulk(const Caller& caller, std::string_view body,
+                                     const ApiContext& ctx) {
   std::vector<std::string> ids;
   ASSIGN_OR_RETURN(AlertChange change, ParseChange(body, &ids));
-  ASSIGN_OR_RETURN(std::vector<Alert> changed, ctx.alerts.UpdateMany(ids, change));
+  ASSIGN_OR_RETURN(std::vector<Alert> changed,
+                   ctx.alerts.UpdateMany(ids, change, AuditActor(caller)));
   return R"({"items":)" + ItemsJson(changed) + "}";
 }
 

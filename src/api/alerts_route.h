@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/auth_route.h"
 #include "api/http_server.h"
 
 namespace pantau {
@@ -19,10 +20,11 @@ struct AlertsRequest {
 Result<std::string> HandleAlertsList(const AlertsRequest& request, const ApiContext& ctx);
 Result<std::string> HandleAlertGet(std::string_view id, const ApiContext& ctx);
 // Body: {"status"?, "assignee"?, "false_positive"?, "false_positive_reason"?}; the alert after.
-Result<std::string> HandleAlertPatch(std::string_view id, std::string_view body,
-                                     const ApiContext& ctx);
+Result<std::string> HandleAlertPatch(const Caller& caller, std::string_view id,
+                                     std::string_view body, const ApiContext& ctx);
 // Body: {"ids": [...], and the fields of a PATCH}; {"items": [alert...]}. All or none.
-Result<std::string> HandleAlertsBulk(std::string_view body, const ApiContext& ctx);
+Result<std::string> HandleAlertsBulk(const Caller& caller, std::string_view body,
+                                     const ApiContext& ctx);
 
 // The dashboard's figures over alerts last seen in [from, to) (default the last 24 hours), in
 // `buckets` buckets of whole seconds (default 48, at most 1000); every figure sums the alerts'

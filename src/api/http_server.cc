@@ -337,7 +337,7 @@ class HttplibServer final : public HttpServer {
                  [this](const httplib::Request& req, httplib::Response& res) {
                    auto key = Authenticate(req, Permission::kTriageAlerts);
                    if (!key.ok()) return Reply(res, key.status());
-                   Answer(res, HandleAlertsBulk(req.body, context_));
+                   Answer(res, HandleAlertsBulk(*key, req.body, context_));
                  });
     server_.Get(R"(/api/v1/alerts/([^/]+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
@@ -349,7 +349,7 @@ class HttplibServer final : public HttpServer {
                   [this](const httplib::Request& req, httplib::Response& res) {
                     auto key = Authenticate(req, Permission::kTriageAlerts);
                     if (!key.ok()) return Reply(res, key.status());
-                    Answer(res, HandleAlertPatch(req.matches[1].str(), req.body, context_));
+                    Answer(res, HandleAlertPatch(*key, req.matches[1].str(), req.body, context_));
                   });
     server_.Get("/api/v1/sources", [this](const httplib::Request& req, httplib::Response& res) {
       auto caller = Authenticate(req, Permission::kReadEvents);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "cases/audit.h"
 #include "core/event.h"
 #include "core/time.h"
 
@@ -503,13 +504,14 @@ Result<Alert> AlertStore::Get(std::string_view id) {
   return GetLocked(id);
 }
 
-Status AlertStore::UpdateLocked(std::string_view id, const AlertChange& c) {
+Status AlertStore::UpdateLocked(std::string_view id, const AlertChange& c, std::string_view actor) {
   ASSIGN_OR_RETURN(Alert current, GetLocked(id));
   const std::string status = c.status.value_or(current.status);
   const std::string assignee = c.assignee.value_or(current.assignee);
   const bool fp = c.false_positive.value_or(current.false_positive);
   std::string reason = c.false_positive_reason.value_or(current.false_positive_reason);
   if (!fp) reason.clear();
+  const TimeNs now = clock_.Now();
   ASSIGN_OR_RETURN(sqlite::Stmt st,
                    db_.Prepare("UPDATE alerts SET status = ?, assignee = ?, false_positive = ?, "
                                "false_positive_reason = ?, updated = ? WHERE id = ?"));
@@ -525,20 +527,34 @@ Status AlertStore::UpdateLocked(std::string_view id, const AlertChange& c) {
   } else {
     st.BindText(4, reason);
   }
-  st.BindInt(5, clock_.Now());
+  st.BindInt(5, now);
   st.BindInt(6, std::stoll(current.id));
-  return st.Run();
+  RETURN_IF_ERROR(st.Run());
+  nlohmann::json changes = nlohmann::json::object();
+  auto note = [&](const char* field, const nlohmann::json& from, const nlohmann::json& to) {
+    if (from != to) changes[field] = {{"from", from}, {"to", to}};
+  };
+  note("status", current.status, status);
+  note("assignee", current.assignee, assignee);
+  note("false_positive", current.false_positive, fp);
+  note("false_positive_reason", current.false_positive_reason, reason);
+  if (changes.empty()) return Status::Ok();
+  const nlohmann::json details = {{"rule_id", current.rule_id}, {"changes", changes}};
+  return AppendAudit(db_, now, actor, "alert.update", "alert:" + current.id,
+                     details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      .status();
 }
 
-Result<Alert> AlertStore::Update(std::string_view id, const AlertChange& change) {
-  RETURN_IF_ERROR(ValidateAlertChange(change));
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(UpdateLocked(id, change));
-  return GetLocked(id);
+Result<Alert> AlertStore::Update(std::string_view id, const AlertChange& change,
+                                 std::string_view actor) {
+  const std::string one(id);
+  ASSIGN_OR_RETURN(std::vector<Alert> changed, UpdateMany(std::span(&one, 1), change, actor));
+  return std::move(changed.front());
 }
 
 Result<std::vector<Alert>> AlertStore::UpdateMany(std::span<const std::string> ids,
-                                                  const AlertChange& change) {
+                                                  const AlertChange& change,
+                                                  std::string_view actor) {
   RETURN_IF_ERROR(ValidateAlertChange(change));
   if (ids.empty()) return InvalidArgument("ids: name at least one alert");
   if (ids.size() > 10'000) return InvalidArgument("ids: at most 10000 alerts at once");
@@ -547,7 +563,7 @@ Result<std::vector<Alert>> AlertStore::UpdateMany(std::span<const std::string> i
   std::vector<Alert> out;
   Status s;
   for (const std::string& id : ids) {
-    s = UpdateLocked(id, change);
+    s = UpdateLocked(id, change, actor);
     if (!s.ok()) break;
     auto a = GetLocked(id);
     if (!a.ok()) {

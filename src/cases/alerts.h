@@ -130,17 +130,19 @@ class AlertStore {
   // InvalidArgument unless from < to and 1 <= buckets <= 1000.
   Result<AlertStats> Stats(const AlertStatsQuery& query);
   Result<Alert> Get(std::string_view id);
-  // Checks the change (known status, a reason for a false positive) before applying it.
-  Result<Alert> Update(std::string_view id, const AlertChange& change);
+  // Checks the change (known status, a reason for a false positive) before applying it; what
+  // it changed goes into the audit trail (alert.update, each field from/to) as done by `actor`.
+  Result<Alert> Update(std::string_view id, const AlertChange& change, std::string_view actor);
   // The same change to many alerts at once, all or none; NotFound names the first unknown id.
-  Result<std::vector<Alert>> UpdateMany(std::span<const std::string> ids,
-                                        const AlertChange& change);
+  Result<std::vector<Alert>> UpdateMany(std::span<const std::string> ids, const AlertChange& change,
+                                        std::string_view actor);
 
  private:
   AlertStore(sqlite::Db db, const Clock& clock, std::chrono::seconds window)
       : db_(std::move(db)), clock_(clock), window_(window) {}
   Result<Alert> GetLocked(std::string_view id);
-  Status UpdateLocked(std::string_view id, const AlertChange& change);
+  // REQUIRES: inside a write transaction.
+  Status UpdateLocked(std::string_view id, const AlertChange& change, std::string_view actor);
 
   std::mutex mu_;
   sqlite::Db db_;  // GUARDED_BY(mu_)

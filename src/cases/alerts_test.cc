@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "cases/audit.h"
 #include "store/sqlite/main_db.h"
 
 namespace pantau {
@@ -69,7 +70,7 @@ TEST_F(AlertStoreTest, RepeatsWithinTheWindowGroup) {
   EXPECT_NE(json.find(R"("fields":{"user.name":"root"})"), std::string::npos) << json;
 
   // A closed alert is not grown: the next repeat opens a new one.
-  ASSERT_TRUE(store_->Update(grouped->id, {std::string("closed"), {}, {}, {}}).ok());
+  ASSERT_TRUE(store_->Update(grouped->id, {std::string("closed"), {}, {}, {}}, "budi").ok());
   const AlertHit again = Hit("r1", "web01", 21 * kMinute, "20261127-6");
   ASSERT_TRUE(store_->Record(std::span(&again, 1)).ok());
   EXPECT_EQ(store_->List({})->total, 5);
@@ -143,24 +144,42 @@ TEST_F(AlertStoreTest, TriageChanges) {
   ASSERT_TRUE(store_->Record(std::span(&h, 1)).ok());
   const std::string id = store_->List({})->items[0].id;
 
-  auto a = store_->Update(id, {std::string("acknowledged"), std::string("budi"), {}, {}});
+  auto a = store_->Update(id, {std::string("acknowledged"), std::string("budi"), {}, {}}, "budi");
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->status, "acknowledged");
   EXPECT_EQ(a->assignee, "budi");
 
-  EXPECT_EQ(store_->Update(id, {{}, {}, true, {}}).status().message(),
+  EXPECT_EQ(store_->Update(id, {{}, {}, true, {}}, "budi").status().message(),
             "false_positive_reason: say why the alert is a false positive");
-  a = store_->Update(id, {std::string("closed"), {}, true, std::string("admin's scheduled scan")});
+  a = store_->Update(id, {std::string("closed"), {}, true, std::string("admin's scheduled scan")},
+                     "budi");
   ASSERT_TRUE(a.ok());
   EXPECT_TRUE(a->false_positive);
   EXPECT_EQ(a->false_positive_reason, "admin's scheduled scan");
   EXPECT_EQ(a->assignee, "budi");  // unchanged
 
-  EXPECT_EQ(store_->Update("999", {std::string("closed"), {}, {}, {}}).status().code(),
+  EXPECT_EQ(store_->Update("999", {std::string("closed"), {}, {}, {}}, "budi").status().code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(store_->Update(id, {std::string("done"), {}, {}, {}}).status().code(),
+  EXPECT_EQ(store_->Update(id, {std::string("done"), {}, {}, {}}, "budi").status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->Update(id, {}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Update(id, {}, "budi").status().code(), StatusCode::kInvalidArgument);
+
+  // Each change is in the audit trail, field by field, by whom; a refused one is not, nor one
+  // that changes nothing.
+  ASSERT_TRUE(store_->Update(id, {std::string("closed"), {}, {}, {}}, "siti").ok());
+  auto db = sqlite::OpenMainDb(dir_.string());
+  ASSERT_TRUE(db.ok());
+  auto trail = ReadAuditOf(*db, "alert:" + id);
+  ASSERT_TRUE(trail.ok()) << trail.status().ToString();
+  ASSERT_EQ(trail->size(), 2u);
+  EXPECT_EQ((*trail)[0].action, "alert.update");
+  EXPECT_EQ((*trail)[0].actor, "budi");
+  EXPECT_NE((*trail)[0].details_json.find(R"("status":{"from":"new","to":"acknowledged"})"),
+            std::string::npos)
+      << (*trail)[0].details_json;
+  EXPECT_NE((*trail)[1].details_json.find(R"("false_positive":{"from":false,"to":true})"),
+            std::string::npos)
+      << (*trail)[1].details_json;
 }
 
 TEST_F(AlertStoreTest, BulkChangesAreAllOrNone) {
@@ -168,11 +187,11 @@ TEST_F(AlertStoreTest, BulkChangesAreAllOrNone) {
   ASSERT_TRUE(store_->Record(hits).ok());
   auto page = store_->List({});
   std::vector<std::string> ids = {page->items[0].id, page->items[1].id};
-  auto done = store_->UpdateMany(ids, {std::string("acknowledged"), {}, {}, {}});
+  auto done = store_->UpdateMany(ids, {std::string("acknowledged"), {}, {}, {}}, "budi");
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->size(), 2u);
   ids.push_back("12345");
-  EXPECT_EQ(store_->UpdateMany(ids, {std::string("closed"), {}, {}, {}}).status().code(),
+  EXPECT_EQ(store_->UpdateMany(ids, {std::string("closed"), {}, {}, {}}, "budi").status().code(),
             StatusCode::kNotFound);
   AlertQuery q;
   q.statuses = {"closed"};
@@ -189,7 +208,8 @@ TEST_F(AlertStoreTest, StatsPerBucketLevelStatusRuleAndHost) {
   AlertQuery r2;
   r2.rule = "r2";
   ASSERT_TRUE(
-      store_->Update(store_->List(r2)->items[0].id, {std::string("acknowledged"), {}, {}, {}})
+      store_
+          ->Update(store_->List(r2)->items[0].id, {std::string("acknowledged"), {}, {}, {}}, "budi")
           .ok());
 
   auto stats = store_->Stats({0, 120 * kMinute, 4, 10});
@@ -262,7 +282,7 @@ TEST_F(AlertStoreTest, RecordsAndTriagesWhileAnotherConnectionWrites) {
     const std::string id = "1";
     AlertChange change;
     change.status = i % 2 ? "acknowledged" : "new";
-    if (!store_->UpdateMany(std::span(&id, 1), change).ok()) ++failures;
+    if (!store_->UpdateMany(std::span(&id, 1), change, "budi").ok()) ++failures;
   }
   done = true;
   writer.join();
