@@ -134,6 +134,17 @@ describe("case desk", { timeout: 240000 }, () => {
     await sari.click("[data-testid=new-case-form] button[type=submit]");
     await sari.waitForSelector("[data-testid=case-page]");
 
+    // The case's fields change as the investigation learns; a bad value is refused with its reason.
+    await sari.click("[data-testid=case-edit]");
+    await sari.selectOption("[data-testid=edit-risk]", "very_high");
+    await sari.fill("[data-testid=edit-techniques]", "T1110, 1110");
+    await sari.click("[data-testid=case-edit-save]");
+    await waitFor(async () => /techniques/.test((await sari.textContent("[data-testid=case-edit-error]")) ?? ""), "the refusal");
+    await sari.fill("[data-testid=edit-techniques]", "T1110");
+    await sari.click("[data-testid=case-edit-save]");
+    await sari.waitForSelector("[data-testid=case-edit-form]", { state: "detached" });
+    await waitFor(async () => /sangat tinggi[\s\S]*T1110/i.test(await sari.textContent("[data-testid=case-page]")), "the changed fields");
+
     await sari.click("[data-testid=tab-timeline]");
     await sari.fill("[data-testid=timeline-text]", "08.05 WITA: PSE memutus akses SSH dari luar");
     await sari.press("[data-testid=timeline-text]", "Enter");

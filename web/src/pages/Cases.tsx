@@ -21,6 +21,7 @@ import { duration, ReportingBadge, SlaBadge } from "../components/SlaBadge";
 import { usePoll } from "../hooks";
 import { formatNumber, formatTime, useI18n } from "../i18n";
 import { navigate, useLocation } from "../router";
+import { CaseEditForm } from "./CaseEdit";
 import { AttackTab, EvidenceTab, NotesTab, TimelineTab } from "./CaseWorkspace";
 
 function CaseLink({ c }: { c: Case }) {
@@ -304,6 +305,7 @@ export function CasePage({ id, user }: { id: string; user: User }) {
   const [justification, setJustification] = useState("");
   const [error, setError] = useState("");
   const [current, setTab] = useState<(typeof TABS)[number]>("summary");
+  const [editing, setEditing] = useState(false);
 
   async function act(action: CaseAction) {
     setError("");
@@ -382,9 +384,26 @@ export function CasePage({ id, user }: { id: string; user: User }) {
       {current === "notes" && <NotesTab caseId={k.id} open={open} />}
       {current === "evidence" && <EvidenceTab caseId={k.id} open={open} />}
       {current === "attack" && <AttackTab caseId={k.id} />}
-      <div className={current === "summary" ? "case-grid" : "hidden"}>
+      {current === "summary" && editing && (
+        <CaseEditForm
+          c={k}
+          systems={systems.data?.items ?? []}
+          onDone={(changed) => {
+            setEditing(false);
+            if (changed) setVersion((v) => v + 1);
+          }}
+        />
+      )}
+      <div className={current === "summary" && !editing ? "case-grid" : "hidden"}>
         <section className="panel">
-          <h2>{t("case.summary")}</h2>
+          <h2>
+            {t("case.summary")}
+            {open && (
+              <button type="button" className="inline" onClick={() => setEditing(true)} data-testid="case-edit">
+                {t("case.edit")}
+              </button>
+            )}
+          </h2>
           <table className="kv">
             <tbody>
               <tr>
@@ -462,6 +481,16 @@ export function CasePage({ id, user }: { id: string; user: User }) {
               <tr>
                 <th>{t("case.techniques")}</th>
                 <td>{k.techniques.join(", ")}</td>
+              </tr>
+              <tr>
+                <th>{t("case.tags")}</th>
+                <td>
+                  {k.tags.map((tag) => (
+                    <span key={tag} className="tag">
+                      <SafeText text={tag} />
+                    </span>
+                  ))}
+                </td>
               </tr>
               <tr>
                 <th>{t("case.observables")}</th>
