@@ -10,6 +10,9 @@ packages=(
   libsqlite3-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev libasio-dev
   libcpp-httplib-dev libssl-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev zlib1g-dev
   libre2-dev libhyperscan-dev libevtx-dev libbfio-dev libpugixml-dev libqrencode-dev
+  libcurl4-openssl-dev
+  # vulnerability assessments (src/assess): nmap runs as a child process
+  nmap
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 sqlite3 curl openssl bsdutils rsyslog procps iproute2 time ripgrep
   # the web UI's browser tests: Debian's Chromium (driven by playwright-core) and fonts to draw with

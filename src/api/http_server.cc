@@ -7,6 +7,7 @@
 
 #include "api/admin_route.h"
 #include "api/alerts_route.h"
+#include "api/assessments_route.h"
 #include "api/attack_route.h"
 #include "api/auth_route.h"
 #include "api/case_workspace_route.h"
@@ -371,6 +372,7 @@ class HttplibServer final : public HttpServer {
     AccountRoutes();
     CaseRoutes();
     EvidenceRoutes();
+    AssessmentRoutes();
     CaseWorkspaceRoutes();
     AttackLibraryRoutes();
     SystemRoutes();
@@ -718,6 +720,41 @@ class HttplibServer final : public HttpServer {
                      }
                      res.set_content(*out, "application/json");
                    });
+  }
+
+  // Vulnerability assessments of a case: started, cancelled and judged by analysts and
+  // coordinators, read by everyone who works cases.
+  void AssessmentRoutes() {
+    server_.Post(R"(/api/v1/cases/([^/]+)/assessments)", [this](const httplib::Request& req,
+                                                                httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kRunAssessments);
+      if (!caller.ok()) return Reply(res, caller.status());
+      auto out = HandleAssessmentStart(*caller, req.matches[1].str(), req.body, context_);
+      if (!out.ok()) return Reply(res, out.status());
+      res.status = 202;  // it runs in the background
+      res.set_content(*out, "application/json");
+    });
+    server_.Get(R"(/api/v1/cases/([^/]+)/assessments)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleAssessmentsList(req.matches[1].str(), context_));
+                });
+    server_.Post(R"(/api/v1/assessments/([^/]+)/cancel)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto caller = Authenticate(req, Permission::kRunAssessments);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   auto out = HandleAssessmentCancel(*caller, req.matches[1].str(), context_);
+                   if (!out.ok()) return Reply(res, out.status());
+                   res.status = 202;  // the run stops shortly
+                   res.set_content(*out, "application/json");
+                 });
+    server_.Patch(
+        R"(/api/v1/findings/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+          auto caller = Authenticate(req, Permission::kRunAssessments);
+          if (!caller.ok()) return Reply(res, caller.status());
+          Answer(res, HandleFindingPatch(*caller, req.matches[1].str(), req.body, context_));
+        });
   }
 
   // The registry of electronic systems: read by everyone who reads alerts, changed by admins.

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "api/rule_catalog.h"
+#include "assess/assessments.h"
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
@@ -40,6 +41,7 @@ struct ApiContext {
   TimelineStore& timeline;
   AttackLibrary& attack;
   SystemRegistry& systems;
+  AssessmentService& assessments;
   SavedSearches& searches;
   const RuleCatalog& rules;
   Metrics& metrics;

@@ -16,6 +16,7 @@
 #include "api/http_server.h"
 #include "app/commands.h"
 #include "app/live_detection.h"
+#include "assess/assessments.h"
 #include "auth/api_keys.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
@@ -117,6 +118,9 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   if (!attack.ok()) return Fail(attack.status());
   auto systems = SystemRegistry::Open(config.data_dir, clock);
   if (!systems.ok()) return Fail(systems.status());
+  auto assessments =
+      AssessmentService::Open(config.data_dir, clock, **cases, **evidence, **systems, {});
+  if (!assessments.ok()) return Fail(assessments.status());
   auto searches = SavedSearches::Open(config.data_dir, clock);
   if (!searches.ok()) return Fail(searches.status());
   Metrics metrics;
@@ -162,6 +166,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  **timeline,
                  **attack,
                  **systems,
+                 **assessments,
                  **searches,
                  detection,
                  metrics,
@@ -218,6 +223,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   }).detach();
   pipeline.BeginStop();
   (*http)->Stop();
+  (*assessments)->Stop();
   for (auto& l : listeners) l->Stop();
   if (demo) demo->Stop();
   pipeline.Stop();

@@ -39,6 +39,8 @@ bool RoleAllows(Role role, Permission permission) {
       return role == Role::kAnalyst || role == Role::kCoordinator || role == Role::kHead;
     case Permission::kManageSettings:
       return role == Role::kAdmin;
+    case Permission::kRunAssessments:
+      return role == Role::kAnalyst || role == Role::kCoordinator;
   }
   return false;
 }
@@ -55,6 +57,7 @@ std::string_view ScopeFor(Permission permission) {
     case Permission::kManageAccounts:
     case Permission::kWorkCases:
     case Permission::kManageSettings:
+    case Permission::kRunAssessments:
       return {};
   }
   return kScopeSearch;

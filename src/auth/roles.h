@@ -28,6 +28,10 @@ enum class Permission {
   // settings such as the cases' time standards, the attack library and the registry of
   // electronic systems (admins only); no API key scope grants it
   kManageSettings,
+  // start and cancel vulnerability assessments of registered systems from a case, and set their
+  // findings' status (analysts and coordinators: the SOP's step 5 is theirs). People only: no
+  // scan starts without a person's explicit action
+  kRunAssessments,
 };
 
 // Whether a person with `role` has the permission.

@@ -20,6 +20,9 @@ constexpr Row kTable[] = {
     {Permission::kTriageAlerts, true, true, false, false, kScopeTriage},
     {Permission::kIngest, false, false, false, false, kScopeIngest},
     {Permission::kManageAccounts, false, false, false, true, ""},
+    {Permission::kWorkCases, true, true, true, false, ""},
+    {Permission::kManageSettings, false, false, false, true, ""},
+    {Permission::kRunAssessments, true, true, false, false, ""},
 };
 
 TEST(RolesTest, TheTable) {

@@ -299,6 +299,47 @@ ALTER TABLE cases ADD COLUMN reporting_due INTEGER;
 -- in the event store, a JSON array.
 ALTER TABLE cases ADD COLUMN event_ids TEXT NOT NULL DEFAULT '[]';
 )sql",
+    R"sql(
+-- Vulnerability assessments run from a case against systems of the registry
+-- (src/assess/assessment_store.h): each run with its exact command line and its raw output kept
+-- as the case's evidence, and the findings it made, whose status people set.
+CREATE TABLE assessment_runs(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  system_id TEXT NOT NULL,       -- as it was in the registry when the run started
+  system_name TEXT NOT NULL,
+  kind TEXT NOT NULL,            -- nmap, web
+  targets TEXT NOT NULL,         -- JSON array, as the allow-list let them through
+  ports TEXT NOT NULL,           -- nmap's -p; '' for web
+  command TEXT NOT NULL,
+  tool_version TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,          -- running, done, failed, cancelled
+  message TEXT NOT NULL DEFAULT '',
+  started_by TEXT NOT NULL,
+  started_role TEXT NOT NULL,
+  started INTEGER NOT NULL,      -- ns
+  ended INTEGER,
+  evidence_id INTEGER REFERENCES evidence(id),
+  output_sha256 TEXT,
+  cancel_requested_by TEXT
+);
+CREATE INDEX assessment_runs_by_case ON assessment_runs(case_id, id);
+CREATE TABLE findings(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES assessment_runs(id),
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL,        -- info, low, medium, high, critical
+  target TEXT NOT NULL,
+  cves TEXT NOT NULL,            -- JSON array
+  cvss REAL,
+  evidence TEXT NOT NULL,        -- an excerpt
+  status TEXT NOT NULL DEFAULT 'open',  -- open, confirmed, false_positive, fixed
+  status_reason TEXT NOT NULL DEFAULT '',
+  updated_by TEXT,
+  updated INTEGER
+);
+CREATE INDEX findings_by_run ON findings(run_id, id);
+)sql",
 };
 
 }  // namespace

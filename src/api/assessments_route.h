@@ -1,0 +1,29 @@
+// Vulnerability assessments of a case (assess/assessments.h): POST /api/v1/cases/{id}/assessments
+// starts a run against a registered system (analysts and coordinators,
+// Permission::kRunAssessments; 202, it runs in the background), GET lists the case's runs with
+// their findings (everyone who works cases, Permission::kWorkCases), POST
+// /api/v1/assessments/{run}/cancel asks a run to stop, PATCH /api/v1/findings/{id} sets a
+// finding's status. Targets pass the allow-list (assess/allow_list.h) or are refused.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/auth_route.h"
+#include "api/http_server.h"
+
+namespace pantau {
+
+// Body: {"system_id", "kind": "nmap"|"web", "ports"?, "vuln"?, "target"?}; the run, running.
+Result<std::string> HandleAssessmentStart(const Caller& caller, std::string_view case_id,
+                                          std::string_view body, const ApiContext& ctx);
+// {"items": [run with "findings"...], "next_cursor": null, "total": N}, newest first.
+Result<std::string> HandleAssessmentsList(std::string_view case_id, const ApiContext& ctx);
+// The run, still running until it has stopped.
+Result<std::string> HandleAssessmentCancel(const Caller& caller, std::string_view run_id,
+                                           const ApiContext& ctx);
+// Body: {"status": "open"|"confirmed"|"false_positive"|"fixed", "reason"?}; the finding.
+Result<std::string> HandleFindingPatch(const Caller& caller, std::string_view finding_id,
+                                       std::string_view body, const ApiContext& ctx);
+
+}  // namespace pantau
