@@ -5,6 +5,7 @@
 // the registry, and a case linked to it shows it by name with its operator.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import { launchBrowser, login, screenshot, Server, waitFor } from "./harness.mjs";
 
 const PEOPLE = {
@@ -274,6 +275,62 @@ describe("case desk", { timeout: 240000 }, () => {
     for (const p of [admin, sari]) {
       assert.deepEqual(p.problems, []);
       await p.context().close();
+    }
+  });
+
+  it("runs the web checks on a system of a case and judges a finding", async () => {
+    // A site of the regency that carries gambling spam and sends no security headers, on loopback.
+    const site = http.createServer((req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html><title>Dinas</title><body>Promo <a href=/x>SLOT GACOR</a> hari ini</body></html>");
+    });
+    await new Promise((resolve) => site.listen(0, "127.0.0.1", resolve));
+    const siteUrl = `http://127.0.0.1:${site.address().port}/`;
+    try {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const admin = await context.newPage();
+      await login(admin, server, "admin", server.adminPassword);
+      const systemId = await admin.evaluate(async (url) => {
+        const csrf = document.cookie.match(/pantau_csrf=([0-9a-f]+)/)[1];
+        const res = await fetch("/api/v1/systems", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ name: "Situs Dinas Pariwisata", operator: { agency: "Dispar" }, urls: [url], criticality: "medium" }),
+        });
+        return (await res.json()).id;
+      }, siteUrl);
+      await context.close();
+
+      const sari = await as("sari");
+      const number = await sari.evaluate(async (id) => {
+        const csrf = document.cookie.match(/pantau_csrf=([0-9a-f]+)/)[1];
+        const res = await fetch("/api/v1/cases", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ title: "Spam judi di situs Dispar", incident_type: "gambling_injection", system_ids: [id] }),
+        });
+        return (await res.json()).number;
+      }, systemId);
+      await sari.goto(`${server.url}/cases/${number}`);
+      await sari.click("[data-testid=tab-assessment]");
+      await sari.selectOption("[data-testid=assessment-kind]", "web");
+      await sari.click("[data-testid=assessment-start]");
+      const run = sari.locator("[data-testid=assessment-run]").first();
+      await waitFor(async () => (await run.locator("[data-testid=assessment-status]").textContent()) === "selesai", "the run to end");
+      const gambling = run.locator("[data-testid=finding-row]", { hasText: /judi|gambling/i });
+      await gambling.waitFor();
+      assert.match(await run.textContent(), /SLOT GACOR/i);
+      await gambling.locator("[data-testid=finding-status]").selectOption("confirmed");
+      await gambling.locator("[data-testid=finding-save]").click();
+      await waitFor(async () => {
+        const res = await sari.evaluate(async (n) => (await fetch(`/api/v1/cases/${n}/assessments`)).json(), number);
+        return res.items[0].findings.some((f) => /judi|gambling/i.test(f.title) && f.status === "confirmed");
+      }, "the confirmed finding");
+      await screenshot(sari, "assessment-01-web-checks");
+      assert.deepEqual(sari.problems, []);
+      await sari.context().close();
+    } finally {
+      site.close();
     }
   });
 });

@@ -310,6 +310,46 @@ export function canManageSystems(user: User): boolean {
 }
 
 // Who works cases (src/auth/roles.cc decides; this hides what would be refused).
+// A vulnerability assessment of a registered system, run from a case (docs/assessments.md).
+export interface Finding {
+  id: string;
+  run_id: string;
+  title: string;
+  severity: "info" | "low" | "medium" | "high" | "critical";
+  target: string;
+  cves: string[];
+  cvss: number | null;
+  evidence: string;
+  status: "open" | "confirmed" | "false_positive" | "fixed";
+  status_reason: string;
+  updated_by: string | null;
+  updated: string | null;
+}
+
+export interface AssessmentRun {
+  id: string;
+  system_id: string;
+  system_name: string;
+  kind: "nmap" | "web";
+  targets: string[];
+  ports: string;
+  command: string;
+  tool_version: string;
+  status: "running" | "done" | "failed" | "cancelled";
+  message: string;
+  started_by: string;
+  started: string;
+  ended: string | null;
+  evidence_id: string | null;
+  output_sha256: string | null;
+  findings: Finding[];
+}
+
+// Analysts and coordinators run assessments and judge findings; heads read them.
+export function canRunAssessments(user: User): boolean {
+  return user.role === "analyst" || user.role === "coordinator";
+}
+
 export function canWorkCases(user: User): boolean {
   return user.role !== "admin";
 }

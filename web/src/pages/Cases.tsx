@@ -3,6 +3,7 @@
 import { FormEvent, useState } from "react";
 import {
   api,
+  canRunAssessments,
   canWorkCases,
   Case,
   CASE_STATES,
@@ -21,6 +22,7 @@ import { duration, ReportingBadge, SlaBadge } from "../components/SlaBadge";
 import { usePoll } from "../hooks";
 import { formatNumber, formatTime, useI18n } from "../i18n";
 import { navigate, useLocation } from "../router";
+import { AssessmentsTab } from "./CaseAssessments";
 import { CaseEditForm } from "./CaseEdit";
 import { AttackTab, EvidenceTab, NotesTab, TimelineTab } from "./CaseWorkspace";
 
@@ -277,12 +279,13 @@ export async function openCaseFromAlerts(alertIds: string[]): Promise<void> {
   navigate(`/cases/${encodeURIComponent(c.number)}`);
 }
 
-const TABS = ["summary", "timeline", "notes", "evidence", "attack"] as const;
+const TABS = ["summary", "timeline", "notes", "evidence", "assessment", "attack"] as const;
 const TAB_LABELS = {
   summary: "case.summary",
   timeline: "ws.timeline",
   notes: "ws.notes",
   evidence: "ws.evidence",
+  assessment: "ws.assessment",
   attack: "ws.attack",
 } as const;
 
@@ -383,6 +386,13 @@ export function CasePage({ id, user }: { id: string; user: User }) {
       {current === "timeline" && <TimelineTab caseId={k.id} open={open} />}
       {current === "notes" && <NotesTab caseId={k.id} open={open} />}
       {current === "evidence" && <EvidenceTab caseId={k.id} open={open} />}
+      {current === "assessment" && (
+        <AssessmentsTab
+          caseId={k.id}
+          systems={(systems.data?.items ?? []).filter((s) => k.system_ids.includes(s.id))}
+          canRun={canRunAssessments(user) && k.state !== "closed"}
+        />
+      )}
       {current === "attack" && <AttackTab caseId={k.id} />}
       {current === "summary" && editing && (
         <CaseEditForm
