@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <new>
 #include <string>
 #include <string_view>
@@ -58,10 +57,10 @@ class SlotArray {
 // probe reads one cache line and the key only when those bits agree.
 class GroupIndex {
  public:
-  static uint32_t Hash(std::string_view key) {
-    const uint64_t h = std::hash<std::string_view>{}(key);
-    return static_cast<uint32_t>(h ^ (h >> 32));
-  }
+  // Keyed (SipHash with a key drawn per process): the keys are log content, and with an
+  // unkeyed hash a sender could craft values that all collide and turn each insert into a walk
+  // of the whole table.
+  static uint32_t Hash(std::string_view key);
   // Asks the CPU to load the slot where a lookup of a key with this hash starts.
   void Prefetch(uint32_t fingerprint) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[fingerprint & (slots_.size() - 1)]);
