@@ -303,9 +303,10 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
       }
       if (at >= 0) scan(static_cast<size_t>(at), ef.value);
     }
-    // The event's dataset, unless a field of that name stood in for it.
+    // The event's dataset, unless a field of that name stood in for it (the walk above would
+    // have found it: `dataset` has a slot).
     if (dataset_slot_ >= 0 && slots[dataset_slot_] == nullptr) {
-      scan(static_cast<size_t>(dataset_slot_), *view.Find("dataset"));
+      scan(static_cast<size_t>(dataset_slot_), view.Dataset());
     }
   } else {
     for (size_t i = 0; i < fields_.size(); ++i) {

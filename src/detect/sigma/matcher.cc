@@ -14,8 +14,12 @@ namespace pantau::sigma {
 const Value* EventView::Find(std::string_view field) const {
   const Value* v = event_.fields.Find(field);
   if (v != nullptr || field != "dataset") return v;
+  return &Dataset();
+}
+
+const Value& EventView::Dataset() const {
   if (!dataset_) dataset_.emplace(event_.dataset);
-  return &*dataset_;
+  return *dataset_;
 }
 
 std::string_view EventView::ValueText(const Value& v) const {
@@ -31,7 +35,7 @@ std::string_view EventView::ValueText(const Value& v) const {
   } else if (const auto* b = std::get_if<bool>(&v)) {
     c.text = *b ? "true" : "false";
   }
-  return numbers_.emplace_back(std::move(c)).text;
+  return numbers_.emplace_front(std::move(c)).text;
 }
 
 std::string_view EventView::Lowered(std::string_view text) const {
@@ -41,7 +45,7 @@ std::string_view EventView::Lowered(std::string_view text) const {
   }
   Cached c{text.data(), {}};
   LowerAscii(text, c.text);
-  return lowered_.emplace_back(std::move(c)).text;
+  return lowered_.emplace_front(std::move(c)).text;
 }
 
 std::optional<Network> ParseNetwork(std::string_view text) {

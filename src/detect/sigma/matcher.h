@@ -11,7 +11,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +34,8 @@ class EventView {
   const Event& event() const { return event_; }
   // A field of the event; `dataset` is the event's dataset, unless the event has such a field.
   const Value* Find(std::string_view field) const;
+  // The event's dataset as a value, for an event known to have no field named `dataset`.
+  const Value& Dataset() const;
 
   // The text of a field's value: strings in place, numbers written once per event.
   // REQUIRES: `v` is not null (monostate) and lives as long as the event.
@@ -62,9 +64,10 @@ class EventView {
   mutable std::optional<Value> dataset_;  // made when a predicate first reads it
   const std::vector<uint64_t>* fired_ = nullptr;
   const std::vector<const Value*>* slots_ = nullptr;
-  // Deques: views into earlier entries stay valid as entries are added.
-  mutable std::deque<Cached> numbers_;
-  mutable std::deque<Cached> lowered_;
+  // Lists: views into earlier entries stay valid as entries are added, and an empty list
+  // allocates nothing (a deque allocates on construction, for every event).
+  mutable std::forward_list<Cached> numbers_;
+  mutable std::forward_list<Cached> lowered_;
 };
 
 // An IPv4 or IPv6 network of the cidr modifier.
