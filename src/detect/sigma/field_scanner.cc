@@ -82,6 +82,9 @@ Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
       }
       if (p.field.empty()) continue;
       Pending& f = pending[p.field];  // every field a predicate reads gets a slot
+      for (const ValueTest& t : p.tests) {
+        if (t.kind == ValueTest::Kind::kFieldRef) pending[t.field];  // and every field it names
+      }
       if (p.kind != Predicate::Kind::kValues) continue;
       bool all_patterns = !p.tests.empty();
       for (ValueTest& t : p.tests) {
@@ -141,6 +144,12 @@ Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
     for (Predicate& p : m->mutable_predicates()) {
       if (auto it = by_name_.find(p.field); it != by_name_.end()) {
         p.slot = static_cast<int32_t>(it->second);
+      }
+      for (ValueTest& t : p.tests) {
+        if (t.kind != ValueTest::Kind::kFieldRef) continue;
+        if (auto it = by_name_.find(t.field); it != by_name_.end()) {
+          t.field_slot = static_cast<int32_t>(it->second);
+        }
       }
     }
   }
