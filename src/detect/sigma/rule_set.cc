@@ -470,6 +470,13 @@ Status RuleSet::Finish() {
   auto necessary = [](const Matcher& m) -> PatternSet {
     return m.nodes().empty() ? std::nullopt : Necessary(m, m.root());
   };
+  for (Group& g : groups_) {
+    if (PatternSet need = necessary(g.where)) {
+      g.needs = std::move(need->ids);
+      std::sort(g.needs.begin(), g.needs.end());
+      g.needs.erase(std::unique(g.needs.begin(), g.needs.end()), g.needs.end());
+    }
+  }
   for (uint32_t i = 0; i < rules_.size(); ++i) {
     // A pattern the rule needs, or else one its log source needs.
     PatternSet need = necessary(rules_[i].detection);
@@ -515,7 +522,7 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   // applies. Those guards are decided now, from the field pass, and remembered.
   bool keywords = false;
   for (uint32_t g : keyword_groups_) {
-    st.group[g] = groups_[g].where.Matches(view) ? 1 : 0;
+    st.group[g] = Selects(g, view) ? 1 : 0;
     keywords = keywords || st.group[g] == 1;
   }
   if (keywords) scanner_.ScanKeywords(view, st.scratch, st.fired, st.hits);
@@ -536,7 +543,7 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   std::sort(st.candidates.begin(), st.candidates.end());
   for (uint32_t r : st.candidates) {
     int8_t& g = st.group[group_of_rule_[r]];
-    if (g < 0) g = groups_[group_of_rule_[r]].where.Matches(view) ? 1 : 0;
+    if (g < 0) g = Selects(group_of_rule_[r], view) ? 1 : 0;
     if (g == 1 && rules_[r].detection.Matches(view) && !Filtered(rules_[r], view)) {
       on_match(rules_[r]);
     }
@@ -544,6 +551,18 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   // Leave the buffers zeroed for the next event.
   for (uint32_t id : st.hits) st.fired[id >> 6] = 0;
   for (uint32_t r : st.candidates) st.candidate[r >> 6] = 0;
+}
+
+bool RuleSet::Selects(uint32_t g, const EventView& view) const {
+  const Group& group = groups_[g];
+  if (!group.needs.empty()) {
+    const std::vector<uint64_t>& fired = *view.fired();
+    if (std::none_of(group.needs.begin(), group.needs.end(),
+                     [&](uint32_t id) { return (fired[id >> 6] >> (id & 63) & 1) != 0; })) {
+      return false;
+    }
+  }
+  return group.where.Matches(view);
 }
 
 bool RuleSet::Filtered(const Rule& rule, const EventView& view) {
