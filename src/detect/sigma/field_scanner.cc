@@ -145,6 +145,12 @@ Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
       if (auto it = by_name_.find(p.field); it != by_name_.end()) {
         p.slot = static_cast<int32_t>(it->second);
       }
+      if (p.scanned && !p.all) {
+        for (const ValueTest& t : p.tests) {
+          if (t.kind == ValueTest::Kind::kRegex) p.any_ids.push_back(t.regex_id);
+          for (const Pattern& pat : t.patterns) p.any_ids.push_back(pat.id);
+        }
+      }
       for (ValueTest& t : p.tests) {
         if (t.kind != ValueTest::Kind::kFieldRef) continue;
         if (auto it = by_name_.find(t.field); it != by_name_.end()) {

@@ -218,6 +218,12 @@ bool Predicate::TestOne(const EventView& view, const ValueTest& t, std::string_v
 }
 
 bool Predicate::HitsOf(const std::vector<uint64_t>& fired) const {
+  if (!all && !any_ids.empty()) {
+    for (uint32_t id : any_ids) {
+      if (fired[id >> 6] >> (id & 63) & 1) return true;
+    }
+    return false;
+  }
   auto hit = [&](const ValueTest& t) {
     if (t.kind == ValueTest::Kind::kRegex)
       return (fired[t.regex_id >> 6] >> (t.regex_id & 63) & 1) != 0;

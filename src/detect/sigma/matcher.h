@@ -112,6 +112,9 @@ struct Predicate {
   TimePart time_part = TimePart::kNone;
   // Every test is of patterns that a Hyperscan pass scans (set by the rule set).
   bool scanned = false;
+  // When scanned and not `all`: the ids of all its patterns, one of which firing decides it, in
+  // one array rather than spread over its tests' patterns.
+  std::vector<uint32_t> any_ids;
 
   bool Evaluate(const EventView& view) const;
 
