@@ -109,9 +109,10 @@ int main(int argc, char** argv) {
     }
     const double s = Seconds(t0);
     const double cpu = CpuSeconds() - cpu0;
-    fmt::print("{:<9} {:>10} events in {:7.2f} s: {:>9.0f} events/s, {} matches ({:.0f} events per "
-               "CPU second)\n",
-               naive ? "naive" : "compiled", n, s, n / s, matches, n / cpu);
+    fmt::print(
+        "{:<9} {:>10} events in {:7.2f} s: {:>9.0f} events/s, {} matches ({:.0f} events per "
+        "CPU second)\n",
+        naive ? "naive" : "compiled", n, s, n / s, matches, n / cpu);
     return n / s;
   };
   // The compiled matcher must find exactly what the naive one finds, event by event.

@@ -95,7 +95,7 @@ struct ValueTest {
   Network network;
   enum class Op : uint8_t { kEq, kLt, kLte, kGt, kGte } op = Op::kEq;  // kCompare
   double number = 0;
-  std::string field;  // kFieldRef: the other field, compared as its kind says
+  std::string field;        // kFieldRef: the other field, compared as its kind says
   int32_t field_slot = -1;  // kFieldRef: the other field's slot in a rule set's scan
   Pattern::Kind ref_kind = Pattern::Kind::kExact;
   bool cased = false;  // kFieldRef
