@@ -452,10 +452,18 @@ PatternSet Necessary(const Matcher& m, uint32_t node) {
 }  // namespace
 
 Status RuleSet::Finish() {
+  // One keyword database per log source: the keywords of a rule go into its group's.
   std::vector<Matcher*> matchers;
-  for (Rule& r : rules_) matchers.push_back(&r.detection);
-  for (Group& g : groups_) matchers.push_back(&g.where);
-  RETURN_IF_ERROR(scanner_.Build(matchers));
+  std::vector<uint32_t> keyword_sets;
+  for (uint32_t i = 0; i < rules_.size(); ++i) {
+    matchers.push_back(&rules_[i].detection);
+    keyword_sets.push_back(group_of_rule_[i]);
+  }
+  for (uint32_t g = 0; g < groups_.size(); ++g) {
+    matchers.push_back(&groups_[g].where);
+    keyword_sets.push_back(g);
+  }
+  RETURN_IF_ERROR(scanner_.Build(matchers, keyword_sets));
   for (uint32_t g = 0; g < groups_.size(); ++g) {
     const bool has_keywords =
         std::any_of(groups_[g].rules.begin(), groups_[g].rules.end(), [&](uint32_t r) {
@@ -504,6 +512,7 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
     std::vector<uint64_t> candidate;  // bit per rule
     std::vector<uint32_t> candidates;
     std::vector<int8_t> group;  // -1 unknown, 0 no, 1 yes
+    std::vector<uint32_t> keyword_sets;
   };
   thread_local State st;
   if (st.generation != scanner_.generation()) {
@@ -520,12 +529,14 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   view.SetSlots(&st.slots);
   // The keyword pass reads the whole event; it is needed only when a group with keyword rules
   // applies. Those guards are decided now, from the field pass, and remembered.
-  bool keywords = false;
+  st.keyword_sets.clear();
   for (uint32_t g : keyword_groups_) {
     st.group[g] = Selects(g, view) ? 1 : 0;
-    keywords = keywords || st.group[g] == 1;
+    if (st.group[g] == 1) st.keyword_sets.push_back(g);
   }
-  if (keywords) scanner_.ScanKeywords(view, st.scratch, st.fired, st.hits);
+  if (!st.keyword_sets.empty()) {
+    scanner_.ScanKeywords(view, st.scratch, st.keyword_sets, st.fired, st.hits);
+  }
 
   st.candidates.clear();
   auto add = [&](uint32_t r) {
