@@ -5,6 +5,10 @@ the Sigma benchmarks: the events of SigmaHQ's regression data, replicated with v
 from a pool), so that most events match nothing, as in real logs.
 
     bench/gen_windows.py --events 5000000 ../shared/data/sigma/regression_data > /tmp/windows.jsonl
+
+With --unique, every process, path, command line, registry and query value of every event ends
+with a token of its own (" u<event number>"), so that no value ever repeats: the worst case for
+matchers that remember recent values.
 """
 import argparse
 import copy
@@ -38,6 +42,12 @@ BENIGN_PROCESSES = [
 ]
 USERS = ["KUKAR\\budi", "KUKAR\\siti", "NT AUTHORITY\\SYSTEM", "KUKAR\\admin.dinas",
          "KUKAR\\agus", "NT AUTHORITY\\LOCAL SERVICE"]
+# The values --unique makes distinct in every event.
+UNIQUE_FIELDS = ("Image", "ParentImage", "SourceImage", "TargetImage", "CommandLine",
+                 "ParentCommandLine", "CurrentDirectory", "OriginalFileName", "TargetFilename",
+                 "ImageLoaded", "TargetObject", "QueryName", "PipeName", "Details",
+                 "ScriptBlockText", "NewProcessName", "ParentProcessName", "ProcessName")
+UNIQUE_MARK = "@@unique@@"
 HOSTS = ["PC-DISKOMINFO-01", "PC-BAPPEDA-07", "SRV-SIMPEG", "SRV-AD01", "LAPTOP-KEUANGAN-3"]
 
 
@@ -61,7 +71,7 @@ def load_samples(root):
     return samples
 
 
-def vary(r, doc, i, malicious):
+def vary(r, doc, i, malicious, unique):
     ev = copy.deepcopy(doc)
     system = ev["Event"]["System"]
     data = ev["Event"].get("EventData") or {}
@@ -92,6 +102,10 @@ def vary(r, doc, i, malicious):
                     "Details", "ScriptBlockText", "Hashes"):
             if key in data and isinstance(data[key], str):
                 data[key] = f"C:\\Users\\budi\\AppData\\Local\\Temp\\benign{r.randint(0, 999)}.tmp"
+    if unique:
+        for key in UNIQUE_FIELDS:
+            if isinstance(data.get(key), str):
+                data[key] += " " + UNIQUE_MARK
     return ev
 
 
@@ -102,16 +116,22 @@ def main():
     ap.add_argument("--malicious", type=float, default=0.01,
                     help="share of events kept as in the sample (default 0.01)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--unique", action="store_true",
+                    help="append a token of the event's own to every process, path, command "
+                         "line, registry and query value, so that values never repeat")
     args = ap.parse_args()
     r = random.Random(args.seed)
     samples = load_samples(args.regression_data)
     # Pre-vary a pool and cycle through it: a deep copy per event would make the generator the
     # bottleneck of the benchmark set-up.
-    pool = [json.dumps(vary(r, r.choice(samples), i, r.random() < args.malicious),
+    pool = [json.dumps(vary(r, r.choice(samples), i, r.random() < args.malicious, args.unique),
                        separators=(",", ":"), ensure_ascii=False) for i in range(20_000)]
     out = sys.stdout
     for i in range(args.events):
-        out.write(pool[i % len(pool)])
+        line = pool[i % len(pool)]
+        if args.unique:
+            line = line.replace(UNIQUE_MARK, f"u{i}")
+        out.write(line)
         out.write("\n")
 
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <hs/hs.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -38,50 +39,63 @@ FieldScanner::FieldScanner() = default;
 
 FieldScanner::~FieldScanner() {
   for (Field& f : fields_) hs_free_database(f.db);
-  hs_free_database(keywords_.db);
+  for (Field& f : keywords_) hs_free_database(f.db);
 }
 
 FieldScanner::FieldScanner(FieldScanner&& o) noexcept
     : fields_(std::move(o.fields_)),
-      keywords_(std::exchange(o.keywords_, {})),
+      keywords_(std::move(o.keywords_)),
       by_name_(std::move(o.by_name_)),
       pattern_count_(o.pattern_count_),
       generation_(o.generation_),
       dataset_slot_(o.dataset_slot_) {
   o.fields_.clear();
+  o.keywords_.clear();
 }
 
 FieldScanner& FieldScanner::operator=(FieldScanner&& o) noexcept {
   if (this != &o) {
     for (Field& f : fields_) hs_free_database(f.db);
-    hs_free_database(keywords_.db);
+    for (Field& f : keywords_) hs_free_database(f.db);
     fields_ = std::move(o.fields_);
-    keywords_ = std::exchange(o.keywords_, {});
+    keywords_ = std::move(o.keywords_);
     by_name_ = std::move(o.by_name_);
     pattern_count_ = o.pattern_count_;
     generation_ = o.generation_;
     dataset_slot_ = o.dataset_slot_;
     o.fields_.clear();
+    o.keywords_.clear();
   }
   return *this;
 }
 
 FieldScanner::Scratch::~Scratch() { hs_free_scratch(hs_); }
 
-Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
+Status FieldScanner::Build(const std::vector<Matcher*>& matchers,
+                           const std::vector<uint32_t>& keyword_sets) {
   static std::atomic<uint64_t> generations{0};
   generation_ = ++generations;
   std::map<std::string, Pending> pending;
   std::map<std::pair<std::string, int>, uint32_t> special;  // (field, kind) -> id
+  // Keyword patterns by set. Ids are shared across sets: a keyword that two log sources' rules
+  // name is one pattern scanned in both databases.
+  const uint32_t sets =
+      keyword_sets.empty() ? 0 : *std::max_element(keyword_sets.begin(), keyword_sets.end()) + 1;
+  std::vector<Pending> keyword_pending(sets);
+  std::map<std::pair<std::string, unsigned>, uint32_t> keyword_ids;
   uint32_t next = 0;
-  for (Matcher* m : matchers) {
+  for (size_t i = 0; i < matchers.size(); ++i) {
+    Matcher* m = matchers[i];
     for (Predicate& p : m->mutable_predicates()) {
       if (p.kind == Predicate::Kind::kKeywords) {
-        AddKeywords(p, pending[""], next);
+        AddKeywords(p, keyword_pending[keyword_sets[i]], keyword_ids, next);
         continue;
       }
       if (p.field.empty()) continue;
       Pending& f = pending[p.field];  // every field a predicate reads gets a slot
+      for (const ValueTest& t : p.tests) {
+        if (t.kind == ValueTest::Kind::kFieldRef) pending[t.field];  // and every field it names
+      }
       if (p.kind != Predicate::Kind::kValues) continue;
       bool all_patterns = !p.tests.empty();
       for (ValueTest& t : p.tests) {
@@ -124,11 +138,10 @@ Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
     }
   }
   pattern_count_ = next;
+  keywords_.resize(sets);
+  for (uint32_t k = 0; k < sets; ++k)
+    RETURN_IF_ERROR(Compile("", keyword_pending[k], keywords_[k]));
   for (auto& [name, f] : pending) {
-    if (name.empty()) {
-      RETURN_IF_ERROR(Compile(name, f, keywords_));
-      continue;
-    }
     Field field;
     RETURN_IF_ERROR(Compile(name, f, field));
     by_name_.emplace(name, fields_.size());
@@ -141,6 +154,18 @@ Status FieldScanner::Build(const std::vector<Matcher*>& matchers) {
     for (Predicate& p : m->mutable_predicates()) {
       if (auto it = by_name_.find(p.field); it != by_name_.end()) {
         p.slot = static_cast<int32_t>(it->second);
+      }
+      if (p.scanned && !p.all) {
+        for (const ValueTest& t : p.tests) {
+          if (t.kind == ValueTest::Kind::kRegex) p.any_ids.push_back(t.regex_id);
+          for (const Pattern& pat : t.patterns) p.any_ids.push_back(pat.id);
+        }
+      }
+      for (ValueTest& t : p.tests) {
+        if (t.kind != ValueTest::Kind::kFieldRef) continue;
+        if (auto it = by_name_.find(t.field); it != by_name_.end()) {
+          t.field_slot = static_cast<int32_t>(it->second);
+        }
       }
     }
   }
@@ -177,7 +202,9 @@ Status FieldScanner::Compile(const std::string& name, Pending& f, Field& field) 
   return Status::Ok();
 }
 
-void FieldScanner::AddKeywords(Predicate& p, Pending& f, uint32_t& next) {
+void FieldScanner::AddKeywords(Predicate& p, Pending& f,
+                               std::map<std::pair<std::string, unsigned>, uint32_t>& ids,
+                               uint32_t& next) {
   // A star must not reach across the NUL between two texts; a pattern that is anchored, or
   // whose expression names a NUL (a NUL byte, or the class of `?`), stays with direct matching.
   static constexpr std::string_view kStar = "[^\\x00]*";
@@ -196,9 +223,11 @@ void FieldScanner::AddKeywords(Predicate& p, Pending& f, uint32_t& next) {
       }
       unsigned flags = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
       if (!pat.cased()) flags |= HS_FLAG_CASELESS;
-      auto [it, fresh] = f.ids.emplace(std::make_pair(pat.ToHyperscan(kStar), flags), next);
+      auto key = std::make_pair(pat.ToHyperscan(kStar), flags);
+      auto [it, fresh] = ids.emplace(key, next);
       if (fresh) ++next;
       pat.id = it->second;
+      f.ids.emplace(std::move(key), pat.id);
     }
   }
   p.scanned = true;
@@ -247,7 +276,7 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
       }
     };
     for (const Field& f : fields_) grow(f.db);
-    grow(keywords_.db);
+    for (const Field& f : keywords_) grow(f.db);
     scratch.prepared_for_ = generation_;
     scratch.memory_.assign(fields_.size(), {});  // pattern ids and slots are the scanner's
     scratch.slot_at_.clear();
@@ -303,9 +332,10 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
       }
       if (at >= 0) scan(static_cast<size_t>(at), ef.value);
     }
-    // The event's dataset, unless a field of that name stood in for it.
+    // The event's dataset, unless a field of that name stood in for it (the walk above would
+    // have found it: `dataset` has a slot).
     if (dataset_slot_ >= 0 && slots[dataset_slot_] == nullptr) {
-      scan(static_cast<size_t>(dataset_slot_), *view.Find("dataset"));
+      scan(static_cast<size_t>(dataset_slot_), view.Dataset());
     }
   } else {
     for (size_t i = 0; i < fields_.size(); ++i) {
@@ -315,24 +345,28 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
 }
 
 void FieldScanner::ScanKeywords(const EventView& view, Scratch& scratch,
-                                std::vector<uint64_t>& fired, std::vector<uint32_t>& hits) const {
-  if (keywords_.db != nullptr || !keywords_.any_ids.empty()) {
-    for (uint32_t id : keywords_.any_ids) Fire(id, fired, hits);
-    std::string& joined = scratch.joined_;
-    // A message that only repeats the fields' text would be scanned twice.
-    const Event& e = view.event();
-    joined.assign((e.flags & kMessageFromFields) != 0 ? std::string_view() : e.message);
-    for (const pantau::Field& ef : view.event().fields.items()) {
-      if (const auto* s = std::get_if<std::string>(&ef.value)) {
-        joined += '\0';
-        joined += *s;
+                                const std::vector<uint32_t>& sets, std::vector<uint64_t>& fired,
+                                std::vector<uint32_t>& hits) const {
+  std::string& joined = scratch.joined_;
+  joined.clear();
+  for (uint32_t k : sets) {
+    const Field& keywords = keywords_[k];
+    for (uint32_t id : keywords.any_ids) Fire(id, fired, hits);
+    if (keywords.db == nullptr) continue;
+    if (joined.empty()) {
+      // A message that only repeats the fields' text would be scanned twice.
+      const Event& e = view.event();
+      joined.assign((e.flags & kMessageFromFields) != 0 ? std::string_view() : e.message);
+      for (const pantau::Field& ef : e.fields.items()) {
+        if (const auto* s = std::get_if<std::string>(&ef.value)) {
+          joined += '\0';
+          joined += *s;
+        }
       }
     }
-    if (keywords_.db != nullptr) {
-      ScanContext c{&keywords_.ids, &fired, &hits};
-      hs_scan(keywords_.db, joined.data(), static_cast<unsigned>(joined.size()), 0, scratch.hs_,
-              OnMatch, &c);
-    }
+    ScanContext c{&keywords.ids, &fired, &hits};
+    hs_scan(keywords.db, joined.data(), static_cast<unsigned>(joined.size()), 0, scratch.hs_,
+            OnMatch, &c);
   }
 }
 

@@ -14,8 +14,12 @@ namespace pantau::sigma {
 const Value* EventView::Find(std::string_view field) const {
   const Value* v = event_.fields.Find(field);
   if (v != nullptr || field != "dataset") return v;
+  return &Dataset();
+}
+
+const Value& EventView::Dataset() const {
   if (!dataset_) dataset_.emplace(event_.dataset);
-  return &*dataset_;
+  return *dataset_;
 }
 
 std::string_view EventView::ValueText(const Value& v) const {
@@ -31,7 +35,7 @@ std::string_view EventView::ValueText(const Value& v) const {
   } else if (const auto* b = std::get_if<bool>(&v)) {
     c.text = *b ? "true" : "false";
   }
-  return numbers_.emplace_back(std::move(c)).text;
+  return numbers_.emplace_front(std::move(c)).text;
 }
 
 std::string_view EventView::Lowered(std::string_view text) const {
@@ -41,7 +45,7 @@ std::string_view EventView::Lowered(std::string_view text) const {
   }
   Cached c{text.data(), {}};
   LowerAscii(text, c.text);
-  return lowered_.emplace_back(std::move(c)).text;
+  return lowered_.emplace_front(std::move(c)).text;
 }
 
 std::optional<Network> ParseNetwork(std::string_view text) {
@@ -122,6 +126,16 @@ std::optional<int64_t> TimePartOf(std::string_view date, TimePart part) {
 
 namespace {
 
+// ASCII case-insensitive equality, as LowerAscii lowers.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 std::optional<double> NumberOf(const Value& v, std::string_view text) {
   if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
   if (const auto* d = std::get_if<double>(&v)) return *d;
@@ -180,20 +194,23 @@ bool Predicate::TestOne(const EventView& view, const ValueTest& t, std::string_v
       return n && Compare(*n, t.op, t.number);
     }
     case ValueTest::Kind::kFieldRef: {
-      const Value* other = view.Find(t.field);
+      const Value* other = view.FindField(t.field, t.field_slot);
       if (other == nullptr || std::holds_alternative<std::monostate>(*other)) return false;
       const std::string_view o = view.ValueText(*other);
-      const std::string_view a = t.cased ? text : view.Lowered(text);
-      const std::string_view b = t.cased ? o : view.Lowered(o);
+      // Equal, prefix and suffix compare in place; only `contains` needs lowercase copies.
+      auto same = [&](std::string_view a) { return t.cased ? a == o : EqualsIgnoreCase(a, o); };
       switch (t.ref_kind) {
         case Pattern::Kind::kPrefix:
-          return a.starts_with(b);
+          return o.size() <= text.size() && same(text.substr(0, o.size()));
         case Pattern::Kind::kSuffix:
-          return a.ends_with(b);
-        case Pattern::Kind::kContains:
+          return o.size() <= text.size() && same(text.substr(text.size() - o.size()));
+        case Pattern::Kind::kContains: {
+          const std::string_view a = t.cased ? text : view.Lowered(text);
+          const std::string_view b = t.cased ? o : view.Lowered(o);
           return a.find(b) != std::string_view::npos;
+        }
         default:
-          return a == b;
+          return same(text);
       }
     }
   }
@@ -201,6 +218,12 @@ bool Predicate::TestOne(const EventView& view, const ValueTest& t, std::string_v
 }
 
 bool Predicate::HitsOf(const std::vector<uint64_t>& fired) const {
+  if (!all && !any_ids.empty()) {
+    for (uint32_t id : any_ids) {
+      if (fired[id >> 6] >> (id & 63) & 1) return true;
+    }
+    return false;
+  }
   auto hit = [&](const ValueTest& t) {
     if (t.kind == ValueTest::Kind::kRegex)
       return (fired[t.regex_id >> 6] >> (t.regex_id & 63) & 1) != 0;

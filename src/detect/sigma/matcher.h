@@ -11,7 +11,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +34,8 @@ class EventView {
   const Event& event() const { return event_; }
   // A field of the event; `dataset` is the event's dataset, unless the event has such a field.
   const Value* Find(std::string_view field) const;
+  // The event's dataset as a value, for an event known to have no field named `dataset`.
+  const Value& Dataset() const;
 
   // The text of a field's value: strings in place, numbers written once per event.
   // REQUIRES: `v` is not null (monostate) and lives as long as the event.
@@ -62,9 +64,10 @@ class EventView {
   mutable std::optional<Value> dataset_;  // made when a predicate first reads it
   const std::vector<uint64_t>* fired_ = nullptr;
   const std::vector<const Value*>* slots_ = nullptr;
-  // Deques: views into earlier entries stay valid as entries are added.
-  mutable std::deque<Cached> numbers_;
-  mutable std::deque<Cached> lowered_;
+  // Lists: views into earlier entries stay valid as entries are added, and an empty list
+  // allocates nothing (a deque allocates on construction, for every event).
+  mutable std::forward_list<Cached> numbers_;
+  mutable std::forward_list<Cached> lowered_;
 };
 
 // An IPv4 or IPv6 network of the cidr modifier.
@@ -92,7 +95,8 @@ struct ValueTest {
   Network network;
   enum class Op : uint8_t { kEq, kLt, kLte, kGt, kGte } op = Op::kEq;  // kCompare
   double number = 0;
-  std::string field;  // kFieldRef: the other field, compared as its kind says
+  std::string field;        // kFieldRef: the other field, compared as its kind says
+  int32_t field_slot = -1;  // kFieldRef: the other field's slot in a rule set's scan
   Pattern::Kind ref_kind = Pattern::Kind::kExact;
   bool cased = false;  // kFieldRef
 };
@@ -108,6 +112,9 @@ struct Predicate {
   TimePart time_part = TimePart::kNone;
   // Every test is of patterns that a Hyperscan pass scans (set by the rule set).
   bool scanned = false;
+  // When scanned and not `all`: the ids of all its patterns, one of which firing decides it, in
+  // one array rather than spread over its tests' patterns.
+  std::vector<uint32_t> any_ids;
 
   bool Evaluate(const EventView& view) const;
 

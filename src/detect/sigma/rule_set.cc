@@ -452,10 +452,18 @@ PatternSet Necessary(const Matcher& m, uint32_t node) {
 }  // namespace
 
 Status RuleSet::Finish() {
+  // One keyword database per log source: the keywords of a rule go into its group's.
   std::vector<Matcher*> matchers;
-  for (Rule& r : rules_) matchers.push_back(&r.detection);
-  for (Group& g : groups_) matchers.push_back(&g.where);
-  RETURN_IF_ERROR(scanner_.Build(matchers));
+  std::vector<uint32_t> keyword_sets;
+  for (uint32_t i = 0; i < rules_.size(); ++i) {
+    matchers.push_back(&rules_[i].detection);
+    keyword_sets.push_back(group_of_rule_[i]);
+  }
+  for (uint32_t g = 0; g < groups_.size(); ++g) {
+    matchers.push_back(&groups_[g].where);
+    keyword_sets.push_back(g);
+  }
+  RETURN_IF_ERROR(scanner_.Build(matchers, keyword_sets));
   for (uint32_t g = 0; g < groups_.size(); ++g) {
     const bool has_keywords =
         std::any_of(groups_[g].rules.begin(), groups_[g].rules.end(), [&](uint32_t r) {
@@ -470,6 +478,13 @@ Status RuleSet::Finish() {
   auto necessary = [](const Matcher& m) -> PatternSet {
     return m.nodes().empty() ? std::nullopt : Necessary(m, m.root());
   };
+  for (Group& g : groups_) {
+    if (PatternSet need = necessary(g.where)) {
+      g.needs = std::move(need->ids);
+      std::sort(g.needs.begin(), g.needs.end());
+      g.needs.erase(std::unique(g.needs.begin(), g.needs.end()), g.needs.end());
+    }
+  }
   for (uint32_t i = 0; i < rules_.size(); ++i) {
     // A pattern the rule needs, or else one its log source needs.
     PatternSet need = necessary(rules_[i].detection);
@@ -497,6 +512,7 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
     std::vector<uint64_t> candidate;  // bit per rule
     std::vector<uint32_t> candidates;
     std::vector<int8_t> group;  // -1 unknown, 0 no, 1 yes
+    std::vector<uint32_t> keyword_sets;
   };
   thread_local State st;
   if (st.generation != scanner_.generation()) {
@@ -513,12 +529,14 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   view.SetSlots(&st.slots);
   // The keyword pass reads the whole event; it is needed only when a group with keyword rules
   // applies. Those guards are decided now, from the field pass, and remembered.
-  bool keywords = false;
+  st.keyword_sets.clear();
   for (uint32_t g : keyword_groups_) {
-    st.group[g] = groups_[g].where.Matches(view) ? 1 : 0;
-    keywords = keywords || st.group[g] == 1;
+    st.group[g] = Selects(g, view) ? 1 : 0;
+    if (st.group[g] == 1) st.keyword_sets.push_back(g);
   }
-  if (keywords) scanner_.ScanKeywords(view, st.scratch, st.fired, st.hits);
+  if (!st.keyword_sets.empty()) {
+    scanner_.ScanKeywords(view, st.scratch, st.keyword_sets, st.fired, st.hits);
+  }
 
   st.candidates.clear();
   auto add = [&](uint32_t r) {
@@ -536,7 +554,7 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   std::sort(st.candidates.begin(), st.candidates.end());
   for (uint32_t r : st.candidates) {
     int8_t& g = st.group[group_of_rule_[r]];
-    if (g < 0) g = groups_[group_of_rule_[r]].where.Matches(view) ? 1 : 0;
+    if (g < 0) g = Selects(group_of_rule_[r], view) ? 1 : 0;
     if (g == 1 && rules_[r].detection.Matches(view) && !Filtered(rules_[r], view)) {
       on_match(rules_[r]);
     }
@@ -544,6 +562,18 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
   // Leave the buffers zeroed for the next event.
   for (uint32_t id : st.hits) st.fired[id >> 6] = 0;
   for (uint32_t r : st.candidates) st.candidate[r >> 6] = 0;
+}
+
+bool RuleSet::Selects(uint32_t g, const EventView& view) const {
+  const Group& group = groups_[g];
+  if (!group.needs.empty()) {
+    const std::vector<uint64_t>& fired = *view.fired();
+    if (std::none_of(group.needs.begin(), group.needs.end(),
+                     [&](uint32_t id) { return (fired[id >> 6] >> (id & 63) & 1) != 0; })) {
+      return false;
+    }
+  }
+  return group.where.Matches(view);
 }
 
 bool RuleSet::Filtered(const Rule& rule, const EventView& view) {

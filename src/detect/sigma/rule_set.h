@@ -96,10 +96,15 @@ class RuleSet {
   struct Group {
     Matcher where;
     std::vector<uint32_t> rules;
+    // Patterns one of which must fire for `where` to hold (empty: no such set), so that the
+    // log sources of other products are ruled out by a few bits instead of their conditions.
+    std::vector<uint32_t> needs;
   };
   // Compiles the Hyperscan databases and the prefilter index, once all rules are in.
   Status Finish();
   static bool Filtered(const Rule& rule, const EventView& view);
+  // Whether group `g`'s log source selects the event; REQUIRES: the view has scan results.
+  bool Selects(uint32_t g, const EventView& view) const;
 
   std::vector<Rule> rules_;
   std::vector<uint32_t> group_of_rule_;

@@ -1,5 +1,6 @@
 // Sigma rules end to end: YAML text -> RuleSet -> match against events. Every modifier and
 // condition construct of the specification, with its examples where it gives one.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -130,6 +131,38 @@ TEST(SigmaRuleTest, Keywords) {
       "  condition: keywords_cmdlet\n");
   EXPECT_TRUE(Matches(all, Ev({}, "Set-OabVirtualDirectory -ExternalUrl http://x")));
   EXPECT_FALSE(Matches(all, Ev({}, "Set-OabVirtualDirectory")));
+}
+
+// Each log source's keywords have their own database; a keyword that rules of two log sources
+// share is one pattern in both, and an event is scanned only with those of the log sources that
+// select it.
+TEST(SigmaRuleTest, KeywordsOfSeveralLogSources) {
+  auto rule = [](std::string_view id, std::string_view product, std::string_view keywords) {
+    return fmt::format(
+        "title: {0}\nid: 00000000-0000-0000-0000-00000000000{0}\nlogsource:\n  product: {1}\n"
+        "detection:\n  keywords:\n{2}  condition: keywords\n---\n",
+        id, product, keywords);
+  };
+  Loaded l = Load(rule("1", "alpha", "    - 'shared word'\n    - 'alpha only'\n") +
+                  rule("2", "beta", "    - 'shared word'\n") +
+                  rule("3", "beta", "    - 'beta only'\n    - 'x*y'\n"));
+  ASSERT_TRUE(l.problems.empty()) << l.problems[0].ToString();
+  auto titles = [&](std::string dataset, std::string message) {
+    Event e;
+    e.dataset = std::move(dataset);
+    e.message = std::move(message);
+    std::string a, b;
+    l.set->Match(e, [&](const Rule& r) { a += r.title; });
+    l.set->MatchNaive(e, [&](const Rule& r) { b += r.title; });
+    EXPECT_EQ(a, b);
+    return a;
+  };
+  EXPECT_EQ(titles("alpha", "a shared word"), "1");
+  EXPECT_EQ(titles("beta", "a shared word"), "2");
+  EXPECT_EQ(titles("beta", "alpha only, beta only"), "3");
+  EXPECT_EQ(titles("alpha", "alpha only, beta only"), "1");
+  EXPECT_EQ(titles("gamma", "shared word, alpha only, beta only"), "");
+  EXPECT_EQ(titles("beta", "x to y"), "3");
 }
 
 TEST(SigmaRuleTest, NullEmptyAndExists) {
