@@ -263,6 +263,11 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long /*t
 // (scripts, encoded blobs) seldom repeat and would only take memory.
 constexpr size_t kRemembered = 1024;
 constexpr size_t kMaxRememberedValue = 512;
+// A field's memory rests for kMemoryRest values when fewer than 1 in kMinHitShare of the last
+// kMemoryWindow lookups hit.
+constexpr uint32_t kMemoryWindow = 256;
+constexpr uint32_t kMinHitShare = 8;
+constexpr uint32_t kMemoryRest = 4096;
 
 void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uint64_t>& fired,
                         std::vector<uint32_t>& hits, std::vector<const Value*>& slots) const {
@@ -294,12 +299,21 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
     if (f.db == nullptr) return;
     Scratch::Remembered* memory = nullptr;
     uint64_t hash = 0;
-    if (text.size() <= kMaxRememberedValue) {
-      auto& entries = scratch.memory_[slot].entries;
+    Scratch::FieldMemory& field_memory = scratch.memory_[slot];
+    if (field_memory.resting > 0) {
+      --field_memory.resting;
+    } else if (text.size() <= kMaxRememberedValue) {
+      auto& entries = field_memory.entries;
       if (entries.empty()) entries.resize(kRemembered);
       hash = std::hash<std::string_view>{}(text);
       memory = &entries[hash & (kRemembered - 1)];
-      if (memory->hash == hash && memory->text == text) {
+      const bool hit = memory->hash == hash && memory->text == text;
+      field_memory.hits += hit ? 1 : 0;
+      if (++field_memory.lookups == kMemoryWindow) {
+        if (field_memory.hits * kMinHitShare < kMemoryWindow) field_memory.resting = kMemoryRest;
+        field_memory.lookups = field_memory.hits = 0;
+      }
+      if (hit) {
         for (uint32_t id : memory->ids) Fire(id, fired, hits);
         return;
       }

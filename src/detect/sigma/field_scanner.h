@@ -62,8 +62,13 @@ class FieldScanner {
       std::string text;
       std::vector<uint32_t> ids;
     };
+    // A field whose values seldom repeat (URLs with query strings, times) would pay the hash
+    // and the copy on every value for nothing: after each window of lookups with too few hits,
+    // its memory rests for a while and the field is scanned directly.
     struct FieldMemory {
       std::vector<Remembered> entries;  // kRemembered of them, made on first use
+      uint32_t lookups = 0, hits = 0;   // in the current window
+      uint32_t resting = 0;             // values still to scan without the memory
     };
     hs_scratch* hs_ = nullptr;
     std::string joined_;               // the event's texts for the keyword pass
