@@ -2,7 +2,8 @@
 // the fields that changed are sent (PATCH), so two people editing different fields do not undo
 // each other; the server checks every field and says which one it refused.
 import { FormEvent, useState } from "react";
-import { api, Case, ElectronicSystem, INCIDENT_TYPES, RISK_LEVELS } from "../api";
+import { api, Case, ElectronicSystem } from "../api";
+import { CaseBasics, CaseBasicsFields } from "../components/CaseBasicsFields";
 import { SafeText } from "../components/SafeText";
 import { useI18n } from "../i18n";
 
@@ -39,10 +40,12 @@ export function CaseEditForm({
   onDone: (changed: boolean) => void;
 }) {
   const { t } = useI18n();
-  const [title, setTitle] = useState(c.title);
-  const [description, setDescription] = useState(c.description);
-  const [incidentType, setIncidentType] = useState<string>(c.incident_type);
-  const [risk, setRisk] = useState<string>(c.risk_level);
+  const [basics, setBasics] = useState<CaseBasics>({
+    title: c.title,
+    description: c.description,
+    incidentType: c.incident_type,
+    risk: c.risk_level,
+  });
   const [classification, setClassification] = useState<string>(c.classification);
   const [assignee, setAssignee] = useState(c.assignee ?? "");
   const [tags, setTags] = useState(c.tags.join(", "));
@@ -58,10 +61,10 @@ export function CaseEditForm({
     const put = (key: string, now: unknown, before: unknown) => {
       if (!same(now, before)) body[key] = now;
     };
-    put("title", title, c.title);
-    put("description", description, c.description);
-    put("incident_type", incidentType, c.incident_type);
-    put("risk_level", risk, c.risk_level);
+    put("title", basics.title, c.title);
+    put("description", basics.description, c.description);
+    put("incident_type", basics.incidentType, c.incident_type);
+    put("risk_level", basics.risk, c.risk_level);
     put("classification", classification, c.classification);
     put("assignee", assignee.trim(), c.assignee ?? "");
     put("tags", commaList(tags), c.tags);
@@ -79,34 +82,7 @@ export function CaseEditForm({
 
   return (
     <form className="panel case-form case-edit" onSubmit={submit} data-testid="case-edit-form">
-      <label>
-        {t("case.title")}
-        <input value={title} onChange={(e) => setTitle(e.target.value)} required />
-      </label>
-      <label>
-        {t("case.description")}
-        <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={4} />
-      </label>
-      <label>
-        {t("case.incident_type")}{" "}
-        <select value={incidentType} onChange={(e) => setIncidentType(e.target.value)} data-testid="edit-incident-type">
-          {INCIDENT_TYPES.map((x) => (
-            <option key={x} value={x}>
-              {t(`itype.${x}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("case.risk")}{" "}
-        <select value={risk} onChange={(e) => setRisk(e.target.value)} data-testid="edit-risk">
-          {RISK_LEVELS.map((x) => (
-            <option key={x} value={x}>
-              {t(`risk.${x}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <CaseBasicsFields value={basics} onChange={setBasics} rows={4} testPrefix="edit" />
       <label>
         {t("case.classification")}{" "}
         <select value={classification} onChange={(e) => setClassification(e.target.value)}>

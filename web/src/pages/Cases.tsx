@@ -10,12 +10,11 @@ import {
   CaseAction,
   ElectronicSystem,
   EventItem,
-  INCIDENT_TYPES,
   Page,
   params,
-  RISK_LEVELS,
   User,
 } from "../api";
+import { CaseBasics, CaseBasicsFields } from "../components/CaseBasicsFields";
 import { FilterSelect } from "../components/FilterSelect";
 import { SafeText } from "../components/SafeText";
 import { duration, ReportingBadge, SlaBadge } from "../components/SlaBadge";
@@ -186,17 +185,20 @@ function Compliance() {
 
 function NewCaseForm({ onCancel }: { onCancel: () => void }) {
   const { t } = useI18n();
-  const [title, setTitle] = useState("");
-  const [description, setDescription] = useState("");
-  const [incidentType, setIncidentType] = useState("other");
-  const [risk, setRisk] = useState("medium");
+  const [basics, setBasics] = useState<CaseBasics>({ title: "", description: "", incidentType: "other", risk: "medium" });
   const [error, setError] = useState("");
   async function submit(e: FormEvent) {
     e.preventDefault();
     try {
       const c = await api<Case>("/cases", {
         method: "POST",
-        body: { title, description, incident_type: incidentType, risk_level: risk, source: "manual" },
+        body: {
+          title: basics.title,
+          description: basics.description,
+          incident_type: basics.incidentType,
+          risk_level: basics.risk,
+          source: "manual",
+        },
       });
       navigate(`/cases/${encodeURIComponent(c.number)}`);
     } catch (err) {
@@ -205,34 +207,7 @@ function NewCaseForm({ onCancel }: { onCancel: () => void }) {
   }
   return (
     <form className="panel case-form" onSubmit={submit} data-testid="new-case-form">
-      <label>
-        {t("case.title")}
-        <input value={title} onChange={(e) => setTitle(e.target.value)} required />
-      </label>
-      <label>
-        {t("case.description")}
-        <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={3} />
-      </label>
-      <label>
-        {t("case.incident_type")}{" "}
-        <select value={incidentType} onChange={(e) => setIncidentType(e.target.value)}>
-          {INCIDENT_TYPES.map((x) => (
-            <option key={x} value={x}>
-              {t(`itype.${x}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("case.risk")}{" "}
-        <select value={risk} onChange={(e) => setRisk(e.target.value)}>
-          {RISK_LEVELS.map((x) => (
-            <option key={x} value={x}>
-              {t(`risk.${x}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <CaseBasicsFields value={basics} onChange={setBasics} />
       {error && <p className="error">{error}</p>}
       <span className="actions">
         <button type="submit">{t("common.save")}</button>
