@@ -361,14 +361,16 @@ class SqliteEventStore final : public EventStore {
       columns += scan.columns[i];
     }
     for (int64_t day : days) {
+      ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+      if (!db.is_open()) continue;
       ASSIGN_OR_RETURN(const DayWhere where,
-                       WhereFor(day, req, scan.needs_body || req.filter.needs_body));
-      ASSIGN_OR_RETURN(auto search, PrepareSearch(day, req, "SELECT " + columns + where.sql,
-                                                  scan.column_params, where.params));
-      if (!search) continue;
-      const StmtRow row(search->stmt);
+                       WhereFor(db, day, req, scan.needs_body || req.filter.needs_body));
+      ASSIGN_OR_RETURN(SearchStatement search,
+                       PrepareSearchOn(std::move(db), req, "SELECT " + columns + where.sql,
+                                       scan.column_params, where.params));
+      const StmtRow row(search.stmt);
       while (true) {
-        ASSIGN_OR_RETURN(bool more, search->Step());
+        ASSIGN_OR_RETURN(bool more, search.Step());
         if (!more) break;
         RETURN_IF_ERROR(visit(row));
       }
@@ -412,12 +414,14 @@ class SqliteEventStore final : public EventStore {
     ASSIGN_OR_RETURN(auto days, ListDays());
     int64_t total = 0;
     for (int64_t day : days) {
-      ASSIGN_OR_RETURN(const DayWhere where, WhereFor(day, req, req.filter.needs_body));
-      ASSIGN_OR_RETURN(auto search,
-                       PrepareSearch(day, req, "SELECT count(*)" + where.sql, {}, where.params));
-      if (!search) continue;
-      ASSIGN_OR_RETURN(bool row, search->Step());
-      if (row) total += search->stmt.Int(0);
+      ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+      if (!db.is_open()) continue;
+      ASSIGN_OR_RETURN(const DayWhere where, WhereFor(db, day, req, req.filter.needs_body));
+      ASSIGN_OR_RETURN(
+          SearchStatement search,
+          PrepareSearchOn(std::move(db), req, "SELECT count(*)" + where.sql, {}, where.params));
+      ASSIGN_OR_RETURN(bool row, search.Step());
+      if (row) total += search.stmt.Int(0);
     }
     return total;
   }
@@ -502,6 +506,14 @@ class SqliteEventStore final : public EventStore {
                                                        std::span<const SqlParam> extra) const {
     ASSIGN_OR_RETURN(Db db, OpenForRead(day));
     if (!db.is_open()) return std::optional<SearchStatement>();
+    ASSIGN_OR_RETURN(SearchStatement search,
+                     PrepareSearchOn(std::move(db), req, sql, leading, extra));
+    return std::optional<SearchStatement>(std::move(search));
+  }
+  // The same on a day file already open. REQUIRES: db.is_open().
+  Result<SearchStatement> PrepareSearchOn(Db db, const ReadRequest& req, const std::string& sql,
+                                          std::span<const SqlParam> leading,
+                                          std::span<const SqlParam> extra) const {
     if (req.deadline) db.SetDeadline(*req.deadline);
     ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(sql));
     int i = 0;
@@ -510,7 +522,7 @@ class SqliteEventStore final : public EventStore {
     stmt.BindInt(++i, req.to);
     for (const SqlParam& p : extra) Bind(stmt, ++i, p);
     for (const SqlParam& p : req.filter.params) Bind(stmt, ++i, p);
-    return std::optional<SearchStatement>(SearchStatement{std::move(db), std::move(stmt), i + 1});
+    return SearchStatement{std::move(db), std::move(stmt), i + 1};
   }
 
   // For a day without field indexes, the filter's candidates from the day's postings, as a
@@ -546,24 +558,22 @@ class SqliteEventStore final : public EventStore {
     std::string sql;
     std::vector<SqlParam> params;
   };
-  Result<DayWhere> WhereFor(int64_t day, const ReadRequest& req, bool body) const {
+  // `db` is the day's file, open.
+  Result<DayWhere> WhereFor(Db& db, int64_t day, const ReadRequest& req, bool body) const {
     ASSIGN_OR_RETURN(Narrowing narrowing, Narrow(day, req.filter, kMaxCandidatesAll));
     bool scan = false;
     if (req.from != INT64_MIN || req.to != INT64_MAX) {
-      ASSIGN_OR_RETURN(Db db, OpenForRead(day));
-      if (db.is_open()) {
-        // Two subqueries: SQLite answers min() or max() alone from the index, both at once by
-        // a scan.
-        ASSIGN_OR_RETURN(Stmt span, db.Prepare("SELECT (SELECT min(ts) FROM events), "
-                                               "(SELECT max(ts) FROM events)"));
-        ASSIGN_OR_RETURN(bool row, span.Step());
-        if (row && span.KindAt(0) == ValueKind::kInt) {
-          const double first = static_cast<double>(span.Int(0));
-          const double last = static_cast<double>(span.Int(1)) + 1;
-          const double covered = std::min<double>(last, static_cast<double>(req.to)) -
-                                 std::max<double>(first, static_cast<double>(req.from));
-          scan = covered >= kScanShare * (last - first);
-        }
+      // Two subqueries: SQLite answers min() or max() alone from the index, both at once by a
+      // scan.
+      ASSIGN_OR_RETURN(Stmt span, db.Prepare("SELECT (SELECT min(ts) FROM events), "
+                                             "(SELECT max(ts) FROM events)"));
+      ASSIGN_OR_RETURN(bool row, span.Step());
+      if (row && span.KindAt(0) == ValueKind::kInt) {
+        const double first = static_cast<double>(span.Int(0));
+        const double last = static_cast<double>(span.Int(1)) + 1;
+        const double covered = std::min<double>(last, static_cast<double>(req.to)) -
+                               std::max<double>(first, static_cast<double>(req.from));
+        scan = covered >= kScanShare * (last - first);
       }
     } else {
       scan = true;
