@@ -7,6 +7,7 @@
 
 #include "cases/audit.h"
 #include "cases/case_ref.h"
+#include "cases/json_text.h"
 #include "cases/text.h"
 #include "core/event.h"
 #include "core/time.h"
@@ -24,35 +25,6 @@ constexpr std::string_view kRunColumns =
     "r.id, r.case_id, c.number, r.system_id, r.system_name, r.kind, r.targets, r.ports, "
     "r.command, r.tool_version, r.status, r.message, r.started_by, r.started, r.ended, "
     "r.evidence_id, r.output_sha256, r.cancel_requested_by";
-
-std::string Dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::vector<std::string> StringsOf(std::string_view json) {
-  std::vector<std::string> out;
-  const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& v : j) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
-void AppendField(std::string& out, std::string_view name, std::string_view value) {
-  out += ",\"";
-  out += name;
-  out += "\":";
-  AppendJsonString(out, value);
-}
-
-void AppendNullable(std::string& out, std::string_view name, std::string_view value) {
-  if (value.empty()) {
-    out += fmt::format(",\"{}\":null", name);
-  } else {
-    AppendField(out, name, value);
-  }
-}
 
 void AppendList(std::string& out, std::string_view name, const std::vector<std::string>& items) {
   out += fmt::format(",\"{}\":[", name);
@@ -80,7 +52,7 @@ AssessmentRun RunOf(const sqlite::Stmt& s) {
   r.system_id = std::string(s.Text(3));
   r.system_name = std::string(s.Text(4));
   r.kind = std::string(s.Text(5));
-  r.targets = StringsOf(s.Text(6));
+  r.targets = StringsOfJson(s.Text(6));
   r.ports = std::string(s.Text(7));
   r.command = std::string(s.Text(8));
   r.tool_version = std::string(s.Text(9));
@@ -102,7 +74,7 @@ Finding FindingOf(const sqlite::Stmt& s) {
   f.found.title = std::string(s.Text(2));
   f.found.severity = std::string(s.Text(3));
   f.found.target = std::string(s.Text(4));
-  f.found.cves = StringsOf(s.Text(5));
+  f.found.cves = StringsOfJson(s.Text(5));
   if (s.KindAt(6) != ValueKind::kNull) f.found.cvss = s.Real(6);
   f.found.evidence = std::string(s.Text(7));
   f.status = std::string(s.Text(8));
@@ -136,40 +108,40 @@ std::string_view SeverityOfCvss(double cvss) {
 std::string Finding::ToJson() const {
   std::string out = R"({"id":)";
   AppendJsonString(out, id);
-  AppendField(out, "run_id", run_id);
-  AppendField(out, "title", found.title);
-  AppendField(out, "severity", found.severity);
-  AppendField(out, "target", found.target);
+  AppendJsonMember(out, "run_id", run_id);
+  AppendJsonMember(out, "title", found.title);
+  AppendJsonMember(out, "severity", found.severity);
+  AppendJsonMember(out, "target", found.target);
   AppendList(out, "cves", found.cves);
   out += found.cvss ? fmt::format(R"(,"cvss":{:.1f})", *found.cvss) : R"(,"cvss":null)";
-  AppendField(out, "evidence", found.evidence);
-  AppendField(out, "status", status);
-  AppendField(out, "status_reason", status_reason);
-  AppendNullable(out, "updated_by", updated_by);
-  AppendNullable(out, "updated", updated ? FormatRfc3339(updated) : "");
+  AppendJsonMember(out, "evidence", found.evidence);
+  AppendJsonMember(out, "status", status);
+  AppendJsonMember(out, "status_reason", status_reason);
+  AppendJsonMemberOrNull(out, "updated_by", updated_by);
+  AppendJsonMemberOrNull(out, "updated", updated ? FormatRfc3339(updated) : "");
   return out + "}";
 }
 
 std::string AssessmentRun::ToJson() const {
   std::string out = R"({"id":)";
   AppendJsonString(out, id);
-  AppendField(out, "case_id", case_id);
-  AppendField(out, "case_number", case_number);
-  AppendField(out, "system_id", system_id);
-  AppendField(out, "system_name", system_name);
-  AppendField(out, "kind", kind);
+  AppendJsonMember(out, "case_id", case_id);
+  AppendJsonMember(out, "case_number", case_number);
+  AppendJsonMember(out, "system_id", system_id);
+  AppendJsonMember(out, "system_name", system_name);
+  AppendJsonMember(out, "kind", kind);
   AppendList(out, "targets", targets);
-  AppendNullable(out, "ports", ports);
-  AppendField(out, "command", command);
-  AppendNullable(out, "tool_version", tool_version);
-  AppendField(out, "status", status);
-  AppendField(out, "message", message);
-  AppendField(out, "started_by", started_by);
-  AppendField(out, "started", FormatRfc3339(started));
-  AppendNullable(out, "ended", ended ? FormatRfc3339(ended) : "");
-  AppendNullable(out, "evidence_id", evidence_id);
-  AppendNullable(out, "output_sha256", output_sha256);
-  AppendNullable(out, "cancel_requested_by", cancel_requested_by);
+  AppendJsonMemberOrNull(out, "ports", ports);
+  AppendJsonMember(out, "command", command);
+  AppendJsonMemberOrNull(out, "tool_version", tool_version);
+  AppendJsonMember(out, "status", status);
+  AppendJsonMember(out, "message", message);
+  AppendJsonMember(out, "started_by", started_by);
+  AppendJsonMember(out, "started", FormatRfc3339(started));
+  AppendJsonMemberOrNull(out, "ended", ended ? FormatRfc3339(ended) : "");
+  AppendJsonMemberOrNull(out, "evidence_id", evidence_id);
+  AppendJsonMemberOrNull(out, "output_sha256", output_sha256);
+  AppendJsonMemberOrNull(out, "cancel_requested_by", cancel_requested_by);
   out += R"(,"findings":[)";
   for (size_t i = 0; i < findings.size(); ++i) {
     if (i > 0) out += ',';
@@ -201,7 +173,7 @@ Result<AssessmentRun> AssessmentStore::CreateRun(const NewRun& run, const Actor&
         st.BindText(2, run.system_id);
         st.BindText(3, run.system_name);
         st.BindText(4, run.kind);
-        st.BindText(5, Dump(run.targets));
+        st.BindText(5, JsonText(run.targets));
         st.BindText(6, run.ports);
         st.BindText(7, run.command);
         st.BindText(8, actor.name);
@@ -214,7 +186,7 @@ Result<AssessmentRun> AssessmentStore::CreateRun(const NewRun& run, const Actor&
                                         {"kind", run.kind},          {"targets", run.targets},
                                         {"command", run.command}};
         RETURN_IF_ERROR(AppendAudit(db_, now, actor.name, "assessment.start",
-                                    CaseAuditObject(ref.id), Dump(details))
+                                    CaseAuditObject(ref.id), JsonText(details))
                             .status());
         return id;
       }));
@@ -240,7 +212,7 @@ Result<AssessmentRun> AssessmentStore::RequestCancel(std::string_view run_id, co
         const nlohmann::json details = {
             {"number", run.case_number}, {"role", RoleName(actor.role)}, {"run", run.id}};
         RETURN_IF_ERROR(AppendAudit(db_, clock_.Now(), actor.name, "assessment.cancel",
-                                    "case:" + run.case_id, Dump(details))
+                                    "case:" + run.case_id, JsonText(details))
                             .status());
         return true;
       }).status());
@@ -291,7 +263,7 @@ Result<AssessmentRun> AssessmentStore::FinishLocked(int64_t id, const RunOutcome
           ins.BindText(2, f.title);
           ins.BindText(3, IsSeverity(f.severity) ? f.severity : "info");
           ins.BindText(4, f.target);
-          ins.BindText(5, Dump(f.cves));
+          ins.BindText(5, JsonText(f.cves));
           if (f.cvss) {
             ins.BindDouble(6, *f.cvss);
           } else {
@@ -311,7 +283,7 @@ Result<AssessmentRun> AssessmentStore::FinishLocked(int64_t id, const RunOutcome
           details["sha256"] = outcome.output_sha256;
         }
         RETURN_IF_ERROR(AppendAudit(db_, now, run.started_by, "assessment.finish",
-                                    "case:" + run.case_id, Dump(details))
+                                    "case:" + run.case_id, JsonText(details))
                             .status());
         return true;
       }).status());
@@ -440,9 +412,9 @@ Result<Finding> AssessmentStore::UpdateFinding(std::string_view finding_id, std:
                               {"finding", f.id},      {"run", f.run_id},
                               {"from", f.status},     {"to", status}};
     if (!why.empty()) details["reason"] = why;
-    RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "finding.update", CaseAuditObject(ref.id), Dump(details))
-            .status());
+    RETURN_IF_ERROR(AppendAudit(db_, now, actor.name, "finding.update", CaseAuditObject(ref.id),
+                                JsonText(details))
+                        .status());
     f.status = std::string(status);
     f.status_reason = why;
     f.updated_by = actor.name;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cases/audit.h"
+#include "cases/json_text.h"
 #include "core/event.h"
 #include "core/time.h"
 
@@ -540,8 +541,7 @@ Status AlertStore::UpdateLocked(std::string_view id, const AlertChange& c, std::
   note("false_positive_reason", current.false_positive_reason, reason);
   if (changes.empty()) return Status::Ok();
   const nlohmann::json details = {{"rule_id", current.rule_id}, {"changes", changes}};
-  return AppendAudit(db_, now, actor, "alert.update", "alert:" + current.id,
-                     details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+  return AppendAudit(db_, now, actor, "alert.update", "alert:" + current.id, JsonText(details))
       .status();
 }
 

@@ -10,6 +10,7 @@
 
 #include "cases/attack_library_yaml.h"
 #include "cases/audit.h"
+#include "cases/json_text.h"
 #include "cases/text.h"
 #include "core/event.h"
 #include "core/time.h"
@@ -274,10 +275,6 @@ void ApplyStored(const nlohmann::json& j, AttackEntry& e) {
   if (j.contains("related")) e.related = StringsOf(j, "related");
 }
 
-std::string DetailsText(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::string AuditObjectOf(std::string_view id) { return fmt::format("attack:{}", id); }
 
 // Incident types first (what the team thinks in), then techniques, each by id.
@@ -518,7 +515,7 @@ Result<AttackEntry> AttackLibrary::Put(std::string_view raw_id, const AttackEntr
                     "?, ?) ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, updated_by = "
                     "excluded.updated_by, updated = excluded.updated"));
     put.BindText(1, id);
-    put.BindText(2, DetailsText(fields));
+    put.BindText(2, JsonText(fields));
     put.BindText(3, actor.name);
     put.BindInt(4, now);
     RETURN_IF_ERROR(put.Run());
@@ -527,7 +524,7 @@ Result<AttackEntry> AttackLibrary::Put(std::string_view raw_id, const AttackEntr
                                     {"source", Builtin(id) != nullptr ? "override" : "custom"},
                                     {"changes", change}};
     RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "attack.update", AuditObjectOf(id), DetailsText(details))
+        AppendAudit(db_, now, actor.name, "attack.update", AuditObjectOf(id), JsonText(details))
             .status());
     ASSIGN_OR_RETURN(std::optional<AttackEntry> e, GetLocked(id));
     if (!e) return Internal(fmt::format("attack entry '{}' was not stored", id));
@@ -564,7 +561,7 @@ Result<std::optional<AttackEntry>> AttackLibrary::Reset(std::string_view raw_id,
                                     {"source", Builtin(id) != nullptr ? "override" : "custom"},
                                     {"dropped", dropped}};
     RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "attack.reset", AuditObjectOf(id), DetailsText(details))
+        AppendAudit(db_, now, actor.name, "attack.reset", AuditObjectOf(id), JsonText(details))
             .status());
     return GetLocked(id);
   };

@@ -11,6 +11,7 @@
 
 #include "cases/alerts.h"
 #include "cases/audit.h"
+#include "cases/json_text.h"
 #include "core/event.h"
 #include "core/time.h"
 
@@ -172,16 +173,6 @@ std::string ObservablesJson(const std::vector<Observable>& items) {
   return out + "]";
 }
 
-std::vector<std::string> ParseList(std::string_view json) {
-  std::vector<std::string> out;
-  const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& v : j) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 std::vector<Observable> ParseObservables(std::string_view json) {
   std::vector<Observable> out;
   const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
@@ -193,24 +184,6 @@ std::vector<Observable> ParseObservables(std::string_view json) {
     }
   }
   return out;
-}
-
-void AppendNullable(std::string& out, std::string_view name, std::string_view value) {
-  out += ",\"";
-  out += name;
-  out += "\":";
-  if (value.empty()) {
-    out += "null";
-  } else {
-    AppendJsonString(out, value);
-  }
-}
-
-void AppendText(std::string& out, std::string_view name, std::string_view value) {
-  out += ",\"";
-  out += name;
-  out += "\":";
-  AppendJsonString(out, value);
 }
 
 Result<int64_t> ParseCaseId(std::string_view id) {
@@ -266,7 +239,7 @@ void DefaultsFromAlerts(const std::vector<Alert>& alerts, CaseFields& f) {
   if (!f.techniques) {
     std::vector<std::string> techniques;
     for (const Alert& a : alerts) {
-      for (std::string tag : ParseList(a.tags_json)) {
+      for (std::string tag : StringsOfJson(a.tags_json)) {
         if (!tag.starts_with("attack.t")) continue;
         tag = tag.substr(7);
         if (NormaliseTechnique(tag) &&
@@ -313,11 +286,6 @@ nlohmann::json FieldsJson(const Case& c) {
 }
 
 std::string AuditObject(int64_t case_id) { return fmt::format("case:{}", case_id); }
-
-// Dumped with replacement of invalid UTF-8, so that no input can make the entry unwritable.
-std::string DetailsText(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 }  // namespace
 
@@ -391,33 +359,33 @@ std::string Case::ToJson(TimeNs now, bool detail) const {
   const CaseSnapshot& w = workflow;
   std::string out = R"({"id":)";
   AppendJsonString(out, id);
-  AppendText(out, "number", number);
-  AppendText(out, "title", title);
-  AppendText(out, "description", description);
-  AppendText(out, "source", source);
-  AppendText(out, "incident_type", incident_type);
-  AppendText(out, "risk_level", risk_level);
-  AppendText(out, "classification", classification);
-  AppendNullable(out, "assignee", assignee);
+  AppendJsonMember(out, "number", number);
+  AppendJsonMember(out, "title", title);
+  AppendJsonMember(out, "description", description);
+  AppendJsonMember(out, "source", source);
+  AppendJsonMember(out, "incident_type", incident_type);
+  AppendJsonMember(out, "risk_level", risk_level);
+  AppendJsonMember(out, "classification", classification);
+  AppendJsonMemberOrNull(out, "assignee", assignee);
   out += R"(,"tags":)" + JsonList(tags);
   out += R"(,"techniques":)" + JsonList(techniques);
   out += R"(,"system_ids":)" + JsonList(system_ids);
   out += R"(,"alert_ids":)" + JsonList(alert_ids);
   out += R"(,"event_ids":)" + JsonList(event_ids);
   out += R"(,"observables":)" + ObservablesJson(observables);
-  AppendText(out, "state", CaseStateName(w.state));
-  AppendText(out, "state_since",
-             FormatRfc3339(w.history.empty() ? created : w.history.back().entered_at));
-  AppendNullable(out, "verdict", w.verdict ? VerdictName(*w.verdict) : "");
-  AppendNullable(out, "verdict_justification", w.verdict ? w.verdict_justification : "");
-  AppendNullable(out, "verdict_by", w.verdict ? w.verdict_by : "");
-  AppendNullable(out, "verdict_at", w.verdict ? FormatRfc3339(w.verdict_at) : "");
+  AppendJsonMember(out, "state", CaseStateName(w.state));
+  AppendJsonMember(out, "state_since",
+                   FormatRfc3339(w.history.empty() ? created : w.history.back().entered_at));
+  AppendJsonMemberOrNull(out, "verdict", w.verdict ? VerdictName(*w.verdict) : "");
+  AppendJsonMemberOrNull(out, "verdict_justification", w.verdict ? w.verdict_justification : "");
+  AppendJsonMemberOrNull(out, "verdict_by", w.verdict ? w.verdict_by : "");
+  AppendJsonMemberOrNull(out, "verdict_at", w.verdict ? FormatRfc3339(w.verdict_at) : "");
   out += R"(,"report_authors":)" + JsonList(w.report_authors);
-  AppendNullable(out, "verified_by", w.verified_by);
-  AppendNullable(out, "approved_by", w.approved_by);
-  AppendText(out, "created_by", created_by);
-  AppendText(out, "created", FormatRfc3339(created));
-  AppendText(out, "updated", FormatRfc3339(updated));
+  AppendJsonMemberOrNull(out, "verified_by", w.verified_by);
+  AppendJsonMemberOrNull(out, "approved_by", w.approved_by);
+  AppendJsonMember(out, "created_by", created_by);
+  AppendJsonMember(out, "created", FormatRfc3339(created));
+  AppendJsonMember(out, "updated", FormatRfc3339(updated));
   if (!w.history.empty())
     out += R"(,"sla":)" + ComputeSla(w.history, now, reporting_due, reported_at).ToJson(detail);
   if (detail) {
@@ -427,11 +395,11 @@ std::string Case::ToJson(TimeNs now, bool detail) const {
       if (i > 0) out += ',';
       out += R"({"state":)";
       AppendJsonString(out, CaseStateName(e.state));
-      AppendNullable(out, "action", e.action ? CaseActionName(*e.action) : "");
-      AppendText(out, "actor", e.actor);
-      AppendNullable(out, "comment", e.comment);
-      AppendText(out, "entered_at", FormatRfc3339(e.entered_at));
-      AppendNullable(out, "left_at", e.left_at ? FormatRfc3339(*e.left_at) : "");
+      AppendJsonMemberOrNull(out, "action", e.action ? CaseActionName(*e.action) : "");
+      AppendJsonMember(out, "actor", e.actor);
+      AppendJsonMemberOrNull(out, "comment", e.comment);
+      AppendJsonMember(out, "entered_at", FormatRfc3339(e.entered_at));
+      AppendJsonMemberOrNull(out, "left_at", e.left_at ? FormatRfc3339(*e.left_at) : "");
       out += "}";
     }
     out += "]";
@@ -454,9 +422,9 @@ Result<Case> CaseOf(const sqlite::Stmt& s) {
   c.risk_level = s.Text(6);
   c.classification = s.Text(7);
   c.assignee = s.Text(8);
-  c.tags = ParseList(s.Text(9));
-  c.techniques = ParseList(s.Text(10));
-  c.system_ids = ParseList(s.Text(11));
+  c.tags = StringsOfJson(s.Text(9));
+  c.techniques = StringsOfJson(s.Text(10));
+  c.system_ids = StringsOfJson(s.Text(11));
   c.observables = ParseObservables(s.Text(12));
   CaseSnapshot& w = c.workflow;
   ASSIGN_OR_RETURN(w.state, ParseCaseState(s.Text(13)));
@@ -468,16 +436,16 @@ Result<Case> CaseOf(const sqlite::Stmt& s) {
     w.verdict_by = s.Text(18);
     w.verdict_at = s.Int(19);
   }
-  w.report_authors = ParseList(s.Text(20));
+  w.report_authors = StringsOfJson(s.Text(20));
   w.verified_by = s.Text(21);
   w.approved_by = s.Text(22);
   c.created_by = s.Text(23);
   c.created = s.Int(24);
   c.updated = s.Int(25);
-  c.alert_ids = ParseList(s.Text(26));
+  c.alert_ids = StringsOfJson(s.Text(26));
   c.reporting_due = s.Int(27);
   c.reported_at = s.Int(28);
-  c.event_ids = ParseList(s.Text(29));
+  c.event_ids = StringsOfJson(s.Text(29));
   StateEntry current;
   current.state = w.state;
   current.entered_at = since;
@@ -762,7 +730,7 @@ Result<Case> CaseStore::Create(const CaseFields& input, const Actor& actor) {
     const nlohmann::json details = {
         {"number", number}, {"role", RoleName(actor.role)}, {"fields", FieldsJson(created)}};
     RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "case.create", AuditObject(id), DetailsText(details))
+        AppendAudit(db_, now, actor.name, "case.create", AuditObject(id), JsonText(details))
             .status());
     return id;
   });
@@ -898,7 +866,7 @@ Result<Case> CaseStore::Update(std::string_view id, const CaseFields& input, con
     const nlohmann::json details = {
         {"number", c.number}, {"role", RoleName(actor.role)}, {"changes", changes}};
     RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "case.update", AuditObject(n), DetailsText(details))
+        AppendAudit(db_, now, actor.name, "case.update", AuditObject(n), JsonText(details))
             .status());
     return n;
   });
@@ -981,7 +949,7 @@ Result<Case> CaseStore::SetVerdict(std::string_view id, Verdict verdict,
         {"previous",
          c.workflow.verdict ? nlohmann::json(VerdictName(*c.workflow.verdict)) : nlohmann::json()}};
     RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "case.verdict", AuditObject(n), DetailsText(details))
+        AppendAudit(db_, now, actor.name, "case.verdict", AuditObject(n), JsonText(details))
             .status());
     return n;
   });
@@ -1003,7 +971,7 @@ Result<Case> CaseStore::Act(std::string_view id, CaseAction action, std::string_
                                     {"comment", std::string(comment)}};
     RETURN_IF_ERROR(AppendAudit(db_, now, actor.name,
                                 fmt::format("case.{}", CaseActionName(action)), AuditObject(n),
-                                DetailsText(details))
+                                JsonText(details))
                         .status());
     if (after.state == CaseState::kClosed) {
       // The case's end is its alerts' end: closed, and a false positive in the alert queue too.
@@ -1129,7 +1097,7 @@ Result<std::vector<TimeStandard>> CaseStore::SetTimeStandards(
       changes[std::string(CaseStateName(state))] = {{"from", from}, {"to", m}};
     }
     RETURN_IF_ERROR(AppendAudit(db_, now, actor, "sla.update", "time_standards",
-                                DetailsText({{"changes", changes}}))
+                                JsonText({{"changes", changes}}))
                         .status());
     ASSIGN_OR_RETURN(sqlite::Stmt st,
                      db_.Prepare("INSERT INTO time_standards(state, minutes, updated_by, updated) "
@@ -1164,8 +1132,8 @@ std::string TimeStandardsJson(std::span<const TimeStandard> standards) {
     AppendJsonString(out, CaseStateName(t.state));
     out += fmt::format(R"(,"minutes":{},"default_minutes":{})", t.minutes,
                        DefaultStandardMinutes(t.state));
-    AppendNullable(out, "updated_by", t.updated_by);
-    AppendNullable(out, "updated", t.updated > 0 ? FormatRfc3339(t.updated) : "");
+    AppendJsonMemberOrNull(out, "updated_by", t.updated_by);
+    AppendJsonMemberOrNull(out, "updated", t.updated > 0 ? FormatRfc3339(t.updated) : "");
     out += "}";
   }
   return out + fmt::format(R"(],"next_cursor":null,"total":{}}})", standards.size());

@@ -17,6 +17,7 @@
 #include "auth/roles.h"
 #include "auth/secrets.h"
 #include "cases/audit.h"
+#include "cases/json_text.h"
 #include "core/event.h"
 #include "core/time.h"
 #include "store/sqlite/main_db.h"
@@ -339,17 +340,6 @@ EvidenceItem ItemOf(const sqlite::Stmt& s) {
   return e;
 }
 
-std::string DetailsText(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-void AppendText(std::string& out, std::string_view name, std::string_view value) {
-  out += ",\"";
-  out += name;
-  out += "\":";
-  AppendJsonString(out, value);
-}
-
 }  // namespace
 
 std::string_view CustodyEventName(CustodyEventKind kind) {
@@ -358,27 +348,27 @@ std::string_view CustodyEventName(CustodyEventKind kind) {
 
 std::string CustodyEvent::ToJson() const {
   std::string out = fmt::format(R"({{"seq":{})", seq);
-  AppendText(out, "event", CustodyEventName(event));
-  AppendText(out, "actor", actor);
-  AppendText(out, "role", role);
-  AppendText(out, "time", FormatRfc3339(time));
-  AppendText(out, "note", note);
+  AppendJsonMember(out, "event", CustodyEventName(event));
+  AppendJsonMember(out, "actor", actor);
+  AppendJsonMember(out, "role", role);
+  AppendJsonMember(out, "time", FormatRfc3339(time));
+  AppendJsonMember(out, "note", note);
   return out + fmt::format(R"(,"audit_seq":{}}})", audit_seq);
 }
 
 std::string EvidenceItem::ToJson(bool with_custody) const {
   std::string out = R"({"id":)";
   AppendJsonString(out, id);
-  AppendText(out, "case_id", case_id);
-  AppendText(out, "case_number", case_number);
-  AppendText(out, "kind", kind);
-  AppendText(out, "name", name);
-  AppendText(out, "media_type", media_type);
+  AppendJsonMember(out, "case_id", case_id);
+  AppendJsonMember(out, "case_number", case_number);
+  AppendJsonMember(out, "kind", kind);
+  AppendJsonMember(out, "name", name);
+  AppendJsonMember(out, "media_type", media_type);
   out += fmt::format(R"(,"size":{})", size);
-  AppendText(out, "sha256", sha256);
-  AppendText(out, "description", description);
-  AppendText(out, "added_by", added_by);
-  AppendText(out, "added", FormatRfc3339(added));
+  AppendJsonMember(out, "sha256", sha256);
+  AppendJsonMember(out, "description", description);
+  AppendJsonMember(out, "added_by", added_by);
+  AppendJsonMember(out, "added", FormatRfc3339(added));
   if (with_custody) {
     out += R"(,"custody":[)";
     for (size_t i = 0; i < custody.size(); ++i) {
@@ -637,7 +627,7 @@ Result<EvidenceItem> EvidenceStore::CommitUpload(EvidenceUpload& upload,
                                     {"stored", placed ? "new" : "existing blob of the same hash"}};
     ASSIGN_OR_RETURN(CustodyEvent acquired,
                      AppendCustodyLocked(item, CustodyEventKind::kAcquired, upload.actor_, in.note,
-                                         DetailsText(details)));
+                                         JsonText(details)));
     item.custody.push_back(std::move(acquired));
     return item;
   });
@@ -718,7 +708,7 @@ Result<CustodyEvent> EvidenceStore::AppendCustodyLocked(const EvidenceItem& item
   details["note"] = e.note;
   ASSIGN_OR_RETURN(AuditEntry audit,
                    AppendAudit(db_, now, actor.name, kAuditActions[static_cast<int>(event)],
-                               "case:" + item.case_id, DetailsText(details)));
+                               "case:" + item.case_id, JsonText(details)));
   e.audit_seq = audit.seq;
   ASSIGN_OR_RETURN(sqlite::Stmt add,
                    db_.Prepare("INSERT INTO evidence_custody(evidence_id, seq, event, actor, "
@@ -853,7 +843,7 @@ Result<std::unique_ptr<EvidenceReader>> EvidenceStore::OpenContent(std::string_v
       ASSIGN_OR_RETURN(EvidenceItem current, ItemLocked(case_id, evidence_id));
       return AppendCustodyLocked(
           current, corrupt ? CustodyEventKind::kCorrupt : CustodyEventKind::kDownloaded, actor,
-          note, DetailsText(details));
+          note, JsonText(details));
     });
     if (!recorded.ok()) {
       if (fd >= 0) ::close(fd);

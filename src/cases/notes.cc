@@ -10,6 +10,7 @@
 #include "auth/secrets.h"
 #include "cases/audit.h"
 #include "cases/case_ref.h"
+#include "cases/json_text.h"
 #include "cases/text.h"
 #include "core/event.h"
 #include "core/time.h"
@@ -105,10 +106,6 @@ nlohmann::json RevisionDetails(const CaseRef& ref, const Actor& actor, int64_t n
           {"withdrawn", r.withdrawn}};
 }
 
-std::string DetailsText(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 }  // namespace
 
 std::span<const std::string_view> NoteKinds() { return kKinds; }
@@ -201,7 +198,7 @@ Result<Note> NoteStore::Create(std::string_view case_id, const NewNote& input, c
     RETURN_IF_ERROR(AddRevision(db_, id, first));
     ASSIGN_OR_RETURN(Note created, GetLocked(ref.id, std::to_string(id)));
     RETURN_IF_ERROR(AppendAudit(db_, now, actor.name, "note.create", CaseAuditObject(ref.id),
-                                DetailsText(RevisionDetails(ref, actor, id, created, first)))
+                                JsonText(RevisionDetails(ref, actor, id, created, first)))
                         .status());
     return created;
   });
@@ -268,9 +265,9 @@ Result<Note> NoteStore::Revise(std::string_view case_id, std::string_view note_i
     if (next.body != before.latest.body) changed.push_back("body");
     if (next.withdrawn != before.latest.withdrawn) changed.push_back("withdrawn");
     details["changed"] = changed;
-    RETURN_IF_ERROR(AppendAudit(db_, now, actor.name, "note.revise", CaseAuditObject(ref.id),
-                                DetailsText(details))
-                        .status());
+    RETURN_IF_ERROR(
+        AppendAudit(db_, now, actor.name, "note.revise", CaseAuditObject(ref.id), JsonText(details))
+            .status());
     return GetLocked(ref.id, before.id);
   });
 }

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "cases/case_ref.h"
+#include "cases/json_text.h"
 #include "cases/text.h"
 #include "core/event.h"
 #include "core/time.h"
@@ -45,21 +46,6 @@ std::string StringField(const nlohmann::json& j, const char* name) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-void AppendField(std::string& out, std::string_view name, std::string_view value) {
-  out += ",\"";
-  out += name;
-  out += "\":";
-  AppendJsonString(out, value);
-}
-
-void AppendNullable(std::string& out, std::string_view name, std::string_view value) {
-  if (value.empty()) {
-    out += fmt::format(",\"{}\":null", name);
-  } else {
-    AppendField(out, name, value);
-  }
-}
-
 TimelineEntry EntryOf(const sqlite::Stmt& s) {
   return {std::to_string(s.Int(0)), std::to_string(s.Int(1)), s.Int(2),
           std::string(s.Text(3)),   std::string(s.Text(4)),   s.Int(5)};
@@ -72,53 +58,53 @@ std::string_view TimelineKindName(TimelineKind kind) { return kKindNames[static_
 std::string TimelineEntry::ToJson() const {
   std::string out = R"({"id":)";
   AppendJsonString(out, id);
-  AppendField(out, "case_id", case_id);
-  AppendField(out, "time", FormatRfc3339(time));
-  AppendField(out, "text", text);
-  AppendField(out, "author", author);
-  AppendField(out, "created", FormatRfc3339(created));
+  AppendJsonMember(out, "case_id", case_id);
+  AppendJsonMember(out, "time", FormatRfc3339(time));
+  AppendJsonMember(out, "text", text);
+  AppendJsonMember(out, "author", author);
+  AppendJsonMember(out, "created", FormatRfc3339(created));
   return out + "}";
 }
 
 std::string TimelineItem::ToJson() const {
   std::string out = R"({"time":)";
   AppendJsonString(out, FormatRfc3339(time));
-  AppendField(out, "kind", TimelineKindName(kind));
-  AppendField(out, "summary", summary);
+  AppendJsonMember(out, "kind", TimelineKindName(kind));
+  AppendJsonMember(out, "summary", summary);
   switch (kind) {
     case TimelineKind::kEvent:
-      AppendField(out, "event_id", id);
-      AppendNullable(out, "alert_id", alert_id);  // null: linked to the case itself
-      AppendField(out, "dataset", dataset);
-      AppendNullable(out, "host", host);
+      AppendJsonMember(out, "event_id", id);
+      AppendJsonMemberOrNull(out, "alert_id", alert_id);  // null: linked to the case itself
+      AppendJsonMember(out, "dataset", dataset);
+      AppendJsonMemberOrNull(out, "host", host);
       break;
     case TimelineKind::kAlert:
-      AppendField(out, "alert_id", id);
-      AppendField(out, "rule_id", rule_id);
-      AppendField(out, "level", level);
-      AppendField(out, "dataset", dataset);
-      AppendNullable(out, "host", host);
+      AppendJsonMember(out, "alert_id", id);
+      AppendJsonMember(out, "rule_id", rule_id);
+      AppendJsonMember(out, "level", level);
+      AppendJsonMember(out, "dataset", dataset);
+      AppendJsonMemberOrNull(out, "host", host);
       out += fmt::format(R"(,"count":{})", count);
       break;
     case TimelineKind::kState:
-      AppendField(out, "state", id);
-      AppendNullable(out, "action", action);
-      AppendField(out, "actor", actor);
-      AppendNullable(out, "comment", comment);
+      AppendJsonMember(out, "state", id);
+      AppendJsonMemberOrNull(out, "action", action);
+      AppendJsonMember(out, "actor", actor);
+      AppendJsonMemberOrNull(out, "comment", comment);
       break;
     case TimelineKind::kVerdict:
-      AppendField(out, "verdict", verdict);
-      AppendField(out, "actor", actor);
+      AppendJsonMember(out, "verdict", verdict);
+      AppendJsonMember(out, "actor", actor);
       break;
     case TimelineKind::kNote:
-      AppendField(out, "note_id", id);
-      AppendField(out, "note_kind", note_kind);
+      AppendJsonMember(out, "note_id", id);
+      AppendJsonMember(out, "note_kind", note_kind);
       out += withdrawn ? R"(,"withdrawn":true)" : R"(,"withdrawn":false)";
-      AppendField(out, "actor", actor);
+      AppendJsonMember(out, "actor", actor);
       break;
     case TimelineKind::kManual:
-      AppendField(out, "entry_id", id);
-      AppendField(out, "actor", actor);
+      AppendJsonMember(out, "entry_id", id);
+      AppendJsonMember(out, "actor", actor);
       break;
   }
   return out + "}";
@@ -257,10 +243,9 @@ Result<TimelineEntry> TimelineStore::Add(std::string_view case_id, TimeNs time,
                                     {"entry", entry.id},
                                     {"time", FormatRfc3339(time)},
                                     {"text", text}};
-    RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "timeline.add", CaseAuditObject(ref.id),
-                    details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-            .status());
+    RETURN_IF_ERROR(AppendAudit(db_, now, actor.name, "timeline.add", CaseAuditObject(ref.id),
+                                JsonText(details))
+                        .status());
     return entry;
   });
 }

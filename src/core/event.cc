@@ -132,6 +132,23 @@ constexpr bool IsPlainJsonByte(unsigned char c) {
 }
 }  // namespace
 
+void AppendJsonMember(std::string& out, std::string_view name, std::string_view value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  AppendJsonString(out, value);
+}
+
+void AppendJsonMemberOrNull(std::string& out, std::string_view name, std::string_view value) {
+  if (value.empty()) {
+    out += ",\"";
+    out += name;
+    out += "\":null";
+  } else {
+    AppendJsonMember(out, name, value);
+  }
+}
+
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (size_t i = 0; i < s.size();) {

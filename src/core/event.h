@@ -86,6 +86,10 @@ struct Event {
 // the visible text \xNN, so hostile bytes stay visible and never break the document.
 void AppendJsonString(std::string& out, std::string_view s);
 void AppendJsonValue(std::string& out, const Value& v);
+// `,"name":"value"`, for an object being written member by member after its first.
+void AppendJsonMember(std::string& out, std::string_view name, std::string_view value);
+// The same, with null for an empty value.
+void AppendJsonMemberOrNull(std::string& out, std::string_view name, std::string_view value);
 // {"name": value, ...} in field order.
 std::string FieldsToJson(const Fields& fields);
 // The event as the API shows it: {"@timestamp", "dataset", "message", "raw", "fields"}, plus

@@ -10,6 +10,7 @@
 #include <span>
 
 #include "cases/audit.h"
+#include "cases/json_text.h"
 #include "core/csv.h"
 #include "core/event.h"
 #include "core/time.h"
@@ -278,11 +279,6 @@ nlohmann::json FieldsJson(const ElectronicSystem& s) {
           {"check_interval_s", s.check_interval_s}};
 }
 
-// Dumped with replacement of invalid UTF-8, so that no input can make a row or entry unwritable.
-std::string Dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::vector<std::string> ListOf(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;
   auto it = j.find(key);
@@ -409,7 +405,7 @@ std::string ElectronicSystem::ToJson() const {
   j["created"] = FormatRfc3339(created);
   j["updated_by"] = updated_by;
   j["updated"] = FormatRfc3339(updated);
-  return Dump(j);
+  return JsonText(j);
 }
 
 Result<ElectronicSystem> NormaliseSystem(ElectronicSystem s) {
@@ -614,24 +610,28 @@ Result<int64_t> SystemRegistry::SaveLocked(int64_t id, ElectronicSystem input, c
     RETURN_IF_ERROR(check("ips", s.ips));
   }
   const nlohmann::json fields = FieldsJson(s);
-  const std::string op = Dump(fields["operator"]), urls = Dump(fields["urls"]),
-                    hosts = Dump(fields["hosts"]), ips = Dump(fields["ips"]),
-                    tech = Dump(fields["technology"]);
+  const std::string op = JsonText(fields["operator"]), urls = JsonText(fields["urls"]),
+                    hosts = JsonText(fields["hosts"]), ips = JsonText(fields["ips"]),
+                    tech = JsonText(fields["technology"]);
+  // What a person sets, parameters 1 to 9 of the insert and of the update alike.
+  auto bind_fields = [&](sqlite::Stmt& st) {
+    st.BindText(1, s.name);
+    st.BindText(2, op);
+    st.BindText(3, urls);
+    st.BindText(4, hosts);
+    st.BindText(5, ips);
+    st.BindText(6, tech);
+    st.BindText(7, s.criticality);
+    st.BindText(8, s.status);
+    st.BindInt(9, s.check_interval_s);
+  };
   if (id == 0) {
     ASSIGN_OR_RETURN(
         sqlite::Stmt ins,
         db_.Prepare("INSERT INTO systems(name, operator, urls, hosts, ips, technology, "
                     "criticality, status, check_interval_s, created_by, created, updated_by, "
                     "updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-    ins.BindText(1, s.name);
-    ins.BindText(2, op);
-    ins.BindText(3, urls);
-    ins.BindText(4, hosts);
-    ins.BindText(5, ips);
-    ins.BindText(6, tech);
-    ins.BindText(7, s.criticality);
-    ins.BindText(8, s.status);
-    ins.BindInt(9, s.check_interval_s);
+    bind_fields(ins);
     ins.BindText(10, actor.name);
     ins.BindInt(11, now);
     ins.BindText(12, actor.name);
@@ -643,7 +643,7 @@ Result<int64_t> SystemRegistry::SaveLocked(int64_t id, ElectronicSystem input, c
     nlohmann::json details = {{"name", s.name}, {"role", RoleName(actor.role)}, {"fields", fields}};
     if (!via.empty()) details["via"] = via;
     RETURN_IF_ERROR(
-        AppendAudit(db_, now, actor.name, "system.create", AuditObject(id), Dump(details))
+        AppendAudit(db_, now, actor.name, "system.create", AuditObject(id), JsonText(details))
             .status());
     return id;
   }
@@ -658,15 +658,7 @@ Result<int64_t> SystemRegistry::SaveLocked(int64_t id, ElectronicSystem input, c
       db_.Prepare("UPDATE systems SET name = ?, operator = ?, urls = ?, hosts = ?, ips = ?, "
                   "technology = ?, criticality = ?, status = ?, check_interval_s = ?, "
                   "updated_by = ?, updated = ? WHERE id = ?"));
-  up.BindText(1, s.name);
-  up.BindText(2, op);
-  up.BindText(3, urls);
-  up.BindText(4, hosts);
-  up.BindText(5, ips);
-  up.BindText(6, tech);
-  up.BindText(7, s.criticality);
-  up.BindText(8, s.status);
-  up.BindInt(9, s.check_interval_s);
+  bind_fields(up);
   up.BindText(10, actor.name);
   up.BindInt(11, now);
   up.BindInt(12, id);
@@ -674,7 +666,8 @@ Result<int64_t> SystemRegistry::SaveLocked(int64_t id, ElectronicSystem input, c
   nlohmann::json details = {{"name", s.name}, {"role", RoleName(actor.role)}, {"changes", changes}};
   if (!via.empty()) details["via"] = via;
   RETURN_IF_ERROR(
-      AppendAudit(db_, now, actor.name, "system.update", AuditObject(id), Dump(details)).status());
+      AppendAudit(db_, now, actor.name, "system.update", AuditObject(id), JsonText(details))
+          .status());
   return id;
 }
 
@@ -736,7 +729,7 @@ Status SystemRegistry::Delete(std::string_view id, const Actor& actor) {
     const nlohmann::json details = {
         {"name", s.name}, {"role", RoleName(actor.role)}, {"fields", FieldsJson(s)}};
     return AppendAudit(db_, clock_.Now(), actor.name, "system.delete", AuditObject(n),
-                       Dump(details))
+                       JsonText(details))
         .status();
   };
   Status s = work();
