@@ -11,10 +11,14 @@ packages=(
   libcpp-httplib-dev libssl-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev zlib1g-dev
   libre2-dev libhyperscan-dev libevtx-dev libbfio-dev libpugixml-dev libqrencode-dev
   libcurl4-openssl-dev
+  # documents (src/docs): PDF with Cairo and Pango, QR codes
+  libcairo2-dev libpango1.0-dev
   # vulnerability assessments (src/assess): nmap runs as a child process
   nmap
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 sqlite3 curl openssl bsdutils rsyslog procps iproute2 time ripgrep
+  # documents' tests: pdftotext, pdfsig, pdftoppm
+  poppler-utils
   # the web UI's browser tests: Debian's Chromium (driven by playwright-core) and fonts to draw with
   chromium fonts-noto-core fonts-dejavu-core
 )
