@@ -55,8 +55,9 @@ class ConfigReader {
   Status Read(const YAML::Node& root, Config& c) {
     if (root.IsNull()) return Status::Ok();
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
-    RETURN_IF_ERROR(Known(
-        root, "", {"data", "http", "syslog", "ingest", "search", "detection", "cases", "store"}));
+    RETURN_IF_ERROR(Known(root, "",
+                          {"data", "http", "syslog", "ingest", "search", "detection", "cases",
+                           "documents", "store"}));
     if (auto n = root["detection"]) {
       RETURN_IF_ERROR(
           Known(n, "detection.",
@@ -122,6 +123,7 @@ class ConfigReader {
       RETURN_IF_ERROR(Number(n["max_evidence_bytes"], "cases.max_evidence_bytes", 1024,
                              int64_t{1} << 40, c.cases.max_evidence_bytes));
     }
+    if (auto n = root["documents"]) RETURN_IF_ERROR(ReadDocuments(n, c.documents));
     if (auto n = root["store"]) {
       RETURN_IF_ERROR(Known(n, "store.", {"retention_days", "sync", "batch_events"}));
       RETURN_IF_ERROR(
@@ -141,6 +143,72 @@ class ConfigReader {
   }
 
  private:
+  Status ReadDocuments(const YAML::Node& n, Config::Documents& d) const {
+    RETURN_IF_ERROR(
+        Known(n, "documents.",
+              {"team", "letterhead", "place", "unit", "archive_code", "number_pattern",
+               "templates_dir", "language", "public_url", "letter_deadline_days", "signers"}));
+    if (auto t = n["team"]) {
+      RETURN_IF_ERROR(Known(t, "documents.team.", {"name", "email", "phone"}));
+      RETURN_IF_ERROR(String(t["name"], "documents.team.name", d.team_name));
+      RETURN_IF_ERROR(String(t["email"], "documents.team.email", d.team_email));
+      RETURN_IF_ERROR(String(t["phone"], "documents.team.phone", d.team_phone));
+    }
+    if (auto l = n["letterhead"]) {
+      RETURN_IF_ERROR(
+          Known(l, "documents.letterhead.", {"government", "office", "address", "logo"}));
+      RETURN_IF_ERROR(String(l["government"], "documents.letterhead.government", d.government));
+      RETURN_IF_ERROR(String(l["office"], "documents.letterhead.office", d.office));
+      RETURN_IF_ERROR(Strings(l["address"], "documents.letterhead.address", d.address));
+      RETURN_IF_ERROR(String(l["logo"], "documents.letterhead.logo", d.logo));
+    }
+    RETURN_IF_ERROR(String(n["place"], "documents.place", d.place));
+    RETURN_IF_ERROR(String(n["unit"], "documents.unit", d.unit));
+    RETURN_IF_ERROR(String(n["archive_code"], "documents.archive_code", d.archive_code));
+    if (auto p = n["number_pattern"]) {
+      RETURN_IF_ERROR(String(p, "documents.number_pattern", d.number_pattern));
+      if (d.number_pattern.find("{seq") == std::string::npos) {
+        return Error(p, "documents.number_pattern",
+                     "needs {seq}, or two documents would get the same number");
+      }
+    }
+    RETURN_IF_ERROR(String(n["templates_dir"], "documents.templates_dir", d.templates_dir));
+    if (auto l = n["language"]) {
+      RETURN_IF_ERROR(String(l, "documents.language", d.language));
+      if (d.language != "id" && d.language != "en") {
+        return Error(l, "documents.language", "must be 'id' or 'en'");
+      }
+    }
+    if (auto u = n["public_url"]) {
+      RETURN_IF_ERROR(String(u, "documents.public_url", d.public_url));
+      if (d.public_url.rfind("http://", 0) != 0 && d.public_url.rfind("https://", 0) != 0) {
+        return Error(u, "documents.public_url", "must start with http:// or https://");
+      }
+    }
+    RETURN_IF_ERROR(Number(n["letter_deadline_days"], "documents.letter_deadline_days", 1, 365,
+                           d.letter_deadline_days));
+    if (auto s = n["signers"]) {
+      if (!s.IsSequence()) return Error(s, "documents.signers", "must be a list");
+      d.signers.clear();
+      for (const auto& item : s) {
+        RETURN_IF_ERROR(Known(item, "documents.signers[].",
+                              {"user", "full_name", "position", "nip", "pkcs12", "password_file"}));
+        Config::Documents::Signer signer;
+        RETURN_IF_ERROR(String(item["user"], "documents.signers[].user", signer.user));
+        if (signer.user.empty()) return Error(item, "documents.signers[]", "needs a user");
+        RETURN_IF_ERROR(
+            String(item["full_name"], "documents.signers[].full_name", signer.full_name));
+        RETURN_IF_ERROR(String(item["position"], "documents.signers[].position", signer.position));
+        RETURN_IF_ERROR(String(item["nip"], "documents.signers[].nip", signer.nip));
+        RETURN_IF_ERROR(String(item["pkcs12"], "documents.signers[].pkcs12", signer.pkcs12));
+        RETURN_IF_ERROR(String(item["password_file"], "documents.signers[].password_file",
+                               signer.password_file));
+        d.signers.push_back(std::move(signer));
+      }
+    }
+    return Status::Ok();
+  }
+
   Status Error(const YAML::Node& n, std::string_view key, std::string_view why) const {
     std::ostringstream m;
     m << source_;

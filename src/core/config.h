@@ -57,6 +57,30 @@ struct Config {
     // The largest evidence item (file or pasted text) a case takes; larger uploads get 413.
     uint64_t max_evidence_bytes = uint64_t{100} << 20;
   } cases;
+  // The SOP's documents (docs/documents.md): who the team is, the letterhead, numbering, and
+  // who signs with which certificate.
+  struct Documents {
+    std::string team_name = "Tim Tanggap Insiden Siber (TTIS)";
+    std::string team_email, team_phone;
+    std::string government = "PEMERINTAH KABUPATEN KUTAI KARTANEGARA";
+    std::string office = "DINAS KOMUNIKASI DAN INFORMATIKA";
+    std::vector<std::string> address;  // lines under the office's name
+    std::string logo;                  // PNG file for the letterhead; empty: none
+    std::string place = "Tenggarong";  // where letters are dated
+    std::string unit = "DISKOMINFO";   // in the number and its yearly sequence
+    std::string archive_code = "000.6";
+    std::string number_pattern = "{class}-{seq}/{unit}/{code}/{month:02}/{year}";
+    std::string templates_dir;     // an admin's templates; missing ones are the built-in
+    std::string language = "id";   // id or en
+    std::string public_url;        // base of verify links; empty: http://<http.listen>
+    int letter_deadline_days = 3;  // the PSE is asked to act within this many days
+    struct Signer {
+      std::string user;  // the account that signs
+      std::string full_name, position, nip;
+      std::string pkcs12, password_file;  // empty: DATA/signers/<user>.p12 when it exists
+    };
+    std::vector<Signer> signers;
+  } documents;
   struct Store {
     int retention_days = 90;
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss

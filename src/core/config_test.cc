@@ -52,5 +52,31 @@ TEST(ConfigTest, ErrorsNameFileLineAndKey) {
             "t.yaml:3: syslog.tls: needs both cert and key");
 }
 
+TEST(ConfigTest, Documents) {
+  Config c;
+  ASSERT_TRUE(LoadConfigText("documents:\n"
+                             "  letterhead: {government: PEMKAB X, address: [Jl. A No. 1, Kota]}\n"
+                             "  unit: KOMINFO\n"
+                             "  signers:\n"
+                             "    - {user: kepala, full_name: Dr. A, position: Kepala Dinas, "
+                             "nip: '1975'}\n",
+                             "t.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.documents.government, "PEMKAB X");
+  EXPECT_EQ(c.documents.address.size(), 2u);
+  EXPECT_EQ(c.documents.unit, "KOMINFO");
+  EXPECT_EQ(c.documents.office, "DINAS KOMUNIKASI DAN INFORMATIKA");
+  ASSERT_EQ(c.documents.signers.size(), 1u);
+  EXPECT_EQ(c.documents.signers[0].nip, "1975");
+  EXPECT_EQ(
+      LoadConfigText("documents:\n  number_pattern: '{unit}/{year}'\n", "t.yaml", c).message(),
+      "t.yaml:2: documents.number_pattern: needs {seq}, or two documents would get the same "
+      "number");
+  EXPECT_EQ(LoadConfigText("documents:\n  signers:\n    - {nip: '1'}\n", "t.yaml", c).message(),
+            "t.yaml:3: documents.signers[]: needs a user");
+  EXPECT_EQ(LoadConfigText("documents:\n  language: fr\n", "t.yaml", c).message(),
+            "t.yaml:2: documents.language: must be 'id' or 'en'");
+}
+
 }  // namespace
 }  // namespace pantau
