@@ -340,6 +340,43 @@ CREATE TABLE findings(
 );
 CREATE INDEX findings_by_run ON findings(run_id, id);
 )sql",
+    R"sql(
+-- The SOP's documents (src/docs/document_store.h): each version of a case's incident report or
+-- work report, frozen when submitted (its content and its draft PDF never change), and each
+-- notification letter; the signed PDF once signed. public_id is the unguessable id of the public
+-- verify link.
+CREATE TABLE documents(
+  id INTEGER PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,            -- incident_report, work_report, letter
+  version INTEGER NOT NULL,      -- 1, 2, ... per case and kind
+  state TEXT NOT NULL,           -- frozen, signed, superseded
+  language TEXT NOT NULL,        -- id, en
+  content TEXT NOT NULL,         -- the values the PDF is drawn from (JSON), frozen
+  draft_pdf BLOB NOT NULL,
+  draft_sha256 TEXT NOT NULL,
+  number TEXT UNIQUE,            -- given when signed
+  signed_pdf BLOB,
+  signed_sha256 TEXT,
+  signed_by TEXT,                -- the account
+  signer_name TEXT,              -- as the certificate names them
+  signer_certified INTEGER,      -- 1: a configured certificate (BSrE); 0: the installation's own
+  signed_at INTEGER,             -- ns
+  created_by TEXT NOT NULL,
+  created INTEGER NOT NULL,      -- ns
+  UNIQUE(case_id, kind, version)
+);
+CREATE INDEX documents_by_signed_hash ON documents(signed_sha256);
+CREATE INDEX documents_by_draft_hash ON documents(draft_sha256);
+-- The yearly sequence of official numbers per unit (src/docs/numbering.h).
+CREATE TABLE document_numbers(
+  unit TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  PRIMARY KEY(unit, year)
+);
+)sql",
 };
 
 }  // namespace
