@@ -956,7 +956,7 @@ Result<Case> CaseStore::SetVerdict(std::string_view id, Verdict verdict,
 }
 
 Result<Case> CaseStore::Act(std::string_view id, CaseAction action, std::string_view comment,
-                            const Actor& actor) {
+                            const Actor& actor, const ActHook& hook) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(int64_t n, IdOf(id));
   return Write([&]() -> Result<int64_t> {
@@ -987,6 +987,7 @@ Result<Case> CaseStore::Act(std::string_view id, CaseAction action, std::string_
       close.BindInt(4, n);
       RETURN_IF_ERROR(close.Run());
     }
+    if (hook) RETURN_IF_ERROR(hook(db_, c, after, now));
     return n;
   });
 }

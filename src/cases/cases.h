@@ -11,6 +11,7 @@
 // (BEGIN IMMEDIATE), which is what keeps case numbers free of gaps and duplicates.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -131,9 +132,15 @@ class CaseStore {
   Result<Case> Update(std::string_view id, const CaseFields& fields, const Actor& actor);
   Result<Case> SetVerdict(std::string_view id, Verdict verdict, std::string_view justification,
                           const Actor& actor);
+  // Work done inside an action's write transaction, on this store's connection, after the
+  // workflow change and before the commit: the documents a step makes (docs/case_documents.h).
+  // Its failure undoes the whole action. `before` is the case as it was, `after` its new state.
+  using ActHook = std::function<Status(sqlite::Db& db, const Case& before,
+                                       const CaseSnapshot& after, TimeNs now)>;
+
   // One workflow action (workflow.h): the case after it, or why not.
   Result<Case> Act(std::string_view id, CaseAction action, std::string_view comment,
-                   const Actor& actor);
+                   const Actor& actor, const ActHook& hook = {});
 
   // The audit trail's entries about the case, oldest first.
   Result<std::vector<AuditEntry>> History(std::string_view id);

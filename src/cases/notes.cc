@@ -19,7 +19,7 @@
 namespace pantau {
 namespace {
 
-constexpr std::string_view kKinds[] = {"attack_form", "attack_scheme", "root_cause",
+constexpr std::string_view kKinds[] = {"attack_form", "attack_scheme", "root_cause", "impact",
                                        "mitigation",  "handling",      "general"};
 
 constexpr std::string_view kSelectNotes =
@@ -169,8 +169,8 @@ Result<Note> NoteStore::Create(std::string_view case_id, const NewNote& input, c
   NewNote note = input;
   if (std::find(std::begin(kKinds), std::end(kKinds), note.kind) == std::end(kKinds)) {
     return InvalidArgument(fmt::format(
-        "kind: '{}' is not one of attack_form, attack_scheme, root_cause, mitigation, handling, "
-        "general",
+        "kind: '{}' is not one of attack_form, attack_scheme, root_cause, impact, mitigation, "
+        "handling, general",
         note.kind));
   }
   RETURN_IF_ERROR(CheckTitle(note.title));

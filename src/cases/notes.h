@@ -27,7 +27,7 @@
 namespace pantau {
 
 // The headings of the SOP's step 4, and "general" for the rest:
-// attack_form, attack_scheme, root_cause, mitigation, handling, general.
+// attack_form, attack_scheme, root_cause, impact, mitigation, handling, general.
 std::span<const std::string_view> NoteKinds();
 
 struct NoteRevision {

@@ -144,10 +144,10 @@ class ConfigReader {
 
  private:
   Status ReadDocuments(const YAML::Node& n, Config::Documents& d) const {
-    RETURN_IF_ERROR(
-        Known(n, "documents.",
-              {"team", "letterhead", "place", "unit", "archive_code", "number_pattern",
-               "templates_dir", "language", "public_url", "letter_deadline_days", "signers"}));
+    RETURN_IF_ERROR(Known(
+        n, "documents.",
+        {"team", "letterhead", "place", "unit", "archive_code", "number_pattern", "templates_dir",
+         "language", "time_zone", "public_url", "letter_deadline_days", "signers"}));
     if (auto t = n["team"]) {
       RETURN_IF_ERROR(Known(t, "documents.team.", {"name", "email", "phone"}));
       RETURN_IF_ERROR(String(t["name"], "documents.team.name", d.team_name));
@@ -177,6 +177,12 @@ class ConfigReader {
       RETURN_IF_ERROR(String(l, "documents.language", d.language));
       if (d.language != "id" && d.language != "en") {
         return Error(l, "documents.language", "must be 'id' or 'en'");
+      }
+    }
+    if (auto z = n["time_zone"]) {
+      RETURN_IF_ERROR(String(z, "documents.time_zone", d.time_zone));
+      if (d.time_zone != "WIB" && d.time_zone != "WITA" && d.time_zone != "WIT") {
+        return Error(z, "documents.time_zone", "must be WIB, WITA or WIT");
       }
     }
     if (auto u = n["public_url"]) {

@@ -345,6 +345,42 @@ export interface AssessmentRun {
   findings: Finding[];
 }
 
+// One version of a case's incident report or work report, or its letter (docs/documents.md).
+export interface CaseDocument {
+  id: string;
+  case_id: string;
+  case_number: string;
+  kind: "incident_report" | "work_report" | "letter";
+  version: number;
+  state: "frozen" | "signed" | "superseded";
+  language: string;
+  number: string | null;
+  draft_sha256: string;
+  signed_sha256: string | null;
+  signed_by: string | null;
+  signer_name: string | null;
+  signer_certified: boolean | null;
+  signed_at: string | null;
+  created_by: string;
+  created: string;
+  pdf_url: string;
+  verify_url: string;
+}
+
+// One letter or webhook sent for a case, with its result.
+export interface Dispatch {
+  id: string;
+  kind: "email" | "webhook";
+  target: string;
+  subject: string;
+  status: "pending" | "sent" | "failed";
+  attempts: number;
+  last_error: string;
+  message_id: string;
+  created: string;
+  sent_at: string | null;
+}
+
 // Analysts and coordinators run assessments and judge findings; heads read them.
 export function canRunAssessments(user: User): boolean {
   return user.role === "analyst" || user.role === "coordinator";

@@ -53,7 +53,7 @@ interface AttackEntry {
   matched_by?: string;
 }
 
-const NOTE_KINDS = ["attack_form", "attack_scheme", "root_cause", "mitigation", "handling", "general"] as const;
+const NOTE_KINDS = ["attack_form", "attack_scheme", "root_cause", "impact", "mitigation", "handling", "general"] as const;
 
 export function TimelineTab({ caseId, open }: { caseId: string; open: boolean }) {
   const { t, lang } = useI18n();

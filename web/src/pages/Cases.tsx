@@ -22,6 +22,7 @@ import { usePoll } from "../hooks";
 import { formatNumber, formatTime, useI18n } from "../i18n";
 import { navigate, useLocation } from "../router";
 import { AssessmentsTab } from "./CaseAssessments";
+import { DocumentsTab } from "./CaseDocuments";
 import { CaseEditForm } from "./CaseEdit";
 import { AttackTab, EvidenceTab, NotesTab, TimelineTab } from "./CaseWorkspace";
 
@@ -254,13 +255,14 @@ export async function openCaseFromAlerts(alertIds: string[]): Promise<void> {
   navigate(`/cases/${encodeURIComponent(c.number)}`);
 }
 
-const TABS = ["summary", "timeline", "notes", "evidence", "assessment", "attack"] as const;
+const TABS = ["summary", "timeline", "notes", "evidence", "assessment", "documents", "attack"] as const;
 const TAB_LABELS = {
   summary: "case.summary",
   timeline: "ws.timeline",
   notes: "ws.notes",
   evidence: "ws.evidence",
   assessment: "ws.assessment",
+  documents: "ws.documents",
   attack: "ws.attack",
 } as const;
 
@@ -368,6 +370,7 @@ export function CasePage({ id, user }: { id: string; user: User }) {
           canRun={canRunAssessments(user) && k.state !== "closed"}
         />
       )}
+      {current === "documents" && <DocumentsTab caseId={k.id} />}
       {current === "attack" && <AttackTab caseId={k.id} />}
       {current === "summary" && editing && (
         <CaseEditForm
