@@ -8,7 +8,7 @@
 namespace pantau {
 namespace internal {
 
-enum class NodeKind { kText, kLiteral, kNewline, kVar, kSection, kInverted, kSpecial };
+enum class NodeKind { kText, kLiteral, kNewline, kVar, kSection, kInverted, kIf, kSpecial };
 
 // The parsed template: text of the template itself (kText is markup, kLiteral an escaped
 // character), placeholders and sections with their bodies.
@@ -17,7 +17,7 @@ struct TemplateNode {
   std::string text;               // text, or the name of a value, section or block
   std::vector<std::string> args;  // kSpecial
   SourcePos pos;
-  std::vector<TemplateNode> children;  // kSection, kInverted
+  std::vector<TemplateNode> children;  // kSection, kInverted, kIf
 };
 
 }  // namespace internal
@@ -150,7 +150,7 @@ std::vector<std::string> SplitDots(std::string_view s) {
 // ---- Lexing: template text -> tokens ----
 
 struct Token {
-  enum Kind { kText, kLiteral, kNewline, kVar, kOpen, kInverted, kClose, kComment, kSpecial };
+  enum Kind { kText, kLiteral, kNewline, kVar, kOpen, kInverted, kIf, kClose, kComment, kSpecial };
   Kind kind = kText;
   std::string text;
   std::vector<std::string> args;
@@ -258,7 +258,7 @@ class Lexer {
     if (inner.empty()) return ErrorAt(start, "empty placeholder '{{}}'");
 
     const char sigil = inner.front();
-    if (sigil == '#' || sigil == '^' || sigil == '/') {
+    if (sigil == '#' || sigil == '^' || sigil == '?' || sigil == '/') {
       const std::string name(Trim(inner.substr(1)));
       if (!IsValidName(name, false)) {
         return ErrorAt(start, "'" + name +
@@ -267,8 +267,13 @@ class Lexer {
       }
       const Token::Kind kind = sigil == '#'   ? Token::kOpen
                                : sigil == '^' ? Token::kInverted
+                               : sigil == '?' ? Token::kIf
                                               : Token::kClose;
       tokens.push_back({kind, name, {}, start});
+      return Status::Ok();
+    }
+    if (inner == "@number") {
+      tokens.push_back({Token::kVar, std::string(inner), {}, start});
       return Status::Ok();
     }
     if (!IsNameChar(sigil) && sigil != '.') {
@@ -314,15 +319,19 @@ class Lexer {
   int column_ = 1;
 };
 
+bool IsOpenTag(Token::Kind k) {
+  return k == Token::kOpen || k == Token::kInverted || k == Token::kIf;
+}
+
 bool IsSectionTag(Token::Kind k) {
-  return k == Token::kOpen || k == Token::kInverted || k == Token::kClose;
+  return k == Token::kOpen || k == Token::kInverted || k == Token::kIf || k == Token::kClose;
 }
 
 // Whether tokens[open] and tokens[close] enclose a balanced run of sections.
 bool Encloses(const std::vector<Token>& tokens, size_t open, size_t close) {
   int depth = 0;
   for (size_t k = open + 1; k < close; ++k) {
-    if (tokens[k].kind == Token::kOpen || tokens[k].kind == Token::kInverted) ++depth;
+    if (IsOpenTag(tokens[k].kind)) ++depth;
     if (tokens[k].kind == Token::kClose && --depth < 0) return false;
   }
   return depth == 0;
@@ -351,9 +360,7 @@ Result<std::vector<Token>> ApplyLineRules(const std::vector<Token>& raw) {
                                                 raw[solid[0]].kind == Token::kComment);
     if (only_tag) {
       out.push_back(raw[solid[0]]);
-    } else if (solid.size() >= 2 &&
-               (raw[solid.front()].kind == Token::kOpen ||
-                raw[solid.front()].kind == Token::kInverted) &&
+    } else if (solid.size() >= 2 && IsOpenTag(raw[solid.front()].kind) &&
                raw[solid.back()].kind == Token::kClose &&
                raw[solid.back()].text == raw[solid.front()].text &&
                Encloses(raw, solid.front(), solid.back())) {
@@ -367,6 +374,10 @@ Result<std::vector<Token>> ApplyLineRules(const std::vector<Token>& raw) {
     i = has_newline ? j + 1 : j;
   }
   return out;
+}
+
+const char* Sigil(NodeKind kind) {
+  return kind == NodeKind::kSection ? "#" : kind == NodeKind::kInverted ? "^" : "?";
 }
 
 Result<std::vector<TemplateNode>> BuildTree(const std::vector<Token>& tokens) {
@@ -393,12 +404,15 @@ Result<std::vector<TemplateNode>> BuildTree(const std::vector<Token>& tokens) {
         break;
       }
       case Token::kOpen:
-      case Token::kInverted: {
+      case Token::kInverted:
+      case Token::kIf: {
         if (stack.size() > kMaxNesting) {
           return ErrorAt(t.pos, "sections nest deeper than " + std::to_string(kMaxNesting));
         }
         TemplateNode n;
-        n.kind = t.kind == Token::kOpen ? NodeKind::kSection : NodeKind::kInverted;
+        n.kind = t.kind == Token::kOpen       ? NodeKind::kSection
+                 : t.kind == Token::kInverted ? NodeKind::kInverted
+                                              : NodeKind::kIf;
         n.text = t.text;
         n.pos = t.pos;
         stack.push_back(std::move(n));
@@ -410,10 +424,10 @@ Result<std::vector<TemplateNode>> BuildTree(const std::vector<Token>& tokens) {
         }
         const TemplateNode& open = stack.back();
         if (open.text != t.text) {
-          return ErrorAt(t.pos, "'{{/" + t.text + "}}' does not close '{{" +
-                                    (open.kind == NodeKind::kSection ? "#" : "^") + open.text +
-                                    "}}' opened at line " + std::to_string(open.pos.line) +
-                                    ", column " + std::to_string(open.pos.column));
+          return ErrorAt(t.pos, "'{{/" + t.text + "}}' does not close '{{" + Sigil(open.kind) +
+                                    open.text + "}}' opened at line " +
+                                    std::to_string(open.pos.line) + ", column " +
+                                    std::to_string(open.pos.column));
         }
         TemplateNode done = std::move(stack.back());
         stack.pop_back();
@@ -424,9 +438,8 @@ Result<std::vector<TemplateNode>> BuildTree(const std::vector<Token>& tokens) {
   }
   if (stack.size() > 1) {
     const TemplateNode& open = stack.back();
-    return ErrorAt(open.pos, "section '{{" +
-                                 std::string(open.kind == NodeKind::kSection ? "#" : "^") +
-                                 open.text + "}}' is not closed with '{{/" + open.text + "}}'");
+    return ErrorAt(open.pos, "section '{{" + std::string(Sigil(open.kind)) + open.text +
+                                 "}}' is not closed with '{{/" + open.text + "}}'");
   }
   return std::move(stack.front().children);
 }
@@ -484,6 +497,10 @@ class Expander {
             Emit(Piece::kLiteral, "x", n.pos);
             break;
           }
+          if (n.text == "@number") {
+            Emit(Piece::kLiteral, numbers_.empty() ? "" : std::to_string(numbers_.back()), n.pos);
+            break;
+          }
           const Found f = Lookup(n.text);
           std::optional<std::string> text = TextOfValue(f.value);
           if (!text) NoteMissing(f.path);
@@ -492,6 +509,7 @@ class Expander {
         }
         case NodeKind::kSection:
         case NodeKind::kInverted:
+        case NodeKind::kIf:
           RETURN_IF_ERROR(RunSection(n));
           break;
         case NodeKind::kSpecial:
@@ -580,11 +598,18 @@ class Expander {
     if (n.kind == NodeKind::kInverted) {
       return IsEmptyValue(f.value) ? Run(n.children) : Status::Ok();
     }
+    if (n.kind == NodeKind::kIf) {
+      return IsEmptyValue(f.value) ? Status::Ok() : Run(n.children);
+    }
     if (IsEmptyValue(f.value)) return Status::Ok();
     if (f.value->is_array()) {
+      numbers_.push_back(0);
       for (const nlohmann::json& element : *f.value) {
-        RETURN_IF_ERROR(RunWith(&element, f.path + "[]", n.children));
+        ++numbers_.back();
+        Status s = RunWith(&element, f.path + "[]", n.children);
+        if (!s.ok()) return s;
       }
+      numbers_.pop_back();
       return Status::Ok();
     }
     return RunWith(f.value, f.path, n.children);
@@ -647,6 +672,7 @@ class Expander {
 
   bool probe_;
   std::vector<Frame> stack_;
+  std::vector<int> numbers_;  // 1-based element numbers of the open repeats, for {{@number}}
   size_t bytes_ = 0;
 };
 

@@ -13,9 +13,11 @@
 //   -> text            right-aligned line;  -> text <-  centred line
 //   **bold**           inline, within one line
 //   \X                 the punctuation X printed as is (`\*\*`, `\|`, `\{`)
-//   {{name}} {{a.b}} {{.}}                 a value, always printed as text
+//   {{name}} {{a.b}} {{.}}  a value, always printed as text; {{@number}} the 1-based number
+//                      of the element in the innermost repeat
 //   {{#x}} ... {{/x}}  repeat for each element of the array x, or once if x is a non-empty
-//                      value; {{^x}} ... {{/x}} once if x is missing, null, false or empty.
+//                      value; {{^x}} ... {{/x}} once if x is missing, null, false or empty;
+//                      {{?x}} ... {{/x}} once if x is not empty (an array is not repeated).
 //                      A section that opens and closes on one line repeats that whole line
 //                      (a table row or list item per element).
 //   {{! comment }}     dropped; may span lines

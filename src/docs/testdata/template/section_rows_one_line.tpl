@@ -7,3 +7,8 @@ Daftar:
 {{#evidence}}- {{name}}{{/evidence}}
 {{#none}}- tidak pernah{{/none}}
 - akhir
+
+| No | Nama |
+|--|---|
+{{#evidence}}| {{@number}} | {{name}} |{{/evidence}}
+Di luar pengulangan: [{{@number}}]
