@@ -1,4 +1,6 @@
 // The text of src/docs/templates/<file>.md, compiled in (default_templates_text.cc.in).
+//
+// Thread-safety: constant data; safe from any thread.
 #pragma once
 
 #include <string_view>

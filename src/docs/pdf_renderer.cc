@@ -107,6 +107,38 @@ Words WordsFor(const std::string& language) {
 
 RichText Plain(std::string s, bool bold = false) { return {TextRun{std::move(s), bold}}; }
 
+// Pango wraps a word longer than a line in time quadratic in its length (64 KiB of log data
+// without a space took 5 s), so a word of more than 200 characters gets a zero-width space after
+// every 8. Hashes (64 characters), addresses and ordinary words are left whole.
+std::string WithBreaks(const std::string& text) {
+  constexpr size_t kLongWord = 200;
+  constexpr size_t kPiece = 8;
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    size_t chars = 0;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\n') {
+      if ((static_cast<unsigned char>(text[j]) & 0xC0) != 0x80) ++chars;
+      ++j;
+    }
+    if (chars <= kLongWord) {
+      out.append(text, i, j - i);
+    } else {
+      size_t n = 0;
+      for (size_t k = i; k < j; ++k) {
+        const bool lead = (static_cast<unsigned char>(text[k]) & 0xC0) != 0x80;
+        if (lead && n > 0 && n % kPiece == 0) out += "\u200B";
+        if (lead) ++n;
+        out += text[k];
+      }
+    }
+    if (j < text.size()) out += text[j++];
+    i = j;
+  }
+  return out;
+}
+
 class Layouter {
  public:
   Layouter(PangoContext* context, const RenderRequest& request)
@@ -184,7 +216,7 @@ class Layouter {
     PangoAttrList* attrs = pango_attr_list_new();
     for (const TextRun& run : text) {
       const auto start = static_cast<guint>(all.size());
-      all += run.text;
+      all += WithBreaks(run.text);
       if (run.bold || style.bold) {
         PangoAttribute* a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
         a->start_index = start;
@@ -471,7 +503,7 @@ class Layouter {
         lh.logo_png_path.empty()) {
       return Status::Ok();
     }
-    const double logo_h = 24 * kMm;
+    const double logo_h = 22 * kMm;
     double logo_w = 0;
     std::shared_ptr<cairo_surface_t> logo;
     if (!lh.logo_png_path.empty()) {
@@ -483,20 +515,20 @@ class Layouter {
       }
       logo_w = logo_h * cairo_image_surface_get_width(s) / cairo_image_surface_get_height(s);
     }
-    // Text centred on the page, clear of the logo on both sides.
-    const double side = logo ? logo_w + 4 * kMm : 0;
+    // Text centred in the width right of the logo, as on a kop surat.
+    const double side = logo ? logo_w + 3 * kMm : 0;
     TextStyle style;
     style.align = TextAlign::kCenter;
-    style.width = kTextWidth - 2 * side;
+    style.width = kTextWidth - side;
     style.spacing = 1.0;
     std::vector<LayoutPtr> lines;
     style.bold = true;
-    style.size = 14;
+    style.size = 13;
     if (!lh.government.empty()) lines.push_back(Make(Plain(VisibleText(lh.government)), style));
-    style.size = 16;
+    style.size = 15;
     if (!lh.office.empty()) lines.push_back(Make(Plain(VisibleText(lh.office)), style));
     style.bold = false;
-    style.size = 9.5;
+    style.size = 9;
     for (const std::string& a : lh.address_lines) {
       lines.push_back(Make(Plain(VisibleText(a)), style));
     }
