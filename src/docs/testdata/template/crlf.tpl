@@ -1,0 +1,2 @@
+# Judul
+Baris.

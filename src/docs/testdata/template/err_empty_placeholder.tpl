@@ -1,0 +1,2 @@
+Baris satu
+Halo {{ }}

@@ -1,0 +1,1 @@
+:: Nomor {{letter.number}}

@@ -1,0 +1,1 @@
+Tanda tangan: {{signature}}

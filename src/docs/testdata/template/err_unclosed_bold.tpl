@@ -1,0 +1,1 @@
+Ini **tebal tanpa akhir

@@ -1,0 +1,4 @@
+ok
+{{#items}}
+- **{{name}}
+{{/items}}

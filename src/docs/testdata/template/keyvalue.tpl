@@ -1,0 +1,4 @@
+:: Nomor    | {{letter.number}}
+:: Sifat    | **Segera**
+:: Lampiran | {{letter.attachments}}
+:: Hal      | {{letter.subject}}

@@ -1,0 +1,3 @@
+{{case.number}} {{case.title}} {{case.number}} {{obj}}
+{{#items}}{{label}}{{/items}}
+{{signature}}

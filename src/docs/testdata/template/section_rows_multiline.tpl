@@ -1,0 +1,6 @@
+| Waktu | Kejadian | Sumber |
+|---|---|---|
+{{#timeline}}
+| {{time}} | {{what}} | {{source}} |
+{{/timeline}}
+| - | selesai | - |

@@ -1,0 +1,7 @@
+{{letterhead}}
+Isi.
+{{pagebreak}}
+  {{qr}}
+{{signature}}
+{{signature verifier approver}}
+{{signature signer nodate noqr}}
