@@ -382,6 +382,12 @@ Result<PdfFile> PdfFile::Open(std::string_view bytes) {
   if (!file.xref_.empty()) {
     file.next_object_number_ = std::max(file.next_object_number_, file.xref_.rbegin()->first + 1);
   }
+  // A trailer that names an object beyond /Size is damaged; new objects must not take its number.
+  for (const PdfValue::Entry& e : trailer.entries) {
+    if (e.value.kind == PdfValue::Kind::kRef && e.value.ref.num < kMaxObjectNumber) {
+      file.next_object_number_ = std::max(file.next_object_number_, e.value.ref.num + 1);
+    }
+  }
   return file;
 }
 
