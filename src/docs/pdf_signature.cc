@@ -255,8 +255,7 @@ Result<std::string> SignedAttributesDer(CMS_SignerInfo* si) {
 // A detached CMS SignedData over content whose SHA-256 is `digest`, PAdES baseline B: signed
 // attributes content-type, message-digest and signing-certificate-v2, and no signing-time, which
 // OpenSSL's CMS_final would add, so the signer info is signed here.
-Result<std::string> MakeCms(const SigningIdentity& identity, const unsigned char* digest,
-                            unsigned int digest_length) {
+Result<std::string> MakeCms(const SigningIdentity& identity, std::string_view digest) {
   const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
   CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
   if (cms == nullptr) return OpenSslError("cms: new SignedData");
@@ -268,8 +267,8 @@ Result<std::string> MakeCms(const SigningIdentity& identity, const unsigned char
   if (si == nullptr) return OpenSslError("cms: adding the signer");
   if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
                                   OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
-      CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
-                                  static_cast<int>(digest_length)) != 1) {
+      CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest.data(),
+                                  static_cast<int>(digest.size())) != 1) {
     return OpenSslError("cms: adding the signed attributes");
   }
   ASSIGN_OR_RETURN(const std::string attributes, SignedAttributesDer(si));
@@ -630,15 +629,9 @@ Result<std::string> SignPdf(std::string_view pdf, const SigningIdentity& identit
       fmt::format("0 {} {} {}]", contents_begin, contents_end, out.size() - contents_end);
   if (range.size() > kByteRangeWidth) return InvalidArgument("pdf: the file is too large");
   out.replace(range_at, range.size(), range);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
-  {
-    ASSIGN_OR_RETURN(const std::string d, DigestRanges(out, EVP_sha256(), 0, contents_begin,
-                                                       contents_end, out.size() - contents_end));
-    std::memcpy(digest, d.data(), d.size());
-    digest_length = static_cast<unsigned int>(d.size());
-  }
-  ASSIGN_OR_RETURN(const std::string cms, MakeCms(identity, digest, digest_length));
+  ASSIGN_OR_RETURN(const std::string digest, DigestRanges(out, EVP_sha256(), 0, contents_begin,
+                                                          contents_end, out.size() - contents_end));
+  ASSIGN_OR_RETURN(const std::string cms, MakeCms(identity, digest));
   if (cms.size() > cms_room) {
     return Internal(
         fmt::format("pdf: the signature ({} bytes) is larger than the room kept for "
