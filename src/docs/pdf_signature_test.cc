@@ -4,8 +4,12 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <gtest/gtest.h>
 #include <openssl/cms.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,16 +31,20 @@ cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned
   return CAIRO_STATUS_SUCCESS;
 }
 
-// A small A4 PDF as the report renderer makes them: one line of text per page.
-std::string MakeCairoPdf(const std::vector<std::string>& pages) {
+// A small A4 PDF as the report renderer makes them: one line of text per page, and on the first
+// page a link when `link` is set (so the page already has /Annots).
+std::string MakeCairoPdf(const std::vector<std::string>& pages, bool link = false) {
   std::string out;
   cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, &out, 595, 842);
   cairo_t* cr = cairo_create(surface);
   cairo_select_font_face(cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, 14);
   for (const std::string& text : pages) {
+    if (link) cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='https://csirt.example/verify'");
     cairo_move_to(cr, 72, 72);
     cairo_show_text(cr, text.c_str());
+    if (link) cairo_tag_end(cr, CAIRO_TAG_LINK);
+    link = false;
     cairo_show_page(cr);
   }
   cairo_destroy(cr);
@@ -44,6 +52,18 @@ std::string MakeCairoPdf(const std::vector<std::string>& pages) {
   cairo_surface_destroy(surface);
   return out;
 }
+
+// Cairo's toy fonts come from fontconfig, which keeps caches for the life of the process; freed
+// at the end so that LeakSanitizer (the dev preset) reports only our leaks.
+class FontCacheRelease : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    cairo_debug_reset_static_data();
+    FcFini();
+  }
+};
+[[maybe_unused]] const auto* const kFontCacheRelease =
+    ::testing::AddGlobalTestEnvironment(new FontCacheRelease);
 
 struct ToolRun {
   int exit_code = -1;
@@ -309,6 +329,68 @@ TEST_F(PdfSignatureTest, GarbageAndTruncatedFilesGiveErrors) {
       }
     }
   }
+}
+
+// A certificate issued by `issuer_cert` (or self-signed when null) for `key`.
+X509Ptr IssueCertificate(const char* cn, EVP_PKEY* key, bool ca, X509* issuer_cert,
+                         EVP_PKEY* issuer_key) {
+  X509Ptr cert(X509_new());
+  X509_set_version(cert.get(), X509_VERSION_3);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), ca ? 1 : 2);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), issuer_cert != nullptr ? X509_get_subject_name(issuer_cert)
+                                                          : X509_get_subject_name(cert.get()));
+  X509_set_pubkey(cert.get(), key);
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer_cert != nullptr ? issuer_cert : cert.get(), cert.get(), nullptr,
+                 nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints,
+                                            ca ? "critical,CA:TRUE" : "CA:FALSE");
+  X509_add_ext(cert.get(), ext, -1);
+  X509_EXTENSION_free(ext);
+  X509_sign(cert.get(), issuer_key != nullptr ? issuer_key : key, EVP_sha256());
+  return cert;
+}
+
+// An RSA signer under a CA, as a PKCS#12 from a real CA would give: the chain goes into the CMS.
+TEST_F(PdfSignatureTest, RsaSignerWithChain) {
+  EvpPkeyPtr ca_key(EVP_EC_gen("P-256"));
+  X509Ptr ca = IssueCertificate("Test CA", ca_key.get(), true, nullptr, nullptr);
+  EvpPkeyPtr key(EVP_RSA_gen(2048));
+  X509Ptr leaf = IssueCertificate("Citra Dewi", key.get(), false, ca.get(), ca_key.get());
+  std::vector<X509Ptr> chain;
+  chain.push_back(std::move(ca));
+  Result<SigningIdentity> citra =
+      SigningIdentity::Make(std::move(leaf), std::move(key), std::move(chain));
+  ASSERT_TRUE(citra.ok()) << citra.status().ToString();
+
+  const std::string original = MakeCairoPdf({"Dengan tautan"}, /*link=*/true);
+  const std::string signed_pdf = SignPdf(original, *citra, Request("Citra Dewi")).value();
+  const ToolRun sig = RunTool("pdfsig", "'" + Write("rsa.pdf", signed_pdf) + "'");
+  EXPECT_EQ(Count(sig.output, "Signature Validation: Signature is Valid."), 1u) << sig.output;
+  Result<std::vector<SignatureCheck>> checks = VerifyPdf(signed_pdf);
+  ASSERT_TRUE(checks.ok());
+  ASSERT_EQ(checks->size(), 1u);
+  EXPECT_TRUE((*checks)[0].valid) << (*checks)[0].reason_if_invalid;
+  EXPECT_FALSE((*checks)[0].self_signed);
+  EXPECT_EQ((*checks)[0].issuer, "CN=Test CA");
+  EXPECT_EQ((*checks)[0].serial_hex, "02");
+
+  // The link Cairo put on the first page is still there, beside the signature widget.
+  Result<pdf::PdfFile> file = pdf::PdfFile::Open(signed_pdf);
+  ASSERT_TRUE(file.ok());
+  const pdf::PdfObject catalog = file->Read(file->trailer().Find("Root")->ref).value();
+  const pdf::PdfValue pages = file->Resolve(*catalog.value.Find("Pages")).value();
+  const pdf::PdfValue page = file->Resolve(pages.Find("Kids")->items[0]).value();
+  const pdf::PdfValue annots = file->Resolve(*page.Find("Annots")).value();
+  ASSERT_EQ(annots.items.size(), 2u);
+  EXPECT_TRUE(file->Resolve(annots.items[0]).value().Find("Subtype")->IsName("Link"));
+  EXPECT_TRUE(file->Resolve(annots.items[1]).value().Find("FT")->IsName("Sig"));
+  EXPECT_EQ(ParsePkcs12(ToPkcs12(*citra, "pw").value(), "pw").value().chain().size(), 1u);
 }
 
 TEST_F(PdfSignatureTest, UnsignedPdfHasNoSignatures) {
