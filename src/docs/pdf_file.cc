@@ -337,6 +337,15 @@ Result<PdfValue> ParseValueAt(std::string_view bytes, size_t offset) {
   return p.Value(0);
 }
 
+PdfFile::PdfFile(PdfFile&& other) noexcept
+    : bytes_(other.bytes_),
+      trailer_(std::move(other.trailer_)),
+      last_xref_offset_(other.last_xref_offset_),
+      next_object_number_(other.next_object_number_),
+      xref_entries_read_(other.xref_entries_read_),
+      xref_(std::move(other.xref_)),
+      read_budget_(other.read_budget_.load()) {}
+
 Result<PdfFile> PdfFile::Open(std::string_view bytes) {
   if (bytes.substr(0, std::min<size_t>(bytes.size(), 1024)).find("%PDF-") ==
       std::string_view::npos) {
@@ -445,6 +454,10 @@ Status PdfFile::ReadXrefSection(size_t offset, bool newest, std::optional<size_t
     prev = static_cast<size_t>(p_prev->integer);
   }
   if (newest) trailer_ = std::move(trailer);
+  // Sections can be nested inside one another's strings; charge them to the read budget too.
+  if (read_budget_.fetch_sub(static_cast<int64_t>(p.pos() - offset)) < 0) {
+    return InvalidArgument("pdf: reading this file's cross-references takes too much work");
+  }
   return Status::Ok();
 }
 
@@ -462,8 +475,14 @@ Result<PdfObject> PdfFile::Read(ObjRef ref) const {
         fmt::format("pdf: object {} not found at offset {} (the cross-reference table is wrong)",
                     ref.num, offset));
   }
+  if (read_budget_.load() < 0) {
+    return InvalidArgument(
+        "pdf: reading this file's objects takes too much work (objects "
+        "referenced over and over?)");
+  }
   PdfObject object{ref, offset, {}};
   ASSIGN_OR_RETURN(object.value, p.Value(0));
+  read_budget_.fetch_sub(static_cast<int64_t>(p.pos() - offset));
   return object;
 }
 

@@ -7,11 +7,15 @@
 // inside object streams, encrypted files. Content streams are never parsed.
 //
 // Every read is bounds-checked, nesting and chains are capped, and nothing loops without a bound.
+// The work is capped too: over its life a PdfFile parses at most kReadBudgetFactor times the
+// file's size (plus 1 MiB) in cross-references and objects, since a hostile file can make
+// thousands of references point at one huge object; past that, Open or Read fails.
 //
-// Thread-safety: a PdfFile is immutable after Open and borrows the bytes it was opened on (they
-// must outlive it); const methods are safe from many threads.
+// Thread-safety: a PdfFile is immutable after Open (but for the atomic read budget) and borrows
+// the bytes it was opened on (they must outlive it); const methods are safe from many threads.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -69,9 +73,14 @@ struct PdfObject {
 
 class PdfFile {
  public:
+  static constexpr size_t kReadBudgetFactor = 8;
+
   // Reads the trailer and cross-reference chain of `bytes`. Errors name what is missing
   // ("pdf: no startxref at the end").
   static Result<PdfFile> Open(std::string_view bytes);
+
+  PdfFile(PdfFile&& other) noexcept;
+  PdfFile& operator=(PdfFile&&) = delete;
 
   std::string_view bytes() const { return bytes_; }
   // The newest trailer dictionary.
@@ -95,7 +104,8 @@ class PdfFile {
     bool in_use = false;
   };
 
-  explicit PdfFile(std::string_view bytes) : bytes_(bytes) {}
+  explicit PdfFile(std::string_view bytes)
+      : bytes_(bytes), read_budget_(kReadBudgetFactor * bytes.size() + (1 << 20)) {}
   Status ReadXrefSection(size_t offset, bool newest, std::optional<size_t>& prev);
 
   std::string_view bytes_;
@@ -104,6 +114,8 @@ class PdfFile {
   int64_t next_object_number_ = 0;
   int64_t xref_entries_read_ = 0;
   std::map<int64_t, XrefEntry> xref_;
+  // Bytes Read may still parse; atomic so that const reads stay safe from many threads.
+  mutable std::atomic<int64_t> read_budget_;
 };
 
 // Parses one value starting at `offset` of `bytes` (after whitespace and comments); exposed for

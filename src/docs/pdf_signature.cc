@@ -36,6 +36,8 @@ constexpr size_t kByteRangeWidth = 56;
 constexpr int kMaxFormNodes = 10'000;
 constexpr int kMaxFormDepth = 16;
 constexpr int kMaxPageTreeDepth = 32;
+// Each signature costs a digest of up to the whole file; more than this is an attack.
+constexpr size_t kMaxSignatures = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Dates
@@ -531,8 +533,8 @@ Result<std::string> SignPdf(std::string_view pdf, const SigningIdentity& identit
   }
   std::set<std::string> names;
   for (const PdfValue& f : fields) {
-    Result<PdfValue> field = file.Resolve(f);
-    if (field.ok() && field->kind == Kind::kDict) names.insert(TextOf(*field, "T"));
+    ASSIGN_OR_RETURN(const PdfValue field, file.Resolve(f));
+    if (field.kind == Kind::kDict) names.insert(TextOf(field, "T"));
   }
   std::string field_name = request.field_name;
   if (field_name.empty()) {
@@ -661,6 +663,9 @@ Result<std::vector<SignatureCheck>> VerifyPdf(std::string_view pdf) {
   int budget = kMaxFormNodes;
   for (const PdfValue& field : fields) {
     RETURN_IF_ERROR(CollectSignedFields(file, field, "", false, 0, budget, signed_fields));
+  }
+  if (signed_fields.size() > kMaxSignatures) {
+    return InvalidArgument(fmt::format("pdf: more than {} signatures", kMaxSignatures));
   }
   for (const SignedField& field : signed_fields) checks.push_back(CheckSignature(file, field));
   return checks;

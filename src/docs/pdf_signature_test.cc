@@ -65,6 +65,26 @@ class FontCacheRelease : public ::testing::Environment {
 [[maybe_unused]] const auto* const kFontCacheRelease =
     ::testing::AddGlobalTestEnvironment(new FontCacheRelease);
 
+// A PDF 1.4 file of `objects` (numbered from 1, object 1 the catalog) with a correct xref table.
+std::string BuildPdf(const std::vector<std::string>& objects) {
+  std::string out = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (const size_t o : offsets) {
+    char entry[32];
+    std::snprintf(entry, sizeof(entry), "%010zu 00000 n \n", o);
+    out += entry;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
 struct ToolRun {
   int exit_code = -1;
   std::string output;
@@ -391,6 +411,25 @@ TEST_F(PdfSignatureTest, RsaSignerWithChain) {
   EXPECT_TRUE(file->Resolve(annots.items[0]).value().Find("Subtype")->IsName("Link"));
   EXPECT_TRUE(file->Resolve(annots.items[1]).value().Find("FT")->IsName("Sig"));
   EXPECT_EQ(ParsePkcs12(ToPkcs12(*citra, "pw").value(), "pw").value().chain().size(), 1u);
+}
+
+// Thousands of fields that all point at one large object: bounded work, then an error.
+TEST_F(PdfSignatureTest, RepeatedReferencesToAHugeObjectAreCut) {
+  std::string fields;
+  for (int i = 0; i < 5000; ++i) fields += "4 0 R ";
+  const std::string pdf = BuildPdf({
+      "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [" + fields + "] >> >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+      "<< /FT /Tx /T (padding) /V (" + std::string(300'000, 'x') + ") >>",
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const Result<std::vector<SignatureCheck>> checks = VerifyPdf(pdf);
+  EXPECT_NE(checks.status().message().find("too much work"), std::string::npos)
+      << checks.status().ToString();
+  EXPECT_NE(SignPdf(pdf, *ana_, Request("x")).status().message().find("too much work"),
+            std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST_F(PdfSignatureTest, UnsignedPdfHasNoSignatures) {
