@@ -352,6 +352,24 @@ bool IsMailAddress(std::string_view address) {
   return labels >= 2;
 }
 
+Result<MailAddress> ParseMailbox(std::string_view text, std::string_view what) {
+  MailAddress a;
+  const size_t lt = text.rfind('<');
+  if (lt != std::string_view::npos && text.ends_with('>')) {
+    std::string_view name = text.substr(0, lt);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+      name = name.substr(1, name.size() - 2);
+    }
+    a.name = std::string(name);
+    a.address = std::string(text.substr(lt + 1, text.size() - lt - 2));
+  } else {
+    a.address = std::string(text);
+  }
+  RETURN_IF_ERROR(CheckAddress(what, a));
+  return a;
+}
+
 std::string NewMessageToken() {
   std::array<unsigned char, 16> bytes{};
   size_t got = 0;

@@ -58,6 +58,10 @@ struct BuiltMail {
 // The rule above. `address` without angle brackets.
 bool IsMailAddress(std::string_view address);
 
+// "Name <local@domain>" or "local@domain", as a setting gives a sender; `what` names the setting
+// in errors.
+Result<MailAddress> ParseMailbox(std::string_view text, std::string_view what);
+
 // 32 random hex digits, for Message-ID and the MIME boundary.
 std::string NewMessageToken();
 
