@@ -169,6 +169,21 @@ TEST(MailMessage, AddressRule) {
   }
 }
 
+TEST(MailMessage, ParseMailboxOfASetting) {
+  auto a = ParseMailbox("CSIRT Kukar <csirt@kukarkab.go.id>", "notify.smtp.from");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->name, "CSIRT Kukar");
+  EXPECT_EQ(a->address, "csirt@kukarkab.go.id");
+  a = ParseMailbox("\"Diskominfo, CSIRT\" <csirt@kukarkab.go.id>", "f");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->name, "Diskominfo, CSIRT");
+  a = ParseMailbox("csirt@kukarkab.go.id", "f");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->name, "");
+  EXPECT_FALSE(ParseMailbox("CSIRT <csirt>", "f").ok());
+  EXPECT_FALSE(ParseMailbox("A\r\nBcc: x@y.org <csirt@kukarkab.go.id>", "f").ok());
+}
+
 TEST(MailMessage, QuotedPrintableWrapsLongLinesAndKeepsBytes) {
   const std::string line(200, 'a');
   const std::string qp = EncodeQuotedPrintable(line + "\n= trailing space \nlast");

@@ -69,16 +69,21 @@ class SmtpSenderTest : public ::testing::Test {
         {"--tls-cert", (*dir_ / "cert.pem").string(), "--tls-key", (*dir_ / "key.pem").string(),
          "--auth", "pantau:rahasia-123", "--reject-rcpt", "unknown@portal.kukarkab.go.id"});
     plain_sink_ = new SinkProcess(*dir_ / "plain", {"--fail-mail", "1"});
+    smtps_sink_ = new SinkProcess(*dir_ / "smtps",
+                                  {"--implicit-tls", "--tls-cert", (*dir_ / "cert.pem").string(),
+                                   "--tls-key", (*dir_ / "key.pem").string()});
   }
   static void TearDownTestSuite() {
     delete tls_sink_;
     delete plain_sink_;
+    delete smtps_sink_;
     std::filesystem::remove_all(*dir_);
     delete dir_;
   }
   void SetUp() override {
     ASSERT_NE(tls_sink_->port(), 0) << "the TLS sink did not start (see its sink.log)";
     ASSERT_NE(plain_sink_->port(), 0) << "the plain sink did not start";
+    ASSERT_NE(smtps_sink_->port(), 0) << "the smtps sink did not start";
   }
 
   static SmtpOptions TlsOptions() {
@@ -106,11 +111,29 @@ class SmtpSenderTest : public ::testing::Test {
   static std::filesystem::path* dir_;
   static SinkProcess* tls_sink_;
   static SinkProcess* plain_sink_;
+  static SinkProcess* smtps_sink_;
 };
 
 std::filesystem::path* SmtpSenderTest::dir_ = nullptr;
 SinkProcess* SmtpSenderTest::tls_sink_ = nullptr;
 SinkProcess* SmtpSenderTest::plain_sink_ = nullptr;
+SinkProcess* SmtpSenderTest::smtps_sink_ = nullptr;
+
+TEST_F(SmtpSenderTest, ImplicitTlsWithSmtps) {
+  SmtpOptions o;
+  o.url = "smtps://127.0.0.1:" + std::to_string(smtps_sink_->port());
+  o.ca_file = (*dir_ / "cert.pem").string();
+  auto sender = SmtpSender::Create(o);
+  ASSERT_TRUE(sender.ok()) << sender.status().ToString();
+  auto built = BuildMail(Letter(), kDate, NewMessageToken());
+  ASSERT_TRUE(built.ok());
+  auto reply = (*sender)->Send(built->envelope_from, built->recipients, built->data);
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  const nlohmann::json got = ReadJson(smtps_sink_->Message(1));
+  ASSERT_TRUE(got.is_object());
+  EXPECT_EQ(got["tls"], true);
+  EXPECT_EQ(got["data"], built->data);
+}
 
 TEST_F(SmtpSenderTest, DeliversAPdfOverStartTlsWithAuthByteIdentical) {
   auto sender = SmtpSender::Create(TlsOptions());
