@@ -82,6 +82,28 @@ struct Config {
     };
     std::vector<Signer> signers;
   } documents;
+  // Sending notifications (docs/configuration.md, src/notify/). Email is off while smtp.url is
+  // empty; each webhook is called at the workflow steps it lists.
+  struct Notify {
+    struct Smtp {
+      std::string url;            // smtp://host:587 or smtps://host:465; empty: no email
+      std::string from;           // "CSIRT Kukar <csirt@kukarkab.go.id>" or the address alone
+      std::string username;       // empty: no AUTH
+      std::string password_file;  // with username: a file whose first line is the password
+      std::string starttls;       // required, if_available, none; empty: required, but
+                                  // if_available for a loopback host
+      std::string ca_file;        // PEM CAs that sign the server's certificate; empty: system's
+      int timeout_s = 60;         // the whole session; connecting gets at most 15 s of it
+    } smtp;
+    struct Webhook {
+      std::string url;                  // generic: the endpoint; telegram: the Bot API base
+      std::string kind = "generic";     // generic, telegram
+      std::string chat_id;              // telegram
+      std::string token_file;           // telegram: a file whose first line is the bot token
+      std::vector<std::string> events;  // workflow actions (submit, approve...); empty: all
+    };
+    std::vector<Webhook> webhooks;
+  } notify;
   struct Store {
     int retention_days = 90;
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss

@@ -76,6 +76,74 @@ TEST(ConfigTest, Documents) {
             "t.yaml:3: documents.signers[]: needs a user");
   EXPECT_EQ(LoadConfigText("documents:\n  language: fr\n", "t.yaml", c).message(),
             "t.yaml:2: documents.language: must be 'id' or 'en'");
+TEST(ConfigTest, NotifySection) {
+  Config c;
+  EXPECT_TRUE(c.notify.smtp.url.empty()) << "email is off by default";
+  const Status s = LoadConfigText(R"(
+notify:
+  smtp:
+    url: smtp://mail.kukarkab.go.id:587
+    from: CSIRT Kukar <csirt@kukarkab.go.id>
+    username: pantau
+    password_file: /etc/pantau/smtp-password
+    starttls: required
+    ca_file: /etc/pantau/mail-ca.pem
+    timeout_s: 30
+  webhooks:
+    - url: https://hooks.kukarkab.go.id/pantau
+    - kind: telegram
+      chat_id: "-100123"
+      token_file: /etc/pantau/telegram-token
+      events: [submit, approve, notify]
+)",
+                                  "t.yaml", c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(c.notify.smtp.url, "smtp://mail.kukarkab.go.id:587");
+  EXPECT_EQ(c.notify.smtp.from, "CSIRT Kukar <csirt@kukarkab.go.id>");
+  EXPECT_EQ(c.notify.smtp.username, "pantau");
+  EXPECT_EQ(c.notify.smtp.password_file, "/etc/pantau/smtp-password");
+  EXPECT_EQ(c.notify.smtp.starttls, "required");
+  EXPECT_EQ(c.notify.smtp.ca_file, "/etc/pantau/mail-ca.pem");
+  EXPECT_EQ(c.notify.smtp.timeout_s, 30);
+  ASSERT_EQ(c.notify.webhooks.size(), 2u);
+  EXPECT_EQ(c.notify.webhooks[0].kind, "generic");
+  EXPECT_TRUE(c.notify.webhooks[0].events.empty());
+  EXPECT_EQ(c.notify.webhooks[1].kind, "telegram");
+  EXPECT_EQ(c.notify.webhooks[1].chat_id, "-100123");
+  EXPECT_EQ(c.notify.webhooks[1].events, (std::vector<std::string>{"submit", "approve", "notify"}));
+}
+
+TEST(ConfigTest, NotifyErrorsNameFileLineAndKey) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"notify:\n  smtp:\n    host: x\n", "t.yaml:3: notify.smtp.host: unknown setting"},
+      {"notify:\n  smtp:\n    url: http://x\n    from: a@b.id\n",
+       "t.yaml:3: notify.smtp.url: must start with smtp:// or smtps://"},
+      {"notify:\n  smtp:\n    url: smtp://x\n",
+       "t.yaml:3: notify.smtp.from: the sender's address is needed to send email, e.g. "
+       "\"CSIRT <csirt@example.go.id>\""},
+      {"notify:\n  smtp:\n    url: smtp://x\n    from: a@b.id\n    starttls: maybe\n",
+       "t.yaml:5: notify.smtp.starttls: must be required, if_available or none"},
+      {"notify:\n  smtp:\n    username: u\n",
+       "t.yaml:3: notify.smtp: username and password_file go together"},
+      {"notify:\n  smtp:\n    timeout_s: 0\n",
+       "t.yaml:3: notify.smtp.timeout_s: must be between 5 and 600"},
+      {"notify:\n  webhooks: x\n", "t.yaml:2: notify.webhooks: must be a list"},
+      {"notify:\n  webhooks:\n    - url: https://x\n      secret: y\n",
+       "t.yaml:4: notify.webhooks[0].secret: unknown setting"},
+      {"notify:\n  webhooks:\n    - url: ftp://x\n",
+       "t.yaml:3: notify.webhooks[0].url: a generic webhook needs an http(s) URL"},
+      {"notify:\n  webhooks:\n    - url: https://x\n    - kind: telegram\n      chat_id: 1\n",
+       "t.yaml:4: notify.webhooks[1]: a telegram webhook needs chat_id and token_file"},
+      {"notify:\n  webhooks:\n    - url: https://x\n      kind: slack\n",
+       "t.yaml:4: notify.webhooks[0].kind: must be generic or telegram"},
+      {"notify:\n  webhooks:\n    - url: https://x\n      events: [submit, aprove]\n",
+       "t.yaml:4: notify.webhooks[0].events: 'aprove' is not a workflow action (investigate, "
+       "assess, report, submit, verify, return, approve, notify, close)"},
+  };
+  for (const auto& [yaml, message] : cases) {
+    Config c;
+    EXPECT_EQ(LoadConfigText(yaml, "t.yaml", c).message(), message) << yaml;
+  }
 }
 
 }  // namespace

@@ -377,6 +377,30 @@ CREATE TABLE document_numbers(
   PRIMARY KEY(unit, year)
 );
 )sql",
+    R"sql(
+-- Notifications sent from cases (src/notify/dispatch_store.h): each email or webhook call as it
+-- was prepared (the whole MIME message or JSON body), its attempts, and how they went.
+CREATE TABLE dispatches(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER REFERENCES cases(id),  -- NULL: about no case (a test message)
+  kind TEXT NOT NULL,                    -- email, webhook
+  target TEXT NOT NULL,          -- email: the recipients, 'a@b.id, c@d.id'; webhook: URL or telegram:<chat_id>
+  envelope_from TEXT NOT NULL DEFAULT '',  -- email: SMTP's MAIL FROM
+  subject TEXT NOT NULL DEFAULT '',        -- email: the subject; webhook: the workflow event
+  payload BLOB NOT NULL,                   -- the MIME message or the JSON body
+  status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, failed
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,        -- ns; a pending dispatch is due from then on
+  last_error TEXT NOT NULL DEFAULT '',
+  message_id TEXT NOT NULL DEFAULT '',     -- email: the Message-ID header
+  reply TEXT NOT NULL DEFAULT '',          -- the server's answer to the attempt that delivered
+  created_at INTEGER NOT NULL,             -- ns
+  sent_at INTEGER,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX dispatches_by_case ON dispatches(case_id, id);
+CREATE INDEX dispatches_due ON dispatches(status, next_attempt_at);
+)sql",
 };
 
 }  // namespace
