@@ -57,7 +57,8 @@ Result<std::string> HandleNoteCreate(const Caller& caller, std::string_view id,
   }
   if (!kind) {
     return InvalidArgument(
-        "kind: one of attack_form, attack_scheme, root_cause, impact, mitigation, handling, general");
+        "kind: one of attack_form, attack_scheme, root_cause, impact, mitigation, handling, "
+        "general");
   }
   if (!title) return InvalidArgument("title: give the note a title");
   ASSIGN_OR_RETURN(Note n, ctx.notes.Create(id, note, actor));

@@ -1,6 +1,7 @@
 #include "api/cases_route.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -8,6 +9,8 @@
 
 #include "api/request_input.h"
 #include "core/time.h"
+#include "docs/case_documents.h"
+#include "notify/notify_service.h"
 #include "query/time_argument.h"
 
 namespace pantau {
@@ -207,7 +210,32 @@ Result<std::string> HandleCaseAction(const Caller& caller, std::string_view id,
     if (!item.value().is_string()) return InvalidArgument("comment: expected a string");
     comment = item.value().get<std::string>();
   }
-  ASSIGN_OR_RETURN(Case c, ctx.cases.Act(id, a, comment, actor));
+  // The step's documents are made inside the same transaction (docs/case_documents.h).
+  ASSIGN_OR_RETURN(CaseStore::ActHook documents, ctx.documents.Prepare(id, a, actor));
+  // Notifying sends the signed letter by e-mail when e-mail is set up: the message is made
+  // first, so that a letter that cannot go (no address) leaves the case as it is.
+  std::optional<MailMessage> letter;
+  if (a == CaseAction::kNotify && ctx.notify.smtp) {
+    ASSIGN_OR_RETURN(letter, ctx.documents.LetterMail(id));
+  }
+  ASSIGN_OR_RETURN(Case c, ctx.cases.Act(id, a, comment, actor, documents));
+  const int64_t case_n = std::stoll(c.id);
+  if (letter) {
+    auto sent = ctx.notify.dispatcher->EnqueueMail(case_n, *letter, actor.name);
+    if (!sent.ok()) {
+      return Internal("the case is notified, but its letter could not be queued for sending: " +
+                      sent.status().message());
+    }
+  }
+  Notification n{std::string(CaseActionName(a)),
+                 c.number,
+                 std::string(CaseStateName(c.workflow.state)),
+                 c.title,
+                 ctx.documents.CaseUrl(c.number),
+                 {{"actor", actor.name}}};
+  if (auto hooks = ctx.notify.dispatcher->EnqueueWebhooks(case_n, n, actor.name); !hooks.ok()) {
+    spdlog::error("webhooks for {} {}: {}", c.number, n.event, hooks.status().message());
+  }
   return DetailJson(c, actor, ctx);
 }
 

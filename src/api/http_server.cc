@@ -12,6 +12,7 @@
 #include "api/auth_route.h"
 #include "api/case_workspace_route.h"
 #include "api/cases_route.h"
+#include "api/documents_route.h"
 #include "api/events_route.h"
 #include "api/evidence_route.h"
 #include "api/ingest_route.h"
@@ -105,6 +106,16 @@ void Answer(httplib::Response& res, const Result<std::string>& out) {
   if (!out.ok()) return Reply(res, out.status());
   res.set_content(*out, "application/json");
 }
+
+// A PDF, downloaded rather than shown: the browser's viewer would run under the API's policy.
+void SendPdf(httplib::Response& res, const Result<PdfAnswer>& out) {
+  if (!out.ok()) return Reply(res, out.status());
+  res.set_header("Content-Disposition", "attachment; filename=\"" + out->filename + "\"");
+  res.set_content(out->pdf, "application/pdf");
+}
+
+// The largest PDF the public verify page takes.
+constexpr size_t kMaxVerifyBytes = 50u << 20;
 
 // The same for a request that made something: 201 with it.
 void AnswerCreated(httplib::Response& res, const Result<std::string>& out) {
@@ -373,6 +384,7 @@ class HttplibServer final : public HttpServer {
     CaseRoutes();
     EvidenceRoutes();
     AssessmentRoutes();
+    DocumentRoutes();
     CaseWorkspaceRoutes();
     AttackLibraryRoutes();
     SystemRoutes();
@@ -720,6 +732,76 @@ class HttplibServer final : public HttpServer {
                      }
                      res.set_content(*out, "application/json");
                    });
+  }
+
+  // The reports and letters of a case, read by everyone who works cases (they are made by the
+  // workflow's steps), and the public verify page.
+  void DocumentRoutes() {
+    server_.Get(R"(/api/v1/cases/([^/]+)/documents)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleCaseDocuments(req.matches[1].str(), context_));
+                });
+    server_.Get(R"(/api/v1/cases/([^/]+)/dispatches)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleCaseDispatches(req.matches[1].str(), context_));
+                });
+    server_.Get(R"(/api/v1/cases/([^/]+)/(report|letter)\.pdf)", [this](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      const std::string id = req.matches[1].str();
+      SendPdf(res, req.matches[2].str() == "letter"
+                       ? HandleCaseLetterPdf(id, context_)
+                       : HandleCaseReportPdf(*caller, id, req.get_param_value("preview") == "1",
+                                             context_));
+    });
+    server_.Get(R"(/api/v1/documents/([0-9a-f]+)\.pdf)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  SendPdf(res, HandleDocumentPdf(req.matches[1].str(),
+                                                 req.get_param_value("draft") == "1", context_));
+                });
+    server_.Get(R"(/api/v1/documents/([0-9a-f]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleDocumentGet(req.matches[1].str(), context_));
+                });
+    // Public: no login. A browser (the QR code) gets a page, anything else JSON.
+    server_.Get(
+        R"(/api/v1/verify/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+          const bool html = req.get_header_value("Accept").find("text/html") != std::string::npos;
+          auto out = HandleVerify(req.matches[1].str(), "", html, context_);
+          if (!out.ok()) return Reply(res, out.status());
+          res.set_content(*out, html ? "text/html; charset=utf-8" : "application/json");
+        });
+    // Public: the PDF to check is the body (at most kMaxVerifyBytes).
+    server_.Post(R"(/api/v1/verify/([^/]+))",
+                 [this](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& read_content) {
+                   std::string body;
+                   bool too_large = false;
+                   read_content([&](const char* data, size_t length) {
+                     if (body.size() + length > kMaxVerifyBytes) {
+                       too_large = true;
+                       return false;
+                     }
+                     body.append(data, length);
+                     return true;
+                   });
+                   if (too_large) {
+                     return Reply(res, TooLarge("a document to verify is at most " +
+                                                std::to_string(kMaxVerifyBytes) + " bytes"));
+                   }
+                   if (body.empty())
+                     return Reply(res, InvalidArgument("body: send the PDF file to check"));
+                   Answer(res, HandleVerify(req.matches[1].str(), body, false, context_));
+                 });
   }
 
   // Vulnerability assessments of a case: started, cancelled and judged by analysts and

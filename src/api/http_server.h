@@ -26,7 +26,13 @@
 #include "monitor/registry.h"
 #include "store/event_store.h"
 
+namespace pantau::docs {
+class CaseDocuments;
+}  // namespace pantau::docs
+
 namespace pantau {
+
+struct NotifyService;
 
 // The subsystems the routes call; all outlive the server.
 struct ApiContext {
@@ -42,6 +48,8 @@ struct ApiContext {
   AttackLibrary& attack;
   SystemRegistry& systems;
   AssessmentService& assessments;
+  docs::CaseDocuments& documents;
+  NotifyService& notify;
   SavedSearches& searches;
   const RuleCatalog& rules;
   Metrics& metrics;

@@ -147,6 +147,17 @@ int RunCli(int argc, char** argv) {
       "verify",
       "check the audit trail's hash chain: exit 0 when intact, 1 naming the first broken entry");
   AddCommon(*audit_verify, common);
+  // cert
+  auto* cert = app.add_subcommand("cert", "certificates that sign the SOP's documents");
+  cert->require_subcommand(1);
+  CertFlags cert_flags;
+  auto* cert_dev = cert->add_subcommand(
+      "dev", "make a self-signed trial certificate for a signer (not a certified BSrE one)");
+  AddCommon(*cert_dev, common);
+  cert_dev->add_option("--user", cert_flags.user, "the account that signs, e.g. kepala")
+      ->required();
+  cert_dev->add_option("--name", cert_flags.full_name,
+                       "the name the certificate carries (default: documents.signers or the user)");
   // hunt
   auto* hunt = app.add_subcommand("hunt", "run Sigma rules over log files, without a server");
   HuntFlags hunt_flags;
@@ -218,6 +229,7 @@ int RunCli(int argc, char** argv) {
   }
   if (check->parsed()) return RunRulesCheck(check_flags);
   if (audit_verify->parsed()) return RunAuditVerify(*config);
+  if (cert_dev->parsed()) return RunCertDev(*config, cert_flags);
   for (auto* sub : {create, list, disable}) {
     if (sub->parsed()) key_flags.action = sub->get_name();
   }

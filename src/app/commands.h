@@ -67,6 +67,12 @@ int RunUser(const Config& config, const UserFlags& flags);
 
 int RunAuditVerify(const Config& config);
 
+struct CertFlags {
+  std::string user;
+  std::string full_name;
+};
+int RunCertDev(const Config& config, const CertFlags& flags);
+
 // Where Sigma rules come from, for hunt and rules check.
 struct RuleFlags {
   std::vector<std::string> rule_paths;       // files or folders

@@ -25,9 +25,11 @@
 #include "cases/evidence.h"
 #include "cases/notes.h"
 #include "cases/timeline.h"
+#include "docs/case_documents.h"
 #include "ingest/demo_feed.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
+#include "notify/notify_service.h"
 #include "store/event_store.h"
 
 namespace pantau {
@@ -121,6 +123,13 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   auto assessments =
       AssessmentService::Open(config.data_dir, clock, **cases, **evidence, **systems, {});
   if (!assessments.ok()) return Fail(assessments.status());
+  auto documents = docs::CaseDocuments::Open(
+      {config.documents, config.data_dir},
+      {**cases, **alerts, **store, **notes, **timeline, **evidence, **systems, **assessments},
+      clock);
+  if (!documents.ok()) return Fail(documents.status());
+  auto notify = OpenNotify(config, clock);
+  if (!notify.ok()) return Fail(notify.status());
   auto searches = SavedSearches::Open(config.data_dir, clock);
   if (!searches.ok()) return Fail(searches.status());
   Metrics metrics;
@@ -167,6 +176,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  **attack,
                  **systems,
                  **assessments,
+                 **documents,
+                 **notify,
                  **searches,
                  detection,
                  metrics,
@@ -176,8 +187,22 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  config.ui_dir.empty() ? std::string(PANTAU_SOURCE_UI_DIR) : config.ui_dir};
   auto http = OpenHttpServer(config.http, api);
   if (!http.ok()) return Fail(http.status());
+  if (config.documents.public_url.empty()) {
+    // Verify links in signed documents must reach this server from outside: say so when they
+    // cannot.
+    const ListenAddress self{config.http.host, (*http)->port()};
+    (*documents)->SetDefaultPublicUrl("http://" + self.ToString());
+    if (config.http.host == "0.0.0.0" || config.http.host == "::" ||
+        config.http.host.starts_with("127.")) {
+      spdlog::warn(
+          "documents.public_url is not set: verify links in signed documents will point "
+          "at http://{}, which the systems' operators cannot reach",
+          self.ToString());
+    }
+  }
 
   pipeline.Start();
+  (*notify)->dispatcher->Start();
   for (auto& l : listeners) {
     l->Start();
     spdlog::info("listening for {} on port {}", InputName(l->input()), l->port());
@@ -224,6 +249,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   pipeline.BeginStop();
   (*http)->Stop();
   (*assessments)->Stop();
+  (*notify)->dispatcher->Stop();  // what is still pending is sent after the next start
   for (auto& l : listeners) l->Stop();
   if (demo) demo->Stop();
   pipeline.Stop();

@@ -148,10 +148,11 @@ class ConfigReader {
     RETURN_IF_ERROR(Known(
         n, "documents.",
         {"team", "letterhead", "place", "unit", "archive_code", "number_pattern", "templates_dir",
-         "language", "time_zone", "public_url", "letter_deadline_days", "signers"}));
+         "language", "time_zone", "public_url", "letter_deadline_days", "letter_cc", "signers"}));
     if (auto t = n["team"]) {
-      RETURN_IF_ERROR(Known(t, "documents.team.", {"name", "email", "phone"}));
+      RETURN_IF_ERROR(Known(t, "documents.team.", {"name", "unit", "email", "phone"}));
       RETURN_IF_ERROR(String(t["name"], "documents.team.name", d.team_name));
+      RETURN_IF_ERROR(String(t["unit"], "documents.team.unit", d.team_unit));
       RETURN_IF_ERROR(String(t["email"], "documents.team.email", d.team_email));
       RETURN_IF_ERROR(String(t["phone"], "documents.team.phone", d.team_phone));
     }
@@ -194,6 +195,7 @@ class ConfigReader {
     }
     RETURN_IF_ERROR(Number(n["letter_deadline_days"], "documents.letter_deadline_days", 1, 365,
                            d.letter_deadline_days));
+    RETURN_IF_ERROR(Strings(n["letter_cc"], "documents.letter_cc", d.letter_cc));
     if (auto s = n["signers"]) {
       if (!s.IsSequence()) return Error(s, "documents.signers", "must be a list");
       d.signers.clear();
@@ -211,6 +213,11 @@ class ConfigReader {
         RETURN_IF_ERROR(String(item["password_file"], "documents.signers[].password_file",
                                signer.password_file));
         d.signers.push_back(std::move(signer));
+      }
+    }
+    return Status::Ok();
+  }
+
   Status ReadNotify(const YAML::Node& n, Config::Notify& notify) const {
     RETURN_IF_ERROR(Known(n, "notify.", {"smtp", "webhooks"}));
     if (auto s = n["smtp"]) {

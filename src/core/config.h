@@ -60,7 +60,8 @@ struct Config {
   // The SOP's documents (docs/documents.md): who the team is, the letterhead, numbering, and
   // who signs with which certificate.
   struct Documents {
-    std::string team_name = "Tim Tanggap Insiden Siber (TTIS)";
+    std::string team_name = "TTIS Kabupaten Kutai Kartanegara";
+    std::string team_unit = "Dinas Komunikasi dan Informatika Kabupaten Kutai Kartanegara";
     std::string team_email, team_phone;
     std::string government = "PEMERINTAH KABUPATEN KUTAI KARTANEGARA";
     std::string office = "DINAS KOMUNIKASI DAN INFORMATIKA";
@@ -70,11 +71,12 @@ struct Config {
     std::string unit = "DISKOMINFO";   // in the number and its yearly sequence
     std::string archive_code = "000.6";
     std::string number_pattern = "{class}-{seq}/{unit}/{code}/{month:02}/{year}";
-    std::string templates_dir;       // an admin's templates; missing ones are the built-in
-    std::string language = "id";     // id or en
-    std::string time_zone = "WITA";  // WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9)
-    std::string public_url;          // base of verify links; empty: http://<http.listen>
-    int letter_deadline_days = 3;    // the PSE is asked to act within this many days
+    std::string templates_dir;           // an admin's templates; missing ones are the built-in
+    std::string language = "id";         // id or en
+    std::string time_zone = "WITA";      // WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9)
+    std::string public_url;              // base of verify links; empty: http://<http.listen>
+    int letter_deadline_days = 3;        // the PSE is asked to act within this many days
+    std::vector<std::string> letter_cc;  // tembusan of every letter
     struct Signer {
       std::string user;  // the account that signs
       std::string full_name, position, nip;

@@ -76,6 +76,8 @@ TEST(ConfigTest, Documents) {
             "t.yaml:3: documents.signers[]: needs a user");
   EXPECT_EQ(LoadConfigText("documents:\n  language: fr\n", "t.yaml", c).message(),
             "t.yaml:2: documents.language: must be 'id' or 'en'");
+}
+
 TEST(ConfigTest, NotifySection) {
   Config c;
   EXPECT_TRUE(c.notify.smtp.url.empty()) << "email is off by default";

@@ -17,7 +17,7 @@
 
 namespace pantau {
 class AlertStore;
-class AssessmentStore;
+class AssessmentService;
 class CaseStore;
 class EventStore;
 class EvidenceStore;
@@ -36,23 +36,33 @@ struct CaseContentSources {
   TimelineStore& timeline;
   EvidenceStore& evidence;
   SystemRegistry& systems;
-  AssessmentStore& assessments;
+  AssessmentService& assessments;
 };
 
 // The most chronology rows a report carries (the case page keeps the whole timeline).
 inline constexpr size_t kMaxChronologyRows = 300;
 
-// "28 November 2026" / "28 November 2026" and "28 November 2026 15.04 WITA" in the language's
-// way, in the documents' time zone (documents.time_zone: WIB, WITA or WIT).
-std::string FormatDocumentDate(TimeNs t, std::string_view language, std::string_view zone);
+// "28 November 2026 15.04 WITA" (English: "28 November 2026 15:04 WITA") in the documents' time
+// zone (documents.time_zone: WIB, WITA or WIT); "-" for 0.
 std::string FormatDocumentTime(TimeNs t, std::string_view language, std::string_view zone);
+std::string FormatDocumentDate(TimeNs t, std::string_view language, std::string_view zone);
+int ZoneOffsetMinutes(std::string_view zone);
 
-// The case `case_id` (id or number) as the documents show it, in `language` (id, en):
-// {"team", "office", "case", "systems", "system", "operator", "alerts", "timeline", "notes",
-//  "evidence", "findings", "observables"}; see docs/documents.md for every member.
+// A person as a document names them.
+struct Person {
+  std::string name, position, nip;
+};
+
+// The case `case_id` (id or number) as the documents show it, in `language` (id, en), written
+// by `reporter`: the members the templates use (src/docs/templates/*.md, docs/documents.md):
+// {"document", "team", "reporter", "case", "system", "systems", "operator", "timeline",
+//  "impact", "analysis", "evidence", "findings", "observables", "actions", "recommendations",
+//  "requested_actions", "letter", "cc"}. The document's number and the signature parties are
+// added when it is drawn.
 Result<nlohmann::json> GatherCaseContent(const CaseContentSources& sources,
                                          std::string_view case_id,
                                          const Config::Documents& settings,
-                                         std::string_view language, TimeNs now);
+                                         std::string_view language, const Person& reporter,
+                                         TimeNs now);
 
 }  // namespace pantau::docs

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <nlohmann/json.hpp>
 
 #include "auth/secrets.h"
@@ -11,8 +10,6 @@
 
 namespace pantau::docs {
 namespace {
-
-constexpr std::array<std::string_view, 3> kKindNames = {"incident_report", "work_report", "letter"};
 
 // Every column of a Document, in the order ReadDocument takes them.
 constexpr std::string_view kColumns =
@@ -25,7 +22,7 @@ Document ReadDocument(const sqlite::Stmt& st) {
   d.id = st.Text(0);
   d.case_id = st.Int(1);
   d.case_number = st.Text(2);
-  if (auto kind = ParseDocumentKind(st.Text(3)); kind.ok()) d.kind = *kind;
+  if (auto kind = ParseDocumentKind(st.Text(3))) d.kind = *kind;
   d.version = st.Int(4);
   d.state = st.Text(5);
   d.language = st.Text(6);
@@ -53,18 +50,6 @@ Result<Document> GetDocument(sqlite::Db& db, std::string_view id) {
 }
 
 }  // namespace
-
-std::string_view DocumentKindName(DocumentKind kind) {
-  return kKindNames[static_cast<size_t>(kind)];
-}
-
-Result<DocumentKind> ParseDocumentKind(std::string_view name) {
-  for (size_t i = 0; i < kKindNames.size(); ++i) {
-    if (kKindNames[i] == name) return static_cast<DocumentKind>(i);
-  }
-  return InvalidArgument(fmt::format(
-      "unknown document kind '{}' (known: incident_report, work_report, letter)", name));
-}
 
 std::string Document::ToJson() const {
   nlohmann::json j = {
@@ -193,6 +178,16 @@ Result<std::vector<Document>> DocumentStore::List(int64_t case_id) {
 Result<Document> DocumentStore::Get(std::string_view id) {
   std::lock_guard lock(mu_);
   return GetDocument(db_, id);
+}
+
+Result<std::string> DocumentStore::Content(std::string_view id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("SELECT content FROM documents WHERE public_id = ?"));
+  st.BindText(1, id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound(fmt::format("no document '{}'", id));
+  return std::string(st.Text(0));
 }
 
 Result<std::string> DocumentStore::Pdf(std::string_view id, bool draft) {

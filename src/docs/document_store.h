@@ -21,13 +21,10 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "docs/default_templates.h"
 #include "store/sqlite/db.h"
 
 namespace pantau::docs {
-
-enum class DocumentKind { kIncidentReport, kWorkReport, kLetter };
-std::string_view DocumentKindName(DocumentKind kind);  // incident_report, work_report, letter
-Result<DocumentKind> ParseDocumentKind(std::string_view name);
 
 struct Document {
   std::string id;  // public, random
@@ -92,6 +89,8 @@ class DocumentStore {
   // Every version of the case's documents, newest first.
   Result<std::vector<Document>> List(int64_t case_id);
   Result<Document> Get(std::string_view id);
+  // The values the document was drawn from (JSON).
+  Result<std::string> Content(std::string_view id);
   // The signed PDF, or the draft when not signed (or when `draft`).
   Result<std::string> Pdf(std::string_view id, bool draft);
   // The document whose signed or draft PDF has this SHA-256.
