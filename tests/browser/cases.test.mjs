@@ -89,6 +89,22 @@ describe("case desk", { timeout: 240000 }, () => {
 
     await sari.reload();
     await sari.waitForSelector("[data-testid=case-page]");
+    // The report tab: the report frozen at submission and signed by the head, and the letter.
+    await sari.click("[data-testid=tab-documents]");
+    await waitFor(async () => (await sari.locator("[data-testid=document-row]").count()) === 2, "two documents");
+    const states = await sari.locator("[data-testid=document-state]").allTextContents();
+    assert.deepEqual(states, ["ditandatangani", "ditandatangani"]);
+    const numbers = await sari.locator("[data-testid=document-number]").allTextContents();
+    assert.ok(numbers.every((n) => /^T-\d+\/DISKOMINFO\/000\.6\/\d{2}\/\d{4}$/.test(n)), numbers.join());
+    // No certificate was configured: the installation's signs, and the page says it is not BSrE.
+    assert.equal(await sari.locator("[data-testid=document-uncertified]").count(), 2);
+    const pdf = await sari.request.get(await sari.locator("[data-testid=document-pdf]").first().evaluate((a) => a.href));
+    assert.equal(pdf.headers()["content-type"], "application/pdf");
+    assert.ok((await pdf.body()).subarray(0, 5).toString() === "%PDF-");
+    const verify = await sari.request.get(await sari.locator("[data-testid=document-verify]").first().evaluate((a) => a.href));
+    assert.equal((await verify.json()).valid, true);
+    await screenshot(sari, "cases-02b-documents");
+    await sari.click("[data-testid=tab-summary]");
     await act(sari, "notify", "Diberitahukan ke PSE");
     await act(sari, "close", "Ditutup");
     assert.equal(await sari.locator("[data-testid=case-steps] tbody tr").count(), 9);

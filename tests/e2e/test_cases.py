@@ -206,12 +206,15 @@ class CaseWorkflowTest(CasesCase):
         status, history = self.call("siti", "GET", f"/api/v1/cases/{cid}/history")
         self.assertEqual(status, 200)
         actions = [e["action"] for e in history["items"]]
+        # Each submission froze a report version; the approval signed the report and the letter.
         self.assertEqual(actions, ["case.create", "case.investigate", "case.assess",
                                    "case.verdict", "case.report", "case.update", "case.submit",
-                                   "case.return", "case.verdict", "case.submit", "case.verify",
-                                   "case.approve", "case.notify", "case.close"])
-        self.assertEqual(history["items"][7]["details"]["comment"], "Lengkapi kronologi serangan")
-        self.assertEqual(history["items"][11]["actor"], "kadis")
+                                   "document.freeze", "case.return", "case.verdict",
+                                   "case.submit", "document.freeze", "case.verify",
+                                   "case.approve", "document.sign", "document.sign",
+                                   "case.notify", "case.close"])
+        self.assertEqual(history["items"][8]["details"]["comment"], "Lengkapi kronologi serangan")
+        self.assertEqual(history["items"][13]["actor"], "kadis")
         self.assertEqual(history["items"][5]["details"]["changes"]["risk_level"],
                          {"from": "low", "to": "high"})
         r = pantau("audit", "verify", "--data", self.data_dir)

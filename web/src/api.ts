@@ -369,15 +369,16 @@ export interface CaseDocument {
 
 // One letter or webhook sent for a case, with its result.
 export interface Dispatch {
-  id: string;
+  id: number;
   kind: "email" | "webhook";
   target: string;
   subject: string;
   status: "pending" | "sent" | "failed";
   attempts: number;
-  last_error: string;
-  message_id: string;
-  created: string;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: string;
   sent_at: string | null;
 }
 

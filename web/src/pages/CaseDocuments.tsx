@@ -14,7 +14,7 @@ function DocumentRow({ d }: { d: CaseDocument }) {
       <td>
         {t(`doc.kind.${d.kind}`)} <span className="muted">v{d.version}</span>
       </td>
-      <td data-testid="document-number">{d.number ?? "—"}</td>
+      <td className="nowrap" data-testid="document-number">{d.number ?? "—"}</td>
       <td>
         <span className={`doc-state doc-${d.state}`} data-testid="document-state">
           {t(`doc.state.${d.state}`)}
@@ -117,7 +117,7 @@ export function DocumentsTab({ caseId }: { caseId: string }) {
           <tbody>
             {sent.data.items.map((s) => (
               <tr key={s.id} data-testid="dispatch-row">
-                <td>{formatTime(lang, s.sent_at ?? s.created)}</td>
+                <td>{formatTime(lang, s.sent_at ?? s.created_at)}</td>
                 <td>
                   <SafeText text={s.target} />
                 </td>
