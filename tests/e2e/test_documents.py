@@ -7,12 +7,14 @@ with the report to the operator's address, received by a real SMTP server on loo
 positive ends with a work report signed by the verifying coordinator with a trial certificate,
 which the document and the verify page say is not a certified one. PNG renderings of every
 document go to build/<preset>/docs-renderings/e2e for people to look at."""
+import http.server
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -64,7 +66,24 @@ class DocumentsTest(CasesCase):
             return None
         self.smtp_port = int(wait_for(port, "the SMTP sink's port"))
 
+        # A webhook receiver on loopback: the team's chat bridge.
+        self.hooks = []
+        hooks = self.hooks
+
+        class Hook(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                hooks.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+        self.hook_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+        threading.Thread(target=self.hook_server.serve_forever, daemon=True).start()
+
     def tearDown(self):
+        self.hook_server.shutdown()
+        self.hook_server.server_close()
         self.sink.send_signal(signal.SIGTERM)
         self.sink.wait(timeout=DEADLINE_S)
         super().tearDown()
@@ -94,6 +113,8 @@ class DocumentsTest(CasesCase):
     - {{user: siti, full_name: "Siti Rahmawati, S.T.", position: Koordinator TTIS}}
 notify:
   smtp: {{url: "smtp://127.0.0.1:{self.smtp_port}", from: "TTIS Kukar <ttis@kukarkab.go.id>"}}
+  webhooks:
+    - {{url: "http://127.0.0.1:{self.hook_server.server_port}/pantau", events: [approve, notify]}}
 """
         self.start_with_people()
         status, system = self.call("boss", "POST", "/api/v1/systems", SYSTEM)
@@ -280,6 +301,11 @@ notify:
         self.assertIn(f"/api/v1/verify/{letter['id']}", received["text"])
         hashes = {a["sha256"] for a in received["attachments"]}
         self.assertEqual(hashes, {letter["signed_sha256"], report["signed_sha256"]})
+
+        # The team's webhook heard the steps it asked for, and only those.
+        wait_for(lambda: len(self.hooks) == 2, "two webhook calls")
+        self.assertEqual([(h["event"], h["case"], h["state"]) for h in self.hooks],
+                         [("approve", number, "approved"), ("notify", number, "notified")])
 
         # Every document step is in the hash-chained audit trail, which still verifies.
         status, history = self.call("budi", "GET", f"/api/v1/cases/{cid}/history")
