@@ -220,6 +220,11 @@ Result<std::string> HandleCaseAction(const Caller& caller, std::string_view id,
   }
   ASSIGN_OR_RETURN(Case c, ctx.cases.Act(id, a, comment, actor, documents));
   const int64_t case_n = std::stoll(c.id);
+  if (a == CaseAction::kSubmit) {
+    if (Status s = ctx.documents.RecordAttachedEvidence(c.id, actor); !s.ok()) {
+      spdlog::error("custody of the evidence of {}: {}", c.number, s.message());
+    }
+  }
   if (letter) {
     auto sent = ctx.notify.dispatcher->EnqueueMail(case_n, *letter, actor.name);
     if (!sent.ok()) {

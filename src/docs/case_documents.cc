@@ -9,6 +9,7 @@
 #include "auth/secrets.h"
 #include "cases/audit.h"
 #include "cases/case_ref.h"
+#include "cases/evidence.h"
 #include "cases/json_text.h"
 #include "core/time.h"
 #include "docs/default_templates.h"
@@ -337,6 +338,26 @@ Result<CaseStore::ActHook> CaseDocuments::Prepare(std::string_view case_id, Case
 
 void CaseDocuments::SetDefaultPublicUrl(std::string url) {
   impl_->SetDefaultPublicUrl(std::move(url));
+}
+
+Status CaseDocuments::RecordAttachedEvidence(std::string_view case_id, const Actor& actor) {
+  ASSIGN_OR_RETURN(const std::vector<Document> list, List(case_id));
+  if (list.empty() || list.front().kind == DocumentKind::kLetter) return Status::Ok();
+  const Document& report = list.front();  // the version just frozen
+  const std::string note =
+      fmt::format("{} v{} ({})", KindLabel(report.kind, "id"), report.version, report.id);
+  EvidenceStore& evidence = impl_->sources().evidence;
+  std::string cursor;
+  do {
+    ASSIGN_OR_RETURN(const EvidencePage page, evidence.List(case_id, 500, cursor));
+    for (const EvidenceItem& item : page.items) {
+      RETURN_IF_ERROR(
+          evidence.RecordCustody(case_id, item.id, CustodyEventKind::kAttached, actor, note)
+              .status());
+    }
+    cursor = page.next_cursor;
+  } while (!cursor.empty());
+  return Status::Ok();
 }
 
 Result<std::vector<Document>> CaseDocuments::List(std::string_view case_id) {

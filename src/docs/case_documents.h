@@ -78,6 +78,10 @@ class CaseDocuments {
   // known once it listens. REQUIRES: called before the first request is served.
   void SetDefaultPublicUrl(std::string url);
 
+  // After a submission: the chain of custody of every evidence item the new report version lists
+  // records that it was attached to it (evidence.h kAttached).
+  Status RecordAttachedEvidence(std::string_view case_id, const Actor& actor);
+
   Result<std::vector<Document>> List(std::string_view case_id);
   // The report as it would be frozen now if `actor` submitted it, not stored.
   Result<std::string> PreviewReport(std::string_view case_id, const Actor& actor);

@@ -212,6 +212,10 @@ notify:
         unsigned = run("pdfsig", draft, check=False)
         self.assertIn("does not contain any signatures",
                       unsigned.stdout.decode() + unsigned.stderr.decode())
+        # The evidence it lists is attached to it in the chain of custody.
+        status, item = self.call("budi", "GET", f"/api/v1/cases/{cid}/evidence/{evidence['id']}")
+        attached = [e for e in item["custody"] if e["event"] == "attached"]
+        self.assertEqual([e["note"] for e in attached], [f"Laporan Insiden Siber v1 ({v1['id']})"])
         self.act("siti", cid, "return", comment="Lengkapi dampak")
         self.assertEqual(self.documents(cid)[0]["state"], "superseded")
         self.act("budi", cid, "submit")
