@@ -297,8 +297,8 @@ class EvidenceTest(EvidenceCase):
         self.assertIn("is corrupt", self.server.output())
         status, seen = self.call("siti", "GET", f"/api/v1/cases/{cid}/evidence/{item['id']}")
         self.assertEqual([(c["event"], c["actor"]) for c in seen["custody"]],
-                         [("acquired", "ani"), ("downloaded", "siti"), ("corrupt", "siti"),
-                          ("viewed", "siti")])
+                         [("acquired", "ani"), ("attached", "ani"), ("downloaded", "siti"),
+                          ("corrupt", "siti"), ("viewed", "siti")])
         status, history = self.call("siti", "GET", f"/api/v1/cases/{cid}/history")
         corrupt = [e for e in history["items"] if e["action"] == "evidence.corrupt"]
         self.assertEqual(len(corrupt), 1)
