@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "api/list_json.h"
 #include "core/time.h"
 
 namespace pantau {
@@ -39,16 +40,6 @@ std::string ApiKeyJsonOpen(const ApiKeyInfo& k) {
   return out;
 }
 
-template <typename T, typename ToJson>
-std::string ListJson(const std::vector<T>& items, ToJson to_json) {
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += to_json(items[i]);
-  }
-  return out + R"(],"next_cursor":null,"total":)" + std::to_string(items.size()) + "}";
-}
-
 Result<nlohmann::json> ObjectOf(std::string_view body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object()) return InvalidArgument("body: expected a JSON object");
@@ -76,7 +67,7 @@ Result<Role> RoleOf(const nlohmann::json& value) {
 
 Result<std::string> HandleUsersList(const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<UserInfo> users, ctx.users.List());
-  return ListJson(users, UserJson);
+  return WholeListJson(users, UserJson);
 }
 
 Result<std::string> HandleUserAdd(std::string_view body, const ApiContext& ctx) {
@@ -144,7 +135,7 @@ Result<std::string> HandleUserPatch(const Caller& caller, std::string_view name,
 
 Result<std::string> HandleApiKeysList(const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<ApiKeyInfo> keys, ctx.keys.List());
-  return ListJson(keys, [](const ApiKeyInfo& k) { return ApiKeyJsonOpen(k) + "}"; });
+  return WholeListJson(keys, [](const ApiKeyInfo& k) { return ApiKeyJsonOpen(k) + "}"; });
 }
 
 Result<std::string> HandleApiKeyCreate(std::string_view body, const ApiContext& ctx) {

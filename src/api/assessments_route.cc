@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/cases_route.h"
+#include "api/list_json.h"
 #include "api/request_input.h"
 #include "assess/assessments.h"
 
@@ -46,12 +47,7 @@ Result<std::string> HandleAssessmentStart(const Caller& caller, std::string_view
 
 Result<std::string> HandleAssessmentsList(std::string_view case_id, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(const std::vector<AssessmentRun> runs, ctx.assessments.List(case_id));
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    if (i > 0) out += ',';
-    out += runs[i].ToJson();
-  }
-  return out + fmt::format(R"(],"next_cursor":null,"total":{}}})", runs.size());
+  return WholeListJson(runs);
 }
 
 Result<std::string> HandleAssessmentCancel(const Caller& caller, std::string_view run_id,

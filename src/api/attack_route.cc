@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/list_json.h"
 #include "api/request_input.h"
 #include "cases/attack_library.h"
 
@@ -58,12 +59,7 @@ Result<AttackEntryPatch> PatchOf(std::string_view body) {
 
 Result<std::string> HandleAttackList(const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<AttackEntry> entries, ctx.attack.List());
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0) out += ',';
-    out += entries[i].ToJson();
-  }
-  return out + R"(],"next_cursor":null,"total":)" + std::to_string(entries.size()) + "}";
+  return WholeListJson(entries);
 }
 
 Result<std::string> HandleAttackGet(std::string_view id, const ApiContext& ctx) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/cases_route.h"
+#include "api/list_json.h"
 #include "api/request_input.h"
 #include "cases/attack_library.h"
 #include "cases/notes.h"
@@ -18,21 +19,11 @@ Status StringOf(const std::string& key, const nlohmann::json& v, std::string& ou
   return Status::Ok();
 }
 
-template <typename T>
-std::string ListJson(const std::vector<T>& items) {
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += items[i].ToJson();
-  }
-  return out + R"(],"next_cursor":null,"total":)" + std::to_string(items.size()) + "}";
-}
-
 }  // namespace
 
 Result<std::string> HandleNotesList(std::string_view id, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<Note> notes, ctx.notes.List(id));
-  return ListJson(notes);
+  return WholeListJson(notes);
 }
 
 Result<std::string> HandleNoteCreate(const Caller& caller, std::string_view id,
@@ -103,7 +94,7 @@ Result<std::string> HandleNotePut(const Caller& caller, std::string_view id,
 Result<std::string> HandleNoteRevisions(std::string_view id, std::string_view note_id,
                                         const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<NoteRevision> revisions, ctx.notes.Revisions(id, note_id));
-  return ListJson(revisions);
+  return WholeListJson(revisions);
 }
 
 Result<std::string> HandleTimelineGet(std::string_view id, const ApiContext& ctx) {

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/list_json.h"
 #include "api/request_input.h"
 #include "core/time.h"
 #include "docs/case_documents.h"
@@ -246,12 +247,7 @@ Result<std::string> HandleCaseAction(const Caller& caller, std::string_view id,
 
 Result<std::string> HandleCaseHistory(std::string_view id, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, ctx.cases.History(id));
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0) out += ',';
-    out += entries[i].ToJson();
-  }
-  return out + R"(],"next_cursor":null,"total":)" + std::to_string(entries.size()) + "}";
+  return WholeListJson(entries);
 }
 
 Result<std::string> HandleSlaGet(const ApiContext& ctx) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/cases_route.h"
+#include "api/list_json.h"
 #include "docs/case_documents.h"
 #include "notify/notify_service.h"
 
@@ -25,24 +26,14 @@ std::string FileName(std::string_view stem) {
 
 Result<std::string> HandleCaseDocuments(std::string_view case_id, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(const std::vector<docs::Document> list, ctx.documents.List(case_id));
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < list.size(); ++i) {
-    if (i > 0) out += ',';
-    out += list[i].ToJson();
-  }
-  return out + R"(],"next_cursor":null,"total":)" + std::to_string(list.size()) + "}";
+  return WholeListJson(list);
 }
 
 Result<std::string> HandleCaseDispatches(std::string_view case_id, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(const Case c, ctx.cases.Get(case_id));
   ASSIGN_OR_RETURN(const std::vector<Dispatch> list,
                    ctx.notify.store->ListForCase(std::stoll(c.id)));
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < list.size(); ++i) {
-    if (i > 0) out += ',';
-    out += list[i].ToJson();
-  }
-  return out + R"(],"next_cursor":null,"total":)" + std::to_string(list.size()) + "}";
+  return WholeListJson(list);
 }
 
 Result<std::string> HandleDocumentGet(std::string_view document_id, const ApiContext& ctx) {

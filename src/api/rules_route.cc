@@ -1,5 +1,6 @@
 #include "api/rules_route.h"
 
+#include "api/list_json.h"
 #include "core/event.h"
 
 namespace pantau {
@@ -42,12 +43,7 @@ std::string RuleJsonOpen(const RuleEntry& r) {
 
 Result<std::string> HandleRulesList(const ApiContext& ctx) {
   const std::shared_ptr<const RuleEntries> rules = ctx.rules.Rules();
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < rules->size(); ++i) {
-    if (i > 0) out += ',';
-    out += RuleJsonOpen((*rules)[i]) + "}";
-  }
-  return out + R"(],"next_cursor":null,"total":)" + std::to_string(rules->size()) + "}";
+  return WholeListJson(*rules, [](const auto& rule) { return RuleJsonOpen(rule) + "}"; });
 }
 
 Result<std::string> HandleRuleGet(std::string_view id, const ApiContext& ctx) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/list_json.h"
 #include "monitor/registry.h"
 
 namespace pantau {
@@ -14,20 +15,11 @@ Result<Actor> AdminOf(const Caller& caller) {
   return Actor{caller.name, *caller.role};
 }
 
-std::string ListJson(const std::vector<ElectronicSystem>& systems) {
-  std::string out = R"({"items":[)";
-  for (size_t i = 0; i < systems.size(); ++i) {
-    if (i > 0) out += ',';
-    out += systems[i].ToJson();
-  }
-  return out + fmt::format(R"(],"next_cursor":null,"total":{}}})", systems.size());
-}
-
 }  // namespace
 
 Result<std::string> HandleSystemsList(const ApiContext& ctx) {
   ASSIGN_OR_RETURN(std::vector<ElectronicSystem> systems, ctx.systems.List());
-  return ListJson(systems);
+  return WholeListJson(systems);
 }
 
 Result<std::string> HandleSystemGet(std::string_view id, const ApiContext& ctx) {
@@ -83,7 +75,7 @@ Result<SystemsImportAnswer> HandleSystemsImport(const Caller& caller, std::strin
   }
   std::vector<ElectronicSystem> items = r.created;
   items.insert(items.end(), r.updated.begin(), r.updated.end());
-  std::string list = ListJson(items);
+  std::string list = WholeListJson(items);
   answer.body = fmt::format(R"({{"created":{},"updated":{},)", r.created.size(), r.updated.size()) +
                 list.substr(1);
   return answer;

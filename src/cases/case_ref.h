@@ -31,18 +31,7 @@ Status CheckCaseOpen(const CaseRef& ref, std::string_view what);
 // The audit trail's object for a case, "case:42".
 std::string CaseAuditObject(int64_t case_id);
 
-// Runs `work` (returning Result<T>) in a write transaction (BEGIN IMMEDIATE, which orders writers
-// across connections and processes) and commits when it succeeds, or rolls back.
-template <typename F>
-auto InWriteTransaction(sqlite::Db& db, F&& work) -> decltype(work()) {
-  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  auto out = work();
-  Status s = out.ok() ? db.Exec("COMMIT") : out.status();
-  if (!s.ok()) {
-    (void)db.Exec("ROLLBACK");
-    return s;
-  }
-  return out;
-}
+// InWriteTransaction (store/sqlite/db.h), under the name the case stores have always used.
+using sqlite::InWriteTransaction;
 
 }  // namespace pantau

@@ -63,19 +63,6 @@ std::string Select(bool with_payload, std::string_view where) {
                      where);
 }
 
-// BEGIN IMMEDIATE ... COMMIT around `work`, rolled back when it fails.
-template <typename F>
-auto InTransaction(sqlite::Db& db, F&& work) -> decltype(work()) {
-  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  auto out = work();
-  Status s = out.ok() ? db.Exec("COMMIT") : out.status();
-  if (!s.ok()) {
-    (void)db.Exec("ROLLBACK");
-    return s;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string_view DispatchKindName(DispatchKind kind) {
@@ -182,7 +169,7 @@ Result<std::vector<Dispatch>> DispatchStore::ListForCase(int64_t case_id) {
 
 Result<std::vector<Dispatch>> DispatchStore::TakeDue(TimeNs lease, size_t limit) {
   std::lock_guard lock(mu_);
-  return InTransaction(db_, [&]() -> Result<std::vector<Dispatch>> {
+  return sqlite::InWriteTransaction(db_, [&]() -> Result<std::vector<Dispatch>> {
     const TimeNs now = clock_.Now();
     ASSIGN_OR_RETURN(sqlite::Stmt st,
                      db_.Prepare(Select(true,
@@ -222,7 +209,7 @@ Result<std::optional<TimeNs>> DispatchStore::NextDue() {
 Result<Dispatch> DispatchStore::RecordAttempt(int64_t id, const AttemptResult& result) {
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(
-      InTransaction(db_, [&]() -> Result<bool> {
+      sqlite::InWriteTransaction(db_, [&]() -> Result<bool> {
         ASSIGN_OR_RETURN(const Dispatch d, GetLocked(id, false));
         if (d.status != "pending") {
           return FailedPrecondition(fmt::format("dispatch {} is {}, not pending", id, d.status));

@@ -89,6 +89,20 @@ class Db {
   std::unique_ptr<std::chrono::steady_clock::time_point> deadline_;
 };
 
+// Runs `work` (returning Result<T>) in a write transaction (BEGIN IMMEDIATE, which orders writers
+// across connections and processes) and commits when it succeeds, or rolls back.
+template <typename F>
+auto InWriteTransaction(Db& db, F&& work) -> decltype(work()) {
+  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  auto out = work();
+  Status s = out.ok() ? db.Exec("COMMIT") : out.status();
+  if (!s.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return s;
+  }
+  return out;
+}
+
 // Runs the migrations that `db` has not had yet, each in its own transaction, in order, and
 // sets user_version to their count. migrations[i] moves version i to i+1.
 Status Migrate(Db& db, const std::vector<std::string_view>& migrations);
