@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/audit.h"
 #include "cases/alerts.h"
-#include "cases/audit.h"
 #include "cases/cases.h"
 #include "cases/notes.h"
 #include "core/clock.h"
