@@ -685,7 +685,8 @@ class HttplibServer final : public HttpServer {
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto caller = Authenticate(req, Permission::kWorkCases);
                   if (!caller.ok()) return Reply(res, caller.status());
-                  Answer(res, HandleTimelineGet(req.matches[1].str(), context_));
+                  Answer(res, HandleTimelineGet(req.matches[1].str(), req.get_param_value("limit"),
+                                                req.get_param_value("cursor"), context_));
                 });
     server_.Post(R"(/api/v1/cases/([^/]+)/timeline)", [this](const httplib::Request& req,
                                                              httplib::Response& res) {
