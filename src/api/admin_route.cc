@@ -70,7 +70,8 @@ Result<std::string> HandleUsersList(const ApiContext& ctx) {
   return WholeListJson(users, UserJson);
 }
 
-Result<std::string> HandleUserAdd(std::string_view body, const ApiContext& ctx) {
+Result<std::string> HandleUserAdd(const Caller& caller, std::string_view body,
+                                  const ApiContext& ctx) {
   ASSIGN_OR_RETURN(nlohmann::json j, ObjectOf(body));
   std::optional<std::string> name, password;
   std::optional<Role> role;
@@ -89,7 +90,7 @@ Result<std::string> HandleUserAdd(std::string_view body, const ApiContext& ctx) 
   if (!name) return InvalidArgument("name: required");
   if (!role) return InvalidArgument("role: required (analyst, coordinator, head or admin)");
   if (!password) return InvalidArgument("password: required, at least 12 characters");
-  RETURN_IF_ERROR(ctx.users.Add(*name, *role, *password));
+  RETURN_IF_ERROR(ctx.users.Add(*name, *role, *password, caller.name));
   ASSIGN_OR_RETURN(UserInfo user, ctx.users.Get(*name));
   return UserJson(user);
 }
@@ -129,7 +130,7 @@ Result<std::string> HandleUserPatch(const Caller& caller, std::string_view name,
           "one");
     }
   }
-  ASSIGN_OR_RETURN(UserInfo user, ctx.users.Update(name, change));
+  ASSIGN_OR_RETURN(UserInfo user, ctx.users.Update(name, change, caller.name));
   return UserJson(user);
 }
 
@@ -138,7 +139,8 @@ Result<std::string> HandleApiKeysList(const ApiContext& ctx) {
   return WholeListJson(keys, [](const ApiKeyInfo& k) { return ApiKeyJsonOpen(k) + "}"; });
 }
 
-Result<std::string> HandleApiKeyCreate(std::string_view body, const ApiContext& ctx) {
+Result<std::string> HandleApiKeyCreate(const Caller& caller, std::string_view body,
+                                       const ApiContext& ctx) {
   ASSIGN_OR_RETURN(nlohmann::json j, ObjectOf(body));
   std::optional<std::string> name;
   std::optional<std::vector<std::string>> scopes;
@@ -167,14 +169,15 @@ Result<std::string> HandleApiKeyCreate(std::string_view body, const ApiContext& 
   }
   if (!name) return InvalidArgument("name: required");
   if (!scopes) return InvalidArgument("scopes: required (any of ingest, search, triage)");
-  ASSIGN_OR_RETURN(NewApiKey key, ctx.keys.Create(*name, *scopes));
+  ASSIGN_OR_RETURN(NewApiKey key, ctx.keys.Create(*name, *scopes, caller.name));
   std::string out = ApiKeyJsonOpen(key.info) + R"(,"key":)";
   AppendJsonString(out, key.secret);
   return out + "}";
 }
 
-Result<std::string> HandleApiKeyDisable(std::string_view name, const ApiContext& ctx) {
-  RETURN_IF_ERROR(ctx.keys.Disable(name));
+Result<std::string> HandleApiKeyDisable(const Caller& caller, std::string_view name,
+                                        const ApiContext& ctx) {
+  RETURN_IF_ERROR(ctx.keys.Disable(name, caller.name));
   ASSIGN_OR_RETURN(std::vector<ApiKeyInfo> keys, ctx.keys.List());
   for (const ApiKeyInfo& k : keys) {
     if (k.name == name) return ApiKeyJsonOpen(k) + "}";

@@ -1,6 +1,7 @@
 // Accounts, for admins: people (GET and POST /api/v1/users, PATCH /api/v1/users/{name}) and
 // machines (GET and POST /api/v1/apikeys, DELETE /api/v1/apikeys/{name}). The routes need
-// Permission::kManageAccounts, which only the admin role has and no API key scope grants.
+// Permission::kManageAccounts, which only the admin role has and no API key scope grants; the
+// caller is the actor of each change's audit entry.
 #pragma once
 
 #include <string>
@@ -15,7 +16,8 @@ namespace pantau {
 // "totp_enrolled", "created"}.
 Result<std::string> HandleUsersList(const ApiContext& ctx);
 // Body {"name", "role", "password"} (at least 12 characters); the new user.
-Result<std::string> HandleUserAdd(std::string_view body, const ApiContext& ctx);
+Result<std::string> HandleUserAdd(const Caller& caller, std::string_view body,
+                                  const ApiContext& ctx);
 // Body {"role"?, "disabled"?, "password"?, "reset_totp"?}; the user after the change. An admin
 // may neither disable nor demote themselves (FailedPrecondition): another admin must, so that
 // there is always one.
@@ -27,8 +29,10 @@ Result<std::string> HandleUserPatch(const Caller& caller, std::string_view name,
 Result<std::string> HandleApiKeysList(const ApiContext& ctx);
 // Body {"name", "scopes": ["ingest"|"search"|"triage"...]}; the key as listed plus "key", the
 // secret, shown this once.
-Result<std::string> HandleApiKeyCreate(std::string_view body, const ApiContext& ctx);
+Result<std::string> HandleApiKeyCreate(const Caller& caller, std::string_view body,
+                                       const ApiContext& ctx);
 // Disables the key for good; the key as listed.
-Result<std::string> HandleApiKeyDisable(std::string_view name, const ApiContext& ctx);
+Result<std::string> HandleApiKeyDisable(const Caller& caller, std::string_view name,
+                                        const ApiContext& ctx);
 
 }  // namespace pantau

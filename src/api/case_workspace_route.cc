@@ -1,5 +1,8 @@
 #include "api/case_workspace_route.h"
 
+#include <fmt/format.h>
+
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "api/cases_route.h"
@@ -97,10 +100,19 @@ Result<std::string> HandleNoteRevisions(std::string_view id, std::string_view no
   return WholeListJson(revisions);
 }
 
-Result<std::string> HandleTimelineGet(std::string_view id, const ApiContext& ctx) {
-  ASSIGN_OR_RETURN(Timeline t, BuildCaseTimeline(id, {ctx.cases, ctx.alerts, ctx.store, ctx.notes,
-                                                      ctx.timeline}));
-  return t.ToJson();
+Result<std::string> HandleTimelineGet(std::string_view id, std::string_view limit,
+                                      std::string_view cursor, const ApiContext& ctx) {
+  size_t n = kDefaultTimelinePage;
+  if (!limit.empty()) {
+    const auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
+    if (ec != std::errc() || end != limit.data() + limit.size() || n < 1 || n > kMaxTimelinePage) {
+      return InvalidArgument(fmt::format("limit: a whole number from 1 to {}", kMaxTimelinePage));
+    }
+  }
+  ASSIGN_OR_RETURN(Timeline whole, BuildCaseTimeline(id, {ctx.cases, ctx.alerts, ctx.store,
+                                                          ctx.notes, ctx.timeline}));
+  ASSIGN_OR_RETURN(Timeline page, TimelinePage(std::move(whole), cursor, n));
+  return page.ToJson();
 }
 
 Result<std::string> HandleTimelineAdd(const Caller& caller, std::string_view id,

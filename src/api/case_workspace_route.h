@@ -28,8 +28,10 @@ Result<std::string> HandleNotePut(const Caller& caller, std::string_view id,
 Result<std::string> HandleNoteRevisions(std::string_view id, std::string_view note_id,
                                         const ApiContext& ctx);
 
-// The case's timeline (Timeline::ToJson).
-Result<std::string> HandleTimelineGet(std::string_view id, const ApiContext& ctx);
+// A page of the case's timeline (Timeline::ToJson): `limit` items (1 to 1000, default 200) after
+// `cursor` (a next_cursor of an earlier page; empty: from the start).
+Result<std::string> HandleTimelineGet(std::string_view id, std::string_view limit,
+                                      std::string_view cursor, const ApiContext& ctx);
 // Body: {"time": RFC 3339, "text"}; the stored entry.
 Result<std::string> HandleTimelineAdd(const Caller& caller, std::string_view id,
                                       std::string_view body, const ApiContext& ctx);

@@ -434,7 +434,7 @@ class HttplibServer final : public HttpServer {
     server_.Post("/api/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
       auto caller = Authenticate(req, Permission::kManageAccounts);
       if (!caller.ok()) return Reply(res, caller.status());
-      AnswerCreated(res, HandleUserAdd(req.body, context_));
+      AnswerCreated(res, HandleUserAdd(*caller, req.body, context_));
     });
     server_.Patch(R"(/api/v1/users/([^/]+))",
                   [this](const httplib::Request& req, httplib::Response& res) {
@@ -450,14 +450,14 @@ class HttplibServer final : public HttpServer {
     server_.Post("/api/v1/apikeys", [this](const httplib::Request& req, httplib::Response& res) {
       auto caller = Authenticate(req, Permission::kManageAccounts);
       if (!caller.ok()) return Reply(res, caller.status());
-      AnswerCreated(res, HandleApiKeyCreate(req.body, context_));
+      AnswerCreated(res, HandleApiKeyCreate(*caller, req.body, context_));
     });
     // Key names may hold any character, '/' too.
     server_.Delete(R"(/api/v1/apikeys/(.+))",
                    [this](const httplib::Request& req, httplib::Response& res) {
                      auto caller = Authenticate(req, Permission::kManageAccounts);
                      if (!caller.ok()) return Reply(res, caller.status());
-                     Answer(res, HandleApiKeyDisable(req.matches[1].str(), context_));
+                     Answer(res, HandleApiKeyDisable(*caller, req.matches[1].str(), context_));
                    });
   }
 
@@ -685,7 +685,8 @@ class HttplibServer final : public HttpServer {
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto caller = Authenticate(req, Permission::kWorkCases);
                   if (!caller.ok()) return Reply(res, caller.status());
-                  Answer(res, HandleTimelineGet(req.matches[1].str(), context_));
+                  Answer(res, HandleTimelineGet(req.matches[1].str(), req.get_param_value("limit"),
+                                                req.get_param_value("cursor"), context_));
                 });
     server_.Post(R"(/api/v1/cases/([^/]+)/timeline)", [this](const httplib::Request& req,
                                                              httplib::Response& res) {

@@ -1,4 +1,4 @@
-// `pantau apikey create|list|disable`.
+// `pantau apikey create|list|disable`. Changes are audited as made by cli:<os user>.
 #include <cstdio>
 
 #include "app/commands.h"
@@ -11,7 +11,7 @@ int RunApiKey(const Config& config, const ApiKeyFlags& flags) {
   auto keys = ApiKeys::Open(config.data_dir, SystemClock::Get());
   if (!keys.ok()) return Fail(keys.status());
   if (flags.action == "create") {
-    auto key = (*keys)->Create(flags.name, flags.scopes);
+    auto key = (*keys)->Create(flags.name, flags.scopes, CliActor());
     if (!key.ok()) return Fail(key.status());
     std::fprintf(stderr, "API key '%s' created; it is shown only this once:\n", flags.name.c_str());
     std::printf("%s\n", key->secret.c_str());
@@ -28,7 +28,7 @@ int RunApiKey(const Config& config, const ApiKeyFlags& flags) {
     }
     return kExitOk;
   }
-  const Status s = (*keys)->Disable(flags.name);
+  const Status s = (*keys)->Disable(flags.name, CliActor());
   if (!s.ok()) return Fail(s);
   return kExitOk;
 }

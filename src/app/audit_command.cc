@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "app/commands.h"
-#include "cases/audit.h"
+#include "auth/audit.h"
 
 namespace pantau {
 

@@ -1,7 +1,11 @@
 #include "app/cli.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <vector>
 
 #include "app/commands.h"
 
@@ -13,6 +17,19 @@ int Fail(const Status& status) {
                  status.code() == StatusCode::kAlreadyExists
              ? kExitUsage
              : kExitFailure;
+}
+
+std::string CliActor() {
+  // The effective user, as the kernel knows it: the account whose rights opened the data
+  // directory. Not $USER, which anyone can set.
+  const uid_t uid = geteuid();
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+    return "cli:" + std::string(found->pw_name);
+  }
+  return "cli:uid-" + std::to_string(uid);
 }
 
 namespace {

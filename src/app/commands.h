@@ -21,6 +21,10 @@ constexpr int kExitUsage = 2;
 // Prints `status` as one line on stderr and returns its exit code.
 int Fail(const Status& status);
 
+// "cli:<the OS user running this command>": who changed accounts from the command line, for the
+// audit trail.
+std::string CliActor();
+
 // The event store and the pipeline settings as the config says; shared by the subcommands.
 Result<std::unique_ptr<EventStore>> OpenStore(const Config& config, const Clock& clock);
 PipelineOptions PipelineOptionsFrom(const Config& config);

@@ -1,4 +1,5 @@
-// `pantau user add|list|passwd|disable`: the people who log in to the web UI and API.
+// `pantau user add|list|passwd|disable|reset-2fa|require-2fa`: the people who log in to the web
+// UI and API. Changes are audited as made by cli:<os user>.
 #include <cstdio>
 #include <iostream>
 
@@ -37,17 +38,17 @@ int RunUser(const Config& config, const UserFlags& flags) {
     return kExitOk;
   }
   if (flags.action == "disable") {
-    const Status s = (*users)->Disable(flags.name);
+    const Status s = (*users)->Disable(flags.name, CliActor());
     return s.ok() ? kExitOk : Fail(s);
   }
   if (flags.action == "require-2fa") {
     auto role = ParseRole(flags.name);
     if (!role.ok()) return Fail(role.status());
-    const Status s = (*users)->RequireTotp(*role, !flags.off);
+    const Status s = (*users)->RequireTotp(*role, !flags.off, CliActor());
     return s.ok() ? kExitOk : Fail(s);
   }
   if (flags.action == "reset-2fa") {
-    const Status s = (*users)->ResetTotp(flags.name);
+    const Status s = (*users)->ResetTotp(flags.name, CliActor());
     return s.ok() ? kExitOk : Fail(s);
   }
   bool generated = false;
@@ -57,9 +58,9 @@ int RunUser(const Config& config, const UserFlags& flags) {
   if (flags.action == "add") {
     auto role = ParseRole(flags.role);
     if (!role.ok()) return Fail(role.status());
-    s = (*users)->Add(flags.name, *role, *password);
+    s = (*users)->Add(flags.name, *role, *password, CliActor());
   } else {
-    s = (*users)->SetPassword(flags.name, *password);
+    s = (*users)->SetPassword(flags.name, *password, CliActor());
   }
   if (!s.ok()) return Fail(s);
   if (generated) {

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "cases/audit.h"
+#include "auth/audit.h"
 #include "cases/case_ref.h"
 #include "cases/json_text.h"
 #include "cases/text.h"

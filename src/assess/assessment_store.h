@@ -7,7 +7,7 @@
 // set (open -> confirmed, false_positive, fixed, or back to open).
 //
 // Every start, cancel request, end and finding status change writes its audit entry
-// (cases/audit.h) in the transaction of the change, on the case's object (case:42):
+// (auth/audit.h) in the transaction of the change, on the case's object (case:42):
 // assessment.start, assessment.cancel, assessment.finish, finding.update.
 //
 // Thread-safety: AssessmentStore's methods may be called from any thread (one connection behind

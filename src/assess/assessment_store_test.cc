@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cases/audit.h"
+#include "auth/audit.h"
 #include "cases/cases.h"
 #include "store/sqlite/main_db.h"
 

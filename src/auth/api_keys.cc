@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
+#include "auth/audit.h"
 #include "auth/secrets.h"
 
 namespace pantau {
@@ -18,6 +21,8 @@ std::vector<std::string> SplitScopes(std::string_view s) {
   return out;
 }
 
+std::string KeyObject(std::string_view name) { return "apikey:" + std::string(name); }
+
 }  // namespace
 
 Result<std::unique_ptr<ApiKeys>> ApiKeys::Open(const std::string& data_dir, const Clock& clock) {
@@ -26,7 +31,8 @@ Result<std::unique_ptr<ApiKeys>> ApiKeys::Open(const std::string& data_dir, cons
   return std::unique_ptr<ApiKeys>(new ApiKeys(std::move(db), clock));
 }
 
-Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::string>& scopes) {
+Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::string>& scopes,
+                                  std::string_view actor) {
   if (name.empty() || name.size() > 100) {
     return InvalidArgument("name: an API key's name is 1 to 100 characters");
   }
@@ -50,18 +56,26 @@ Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::
   key.info.created = clock_.Now();
   key.secret = "pk_" + key.info.id + "_" + RandomHex(20);
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto exists, db_.Prepare("SELECT 1 FROM api_keys WHERE name = ?"));
-  exists.BindText(1, name);
-  ASSIGN_OR_RETURN(bool found, exists.Step());
-  if (found) return AlreadyExists("an API key named '" + std::string(name) + "' exists already");
-  ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO api_keys(id, name, scopes, hash, created) "
-                                            "VALUES (?, ?, ?, ?, ?)"));
-  insert.BindText(1, key.info.id);
-  insert.BindText(2, name);
-  insert.BindText(3, joined);
-  insert.BindText(4, Sha256Hex(key.secret));
-  insert.BindInt(5, key.info.created);
-  RETURN_IF_ERROR(insert.Run());
+  RETURN_IF_ERROR(sqlite::InWriteTransaction(db_, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto exists, db_.Prepare("SELECT 1 FROM api_keys WHERE name = ?"));
+    exists.BindText(1, name);
+    ASSIGN_OR_RETURN(bool found, exists.Step());
+    if (found) return AlreadyExists("an API key named '" + std::string(name) + "' exists already");
+    ASSIGN_OR_RETURN(auto insert,
+                     db_.Prepare("INSERT INTO api_keys(id, name, scopes, hash, created) "
+                                 "VALUES (?, ?, ?, ?, ?)"));
+    insert.BindText(1, key.info.id);
+    insert.BindText(2, name);
+    insert.BindText(3, joined);
+    insert.BindText(4, Sha256Hex(key.secret));
+    insert.BindInt(5, key.info.created);
+    RETURN_IF_ERROR(insert.Run());
+    // The id is the key's public part (pk_<id>_...), already shown in listings; the secret and
+    // its hash stay out of the trail.
+    return AppendAudit(db_, key.info.created, actor, "apikey.create", KeyObject(name),
+                       nlohmann::json{{"id", key.info.id}, {"scopes", scopes}})
+        .status();
+  }));
   return key;
 }
 
@@ -79,14 +93,24 @@ Result<std::vector<ApiKeyInfo>> ApiKeys::List() {
   return out;
 }
 
-Status ApiKeys::Disable(std::string_view name) {
+Status ApiKeys::Disable(std::string_view name, std::string_view actor) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE api_keys SET disabled = 1 WHERE name = ? "
-                                       "RETURNING id"));
-  q.BindText(1, name);
-  ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return NotFound("no API key named '" + std::string(name) + "'");
-  return Status::Ok();
+  return sqlite::InWriteTransaction(db_, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto q, db_.Prepare("SELECT id, disabled FROM api_keys WHERE name = ?"));
+    q.BindText(1, name);
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return NotFound("no API key named '" + std::string(name) + "'");
+    const std::string id(q.Text(0));
+    const bool was_disabled = q.Int(1) != 0;
+    q.Reset();
+    if (was_disabled) return Status::Ok();
+    ASSIGN_OR_RETURN(auto u, db_.Prepare("UPDATE api_keys SET disabled = 1 WHERE name = ?"));
+    u.BindText(1, name);
+    RETURN_IF_ERROR(u.Run());
+    return AppendAudit(db_, clock_.Now(), actor, "apikey.disable", KeyObject(name),
+                       nlohmann::json{{"id", id}})
+        .status();
+  });
 }
 
 Result<ApiKeyInfo> ApiKeys::Verify(std::string_view key) {

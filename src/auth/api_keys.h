@@ -1,6 +1,8 @@
 // API keys: how machines authenticate (log shippers posting to /api/v1/ingest). A key is shown
 // once when created; only its SHA-256 is kept, and it is compared in constant time.
-// Keys live in DATA/pantau.db.
+// Keys live in DATA/pantau.db. Creating and disabling one writes its entry in the audit trail
+// (audit.h) in the same transaction, by `actor` (the admin, or cli:<os user>); the entry names
+// the key and its scopes, never its secret or the secret's hash.
 //
 // Thread-safety: each ApiKeys object owns its own SQLite connection behind a mutex.
 #pragma once
@@ -41,10 +43,13 @@ class ApiKeys {
   // Opens (and migrates) DATA_DIR/pantau.db.
   static Result<std::unique_ptr<ApiKeys>> Open(const std::string& data_dir, const Clock& clock);
 
-  // Names are unique; scopes must be known.
-  Result<NewApiKey> Create(std::string_view name, const std::vector<std::string>& scopes);
+  // Names are unique; scopes must be known. Audited as apikey.create.
+  Result<NewApiKey> Create(std::string_view name, const std::vector<std::string>& scopes,
+                           std::string_view actor);
   Result<std::vector<ApiKeyInfo>> List();
-  Status Disable(std::string_view name);
+  // For good: there is no enabling again. Audited as apikey.disable (a key already disabled
+  // writes no entry).
+  Status Disable(std::string_view name, std::string_view actor);
   // The key's info when `key` is a valid, enabled key, whatever its scopes; Unauthenticated
   // otherwise.
   Result<ApiKeyInfo> Verify(std::string_view key);

@@ -14,7 +14,7 @@ TEST(ApiKeysTest, CreateAuthenticateDisable) {
   ManualClock clock(1);
   auto keys = ApiKeys::Open(dir.string(), clock);
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-  auto k = (*keys)->Create("rsyslog-dmz", {"ingest"});
+  auto k = (*keys)->Create("rsyslog-dmz", {"ingest"}, "admin");
   ASSERT_TRUE(k.ok()) << k.status().ToString();
   EXPECT_EQ(k->secret.substr(0, 3), "pk_");
 
@@ -33,11 +33,12 @@ TEST(ApiKeysTest, CreateAuthenticateDisable) {
   ASSERT_TRUE((*keys)->Verify(k->secret).ok());
   EXPECT_EQ((*keys)->Verify(forged).status().code(), StatusCode::kUnauthenticated);
 
-  EXPECT_EQ((*keys)->Create("rsyslog-dmz", {"ingest"}).status().code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ((*keys)->Create("x", {"root"}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ((*keys)->Create("x", {}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*keys)->Create("rsyslog-dmz", {"ingest"}, "admin").status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ((*keys)->Create("x", {"root"}, "admin").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*keys)->Create("x", {}, "admin").status().code(), StatusCode::kInvalidArgument);
 
-  ASSERT_TRUE((*keys)->Disable("rsyslog-dmz").ok());
+  ASSERT_TRUE((*keys)->Disable("rsyslog-dmz", "admin").ok());
   EXPECT_EQ((*keys)->Authenticate(k->secret, kScopeIngest).status().code(),
             StatusCode::kUnauthenticated);
   EXPECT_EQ((*keys)->Verify(k->secret).status().code(), StatusCode::kUnauthenticated);

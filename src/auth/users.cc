@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "auth/secrets.h"
 #include "auth/totp.h"
 
@@ -42,6 +43,8 @@ Result<std::string> HashPassword(std::string_view password) {
 
 TimeNs Ns(std::chrono::nanoseconds d) { return d.count(); }
 
+std::string UserObject(std::string_view name) { return "user:" + std::string(name); }
+
 }  // namespace
 
 std::string RandomPassword() {
@@ -58,23 +61,30 @@ Result<std::unique_ptr<Users>> Users::Open(const std::string& data_dir, const Cl
   return std::unique_ptr<Users>(new Users(std::move(db), clock));
 }
 
-Status Users::Add(std::string_view name, Role role, std::string_view password) {
+Status Users::Add(std::string_view name, Role role, std::string_view password,
+                  std::string_view actor) {
   RETURN_IF_ERROR(CheckName(name));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto exists, db_.Prepare("SELECT 1 FROM users WHERE name = ?"));
-  exists.BindText(1, name);
-  ASSIGN_OR_RETURN(bool found, exists.Step());
-  if (found) return AlreadyExists("a user named '" + std::string(name) + "' exists");
-  ASSIGN_OR_RETURN(auto insert, db_.Prepare("INSERT INTO users(name, role, password_hash, created, "
-                                            "updated) VALUES(?, ?, ?, ?, ?)"));
-  const TimeNs now = clock_.Now();
-  insert.BindText(1, name);
-  insert.BindText(2, RoleName(role));
-  insert.BindText(3, hash);
-  insert.BindInt(4, now);
-  insert.BindInt(5, now);
-  return insert.Run();
+  return sqlite::InWriteTransaction(db_, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto exists, db_.Prepare("SELECT 1 FROM users WHERE name = ?"));
+    exists.BindText(1, name);
+    ASSIGN_OR_RETURN(bool found, exists.Step());
+    if (found) return AlreadyExists("a user named '" + std::string(name) + "' exists");
+    ASSIGN_OR_RETURN(auto insert,
+                     db_.Prepare("INSERT INTO users(name, role, password_hash, created, "
+                                 "updated) VALUES(?, ?, ?, ?, ?)"));
+    const TimeNs now = clock_.Now();
+    insert.BindText(1, name);
+    insert.BindText(2, RoleName(role));
+    insert.BindText(3, hash);
+    insert.BindInt(4, now);
+    insert.BindInt(5, now);
+    RETURN_IF_ERROR(insert.Run());
+    return AppendAudit(db_, now, actor, "user.create", UserObject(name),
+                       nlohmann::json{{"role", RoleName(role)}})
+        .status();
+  });
 }
 
 namespace {
@@ -117,7 +127,8 @@ Result<UserInfo> Users::Get(std::string_view name) {
 }
 
 Status Users::UpdateLocked(std::string_view name, const UserChange& change,
-                           const std::optional<std::string>& password_hash) {
+                           const std::optional<std::string>& password_hash,
+                           std::string_view actor) {
   ASSIGN_OR_RETURN(UserInfo before, GetLocked(name));
   const TimeNs now = clock_.Now();
   auto run = [&](const std::string& sql, auto&& bind) -> Status {
@@ -170,24 +181,36 @@ Status Users::UpdateLocked(std::string_view name, const UserChange& change,
     }
   }
   if (password_hash || change.disabled.value_or(false)) RETURN_IF_ERROR(EndSessionsLocked(name));
+  // What changed, from and to; a new password is marked, never recorded in any form.
+  nlohmann::json details = nlohmann::json::object();
+  if (change.role && *change.role != before.role) {
+    details["role"] = {{"from", RoleName(before.role)}, {"to", RoleName(*change.role)}};
+  }
+  if (change.disabled && *change.disabled != before.disabled) {
+    details["disabled"] = {{"from", before.disabled}, {"to", *change.disabled}};
+  }
+  if (password_hash) details["password_reset"] = true;
+  if (!details.empty()) {
+    RETURN_IF_ERROR(
+        AppendAudit(db_, now, actor, "user.update", UserObject(name), details).status());
+  }
+  if (change.reset_totp) {
+    RETURN_IF_ERROR(AppendAudit(db_, now, actor, "user.totp_reset", UserObject(name),
+                                nlohmann::json{{"was_enrolled", before.totp_enrolled}})
+                        .status());
+  }
   return Status::Ok();
 }
 
-Result<UserInfo> Users::Update(std::string_view name, const UserChange& change) {
+Result<UserInfo> Users::Update(std::string_view name, const UserChange& change,
+                               std::string_view actor) {
   std::optional<std::string> hash;
   if (change.password) {
     ASSIGN_OR_RETURN(hash, HashPassword(*change.password));
   }
   std::lock_guard lock(mu_);
-  // Reads, then writes: the write lock first, or another connection's write in between makes
-  // SQLite refuse the change at once (database is locked).
-  RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
-  Status s = UpdateLocked(name, change, hash);
-  if (s.ok()) s = db_.Exec("COMMIT");
-  if (!s.ok()) {
-    (void)db_.Exec("ROLLBACK");
-    return s;
-  }
+  RETURN_IF_ERROR(sqlite::InWriteTransaction(
+      db_, [&]() -> Status { return UpdateLocked(name, change, hash, actor); }));
   if (change.role || change.disabled) {
     spdlog::info("user '{}': {}{}", name,
                  change.role ? "role " + std::string(RoleName(*change.role)) + " " : "",
@@ -202,25 +225,17 @@ Status Users::EndSessionsLocked(std::string_view name) {
   return q.Run();
 }
 
-Status Users::SetPassword(std::string_view name, std::string_view password) {
-  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE users SET password_hash = ?, failed_logins = 0, "
-                                       "locked_until = 0, updated = ? WHERE name = ? "
-                                       "RETURNING name"));
-  q.BindText(1, hash);
-  q.BindInt(2, clock_.Now());
-  q.BindText(3, name);
-  ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return NotFound("no user named '" + std::string(name) + "'");
-  q.Reset();
-  return EndSessionsLocked(name);
+Status Users::SetPassword(std::string_view name, std::string_view password,
+                          std::string_view actor) {
+  UserChange change;
+  change.password = std::string(password);
+  return Update(name, change, actor).status();
 }
 
-Status Users::Disable(std::string_view name) {
+Status Users::Disable(std::string_view name, std::string_view actor) {
   UserChange change;
   change.disabled = true;
-  return Update(name, change).status();
+  return Update(name, change, actor).status();
 }
 
 Result<std::optional<std::string>> Users::EnsureAdmin() {
@@ -231,7 +246,7 @@ Result<std::optional<std::string>> Users::EnsureAdmin() {
     if (row && q.Int(0) > 0) return std::optional<std::string>();
   }
   std::string password = RandomPassword();
-  RETURN_IF_ERROR(Add("admin", Role::kAdmin, password));
+  RETURN_IF_ERROR(Add("admin", Role::kAdmin, password, "system"));
   return std::optional<std::string>(std::move(password));
 }
 
@@ -409,28 +424,29 @@ Result<std::vector<std::string>> Users::ConfirmTotp(std::string_view name, std::
     hashes.push_back(Sha256Hex(c));
     codes.push_back(c);
   }
-  ASSIGN_OR_RETURN(auto u, db_.Prepare("UPDATE users SET totp_secret = totp_pending, "
-                                       "totp_pending = '', totp_last_step = ?, recovery_codes = ?, "
-                                       "updated = ? WHERE name = ?"));
-  u.BindInt(1, *step);
-  u.BindText(2, hashes.dump());
-  u.BindInt(3, clock_.Now());
-  u.BindText(4, name);
-  RETURN_IF_ERROR(u.Run());
+  RETURN_IF_ERROR(sqlite::InWriteTransaction(db_, [&]() -> Status {
+    const TimeNs now = clock_.Now();
+    ASSIGN_OR_RETURN(auto u,
+                     db_.Prepare("UPDATE users SET totp_secret = totp_pending, totp_pending = '', "
+                                 "totp_last_step = ?, recovery_codes = ?, updated = ? "
+                                 "WHERE name = ?"));
+    u.BindInt(1, *step);
+    u.BindText(2, hashes.dump());
+    u.BindInt(3, now);
+    u.BindText(4, name);
+    RETURN_IF_ERROR(u.Run());
+    return AppendAudit(db_, now, name, "user.totp_enrol", UserObject(name),
+                       nlohmann::json{{"recovery_codes", codes.size()}})
+        .status();
+  }));
   spdlog::info("second factor enrolled for '{}'", name);
   return codes;
 }
 
-Status Users::ResetTotp(std::string_view name) {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto q, db_.Prepare("UPDATE users SET totp_secret = '', totp_pending = '', "
-                                       "recovery_codes = '[]', updated = ? WHERE name = ? "
-                                       "RETURNING name"));
-  q.BindInt(1, clock_.Now());
-  q.BindText(2, name);
-  ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return NotFound("no user named '" + std::string(name) + "'");
-  return Status::Ok();
+Status Users::ResetTotp(std::string_view name, std::string_view actor) {
+  UserChange change;
+  change.reset_totp = true;
+  return Update(name, change, actor).status();
 }
 
 Result<bool> Users::HasTotp(std::string_view name) {
@@ -442,13 +458,23 @@ Result<bool> Users::HasTotp(std::string_view name) {
   return q.Int(0) != 0;
 }
 
-Status Users::RequireTotp(Role role, bool required) {
+Status Users::RequireTotp(Role role, bool required, std::string_view actor) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto q,
-                   db_.Prepare(required ? "INSERT OR IGNORE INTO roles_requiring_totp VALUES(?)"
-                                        : "DELETE FROM roles_requiring_totp WHERE role = ?"));
-  q.BindText(1, RoleName(role));
-  return q.Run();
+  return sqlite::InWriteTransaction(db_, [&]() -> Status {
+    ASSIGN_OR_RETURN(auto q,
+                     db_.Prepare(required ? "INSERT OR IGNORE INTO roles_requiring_totp VALUES(?) "
+                                            "RETURNING role"
+                                          : "DELETE FROM roles_requiring_totp WHERE role = ? "
+                                            "RETURNING role"));
+    q.BindText(1, RoleName(role));
+    ASSIGN_OR_RETURN(bool changed, q.Step());
+    q.Reset();
+    if (!changed) return Status::Ok();  // as it was: nothing to record
+    return AppendAudit(db_, clock_.Now(), actor, "role.require_2fa",
+                       "role:" + std::string(RoleName(role)),
+                       nlohmann::json{{"required", {{"from", !required}, {"to", required}}}})
+        .status();
+  });
 }
 
 Result<std::vector<Role>> Users::RolesRequiringTotp() {

@@ -5,6 +5,12 @@
 // logged. A session is a random 256-bit token in an HttpOnly cookie (only its SHA-256 is kept)
 // with a CSRF token beside it; it ends after 30 minutes without use or 12 hours in all.
 //
+// Every change of an account writes its entry in the audit trail (audit.h) in the transaction of
+// the change, by `actor`: the admin calling the API, `cli:<os user>` for the command line, or
+// `system` for the first admin. Logins are not changes and go to the log only: a chain entry per
+// failed login would let anyone who can reach the login page grow the chain and hold its write
+// lock. docs/accounts.md lists the entries.
+//
 // Thread-safety: all methods may be called from any thread (one connection behind a mutex).
 #pragma once
 
@@ -68,18 +74,22 @@ class Users {
   static Result<std::unique_ptr<Users>> Open(const std::string& data_dir, const Clock& clock);
 
   // Names: 1-64 of letters, digits, '.', '_', '-'. Passwords: at least 12 characters.
-  Status Add(std::string_view name, Role role, std::string_view password);
+  // Audited as user.create.
+  Status Add(std::string_view name, Role role, std::string_view password, std::string_view actor);
   Result<std::vector<UserInfo>> List();
   Result<UserInfo> Get(std::string_view name);
   // Applies the whole change or none of it and returns the user after it. A new password also
   // unlocks the account; it and disabling end the account's sessions. FailedPrecondition when
   // the change would leave no enabled admin, so that someone can always manage accounts.
-  Result<UserInfo> Update(std::string_view name, const UserChange& change);
-  // A new password also unlocks the account and ends its sessions.
-  Status SetPassword(std::string_view name, std::string_view password);
+  // Audited as user.update (role and disabled from and to, a new password marked, never its
+  // text) and user.totp_reset; a change that changes nothing writes no entry.
+  Result<UserInfo> Update(std::string_view name, const UserChange& change, std::string_view actor);
+  // A new password also unlocks the account and ends its sessions. Audited as user.update.
+  Status SetPassword(std::string_view name, std::string_view password, std::string_view actor);
   // Ends the account's sessions too; refused for the last enabled admin, like Update.
-  Status Disable(std::string_view name);
-  // When there is no user at all: creates `admin` with a random password and returns it.
+  Status Disable(std::string_view name, std::string_view actor);
+  // When there is no user at all: creates `admin` with a random password and returns it. The
+  // audit entry's actor is `system`.
   Result<std::optional<std::string>> EnsureAdmin();
 
   // Checks the password (and the second factor when enrolled: `code` is the current TOTP code
@@ -90,14 +100,17 @@ class Users {
                            std::string_view code = {});
 
   // Second factor: a new secret to enrol (replacing one being enrolled); it takes effect when
-  // ConfirmTotp gets a valid code of it, which returns ten recovery codes, shown once.
+  // ConfirmTotp gets a valid code of it, which returns ten recovery codes, shown once; that is
+  // audited as user.totp_enrol by the user.
   Result<TotpEnrolment> BeginTotp(std::string_view name);
   Result<std::vector<std::string>> ConfirmTotp(std::string_view name, std::string_view code);
   // An admin's way out for a lost device: the account logs in with its password alone again.
-  Status ResetTotp(std::string_view name);
+  // Audited as user.totp_reset.
+  Status ResetTotp(std::string_view name, std::string_view actor);
   Result<bool> HasTotp(std::string_view name);
-  // Whether people of `role` must have a second factor (an admin's decision).
-  Status RequireTotp(Role role, bool required);
+  // Whether people of `role` must have a second factor (an admin's decision). Audited as
+  // role.require_2fa when it changes.
+  Status RequireTotp(Role role, bool required, std::string_view actor);
   Result<std::vector<Role>> RolesRequiringTotp();
   // The session of a cookie token, refreshed; Unauthenticated when unknown or expired.
   Result<Session> Resume(std::string_view token);
@@ -108,7 +121,7 @@ class Users {
   Status EndSessionsLocked(std::string_view name);
   Result<UserInfo> GetLocked(std::string_view name);
   Status UpdateLocked(std::string_view name, const UserChange& change,
-                      const std::optional<std::string>& password_hash);
+                      const std::optional<std::string>& password_hash, std::string_view actor);
 
   std::mutex mu_;
   sqlite::Db db_;  // GUARDED_BY(mu_)

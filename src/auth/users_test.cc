@@ -30,12 +30,12 @@ class UsersTest : public ::testing::Test {
 };
 
 TEST_F(UsersTest, AddListAndCheckInput) {
-  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
-  EXPECT_EQ(users_->Add("budi", Role::kHead, "kata-sandi-panjang").code(),
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang", "admin").ok());
+  EXPECT_EQ(users_->Add("budi", Role::kHead, "kata-sandi-panjang", "admin").code(),
             StatusCode::kAlreadyExists);
-  EXPECT_EQ(users_->Add("siti", Role::kHead, "pendek").message(),
+  EXPECT_EQ(users_->Add("siti", Role::kHead, "pendek", "admin").message(),
             "password: at least 12 characters");
-  EXPECT_EQ(users_->Add("a b", Role::kHead, "kata-sandi-panjang").code(),
+  EXPECT_EQ(users_->Add("a b", Role::kHead, "kata-sandi-panjang", "admin").code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseRole("root").status().message(),
             "role 'root' is not one of analyst, coordinator, head, admin");
@@ -57,14 +57,14 @@ TEST_F(UsersTest, FirstStartMakesOneAdmin) {
 }
 
 TEST_F(UsersTest, UpdateRoleDisabledPasswordAndSecondFactor) {
-  ASSERT_TRUE(users_->Add("root-admin", Role::kAdmin, "kata-sandi-panjang").ok());
-  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Add("root-admin", Role::kAdmin, "kata-sandi-panjang", "admin").ok());
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang", "admin").ok());
   auto session = users_->Login("budi", "kata-sandi-panjang");
   ASSERT_TRUE(session.ok());
 
   UserChange promote;
   promote.role = Role::kCoordinator;
-  auto after = users_->Update("budi", promote);
+  auto after = users_->Update("budi", promote, "admin");
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_EQ(after->role, Role::kCoordinator);
   EXPECT_FALSE(after->disabled);
@@ -76,22 +76,23 @@ TEST_F(UsersTest, UpdateRoleDisabledPasswordAndSecondFactor) {
   UserChange bad;
   bad.role = Role::kHead;
   bad.password = "pendek";
-  EXPECT_EQ(users_->Update("budi", bad).status().message(), "password: at least 12 characters");
+  EXPECT_EQ(users_->Update("budi", bad, "admin").status().message(),
+            "password: at least 12 characters");
   EXPECT_EQ(users_->Get("budi")->role, Role::kCoordinator);
 
   UserChange disable;
   disable.disabled = true;
-  ASSERT_TRUE(users_->Update("budi", disable).ok());
+  ASSERT_TRUE(users_->Update("budi", disable, "admin").ok());
   EXPECT_TRUE(users_->Get("budi")->disabled);
   EXPECT_FALSE(users_->Resume(session->token).ok());  // sessions end
   EXPECT_FALSE(users_->Login("budi", "kata-sandi-panjang").ok());
   UserChange enable;
   enable.disabled = false;
   enable.password = "kata-sandi-baru-sekali";
-  ASSERT_TRUE(users_->Update("budi", enable).ok());
+  ASSERT_TRUE(users_->Update("budi", enable, "admin").ok());
   EXPECT_TRUE(users_->Login("budi", "kata-sandi-baru-sekali").ok());
 
-  EXPECT_EQ(users_->Update("nobody", promote).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(users_->Update("nobody", promote, "admin").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(users_->Get("nobody").status().code(), StatusCode::kNotFound);
 
   // The second factor shows in the list, and an admin can take it away.
@@ -107,30 +108,31 @@ TEST_F(UsersTest, UpdateRoleDisabledPasswordAndSecondFactor) {
   EXPECT_FALSE((*list)[1].totp_enrolled);  // root-admin
   UserChange reset;
   reset.reset_totp = true;
-  ASSERT_TRUE(users_->Update("budi", reset).ok());
+  ASSERT_TRUE(users_->Update("budi", reset, "admin").ok());
   EXPECT_FALSE(users_->Get("budi")->totp_enrolled);
 }
 
 TEST_F(UsersTest, ThereIsAlwaysAnEnabledAdmin) {
-  ASSERT_TRUE(users_->Add("admin", Role::kAdmin, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Add("admin", Role::kAdmin, "kata-sandi-panjang", "admin").ok());
   UserChange demote;
   demote.role = Role::kAnalyst;
-  EXPECT_EQ(users_->Update("admin", demote).status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(users_->Disable("admin").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(users_->Update("admin", demote, "admin").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(users_->Disable("admin", "admin").code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(users_->Get("admin")->role, Role::kAdmin);
   EXPECT_FALSE(users_->Get("admin")->disabled);
   // With a second admin, either may go, but not both.
-  ASSERT_TRUE(users_->Add("admin2", Role::kAdmin, "kata-sandi-panjang").ok());
-  ASSERT_TRUE(users_->Update("admin", demote).ok());
-  EXPECT_EQ(users_->Disable("admin2").code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(users_->Add("admin2", Role::kAdmin, "kata-sandi-panjang", "admin").ok());
+  ASSERT_TRUE(users_->Update("admin", demote, "admin").ok());
+  EXPECT_EQ(users_->Disable("admin2", "admin").code(), StatusCode::kFailedPrecondition);
   // Other changes to the last admin are fine.
   UserChange password;
   password.password = "kata-sandi-baru-sekali";
-  EXPECT_TRUE(users_->Update("admin2", password).ok());
+  EXPECT_TRUE(users_->Update("admin2", password, "admin").ok());
 }
 
 TEST_F(UsersTest, SessionsExpireWhenIdleAndInAll) {
-  ASSERT_TRUE(users_->Add("budi", Role::kCoordinator, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Add("budi", Role::kCoordinator, "kata-sandi-panjang", "admin").ok());
   EXPECT_EQ(users_->Login("budi", "salah-salah-salah").status().code(),
             StatusCode::kUnauthenticated);
   EXPECT_EQ(users_->Login("nobody", "kata-sandi-panjang").status().message(),
@@ -162,7 +164,7 @@ TEST_F(UsersTest, SessionsExpireWhenIdleAndInAll) {
 }
 
 TEST_F(UsersTest, FiveFailuresLockTheAccount) {
-  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang", "admin").ok());
   for (int i = 0; i < Users::kMaxFailedLogins; ++i) {
     EXPECT_FALSE(users_->Login("budi", "tebakan-ke-" + std::to_string(i)).ok());
   }
@@ -174,21 +176,21 @@ TEST_F(UsersTest, FiveFailuresLockTheAccount) {
 }
 
 TEST_F(UsersTest, DisableAndNewPasswordEndSessions) {
-  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang", "admin").ok());
   auto s = users_->Login("budi", "kata-sandi-panjang");
-  ASSERT_TRUE(users_->SetPassword("budi", "kata-sandi-baru-123").ok());
+  ASSERT_TRUE(users_->SetPassword("budi", "kata-sandi-baru-123", "admin").ok());
   EXPECT_FALSE(users_->Resume(s->token).ok());
   EXPECT_FALSE(users_->Login("budi", "kata-sandi-panjang").ok());
   auto t = users_->Login("budi", "kata-sandi-baru-123");
   ASSERT_TRUE(t.ok());
-  ASSERT_TRUE(users_->Disable("budi").ok());
+  ASSERT_TRUE(users_->Disable("budi", "admin").ok());
   EXPECT_FALSE(users_->Resume(t->token).ok());
   EXPECT_FALSE(users_->Login("budi", "kata-sandi-baru-123").ok());
-  EXPECT_EQ(users_->Disable("nobody").code(), StatusCode::kNotFound);
+  EXPECT_EQ(users_->Disable("nobody", "admin").code(), StatusCode::kNotFound);
 }
 
 TEST_F(UsersTest, SecondFactor) {
-  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang").ok());
+  ASSERT_TRUE(users_->Add("budi", Role::kAnalyst, "kata-sandi-panjang", "admin").ok());
   auto enrol = users_->BeginTotp("budi");
   ASSERT_TRUE(enrol.ok());
   EXPECT_TRUE(enrol->uri.starts_with("otpauth://totp/Pantau:budi?secret=" + enrol->secret));
@@ -218,7 +220,7 @@ TEST_F(UsersTest, SecondFactor) {
   clock_.Advance(30'000'000'000);
   EXPECT_EQ(users_->Login("budi", "salah-salah-salah", code_at(clock_.Now())).status().message(),
             "wrong user name or password");
-  ASSERT_TRUE(users_->ResetTotp("budi").ok());
+  ASSERT_TRUE(users_->ResetTotp("budi", "admin").ok());
   EXPECT_TRUE(users_->Login("budi", "kata-sandi-panjang").ok());
 }
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "cases/audit.h"
+#include "auth/audit.h"
 #include "cases/json_text.h"
 #include "core/event.h"
 #include "core/time.h"

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "cases/audit.h"
+#include "auth/audit.h"
 #include "store/sqlite/main_db.h"
 
 namespace pantau {

@@ -8,8 +8,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "cases/attack_library_yaml.h"
-#include "cases/audit.h"
 #include "cases/json_text.h"
 #include "cases/text.h"
 #include "core/event.h"

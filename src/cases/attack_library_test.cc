@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "auth/audit.h"
 #include "cases/attack_library_yaml.h"
-#include "cases/audit.h"
 #include "core/time.h"
 #include "store/sqlite/main_db.h"
 

@@ -1,6 +1,6 @@
 // What the stores beside the case store (notes, the timeline) need to know of a case on their own
 // connection to DATA/pantau.db: which case an id or number names, its number for the audit trail,
-// and whether it is closed. Also the write transaction they all run their changes in.
+// and whether it is closed.
 //
 // Thread-safety: functions over a connection the caller holds.
 #pragma once
@@ -31,7 +31,7 @@ Status CheckCaseOpen(const CaseRef& ref, std::string_view what);
 // The audit trail's object for a case, "case:42".
 std::string CaseAuditObject(int64_t case_id);
 
-// InWriteTransaction (store/sqlite/db.h), under the name the case stores have always used.
+// The stores of cases run their changes in sqlite::InWriteTransaction and call it unqualified.
 using sqlite::InWriteTransaction;
 
 }  // namespace pantau

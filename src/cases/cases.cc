@@ -9,8 +9,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "cases/alerts.h"
-#include "cases/audit.h"
 #include "cases/json_text.h"
 #include "core/event.h"
 #include "core/time.h"

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cases/audit.h"
+#include "auth/audit.h"
 #include "cases/sla.h"
 #include "cases/workflow.h"
 #include "core/clock.h"

@@ -227,7 +227,7 @@ TEST_F(CaseStoreTest, OpensACaseFromAlerts) {
 TEST_F(CaseStoreTest, UpdatesFieldsUntilClosed) {
   ASSERT_TRUE(Users::Open(dir_.string(), clock_)
                   .value()
-                  ->Add("budi", Role::kAnalyst, "kata-sandi-analis")
+                  ->Add("budi", Role::kAnalyst, "kata-sandi-analis", "admin")
                   .ok());
   Case c = Open("Situs judi online di subdomain");
   CaseFields f;
@@ -359,7 +359,7 @@ TEST_F(CaseStoreTest, FailedMovesChangeNothing) {
 TEST_F(CaseStoreTest, ListsWithFiltersAndPages) {
   ASSERT_TRUE(Users::Open(dir_.string(), clock_)
                   .value()
-                  ->Add("budi", Role::kAnalyst, "kata-sandi-analis")
+                  ->Add("budi", Role::kAnalyst, "kata-sandi-analis", "admin")
                   .ok());
   for (int i = 0; i < 5; ++i) Open("case " + std::to_string(i));
   const Case first = *store_->Get("1");

@@ -14,9 +14,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "auth/roles.h"
 #include "auth/secrets.h"
-#include "cases/audit.h"
 #include "cases/json_text.h"
 #include "core/event.h"
 #include "core/time.h"

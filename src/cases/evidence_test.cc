@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "auth/audit.h"
 #include "auth/secrets.h"
-#include "cases/audit.h"
 #include "cases/cases.h"
 #include "core/time.h"
 #include "store/sqlite/main_db.h"

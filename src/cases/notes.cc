@@ -7,8 +7,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "auth/secrets.h"
-#include "cases/audit.h"
 #include "cases/case_ref.h"
 #include "cases/json_text.h"
 #include "cases/text.h"

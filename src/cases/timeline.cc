@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "cases/case_ref.h"
@@ -44,6 +46,70 @@ std::string HostOf(const StoredEvent& e) {
 std::string StringField(const nlohmann::json& j, const char* name) {
   auto it = j.find(name);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// a < b with runs of digits compared by their value, so that "9" < "10" and "20260301-9" <
+// "20260301-10": ids in the order they were given out.
+bool NaturalLess(std::string_view a, std::string_view b) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (is_digit(a[i]) && is_digit(b[j])) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && is_digit(a[ie])) ++ie;
+      while (je < b.size() && is_digit(b[je])) ++je;
+      std::string_view x = a.substr(i, ie - i), y = b.substr(j, je - j);
+      while (x.size() > 1 && x[0] == '0') x.remove_prefix(1);
+      while (y.size() > 1 && y[0] == '0') y.remove_prefix(1);
+      if (x.size() != y.size()) return x.size() < y.size();
+      if (x != y) return x < y;
+      // Equal values written differently ("07", "7") still need one order.
+      if (ie - i != je - j) return ie - i < je - j;
+      i = ie;
+      j = je;
+    } else {
+      if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
+// The timeline's one order: by time, then kind, then key.
+bool ItemLess(const TimelineItem& a, const TimelineItem& b) {
+  if (a.time != b.time) return a.time < b.time;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  return NaturalLess(a.key, b.key);
+}
+
+constexpr size_t kMaxKey = 100;
+
+// "<time>.<kind>.<key>": the place of an item in the order, readable in logs and bug reports.
+std::string CursorOf(const TimelineItem& item) {
+  return fmt::format("{}.{}.{}", item.time, static_cast<int>(item.kind), item.key);
+}
+
+// The place a cursor names, as an item with only time, kind and key set.
+Result<TimelineItem> ParseCursor(std::string_view cursor) {
+  const Status bad = InvalidArgument("cursor: not a cursor this server gave out");
+  const size_t first = cursor.find('.');
+  if (first == std::string_view::npos) return bad;
+  const size_t second = cursor.find('.', first + 1);
+  if (second == std::string_view::npos) return bad;
+  TimelineItem at;
+  const char* begin = cursor.data();
+  auto [time_end, time_ec] = std::from_chars(begin, begin + first, at.time);
+  int kind = -1;
+  auto [kind_end, kind_ec] = std::from_chars(begin + first + 1, begin + second, kind);
+  at.key = std::string(cursor.substr(second + 1));
+  if (time_ec != std::errc() || time_end != begin + first || kind_ec != std::errc() ||
+      kind_end != begin + second || kind < 0 || kind > static_cast<int>(TimelineKind::kManual) ||
+      at.key.empty() || at.key.size() > kMaxKey) {
+    return bad;
+  }
+  at.kind = static_cast<TimelineKind>(kind);
+  return at;
 }
 
 TimelineEntry EntryOf(const sqlite::Stmt& s) {
@@ -123,6 +189,7 @@ std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> al
     item.kind = TimelineKind::kEvent;
     item.summary = OneLine(e.message.empty() ? e.raw : e.message, kMaxEventSummary);
     item.id = e.id;
+    item.key = e.id;
     item.alert_id = ae.alert_id;
     item.dataset = e.dataset;
     item.host = HostOf(e);
@@ -134,6 +201,7 @@ std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> al
     item.kind = TimelineKind::kAlert;
     item.summary = a.rule_title;
     item.id = a.id;
+    item.key = a.id;
     item.rule_id = a.rule_id;
     item.level = a.level;
     item.dataset = a.dataset;
@@ -141,12 +209,14 @@ std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> al
     item.count = a.count;
     items.push_back(std::move(item));
   }
-  for (const StateEntry& s : c.workflow.history) {
+  for (size_t i = 0; i < c.workflow.history.size(); ++i) {
+    const StateEntry& s = c.workflow.history[i];
     TimelineItem item;
     item.time = s.entered_at;
     item.kind = TimelineKind::kState;
     item.summary = std::string(CaseStateName(s.state));
     item.id = item.summary;
+    item.key = std::to_string(i);  // the history only grows: a state keeps its place
     item.actor = s.actor;
     if (s.action) item.action = std::string(CaseActionName(*s.action));
     item.comment = s.comment;
@@ -162,6 +232,7 @@ std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> al
     item.verdict = StringField(d, "verdict");
     item.summary = StringField(d, "justification");
     item.actor = e.actor;
+    item.key = std::to_string(e.seq);
     items.push_back(std::move(item));
   }
   for (const Note& n : notes) {
@@ -170,6 +241,7 @@ std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> al
     item.kind = TimelineKind::kNote;
     item.summary = n.latest.title;
     item.id = n.id;
+    item.key = n.id;
     item.note_kind = n.kind;
     item.withdrawn = n.latest.withdrawn;
     item.actor = n.created_by;
@@ -181,14 +253,30 @@ std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> al
     item.kind = TimelineKind::kManual;
     item.summary = m.text;
     item.id = m.id;
+    item.key = m.id;
     item.actor = m.author;
     items.push_back(std::move(item));
   }
-  std::stable_sort(items.begin(), items.end(), [](const TimelineItem& a, const TimelineItem& b) {
-    if (a.time != b.time) return a.time < b.time;
-    return a.kind < b.kind;
-  });
+  std::sort(items.begin(), items.end(), ItemLess);
   return items;
+}
+
+Result<Timeline> TimelinePage(Timeline whole, std::string_view cursor, size_t limit) {
+  auto start = whole.items.begin();
+  if (!cursor.empty()) {
+    ASSIGN_OR_RETURN(const TimelineItem at, ParseCursor(cursor));
+    start = std::upper_bound(whole.items.begin(), whole.items.end(), at, ItemLess);
+  }
+  Timeline page;
+  page.total = static_cast<int64_t>(whole.items.size());
+  page.events_omitted = whole.events_omitted;
+  page.events_missing = whole.events_missing;
+  const size_t left = static_cast<size_t>(whole.items.end() - start);
+  const auto end = start + static_cast<std::ptrdiff_t>(std::min(left, limit));
+  page.items.assign(std::make_move_iterator(start), std::make_move_iterator(end));
+  if (end != whole.items.end() && !page.items.empty())
+    page.next_cursor = CursorOf(page.items.back());
+  return page;
 }
 
 std::string Timeline::ToJson() const {
@@ -197,9 +285,14 @@ std::string Timeline::ToJson() const {
     if (i > 0) out += ',';
     out += items[i].ToJson();
   }
-  return out +
-         fmt::format(R"(],"next_cursor":null,"total":{},"events_omitted":{},"events_missing":{}}})",
-                     items.size(), events_omitted, events_missing);
+  out += R"(],"next_cursor":)";
+  if (next_cursor.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(out, next_cursor);
+  }
+  return out + fmt::format(R"(,"total":{},"events_omitted":{},"events_missing":{}}})", total,
+                           events_omitted, events_missing);
 }
 
 Result<std::unique_ptr<TimelineStore>> TimelineStore::Open(const std::string& data_dir,
@@ -289,39 +382,42 @@ Result<Timeline> BuildCaseTimeline(std::string_view case_id, const TimelineSourc
     left += ids[i].size();
   }
   Timeline timeline;
-  std::vector<AlertEvent> events;
-  std::unordered_set<std::string> seen;
-  // Events linked to the case itself come first; then the alerts' in turn.
-  auto add = [&](const std::string& alert_id, const std::string& id) -> Status {
-    if (!seen.insert(id).second) return Status::Ok();  // two alerts, one event
-    if (events.size() >= max_events) {
+  // Which ids to read, and from which alert (none: linked to the case itself).
+  std::vector<std::string> wanted;
+  std::unordered_map<std::string, std::string> alert_of;
+  auto add = [&](const std::string& alert_id, const std::string& id) {
+    if (!alert_of.emplace(id, alert_id).second) return;  // two alerts, one event
+    if (wanted.size() >= max_events) {
       ++timeline.events_omitted;
-      return Status::Ok();
+      return;
     }
-    auto e = sources.events.Get(id);
-    if (!e.ok()) {
-      const StatusCode code = e.status().code();
-      if (code != StatusCode::kNotFound && code != StatusCode::kInvalidArgument) {
-        return e.status();
-      }
-      ++timeline.events_missing;  // removed with its day by retention
-      return Status::Ok();
-    }
-    events.push_back({alert_id, std::move(*e)});
-    return Status::Ok();
+    wanted.push_back(id);
   };
-  for (const std::string& id : c.event_ids) RETURN_IF_ERROR(add("", id));
+  // Events linked to the case itself come first; then the alerts' in turn.
+  for (const std::string& id : c.event_ids) add("", id);
   for (size_t round = 0; left > 0; ++round) {
     for (size_t i = 0; i < alerts.size(); ++i) {
       if (round >= ids[i].size()) continue;
       --left;
-      RETURN_IF_ERROR(add(alerts[i].id, ids[i][round]));
+      add(alerts[i].id, ids[i][round]);
     }
+  }
+  ASSIGN_OR_RETURN(std::vector<StoredEvent> found, sources.events.GetMany(wanted));
+  // What was not found was removed with its day by retention.
+  timeline.events_missing = static_cast<int64_t>(wanted.size() - found.size());
+  std::vector<AlertEvent> events;
+  events.reserve(found.size());
+  std::unordered_set<std::string> seen;
+  for (StoredEvent& e : found) {
+    if (!seen.insert(e.id).second) continue;  // one event under two spellings of its id
+    auto it = alert_of.find(e.id);
+    events.push_back({it != alert_of.end() ? it->second : std::string(), std::move(e)});
   }
   ASSIGN_OR_RETURN(const std::vector<AuditEntry> history, sources.cases.History(c.id));
   ASSIGN_OR_RETURN(const std::vector<Note> notes, sources.notes.List(c.id));
   ASSIGN_OR_RETURN(const std::vector<TimelineEntry> manual, sources.manual.Entries(c.id));
   timeline.items = MergeTimeline(c, alerts, events, history, notes, manual);
+  timeline.total = static_cast<int64_t>(timeline.items.size());
   return timeline;
 }
 

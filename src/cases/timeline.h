@@ -8,6 +8,12 @@
 //
 // Event summaries are log content: hostile text that every view escapes.
 //
+// Paging: the items are in one total order (time, kind, then the item's key), and a cursor is
+// the place of the last item of a page in it. The next page is what comes after that place in
+// the timeline as it is then, so items that arrive between two pages neither repeat an item nor
+// push one out of sight: those placed after the cursor are on a later page, those before it on
+// the next read from the start.
+//
 // Thread-safety: TimelineStore's methods may be called from any thread (one connection behind a
 // mutex); MergeTimeline is pure; BuildCaseTimeline calls only thread-safe stores.
 #pragma once
@@ -20,8 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/audit.h"
 #include "cases/alerts.h"
-#include "cases/audit.h"
 #include "cases/cases.h"
 #include "cases/notes.h"
 #include "core/clock.h"
@@ -77,10 +83,14 @@ std::string_view TimelineKindName(TimelineKind kind);
 struct TimelineItem {
   TimeNs time = 0;
   TimelineKind kind = TimelineKind::kEvent;
-  std::string summary;   // one line to show: the log message, rule title, state, note title, text
-  std::string actor;     // the person (state, verdict, note, manual); empty for events and alerts
-  std::string id;        // the event's, alert's, note's or manual entry's id; a state's name
-  std::string alert_id;  // event: the alert that kept it
+  std::string summary;  // one line to show: the log message, rule title, state, note title, text
+  std::string actor;    // the person (state, verdict, note, manual); empty for events and alerts
+  std::string id;       // the event's, alert's, note's or manual entry's id; a state's name
+  // With time and kind, what identifies the item among the case's and orders it among those of
+  // its time and kind: the event's, alert's, note's or manual entry's id, the state's place in
+  // the case's history, the verdict's audit entry.
+  std::string key;
+  std::string alert_id;         // event: the alert that kept it
   std::string dataset, host;    // event, alert
   std::string rule_id, level;   // alert
   int64_t count = 0;            // alert: how many matches
@@ -103,7 +113,7 @@ struct AlertEvent {
   StoredEvent event;
 };
 
-// Every item of the sources, by time (ties: by kind, then in the order given). Pure.
+// Every item of the sources, by time (ties: by kind, then by key, numbers by their value). Pure.
 std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> alerts,
                                         std::span<const AlertEvent> events,
                                         std::span<const AuditEntry> history,
@@ -111,13 +121,26 @@ std::vector<TimelineItem> MergeTimeline(const Case& c, std::span<const Alert> al
                                         std::span<const TimelineEntry> manual);
 
 struct Timeline {
-  std::vector<TimelineItem> items;
-  int64_t events_omitted = 0;  // event ids of the alerts beyond the limit, not read
-  int64_t events_missing = 0;  // event ids no longer in the store (past retention)
+  std::vector<TimelineItem> items;  // the whole timeline, or a page of it
+  int64_t total = 0;                // items in the whole timeline
+  std::string next_cursor;          // after a page with more to come; empty on the last
+  int64_t events_omitted = 0;       // event ids of the alerts beyond the limit, not read
+  int64_t events_missing = 0;       // event ids no longer in the store (past retention)
 
-  // {"items": [...], "next_cursor": null, "total": N, "events_omitted", "events_missing"}
+  // {"items": [...], "next_cursor": "..."|null, "total": N, "events_omitted", "events_missing"}
   std::string ToJson() const;
 };
+
+// Events read for one timeline at most. An alert keeps the ids of its first 100 events, so this
+// is a hundred alerts in full; it bounds what one request reads from the event store.
+inline constexpr size_t kMaxTimelineEvents = 10'000;
+inline constexpr size_t kDefaultTimelinePage = 200;
+inline constexpr size_t kMaxTimelinePage = 1000;
+
+// The items of `whole` after `cursor` (empty: from the start), at most `limit` of them, with the
+// cursor of the next page when more follow. InvalidArgument for a cursor this server did not
+// give out. Pure.
+Result<Timeline> TimelinePage(Timeline whole, std::string_view cursor, size_t limit);
 
 // The stores a case's timeline is read from.
 struct TimelineSources {
@@ -128,9 +151,10 @@ struct TimelineSources {
   TimelineStore& manual;
 };
 
-// The timeline of the case `case_id` (id or number), with at most `max_events` events of its
-// alerts, taken from each alert in turn so that every alert is represented.
+// The whole timeline of the case `case_id` (id or number), with at most `max_events` events:
+// those linked to the case, then its alerts', taken from each alert in turn so that every alert
+// is represented.
 Result<Timeline> BuildCaseTimeline(std::string_view case_id, const TimelineSources& sources,
-                                   size_t max_events = 500);
+                                   size_t max_events = kMaxTimelineEvents);
 
 }  // namespace pantau

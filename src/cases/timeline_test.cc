@@ -1,8 +1,10 @@
 #include "cases/timeline.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -91,6 +93,102 @@ TEST(MergeTimelineTest, OrdersByTimeThenByKind) {
   EXPECT_EQ(al["alert_id"], "7");
 }
 
+// Items of one time and kind are ordered by their ids' numbers, not as text, and each has a key
+// that places it.
+TEST(MergeTimelineTest, TiesOfOneKindGoByTheIdsNumbers) {
+  std::vector<AlertEvent> events(3);
+  const char* ids[] = {"20260301-10", "20260301-9", "20260228-11"};
+  for (int i = 0; i < 3; ++i) {
+    events[i].event.id = ids[i];
+    events[i].event.timestamp = kNoon;
+  }
+  std::vector<TimelineEntry> manual(2);
+  manual[0].id = "12";
+  manual[1].id = "3";
+  for (TimelineEntry& m : manual) m.time = kNoon;
+  Case c;
+  c.workflow.history = {{CaseState::kTriage, "budi", std::nullopt, "", kNoon, std::nullopt, 180}};
+  const auto items = MergeTimeline(c, {}, events, {}, {}, manual);
+  std::vector<std::string> keys;
+  for (const TimelineItem& i : items) keys.push_back(i.key);
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"20260228-11", "20260301-9", "20260301-10", "0", "3", "12"}));
+}
+
+// A timeline of `n` manual entries, one a minute, with ids 1..n.
+Timeline ManualTimeline(int n) {
+  std::vector<TimelineEntry> manual(n);
+  for (int i = 0; i < n; ++i) {
+    manual[i].id = std::to_string(i + 1);
+    manual[i].time = kNoon + i * kMinute;
+  }
+  Timeline t;
+  t.items = MergeTimeline(Case{}, {}, {}, {}, {}, manual);
+  t.total = n;
+  return t;
+}
+
+std::vector<std::string> Ids(const Timeline& t) {
+  std::vector<std::string> out;
+  for (const TimelineItem& i : t.items) out.push_back(i.id);
+  return out;
+}
+
+TEST(TimelinePageTest, PagesVisitEveryItemOnce) {
+  const Timeline whole = ManualTimeline(5);
+  auto first = TimelinePage(whole, "", 2);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(Ids(*first), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(first->total, 5);
+  EXPECT_EQ(first->next_cursor, fmt::format("{}.5.2", kNoon + kMinute));
+  auto second = TimelinePage(whole, first->next_cursor, 2);
+  EXPECT_EQ(Ids(*second), (std::vector<std::string>{"3", "4"}));
+  auto last = TimelinePage(whole, second->next_cursor, 2);
+  EXPECT_EQ(Ids(*last), (std::vector<std::string>{"5"}));
+  EXPECT_TRUE(last->next_cursor.empty());
+  const nlohmann::json j = nlohmann::json::parse(last->ToJson());
+  EXPECT_TRUE(j["next_cursor"].is_null());
+  EXPECT_EQ(j["total"], 5);
+  EXPECT_EQ(nlohmann::json::parse(first->ToJson())["next_cursor"], first->next_cursor);
+  // A page that ends with the last item says so, and after the last item there is nothing.
+  EXPECT_TRUE(TimelinePage(whole, "", 5)->next_cursor.empty());
+  auto after_last = TimelinePage(whole, fmt::format("{}.5.5", kNoon + 4 * kMinute), 2);
+  EXPECT_TRUE(after_last->items.empty());
+  EXPECT_TRUE(after_last->next_cursor.empty());
+}
+
+// Items that arrive between two pages: placed before the cursor they are not on the next page
+// (and move nothing), placed after it they are; nothing repeats and nothing is skipped.
+TEST(TimelinePageTest, StableWhileItemsArrive) {
+  Timeline whole = ManualTimeline(4);
+  auto first = TimelinePage(whole, "", 2);
+  ASSERT_TRUE(first.ok());
+  std::vector<TimelineEntry> manual(6);
+  for (int i = 0; i < 4; ++i) {
+    manual[i].id = std::to_string(i + 1);
+    manual[i].time = kNoon + i * kMinute;
+  }
+  manual[4].id = "5";
+  manual[4].time = kNoon - kMinute;  // before everything: behind the cursor
+  manual[5].id = "6";
+  manual[5].time = kNoon + 2 * kMinute;  // the same time as entry 3, after it by id
+  whole.items = MergeTimeline(Case{}, {}, {}, {}, {}, manual);
+  auto second = TimelinePage(whole, first->next_cursor, 10);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(Ids(*second), (std::vector<std::string>{"3", "6", "4"}));
+  EXPECT_EQ(second->total, 6);
+}
+
+TEST(TimelinePageTest, RefusesCursorsItDidNotGiveOut) {
+  const Timeline whole = ManualTimeline(3);
+  for (const char* bad :
+       {"x", "1.2", "abc.5.1", "1.9.1", "1.-1.1", "1.5.", "1x.5.1", "99999999999999999999.5.1"}) {
+    EXPECT_EQ(TimelinePage(whole, bad, 2).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(TimelinePage(whole, "1.5." + std::string(101, '1'), 2).status().message(),
+            "cursor: not a cursor this server gave out");
+}
+
 TEST(MergeTimelineTest, ShortensLongMessagesAtACharacterBoundary) {
   AlertEvent e;
   e.event.message = std::string(999, 'a') + "\xc3\xa9" + std::string(100, 'b');  // é at 999
@@ -154,7 +252,7 @@ class CaseTimelineTest : public ::testing::Test {
     return alerts_->List(q)->items.at(0).id;
   }
 
-  Result<Timeline> Build(std::string_view id, size_t max_events = 500) {
+  Result<Timeline> Build(std::string_view id, size_t max_events = kMaxTimelineEvents) {
     return BuildCaseTimeline(id, {*cases_, *alerts_, *events_, *notes_, *manual_}, max_events);
   }
 
@@ -224,6 +322,52 @@ TEST_F(CaseTimelineTest, TakesEventsFromEveryAlertUpToTheLimit) {
   }
   EXPECT_EQ(from, (std::vector<std::string>{a, b}));  // one of each, not two of the first
   EXPECT_EQ(t->events_omitted, 3);
+}
+
+// More events than the old single answer held (500), read in full a page at a time, while a
+// person adds entries between the pages.
+TEST_F(CaseTimelineTest, AManyEventCaseIsReadInFullByPages) {
+  CaseFields f;
+  f.title = "serangan besar";
+  f.alert_ids.emplace();
+  for (int a = 0; a < 6; ++a) {
+    std::vector<TimeNs> times;
+    for (int i = 0; i < 100; ++i)
+      times.push_back(kNoon - 5 * 3600 * kNsPerSecond + (a * 100 + i) * kNsPerSecond);
+    f.alert_ids->push_back(AlertOver(times, "rule-" + std::to_string(a)));
+  }
+  const Case c = *cases_->Create(f, budi_);
+  auto whole = Build(c.id);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(whole->total, 600 + 6 + 1);
+  EXPECT_EQ(whole->events_omitted, 0);
+
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto t = Build(c.id);
+    ASSERT_TRUE(t.ok());
+    auto page = TimelinePage(std::move(*t), cursor, 250);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const TimelineItem& i : page->items) {
+      seen.push_back(std::string(TimelineKindName(i.kind)) + ":" + i.key);
+    }
+    cursor = page->next_cursor;
+    if (++pages == 1) {
+      // One entry behind the cursor (an hour before the first event), one ahead of it.
+      ASSERT_TRUE(manual_->Add(c.id, kNoon - 6 * 3600 * kNsPerSecond, "lebih awal", budi_).ok());
+      ASSERT_TRUE(manual_->Add(c.id, kNoon - kMinute, "kemudian", budi_).ok());
+    }
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 3);
+  std::vector<std::string> unique = seen;
+  std::sort(unique.begin(), unique.end());
+  EXPECT_EQ(std::unique(unique.begin(), unique.end()), unique.end()) << "an item repeated";
+  // Every item there was at the start, and the entry added after the cursor; not the one before.
+  EXPECT_EQ(seen.size(), 600u + 6 + 1 + 1);
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "manual:2"), seen.end());
+  EXPECT_EQ(std::find(seen.begin(), seen.end(), "manual:1"), seen.end());
 }
 
 TEST_F(CaseTimelineTest, CountsEventsNoLongerInTheStore) {

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "auth/secrets.h"
-#include "cases/audit.h"
 #include "cases/case_ref.h"
 #include "cases/evidence.h"
 #include "cases/json_text.h"

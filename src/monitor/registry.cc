@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 
-#include "cases/audit.h"
+#include "auth/audit.h"
 #include "cases/json_text.h"
 #include "core/csv.h"
 #include "core/event.h"

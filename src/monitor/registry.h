@@ -1,7 +1,7 @@
 // The registry of electronic systems (sistem elektronik) that the CSIRT watches: for each, who
 // operates it (the PSE that gets the notification letter), where it is (URLs, host names, IP
 // addresses and ranges), what it runs, how critical it is and whether it is in service. Kept in
-// DATA/pantau.db; every change writes its entry in the audit trail (cases/audit.h) in the same
+// DATA/pantau.db; every change writes its entry in the audit trail (auth/audit.h) in the same
 // transaction: system.create, system.update (each field from/to), system.delete, system.import.
 //
 // The registry also answers which system an event or alert concerns (SystemMatcher), from an

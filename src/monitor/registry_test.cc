@@ -7,9 +7,9 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "auth/users.h"
 #include "cases/alerts.h"
-#include "cases/audit.h"
 #include "cases/cases.h"
 #include "core/csv.h"
 #include "core/time.h"

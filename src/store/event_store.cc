@@ -28,4 +28,18 @@ std::string StoredEvent::ToJson() const {
   return out;
 }
 
+Result<std::vector<StoredEvent>> EventStore::GetMany(std::span<const std::string> ids) const {
+  std::vector<StoredEvent> out;
+  for (const std::string& id : ids) {
+    auto e = Get(id);
+    if (e.ok()) {
+      out.push_back(std::move(*e));
+    } else if (e.status().code() != StatusCode::kNotFound &&
+               e.status().code() != StatusCode::kInvalidArgument) {
+      return e.status();
+    }
+  }
+  return out;
+}
+
 }  // namespace pantau

@@ -141,6 +141,10 @@ class EventStore {
   virtual Status Scan(const ReadRequest& request, const SqlScan& scan,
                       const std::function<Status(const ScanRow&)>& visit) const = 0;
   virtual Result<StoredEvent> Get(std::string_view id) const = 0;
+  // The events of `ids` that the store has, in the order of `ids`: ids that are malformed,
+  // unknown or whose day retention removed are left out. For many ids at once (a case's
+  // timeline): a backend reads each day's events in one go instead of one Get per id.
+  virtual Result<std::vector<StoredEvent>> GetMany(std::span<const std::string> ids) const;
   virtual Result<std::vector<PartitionInfo>> Partitions() const = 0;
 
  protected:

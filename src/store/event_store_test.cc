@@ -161,6 +161,25 @@ TEST_F(EventStoreTest, PartitionsByDayAndSurvivesReopen) {
   EXPECT_EQ(all[3].message, "forged old");
 }
 
+TEST_F(EventStoreTest, GetManyKeepsTheOrderAndLeavesOutWhatIsNotThere) {
+  std::vector<EventRow> batch = {MakeEvent(kNow - 2 * kNsPerDay, "two days ago"),
+                                 MakeEvent(kNow, "today"),
+                                 MakeEvent(kNow - 1 * kNsPerSecond, "a second ago")};
+  ASSERT_TRUE(store_->Append(batch).ok());
+  auto all = ReadAll();  // newest first: today, a second ago, two days ago
+  ASSERT_EQ(all.size(), 3u);
+  const std::vector<std::string> ids = {all[2].id,   "20261127-999", all[0].id,
+                                        "../../etc", "19990101-1",   all[1].id};
+  auto got = store_->GetMany(ids);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].message, "two days ago");
+  EXPECT_EQ((*got)[1].message, "today");
+  EXPECT_EQ((*got)[2].message, "a second ago");
+  EXPECT_EQ((*got)[2].fields_json, all[1].fields_json);
+  EXPECT_TRUE(store_->GetMany({})->empty());
+}
+
 TEST_F(EventStoreTest, MaintainIndexesClosedDaysAndAppliesRetention) {
   std::vector<EventRow> batch = {MakeEvent(kNow - 20 * kNsPerDay, "old"),
                                  MakeEvent(kNow - 1 * kNsPerDay, "yesterday"),

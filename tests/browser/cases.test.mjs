@@ -166,6 +166,29 @@ describe("case desk", { timeout: 240000 }, () => {
     await sari.fill("[data-testid=timeline-text]", "08.05 WITA: PSE memutus akses SSH dari luar");
     await sari.press("[data-testid=timeline-text]", "Enter");
     await waitFor(async () => /PSE memutus akses SSH/.test(await sari.textContent("[data-testid=case-timeline]")), "the entry");
+    // A timeline longer than a page (200 items) shows the first and reads the rest on request.
+    const caseId = decodeURIComponent(new URL(sari.url()).pathname.split("/").pop());
+    const added = await sari.evaluate(async (id) => {
+      const csrf = /pantau_csrf=([0-9a-f]+)/.exec(document.cookie)[1];
+      let ok = 0;
+      for (let i = 0; i < 200; i++) {
+        const r = await fetch(`/api/v1/cases/${encodeURIComponent(id)}/timeline`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ time: new Date(Date.now() - (i + 1) * 60000).toISOString(), text: `catatan ${i}` }),
+        });
+        if (r.status === 201) ok++;
+      }
+      return ok;
+    }, caseId);
+    assert.equal(added, 200);
+    await sari.click("[data-testid=tab-notes]");
+    await sari.click("[data-testid=tab-timeline]");
+    await waitFor(async () => /200 dari 202 butir/.test(await sari.textContent("[data-testid=timeline-count]")), "the first page");
+    await sari.click("[data-testid=timeline-more]");
+    await waitFor(async () => /202 dari 202 butir/.test(await sari.textContent("[data-testid=timeline-count]")), "the second page");
+    await sari.waitForSelector("[data-testid=timeline-more]", { state: "detached" });
+    assert.equal(await sari.locator("[data-testid=case-timeline] li").count(), 202);
 
     await sari.click("[data-testid=tab-notes]");
     await sari.fill("[data-testid=note-form] input", "Bentuk serangan");

@@ -2,8 +2,10 @@
 role and to every key), with CSRF on changes and no way for an admin to lock themselves out."""
 import json
 import os
+import pwd
 import re
 import signal
+import sqlite3
 import subprocess
 import urllib.error
 import urllib.request
@@ -376,3 +378,111 @@ class DashboardApiTest(AdminApiCase):
             self.assertEqual(status, 400, query)
             self.assertTrue(err["error"]["message"].startswith(field), err)
         self.assertEqual(self.request("GET", "/api/v1/alerts/stats")[0], 401)
+
+
+class AccountAuditTest(AdminApiCase):
+    """Account changes over the API and the command line land in the hash-chained audit trail,
+    with their actor and what changed, and never a secret (issue 6)."""
+
+    def trail(self):
+        """The audit entries about accounts, oldest first, read from the file as it is."""
+        db = sqlite3.connect(f"file:{self.data_dir}/pantau.db?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT seq, actor, action, object, details FROM audit_log WHERE "
+                              "object LIKE 'user:%' OR object LIKE 'role:%' OR "
+                              "object LIKE 'apikey:%' ORDER BY seq").fetchall()
+            everything = [str(r) for r in db.execute("SELECT * FROM audit_log")]
+        finally:
+            db.close()
+        self.seqs = [seq for seq, *_ in rows]
+        return [(actor, action, obj, json.loads(details))
+                for _, actor, action, obj, details in rows], everything
+
+    def test_account_changes_are_chained(self):
+        admin = self.start_as_admin()
+        cli = "cli:" + pwd.getpwuid(os.geteuid()).pw_name
+
+        # Over the API, by the admin.
+        status, _, _ = self.change("POST", "/api/v1/users", admin,
+                                   {"name": "budi", "role": "analyst",
+                                    "password": "kata-sandi-analis"})
+        self.assertEqual(status, 201)
+        status, _, _ = self.change("PATCH", "/api/v1/users/budi", admin,
+                                   {"role": "coordinator", "password": "sandi-baru-rahasia-1"})
+        self.assertEqual(status, 200)
+        status, _, _ = self.change("PATCH", "/api/v1/users/budi", admin,
+                                   {"disabled": True, "reset_totp": True})
+        self.assertEqual(status, 200)
+        status, _, key = self.change("POST", "/api/v1/apikeys", admin,
+                                     {"name": "shipper", "scopes": ["ingest", "search"]})
+        self.assertEqual(status, 201)
+        self.assertEqual(self.change("DELETE", "/api/v1/apikeys/shipper", admin)[0], 200)
+        # Refused changes write nothing.
+        self.assertEqual(self.change("PATCH", "/api/v1/users/admin", admin, {"role": "head"})[0], 409)
+        self.assertEqual(self.change("POST", "/api/v1/users", admin,
+                                     {"name": "budi", "role": "head",
+                                      "password": "kata-sandi-panjang"})[0], 409)
+        # Logins, failed or not, are logged and not chained.
+        self.assertEqual(self.login("budi", "salah-salah-salah")[0], 401)
+
+        # From the command line, by the operating system account.
+        pantau("user", "add", "siti", "--role", "head", "--password-stdin", "--data",
+               self.data_dir, input=b"kata-sandi-kepala\n")
+        passwd = pantau("user", "passwd", "siti", "--data", self.data_dir)
+        new_password = passwd.stdout.decode().strip()
+        pantau("user", "reset-2fa", "siti", "--data", self.data_dir)
+        pantau("user", "require-2fa", "head", "--data", self.data_dir)
+        pantau("user", "disable", "siti", "--data", self.data_dir)
+        cli_key = pantau("apikey", "create", "rsyslog", "--scope", "ingest", "--data",
+                         self.data_dir).stdout.decode().strip()
+        pantau("apikey", "disable", "rsyslog", "--data", self.data_dir)
+
+        entries, everything = self.trail()
+        self.assertEqual([e[:3] for e in entries], [
+            ("system", "user.create", "user:admin"),
+            ("admin", "user.create", "user:budi"),
+            ("admin", "user.update", "user:budi"),
+            ("admin", "user.update", "user:budi"),
+            ("admin", "user.totp_reset", "user:budi"),
+            ("admin", "apikey.create", "apikey:shipper"),
+            ("admin", "apikey.disable", "apikey:shipper"),
+            (cli, "user.create", "user:siti"),
+            (cli, "user.update", "user:siti"),
+            (cli, "user.totp_reset", "user:siti"),
+            (cli, "role.require_2fa", "role:head"),
+            (cli, "user.update", "user:siti"),
+            (cli, "apikey.create", "apikey:rsyslog"),
+            (cli, "apikey.disable", "apikey:rsyslog"),
+        ])
+        details = [e[3] for e in entries]
+        self.assertEqual(details[1], {"role": "analyst"})
+        self.assertEqual(details[2], {"role": {"from": "analyst", "to": "coordinator"},
+                                      "password_reset": True})
+        self.assertEqual(details[3], {"disabled": {"from": False, "to": True}})
+        self.assertEqual(details[4], {"was_enrolled": False})
+        self.assertEqual(details[5], {"id": key["id"], "scopes": ["ingest", "search"]})
+        self.assertEqual(details[6], {"id": key["id"]})
+        self.assertEqual(details[8], {"password_reset": True})
+        self.assertEqual(details[10], {"required": {"from": False, "to": True}})
+        self.assertEqual(details[12]["scopes"], ["ingest"])
+        # No secret anywhere in the trail: passwords, generated or given, and keys.
+        for secret in ("kata-sandi-analis", "sandi-baru-rahasia-1", "kata-sandi-kepala",
+                       new_password, key["key"][12:], cli_key[12:], "salah-salah-salah"):
+            self.assertNotIn(secret, "\n".join(everything))
+
+        # The chain verifies, with the server still running beside it.
+        verify = pantau("audit", "verify", "--data", self.data_dir)
+        n = len(everything)
+        self.assertRegex(verify.stdout.decode(),
+                         rf"^audit trail intact: {n} entries, last entry {n}, hash [0-9a-f]{{64}}$")
+        # And a changed account entry is named: budi made an admin after the fact.
+        budi = self.seqs[1]
+        db = sqlite3.connect(f"{self.data_dir}/pantau.db")
+        db.execute("DROP TRIGGER audit_log_no_update")
+        db.execute("UPDATE audit_log SET details = '{\"role\":\"admin\"}' WHERE seq = ?", (budi,))
+        db.commit()
+        db.close()
+        broken = pantau("audit", "verify", "--data", self.data_dir, check=False)
+        self.assertEqual(broken.returncode, 1)
+        self.assertIn(f"entry {budi} (admin user.create on user:budi", broken.stderr.decode())
+

@@ -5,10 +5,11 @@ reference for the case's technique T1110 comes from the library, where an admin'
 up and an analyst's is refused."""
 import json
 import subprocess
+import urllib.parse
 from datetime import datetime, timedelta, timezone
 
-from harness import DEADLINE_S, pantau, wait_for
-from test_cases import CasesCase
+from harness import DEADLINE_S, events, pantau, wait_for
+from test_cases import PEOPLE, CasesCase
 
 WITA = timezone(timedelta(hours=8))  # Kutai Kartanegara's time zone
 
@@ -171,7 +172,9 @@ class CaseWorkspaceTest(CasesCase):
                                    "note.revise"])
         self.assertEqual(history["items"][3]["details"]["changed"], ["body"])
         r = pantau("audit", "verify", "--data", self.data_dir)
-        self.assertRegex(r.stdout.decode(), r"audit trail intact: 7 entries")
+        # The case's five, the attack library's two, and the accounts' (the first admin and each
+        # person added).
+        self.assertRegex(r.stdout.decode(), rf"audit trail intact: {7 + 1 + len(PEOPLE)} entries")
 
         # A closed case's workspace is read-only.
         self.act("budi", cid, "investigate")
@@ -237,3 +240,60 @@ class CaseWorkspaceTest(CasesCase):
         updates = [h for h in history["items"] if h["action"] == "case.update"]
         self.assertEqual(updates[-1]["details"]["changes"]["event_ids"],
                          {"from": [ev["id"]], "to": []})
+
+    def test_a_long_timeline_is_read_by_pages(self):
+        """A case with more events than a page (issue 6): read in full by following next_cursor,
+        while entries are added between the pages; nothing repeats and nothing is skipped."""
+        self.start_with_people()
+        key = self.api_key()
+        start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=3)
+        body = "".join(json.dumps({"@timestamp": (start + timedelta(seconds=i)).isoformat(),
+                                   "message": f"baris {i}"}) + "\n" for i in range(450)).encode()
+        status, _, text = self.server.http("POST", "/api/v1/ingest", body=body,
+                                           headers={"Authorization": f"Bearer {key}"})
+        self.assertEqual(status, 200, text)
+        ids = [e["id"] for e in events(self.data_dir)]
+        self.assertEqual(len(ids), 450)
+        status, case = self.call("budi", "POST", "/api/v1/cases",
+                                 {"title": "Banyak peristiwa", "event_ids": ids})
+        self.assertEqual(status, 201, case)
+        path = f"/api/v1/cases/{case['id']}/timeline"
+
+        # The default page is 200 items.
+        status, first = self.call("budi", "GET", path)
+        self.assertEqual((status, len(first["items"]), first["total"]), (200, 200, 451))
+        self.assertIsNotNone(first["next_cursor"])
+
+        seen, cursor, pages = [], None, 0
+        while True:
+            query = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+            status, page = self.call("budi", "GET", f"{path}?{urllib.parse.urlencode(query)}")
+            self.assertEqual(status, 200, page)
+            pages += 1
+            seen += page["items"]
+            cursor = page["next_cursor"]
+            if pages == 1:
+                # One entry dated before every event (behind the cursor), one now (ahead of it).
+                for when, text in [(start - timedelta(hours=1), "PSE melapor lebih awal"),
+                                   (datetime.now(timezone.utc), "Situs diturunkan")]:
+                    status, _ = self.call("siti", "POST", path,
+                                          {"time": when.isoformat(), "text": text})
+                    self.assertEqual(status, 201)
+            if cursor is None:
+                break
+        self.assertEqual(pages, 3)
+        self.assertEqual(page["total"], 453)
+        keys = [(i["kind"], i.get("event_id") or i.get("entry_id") or i.get("state")) for i in seen]
+        self.assertEqual(len(keys), len(set(keys)), "an item came twice")
+        self.assertEqual(sorted(i["event_id"] for i in seen if i["kind"] == "event"), sorted(ids))
+        self.assertEqual([i["summary"] for i in seen if i["kind"] == "manual"], ["Situs diturunkan"])
+        times = [i["time"] for i in seen]
+        self.assertEqual(times, sorted(times))
+        self.assertEqual([i["summary"] for i in seen[:3]], ["baris 0", "baris 1", "baris 2"])
+
+        for query, field in [("limit=0", "limit"), ("limit=1001", "limit"), ("cursor=x", "cursor"),
+                             ("cursor=1.9.1", "cursor")]:
+            status, answer = self.call("budi", "GET", f"{path}?{query}")
+            self.assertEqual(status, 400, answer)
+            self.assertTrue(answer["error"]["message"].startswith(field + ":"), answer)
+

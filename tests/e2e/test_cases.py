@@ -302,7 +302,10 @@ class AuditVerifyTest(CasesCase):
             self.act("budi", case["id"], "investigate")
         code, out, err = self.verify()  # beside the running server
         self.assertEqual(code, 0, err)
-        self.assertRegex(out, r"audit trail intact: 6 entries, last entry 6, hash [0-9a-f]{64}")
+        # The accounts come first: the first admin and each person added are entries too.
+        a = 1 + len(PEOPLE)
+        self.assertRegex(out, rf"audit trail intact: {a + 6} entries, last entry {a + 6}, "
+                              r"hash [0-9a-f]{64}")
         self.assertEqual(self.server.stop(), 0)
         self.server = None
 
@@ -311,13 +314,14 @@ class AuditVerifyTest(CasesCase):
         shutil.copy(db_path, clean)
         with sqlite3.connect(db_path) as db:
             with self.assertRaises(sqlite3.DatabaseError):  # append-only
-                db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
+                db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", (a + 3,))
             db.execute("DROP TRIGGER audit_log_no_update")
-            db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
+            db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", (a + 3,))
         db.close()
         code, out, err = self.verify()
         self.assertEqual(code, 1, out)
-        self.assertIn("audit trail broken at entry 3: entry 3 (mallory case.create on case:2", err)
+        self.assertIn(f"audit trail broken at entry {a + 3}: entry {a + 3} (mallory case.create on "
+                      "case:2", err)
         self.assertIn("changed after it was written", err)
         self.assertIn("append-only triggers are missing", err)
 
@@ -325,12 +329,12 @@ class AuditVerifyTest(CasesCase):
         self.assertEqual(self.verify()[0], 0)
         with sqlite3.connect(db_path) as db:
             db.execute("DROP TRIGGER audit_log_no_delete")
-            db.execute("DELETE FROM audit_log WHERE seq = 4")
+            db.execute("DELETE FROM audit_log WHERE seq = ?", (a + 4,))
         db.close()
         code, out, err = self.verify()
         self.assertEqual(code, 1, out)
-        self.assertIn("audit trail broken at entry 4: entry 4 is missing: entry 5 follows entry 3",
-                      err)
+        self.assertIn(f"audit trail broken at entry {a + 4}: entry {a + 4} is missing: entry {a + 5} "
+                      f"follows entry {a + 3}", err)
 
         code, out, err = self.verify_missing()
         self.assertEqual(code, 2)

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/event.h"
@@ -89,13 +90,21 @@ class Db {
   std::unique_ptr<std::chrono::steady_clock::time_point> deadline_;
 };
 
-// Runs `work` (returning Result<T>) in a write transaction (BEGIN IMMEDIATE, which orders writers
-// across connections and processes) and commits when it succeeds, or rolls back.
+// Runs `work` (returning Status or Result<T>) in a write transaction (BEGIN IMMEDIATE, which
+// takes the write lock before the first read, so that readers-then-writers on other connections
+// and processes queue instead of failing with "database is locked") and commits when it
+// succeeds, or rolls back.
 template <typename F>
 auto InWriteTransaction(Db& db, F&& work) -> decltype(work()) {
   RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto out = work();
-  Status s = out.ok() ? db.Exec("COMMIT") : out.status();
+  Status s;
+  if constexpr (std::is_same_v<decltype(out), Status>) {
+    s = out;
+  } else {
+    s = out.status();
+  }
+  if (s.ok()) s = db.Exec("COMMIT");
   if (!s.ok()) {
     (void)db.Exec("ROLLBACK");
     return s;

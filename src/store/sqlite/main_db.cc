@@ -164,7 +164,7 @@ INSERT INTO time_standards(state, minutes) VALUES
   ('submitted', 5), ('verified', 5), ('approved', 5), ('notified', 10);
 )sql",
     R"sql(
--- The audit trail (src/cases/audit.h): append-only, each entry chained to the one before by
+-- The audit trail (src/auth/audit.h): append-only, each entry chained to the one before by
 -- hash = SHA-256(prev_hash || canonical entry). The triggers refuse changes; the chain shows
 -- them when the triggers are removed.
 CREATE TABLE audit_log(

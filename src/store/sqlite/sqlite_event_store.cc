@@ -437,6 +437,33 @@ class SqliteEventStore final : public EventStore {
     return RowToEvent(stmt, DayId(parsed.day));
   }
 
+  Result<std::vector<StoredEvent>> GetMany(std::span<const std::string> ids) const override {
+    // Grouped by day, so that each day's file is opened and the statement prepared once.
+    std::map<int64_t, std::vector<std::pair<size_t, int64_t>>> by_day;  // day -> (index, row)
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto parsed = ParseEventId(ids[i]);
+      if (parsed.ok()) by_day[parsed->day].emplace_back(i, parsed->row);
+    }
+    std::vector<std::optional<StoredEvent>> found(ids.size());
+    for (const auto& [day, rows] : by_day) {
+      ASSIGN_OR_RETURN(Db db, OpenForRead(day));
+      if (!db.is_open()) continue;  // removed by retention
+      ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT " + kColumns + kFromBoth + "WHERE e.id = ?"));
+      const std::string prefix = DayId(day);
+      for (const auto& [index, row] : rows) {
+        stmt.BindInt(1, row);
+        ASSIGN_OR_RETURN(bool hit, stmt.Step());
+        if (hit) found[index] = RowToEvent(stmt, prefix);
+        stmt.Reset();
+      }
+    }
+    std::vector<StoredEvent> out;
+    for (auto& e : found) {
+      if (e) out.push_back(std::move(*e));
+    }
+    return out;
+  }
+
   Result<std::vector<PartitionInfo>> Partitions() const override {
     ASSIGN_OR_RETURN(auto days, ListDays());
     std::vector<PartitionInfo> out;

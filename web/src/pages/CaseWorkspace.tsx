@@ -2,7 +2,7 @@
 // its chain of custody, and the attack reference. Everything shown here may hold log content or
 // what people pasted: it is rendered as text, notes included (their Markdown source is shown as
 // written, never as HTML).
-import { FormEvent, useState } from "react";
+import { FormEvent, useEffect, useState } from "react";
 import { api, csrfHeader, Page, params } from "../api";
 import { SafeText } from "../components/SafeText";
 import { useErrors, usePoll } from "../hooks";
@@ -55,21 +55,48 @@ interface AttackEntry {
 
 const NOTE_KINDS = ["attack_form", "attack_scheme", "root_cause", "impact", "mitigation", "handling", "general"] as const;
 
+// Items per page of the timeline; the server pages it by a cursor that names the last item read,
+// so items added meanwhile neither repeat nor hide one.
+const TIMELINE_PAGE = 200;
+
 export function TimelineTab({ caseId, open }: { caseId: string; open: boolean }) {
   const { t, lang } = useI18n();
   const [version, setVersion] = useState(0);
+  const path = `/cases/${encodeURIComponent(caseId)}/timeline`;
   const list = usePoll(
-    (signal) => api<Page<TimelineItem>>(`/cases/${encodeURIComponent(caseId)}/timeline`, { signal }),
+    (signal) => api<Page<TimelineItem>>(`${path}${params({ limit: TIMELINE_PAGE })}`, { signal }),
     [caseId, version],
   );
+  // The pages after the first, read on request; a new first page starts over.
+  const [extra, setExtra] = useState<TimelineItem[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  useEffect(() => {
+    setExtra([]);
+    setCursor(list.data?.next_cursor ?? null);
+  }, [list.data]);
+  const items = [...(list.data?.items ?? []), ...extra];
   const [when, setWhen] = useState("");
   const [text, setText] = useState("");
   const { error, run } = useErrors();
+  const loadMore = () => {
+    if (!cursor || loading) return;
+    setLoading(true);
+    run(async () => {
+      try {
+        const more = await api<Page<TimelineItem>>(`${path}${params({ limit: TIMELINE_PAGE, cursor })}`);
+        setExtra((e) => [...e, ...more.items]);
+        setCursor(more.next_cursor);
+      } finally {
+        setLoading(false);
+      }
+    });
+  };
   const add = (e: FormEvent) => {
     e.preventDefault();
     const ms = when ? Date.parse(when) : Date.now();
     run(async () => {
-      await api(`/cases/${encodeURIComponent(caseId)}/timeline`, { method: "POST", body: { time: isoOf(ms), text } });
+      await api(path, { method: "POST", body: { time: isoOf(ms), text } });
       setText("");
       setVersion((v) => v + 1);
     });
@@ -92,7 +119,7 @@ export function TimelineTab({ caseId, open }: { caseId: string; open: boolean })
       )}
       {(error || list.error) && <p className="error">{error || list.error}</p>}
       <ul className="timeline">
-        {(list.data?.items ?? []).map((item, i) => (
+        {items.map((item, i) => (
           <li key={i} className={`tl-${item.kind}`}>
             <span className="nowrap muted">{formatTime(lang, item.time)}</span>{" "}
             <span className="tag">{t(`ws.kind.${item.kind}`)}</span>{" "}
@@ -118,6 +145,16 @@ export function TimelineTab({ caseId, open }: { caseId: string; open: boolean })
           </li>
         ))}
       </ul>
+      {list.data && (
+        <p className="muted" data-testid="timeline-count">
+          {t("ws.timeline_shown", { n: formatNumber(lang, items.length), total: formatNumber(lang, list.data.total) })}
+        </p>
+      )}
+      {cursor && (
+        <button type="button" onClick={loadMore} disabled={loading} data-testid="timeline-more">
+          {t("common.more")}
+        </button>
+      )}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-#include "cases/audit.h"
+#include "auth/audit.h"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -104,6 +104,13 @@ Result<AuditEntry> AppendAudit(sqlite::Db& db, TimeNs time, std::string_view act
   add.BindText(8, e.hash);
   RETURN_IF_ERROR(add.Run());
   return e;
+}
+
+Result<AuditEntry> AppendAudit(sqlite::Db& db, TimeNs time, std::string_view actor,
+                               std::string_view action, std::string_view object,
+                               const nlohmann::json& details) {
+  return AppendAudit(db, time, actor, action, object,
+                     details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Result<std::vector<AuditEntry>> ReadAuditOf(sqlite::Db& db, std::string_view object) {

@@ -8,12 +8,17 @@
 // changed entry onward: for those, compare the head (last seq and hash, printed by verify) with
 // one noted elsewhere. docs/cases.md says more.
 //
+// It lives in auth, the owner of who may do what, because every layer that changes something
+// writes to it: accounts here (users.h, api_keys.h), and above auth the cases, evidence, the
+// registry, assessments and documents. It needs only the SQLite layer and auth's SHA-256.
+//
 // Thread-safety: functions over a connection the caller holds. Appending needs the caller's
 // write transaction (BEGIN IMMEDIATE), which orders appenders across connections and processes,
 // and makes the entry part of the change it records.
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,10 +33,10 @@ namespace pantau {
 struct AuditEntry {
   int64_t seq = 0;  // 1, 2, 3, ... without gaps
   TimeNs time = 0;
-  std::string actor;   // a user, or an API key's name
-  std::string action;  // case.create, case.update, case.verdict, case.<action>, evidence.<event>,
-                       // sla.update
-  std::string object;  // case:42, time_standards
+  std::string actor;   // a user, apikey:NAME, cli:<os user> (the command line), or system
+  std::string action;  // case.create, case.<action>, evidence.<event>, user.create, apikey.create,
+                       // ... (docs/cases.md and docs/accounts.md list them)
+  std::string object;  // case:42, time_standards, user:budi, role:head, apikey:rsyslog-dmz
   std::string details_json = "{}";
   std::string prev_hash;  // the previous entry's hash; 64 zeros for the first
   std::string hash;       // hex SHA-256 of prev_hash + AuditCanonical(entry)
@@ -55,6 +60,11 @@ std::string AuditHash(const AuditEntry& entry);
 Result<AuditEntry> AppendAudit(sqlite::Db& db, TimeNs time, std::string_view actor,
                                std::string_view action, std::string_view object,
                                std::string details_json);
+// The same with `details` (a JSON object) as compact text; invalid UTF-8 in it (a name from the
+// command line, say) is replaced rather than refused, so that no input makes a change unwritable.
+Result<AuditEntry> AppendAudit(sqlite::Db& db, TimeNs time, std::string_view actor,
+                               std::string_view action, std::string_view object,
+                               const nlohmann::json& details);
 
 // The entries about `object`, oldest first.
 Result<std::vector<AuditEntry>> ReadAuditOf(sqlite::Db& db, std::string_view object);
