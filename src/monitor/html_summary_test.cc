@@ -28,13 +28,16 @@ TEST(HtmlSummary, TitleTextScriptsAndFrames) {
   EXPECT_EQ(s.links[0].href, "/berita");
   EXPECT_EQ(s.links[0].text, "Berita");
   EXPECT_FALSE(s.links[0].hidden);
-  EXPECT_EQ(s.scripts, (std::vector<std::string>{"/js/app.js?ver=1", "https://cdn.example/lib.js"}));
+  EXPECT_EQ(s.scripts,
+            (std::vector<std::string>{"/js/app.js?ver=1", "https://cdn.example/lib.js"}));
   EXPECT_EQ(s.iframes, std::vector<std::string>{"https://maps.example/embed"});
   EXPECT_FALSE(s.truncated);
 }
 
 TEST(HtmlSummary, NumericReferencesAndInvisibleCharactersAreRead) {
-  const PageSummary s = SummarisePage("<p>&#115;&#x6C;ot ga\xE2\x80\x8B" "cor</p>");
+  const PageSummary s = SummarisePage(
+      "<p>&#115;&#x6C;ot ga\xE2\x80\x8B"
+      "cor</p>");
   EXPECT_EQ(s.text, "slot gacor");
 }
 
@@ -75,8 +78,9 @@ INSTANTIATE_TEST_SUITE_P(
         HiddenCase{"<div style='position:absolute; left:-9999px; top:0'><a href='http://s/'>slot "
                    "gacor</a></div>",
                    "off-screen (left:-9999px)"},
-        HiddenCase{"<div style='position:fixed;top:-200em'><a href='http://s/'>slot gacor</a></div>",
-                   "off-screen (top:-200em)"},
+        HiddenCase{
+            "<div style='position:fixed;top:-200em'><a href='http://s/'>slot gacor</a></div>",
+            "off-screen (top:-200em)"},
         HiddenCase{"<p style='text-indent:-5000px'><a href='http://s/'>slot gacor</a></p>",
                    "off-screen (text-indent:-5000px)"},
         HiddenCase{"<div style='height:0;overflow:hidden'><a href='http://s/'>slot gacor</a></div>",
@@ -152,7 +156,8 @@ TEST(HtmlSummary, HostileInputIsBounded) {
 
 TEST(HtmlSummary, MetaRefreshAndFirstTitleOnly) {
   const PageSummary s = SummarisePage(
-      "<title>A</title><title>B</title><meta http-equiv=Refresh content='0;url=http://x.example/'>");
+      "<title>A</title><title>B</title><meta http-equiv=Refresh "
+      "content='0;url=http://x.example/'>");
   EXPECT_EQ(s.title, "A");
   EXPECT_EQ(s.refresh, "0;url=http://x.example/");
 }

@@ -463,8 +463,8 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
         if (!c.crawler_sha256.empty()) fields["monitor.crawler_sha256"] = c.crawler_sha256;
         if (baseline) fields["monitor.baseline_sha256"] = baseline->body_sha256;
         hit.fields_json = JsonText(fields);
-        hits.push_back(std::move(hit));
         out[t.system].alert_rules.push_back(hit.rule_id);
+        hits.push_back(std::move(hit));
       }
       out[t.system].checked_at = now;
       out[t.system].urls.push_back(std::move(c));

@@ -119,7 +119,7 @@ std::vector<uint64_t> Shingles(std::string_view text) {
 }
 
 void Add(std::vector<WebFinding>& out, std::string_view kind, std::string summary,
-         std::string evidence) {
+         std::string_view evidence) {
   out.push_back({std::string(kind), std::move(summary), Cut(evidence, kMaxEvidenceBytes)});
 }
 
