@@ -267,6 +267,8 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
     }
   }
   const std::vector<FetchResult> fetched = FetchPages(requests, options_.fetch, cancel_);
+  // Fetches cut short by a stop say nothing about the sites: nothing is recorded.
+  if (cancel_.load()) return Unavailable("the server is stopping; the checks were not finished");
 
   std::vector<SystemCheck> out(systems.size());
   for (size_t i = 0; i < systems.size(); ++i) out[i].system_id = systems[i].id;
@@ -496,6 +498,7 @@ Result<std::string> SiteMonitor::ApproveBaseline(std::string_view system_id, con
     requests.push_back({system.urls[i], std::string(kBrowserAgent), ""});
   }
   const std::vector<FetchResult> fetched = FetchPages(requests, options_.fetch, cancel_);
+  if (cancel_.load()) return Unavailable("the server is stopping; no baseline was taken");
   const TimeNs now = clock_.Now();
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json skipped = nlohmann::json::array();
