@@ -16,6 +16,7 @@
 #include "api/events_route.h"
 #include "api/evidence_route.h"
 #include "api/ingest_route.h"
+#include "api/monitor_route.h"
 #include "api/openapi.h"
 #include "api/rules_route.h"
 #include "api/saved_searches_route.h"
@@ -388,6 +389,7 @@ class HttplibServer final : public HttpServer {
     CaseWorkspaceRoutes();
     AttackLibraryRoutes();
     SystemRoutes();
+    MonitorRoutes();
     // Every other page of the UI is index.html: the UI routes in the browser.
     server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.starts_with("/api/")) return Reply(res, NotFound("no such route"));
@@ -913,6 +915,37 @@ class HttplibServer final : public HttpServer {
                      if (!s.ok()) return Reply(res, s);
                      res.status = 204;
                    });
+  }
+
+  // Website monitoring of a system: checked and given a baseline by analysts, coordinators and
+  // admins (people), its status read by everyone who reads alerts.
+  void MonitorRoutes() {
+    server_.Post(R"(/api/v1/systems/([^/]+)/check)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto caller = AuthenticateMonitor(req);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   Answer(res, HandleSystemCheck(req.matches[1].str(), context_));
+                 });
+    server_.Post(R"(/api/v1/systems/([^/]+)/baseline)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto caller = AuthenticateMonitor(req);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   Answer(res, HandleSystemBaseline(*caller, req.matches[1].str(), context_));
+                 });
+    server_.Get(R"(/api/v1/systems/([^/]+)/status)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleSystemStatus(req.matches[1].str(), context_));
+                });
+  }
+
+  // Analysts and coordinators (who run assessments) or admins (who keep the registry).
+  Result<Caller> AuthenticateMonitor(const httplib::Request& req) {
+    auto caller = Authenticate(req, Permission::kRunAssessments);
+    if (caller.ok() || caller.status().code() != StatusCode::kPermissionDenied) return caller;
+    auto admin = Authenticate(req, Permission::kManageSettings);
+    return admin.ok() ? admin : caller;
   }
 
   static RequestAuth AuthOf(const httplib::Request& req) {

@@ -33,6 +33,7 @@ class CaseDocuments;
 namespace pantau {
 
 struct NotifyService;
+class SiteMonitor;
 
 // The subsystems the routes call; all outlive the server.
 struct ApiContext {
@@ -58,6 +59,8 @@ struct ApiContext {
   int search_timeout_s = 30;
   // The built web UI served at / (index.html and assets/); empty serves no UI.
   std::string ui_dir;
+  // Website monitoring (monitor/site_monitor.h); null: its routes answer 503.
+  SiteMonitor* monitor = nullptr;
 };
 
 // HTTP status for a Status code: the one place that decides it.

@@ -16,6 +16,7 @@
 #include "api/http_server.h"
 #include "app/commands.h"
 #include "app/live_detection.h"
+#include "assess/allow_list.h"
 #include "assess/assessments.h"
 #include "auth/api_keys.h"
 #include "auth/users.h"
@@ -25,10 +26,12 @@
 #include "cases/evidence.h"
 #include "cases/notes.h"
 #include "cases/timeline.h"
+#include "core/files.h"
 #include "docs/case_documents.h"
 #include "ingest/demo_feed.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
+#include "monitor/site_monitor.h"
 #include "notify/notify_service.h"
 #include "store/event_store.h"
 
@@ -66,6 +69,33 @@ void RaiseOpenFileLimit() {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+// The website monitor, fetching only what the assessments' allow-list allows.
+Result<std::unique_ptr<SiteMonitor>> OpenSiteMonitor(const Config& config, const Clock& clock,
+                                                     SystemRegistry& systems, AlertStore& alerts) {
+  const Config::Monitor& m = config.monitor;
+  std::string text(WebTerms::BuiltinText());
+  std::string source = "built-in web_terms.txt";
+  if (!m.terms_file.empty()) {
+    ASSIGN_OR_RETURN(text, ReadFileText(m.terms_file));
+    source = m.terms_file;
+  }
+  ASSIGN_OR_RETURN(WebTerms terms, WebTerms::Compile(text, source));
+  SiteMonitorOptions options;
+  options.schedule = m.enabled;
+  options.fetch.max_parallel = static_cast<size_t>(m.max_parallel);
+  options.fetch.request_timeout = std::chrono::seconds(m.request_timeout_s);
+  options.fetch.max_page_bytes = m.max_page_bytes;
+  options.down_after_failures = m.down_after_failures;
+  options.cert_warn_days = m.cert_warn_days;
+  options.detection.min_text_similarity = m.min_text_similarity_pct / 100.0;
+  options.detection.min_cloak_similarity = m.min_cloak_similarity_pct / 100.0;
+  auto allow = [&systems](const ElectronicSystem& system, const std::string& url) {
+    return AllowScanTarget(systems, system.id, url).status();
+  };
+  return SiteMonitor::Open(config.data_dir, clock, systems, alerts,
+                           std::make_shared<const WebTerms>(std::move(terms)), options, allow);
 }
 
 }  // namespace
@@ -132,6 +162,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   if (!notify.ok()) return Fail(notify.status());
   auto searches = SavedSearches::Open(config.data_dir, clock);
   if (!searches.ok()) return Fail(searches.status());
+  auto site_monitor = OpenSiteMonitor(config, clock, **systems, **alerts);
+  if (!site_monitor.ok()) return Fail(site_monitor.status());
   Metrics metrics;
   LiveDetection detection(**alerts, metrics, systems->get());
   auto rules = LoadServeRules(config.detection);
@@ -184,7 +216,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  clock,
                  config.ingest.max_body_bytes,
                  config.search.timeout_s,
-                 config.ui_dir.empty() ? std::string(PANTAU_SOURCE_UI_DIR) : config.ui_dir};
+                 config.ui_dir.empty() ? std::string(PANTAU_SOURCE_UI_DIR) : config.ui_dir,
+                 site_monitor->get()};
   auto http = OpenHttpServer(config.http, api);
   if (!http.ok()) return Fail(http.status());
   if (config.documents.public_url.empty()) {
@@ -208,6 +241,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
     spdlog::info("listening for {} on port {}", InputName(l->input()), l->port());
   }
   (*http)->Start();
+  (*site_monitor)->Start();
   spdlog::info(
       "web UI and API on http://{}:{}/ (API: /api/v1, health: /healthz, metrics: /metrics)",
       config.http.host, (*http)->port());
@@ -247,6 +281,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
     std::_Exit(kExitFailure);
   }).detach();
   pipeline.BeginStop();
+  (*site_monitor)->Stop();  // fetches in flight end now, so that requests waiting on them end
   (*http)->Stop();
   (*assessments)->Stop();
   (*notify)->dispatcher->Stop();  // what is still pending is sent after the next start

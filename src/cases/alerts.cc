@@ -280,7 +280,10 @@ Status AlertStore::Record(std::span<const AlertHit> hits) {
         ++t->added;
         t->first = std::min(t->first, h->timestamp);
         t->last = std::max(t->last, h->timestamp);
-        if (t->ids.is_array() && t->ids.size() < kMaxEventIds) t->ids.push_back(h->event_id);
+        // Hits of the website monitor come from no stored event.
+        if (t->ids.is_array() && t->ids.size() < kMaxEventIds && !h->event_id.empty()) {
+          t->ids.push_back(h->event_id);
+        }
         if (t->system_id == nullptr && !h->system_id.empty()) t->system_id = &h->system_id;
       }
       if (t) RETURN_IF_ERROR(flush(key, *t));

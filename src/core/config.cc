@@ -57,7 +57,7 @@ class ConfigReader {
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
     RETURN_IF_ERROR(Known(root, "",
                           {"data", "http", "syslog", "ingest", "search", "detection", "cases",
-                           "documents", "notify", "store"}));
+                           "documents", "notify", "store", "monitor"}));
     if (auto n = root["notify"]) RETURN_IF_ERROR(ReadNotify(n, c.notify));
     if (auto n = root["detection"]) {
       RETURN_IF_ERROR(
@@ -71,6 +71,28 @@ class ConfigReader {
           String(n["placeholders"], "detection.placeholders", c.detection.placeholders));
       RETURN_IF_ERROR(Number(n["group_window_s"], "detection.group_window_s", 1, 86400 * 30,
                              c.detection.group_window_s));
+    }
+    if (auto n = root["monitor"]) {
+      RETURN_IF_ERROR(Known(n, "monitor.",
+                            {"enabled", "terms_file", "max_parallel", "request_timeout_s",
+                             "max_page_bytes", "down_after_failures", "cert_warn_days",
+                             "min_text_similarity_pct", "min_cloak_similarity_pct"}));
+      Config::Monitor& m = c.monitor;
+      RETURN_IF_ERROR(Bool(n["enabled"], "monitor.enabled", m.enabled));
+      RETURN_IF_ERROR(String(n["terms_file"], "monitor.terms_file", m.terms_file));
+      RETURN_IF_ERROR(Number(n["max_parallel"], "monitor.max_parallel", 1, 64, m.max_parallel));
+      RETURN_IF_ERROR(
+          Number(n["request_timeout_s"], "monitor.request_timeout_s", 1, 300, m.request_timeout_s));
+      RETURN_IF_ERROR(Number(n["max_page_bytes"], "monitor.max_page_bytes", 4096, size_t{64} << 20,
+                             m.max_page_bytes));
+      RETURN_IF_ERROR(Number(n["down_after_failures"], "monitor.down_after_failures", 1, 100,
+                             m.down_after_failures));
+      RETURN_IF_ERROR(
+          Number(n["cert_warn_days"], "monitor.cert_warn_days", 0, 365, m.cert_warn_days));
+      RETURN_IF_ERROR(Number(n["min_text_similarity_pct"], "monitor.min_text_similarity_pct", 0,
+                             100, m.min_text_similarity_pct));
+      RETURN_IF_ERROR(Number(n["min_cloak_similarity_pct"], "monitor.min_cloak_similarity_pct", 0,
+                             100, m.min_cloak_similarity_pct));
     }
     if (auto n = root["search"]) {
       RETURN_IF_ERROR(Known(n, "search.", {"timeout_s"}));

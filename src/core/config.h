@@ -106,6 +106,18 @@ struct Config {
     };
     std::vector<Webhook> webhooks;
   } notify;
+  // Website monitoring of the registry's systems (docs/monitoring.md).
+  struct Monitor {
+    bool enabled = true;     // the scheduler; checks asked for through the API run regardless
+    std::string terms_file;  // gambling and defacement patterns; empty: the built-in list
+    int max_parallel = 8;    // fetches at once
+    int request_timeout_s = 20;
+    size_t max_page_bytes = size_t{1} << 20;
+    int down_after_failures = 3;  // failed checks in a row before a site is down
+    int cert_warn_days = 14;
+    int min_text_similarity_pct = 50;   // below: the visible text changed
+    int min_cloak_similarity_pct = 50;  // below: the crawler is shown another page
+  } monitor;
   struct Store {
     int retention_days = 90;
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss

@@ -401,6 +401,56 @@ CREATE TABLE dispatches(
 CREATE INDEX dispatches_by_case ON dispatches(case_id, id);
 CREATE INDEX dispatches_due ON dispatches(status, next_attempt_at);
 )sql",
+    R"sql(
+-- Website monitoring (src/monitor/site_monitor.h). Bodies are kept by their SHA-256: those of
+-- approved baselines and of pages that raised an alert (the alert names them).
+CREATE TABLE monitor_bodies(
+  sha256 TEXT PRIMARY KEY,
+  body BLOB NOT NULL,
+  content_type TEXT NOT NULL DEFAULT '',
+  first_seen INTEGER NOT NULL     -- ns
+);
+-- The page an operator approved for each URL of a system; checks compare with it.
+CREATE TABLE monitor_baselines(
+  system_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL,
+  final_url TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  approved_at INTEGER NOT NULL,   -- ns
+  PRIMARY KEY(system_id, url)
+);
+-- Each check of a URL (the last few hundred per URL): availability, certificate, content.
+CREATE TABLE monitor_checks(
+  id INTEGER PRIMARY KEY,
+  system_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  checked_at INTEGER NOT NULL,    -- ns
+  up INTEGER NOT NULL,
+  status INTEGER NOT NULL,        -- HTTP status; 0: no answer
+  response_ms INTEGER NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  final_url TEXT NOT NULL DEFAULT '',
+  cert_not_after INTEGER,         -- ns; NULL: not https
+  cert_verified INTEGER,
+  cert_problem TEXT,
+  body_sha256 TEXT,
+  crawler_sha256 TEXT,
+  title TEXT,                     -- NULL: no HTML page read
+  findings TEXT NOT NULL DEFAULT '[]',
+  details TEXT NOT NULL DEFAULT '{}'  -- the check as the API shows it (JSON)
+);
+CREATE INDEX monitor_checks_by_url ON monitor_checks(system_id, url, id);
+-- Up or down per URL, so that only a change of state raises an alert.
+CREATE TABLE monitor_url_state(
+  system_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,  -- failed checks in a row
+  down INTEGER NOT NULL DEFAULT 0,
+  since INTEGER NOT NULL,               -- ns: when it went up or down
+  PRIMARY KEY(system_id, url)
+);
+)sql",
 };
 
 }  // namespace

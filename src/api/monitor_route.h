@@ -1,0 +1,23 @@
+// Website monitoring of a registered system (monitor/site_monitor.h):
+// POST /api/v1/systems/{id}/check runs all its checks now and answers with their results;
+// POST /api/v1/systems/{id}/baseline approves the pages as they are now as its baseline (audited);
+// both for analysts, coordinators and admins (people only: each makes requests to the system, and
+// a baseline is a person's judgement). GET /api/v1/systems/{id}/status, for everyone who reads
+// alerts (Permission::kReadEvents), answers the last checks, response-time history, certificate
+// and last content check of each URL.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/auth_route.h"
+#include "api/http_server.h"
+
+namespace pantau {
+
+Result<std::string> HandleSystemCheck(std::string_view id, const ApiContext& ctx);
+Result<std::string> HandleSystemBaseline(const Caller& caller, std::string_view id,
+                                         const ApiContext& ctx);
+Result<std::string> HandleSystemStatus(std::string_view id, const ApiContext& ctx);
+
+}  // namespace pantau

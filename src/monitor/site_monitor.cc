@@ -1,0 +1,638 @@
+#include "monitor/site_monitor.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "cases/audit.h"
+#include "cases/json_text.h"
+#include "core/time.h"
+#include "monitor/system_matcher.h"
+#include "store/sqlite/main_db.h"
+
+namespace pantau {
+namespace {
+
+constexpr std::string_view kBrowserAgent =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36";
+constexpr std::string_view kCrawlerAgent =
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+constexpr std::string_view kCrawlerReferer = "https://www.google.com/";
+constexpr size_t kHistoryShown = 50;
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), digest, &n, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < n; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+Result<int64_t> SystemNumber(std::string_view id) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), v);
+  if (ec != std::errc() || end != id.data() + id.size() || v <= 0) {
+    return NotFound(fmt::format("no system '{}'", id));
+  }
+  return v;
+}
+
+bool IsHtml(const FetchResult& r) {
+  std::string type = r.content_type;
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (type.find("html") != std::string::npos) return true;
+  if (!type.empty()) return false;
+  std::string head = r.body.substr(0, 512);
+  std::transform(head.begin(), head.end(), head.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return head.find("<html") != std::string::npos || head.find("<!doctype") != std::string::npos;
+}
+
+bool Answered(const FetchResult& r) { return r.status > 0 && r.status < 400; }
+
+nlohmann::json FindingJson(const WebFinding& f) {
+  const WebFindingKind& k = FindingKind(f.kind);
+  return {{"kind", f.kind},
+          {"rule_id", k.rule_id},
+          {"level", k.level},
+          {"summary", f.summary},
+          {"evidence", f.evidence}};
+}
+
+nlohmann::json CertificateJson(const TlsCertificate& c) {
+  if (!c.present) return nullptr;
+  return {{"not_after", c.not_after > 0 ? nlohmann::json(FormatRfc3339(c.not_after)) : nullptr},
+          {"verified", c.verified},
+          {"problem", c.problem},
+          {"subject", c.subject},
+          {"issuer", c.issuer}};
+}
+
+nlohmann::json UrlCheckJson(const UrlCheck& c) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const WebFinding& f : c.findings) findings.push_back(FindingJson(f));
+  auto nullable = [](const std::string& s) {
+    return s.empty() ? nlohmann::json() : nlohmann::json(s);
+  };
+  return {{"url", c.url},
+          {"final_url", c.final_url},
+          {"checked_at", FormatRfc3339(c.checked_at)},
+          {"up", c.up},
+          {"status", c.status},
+          {"response_ms", c.response_ms},
+          {"error", c.error},
+          {"redirects", c.redirects},
+          {"offsite_redirect", nullable(c.offsite_redirect)},
+          {"certificate", CertificateJson(c.certificate)},
+          {"title", c.title},
+          {"body_sha256", nullable(c.body_sha256)},
+          {"crawler_sha256", nullable(c.crawler_sha256)},
+          {"baseline", c.baseline},
+          {"findings", findings}};
+}
+
+Status InTransaction(sqlite::Db& db, const std::function<Status()>& work) {
+  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = work();
+  if (s.ok()) s = db.Exec("COMMIT");
+  if (!s.ok()) (void)db.Exec("ROLLBACK");
+  return s;
+}
+
+Status KeepBody(sqlite::Db& db, const std::string& sha, std::string_view body,
+                std::string_view content_type, TimeNs now) {
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db.Prepare("INSERT OR IGNORE INTO monitor_bodies(sha256, body, content_type, "
+                              "first_seen) VALUES(?, ?, ?, ?)"));
+  st.BindText(1, sha);
+  st.BindBlobRef(2, body);
+  st.BindText(3, content_type);
+  st.BindInt(4, now);
+  return st.Run();
+}
+
+struct Baseline {
+  std::string body_sha256;
+  std::string body;
+};
+
+Result<std::optional<Baseline>> ReadBaseline(sqlite::Db& db, int64_t system,
+                                             const std::string& url) {
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db.Prepare("SELECT b.body_sha256, m.body FROM monitor_baselines b JOIN "
+                              "monitor_bodies m ON m.sha256 = b.body_sha256 WHERE b.system_id = ? "
+                              "AND b.url = ?"));
+  st.BindInt(1, system);
+  st.BindText(2, url);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Baseline>();
+  return std::optional<Baseline>(Baseline{std::string(st.Text(0)), std::string(st.Text(1))});
+}
+
+}  // namespace
+
+std::string SystemCheck::ToJson() const {
+  nlohmann::json urls_json = nlohmann::json::array();
+  for (const UrlCheck& u : urls) urls_json.push_back(UrlCheckJson(u));
+  return JsonText({{"system_id", system_id},
+                   {"checked_at", FormatRfc3339(checked_at)},
+                   {"urls", urls_json},
+                   {"alerts", alert_rules}});
+}
+
+SiteMonitor::SiteMonitor(sqlite::Db db, const Clock& clock, SystemRegistry& registry,
+                         AlertStore& alerts, std::shared_ptr<const WebTerms> terms,
+                         SiteMonitorOptions options, TargetCheck allow)
+    : db_(std::move(db)),
+      clock_(clock),
+      registry_(registry),
+      alerts_(alerts),
+      terms_(std::move(terms)),
+      options_(options),
+      allow_(std::move(allow)) {}
+
+SiteMonitor::~SiteMonitor() { Stop(); }
+
+Result<std::unique_ptr<SiteMonitor>> SiteMonitor::Open(
+    const std::string& data_dir, const Clock& clock, SystemRegistry& registry, AlertStore& alerts,
+    std::shared_ptr<const WebTerms> terms, SiteMonitorOptions options, TargetCheck allow) {
+  if (!terms) return InvalidArgument("monitor: no pattern list");
+  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::OpenMainDb(data_dir));
+  return std::unique_ptr<SiteMonitor>(new SiteMonitor(std::move(db), clock, registry, alerts,
+                                                      std::move(terms), options, std::move(allow)));
+}
+
+void SiteMonitor::Start() {
+  if (!options_.schedule || thread_.joinable()) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void SiteMonitor::Stop() {
+  {
+    std::lock_guard lock(loop_mu_);
+    stop_ = true;
+  }
+  cancel_.store(true);
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+// Once a second: the systems whose interval has passed since their last check, in one batch. A
+// system first seen (at start, or newly registered) waits one interval, so that a restart does
+// not fetch every site at once.
+void SiteMonitor::Loop() {
+  while (true) {
+    {
+      std::unique_lock lock(loop_mu_);
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+      if (stop_) return;
+    }
+    auto systems = registry_.List();
+    if (!systems.ok()) {
+      spdlog::error("monitor: cannot read the registry: {}", systems.status().ToString());
+      continue;
+    }
+    const TimeNs now = clock_.Now();
+    std::vector<ElectronicSystem> due;
+    std::map<std::string, TimeNs> seen;
+    for (ElectronicSystem& s : *systems) {
+      if (s.status != "active" || s.urls.empty()) continue;
+      const std::string id = s.id;
+      const TimeNs interval = s.check_interval_s * kNsPerSecond;
+      auto it = next_due_.find(id);
+      TimeNs next = it == next_due_.end() ? now + interval : it->second;
+      if (next <= now) {
+        next = now + interval;
+        due.push_back(std::move(s));
+      }
+      seen[id] = next;
+    }
+    next_due_ = std::move(seen);
+    if (due.empty()) continue;
+    auto checked = Check(due);
+    if (!checked.ok()) {
+      spdlog::error("monitor: checks not recorded: {}", checked.status().ToString());
+    }
+  }
+}
+
+Result<SystemCheck> SiteMonitor::CheckNow(std::string_view system_id) {
+  ASSIGN_OR_RETURN(ElectronicSystem system, registry_.Get(system_id));
+  if (system.status == "retired") {
+    return FailedPrecondition(
+        fmt::format("system {} is retired: set its status to active to monitor it", system.id));
+  }
+  if (system.urls.empty()) {
+    return FailedPrecondition(
+        fmt::format("system {} has no URL to check: add its URLs in the registry", system.id));
+  }
+  ASSIGN_OR_RETURN(std::vector<SystemCheck> checks, Check({system}));
+  return std::move(checks.front());
+}
+
+Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<ElectronicSystem>& systems) {
+  std::lock_guard run(run_mu_);
+  struct Target {
+    size_t system;
+    std::string url;
+    size_t browser = 0, crawler = 0;  // requests
+    std::string refused;
+  };
+  std::vector<Target> targets;
+  std::vector<FetchRequest> requests;
+  for (size_t i = 0; i < systems.size(); ++i) {
+    for (const std::string& url : systems[i].urls) {
+      Target t{i, url};
+      if (Status allowed = allow_ ? allow_(systems[i], url) : Status::Ok(); !allowed.ok()) {
+        t.refused = allowed.message();
+      } else {
+        t.browser = requests.size();
+        requests.push_back({url, std::string(kBrowserAgent), ""});
+        t.crawler = requests.size();
+        requests.push_back({url, std::string(kCrawlerAgent), std::string(kCrawlerReferer)});
+      }
+      targets.push_back(std::move(t));
+    }
+  }
+  const std::vector<FetchResult> fetched = FetchPages(requests, options_.fetch, cancel_);
+  // Fetches cut short by a stop say nothing about the sites: nothing is recorded.
+  if (cancel_.load()) return Unavailable("the server is stopping; the checks were not finished");
+
+  std::vector<SystemCheck> out(systems.size());
+  for (size_t i = 0; i < systems.size(); ++i) out[i].system_id = systems[i].id;
+  std::vector<AlertHit> hits;
+  const TimeNs now = clock_.Now();
+  std::lock_guard lock(db_mu_);
+  Status recorded = InTransaction(db_, [&]() -> Status {
+    for (const Target& t : targets) {
+      const ElectronicSystem& system = systems[t.system];
+      ASSIGN_OR_RETURN(const int64_t system_no, SystemNumber(system.id));
+      UrlCheck c;
+      c.url = t.url;
+      c.checked_at = now;
+      if (!t.refused.empty()) {
+        c.error = "not fetched: " + t.refused;
+        out[t.system].checked_at = now;
+        out[t.system].urls.push_back(std::move(c));
+        continue;
+      }
+      const FetchResult& page = fetched[t.browser];
+      const FetchResult& bot = fetched[t.crawler];
+      c.final_url = page.final_url;
+      c.status = page.status;
+      c.up = Answered(page);
+      c.response_ms = page.elapsed_ms;
+      c.error = page.error;
+      if (page.status >= 400 && c.error.empty()) c.error = fmt::format("HTTP {}", page.status);
+      c.redirects = page.hops;
+      c.offsite_redirect = page.offsite_redirect;
+      c.certificate = page.certificate;
+      if (page.status > 0) c.body_sha256 = Sha256Hex(page.body);
+      if (bot.status > 0) c.crawler_sha256 = Sha256Hex(bot.body);
+
+      // Up and down: an alert when the state changes, not on every failed check.
+      ASSIGN_OR_RETURN(sqlite::Stmt state,
+                       db_.Prepare("SELECT failures, down FROM monitor_url_state WHERE "
+                                   "system_id = ? AND url = ?"));
+      state.BindInt(1, system_no);
+      state.BindText(2, t.url);
+      ASSIGN_OR_RETURN(bool has_state, state.Step());
+      int64_t failures = has_state ? state.Int(0) : 0;
+      bool down = has_state && state.Int(1) != 0;
+      const bool was_down = down;
+      failures = c.up ? 0 : failures + 1;
+      if (!c.up && !down && failures >= options_.down_after_failures) {
+        down = true;
+        c.findings.push_back(
+            {"down",
+             fmt::format("{}: down, {} failed checks in a row ({})", t.url, failures, c.error),
+             fmt::format("Last answer: {}\nResponse time: {} ms\n",
+                         c.error.empty() ? "none" : c.error, c.response_ms)});
+      } else if (c.up && down) {
+        down = false;
+        c.findings.push_back(
+            {"up", fmt::format("{}: up again (HTTP {} in {} ms)", t.url, c.status, c.response_ms),
+             ""});
+      }
+      ASSIGN_OR_RETURN(
+          sqlite::Stmt save,
+          db_.Prepare("INSERT INTO monitor_url_state(system_id, url, failures, down, since) "
+                      "VALUES(?, ?, ?, ?, ?) ON CONFLICT(system_id, url) DO UPDATE SET "
+                      "failures = excluded.failures, down = excluded.down, since = CASE WHEN "
+                      "monitor_url_state.down = excluded.down THEN monitor_url_state.since ELSE "
+                      "excluded.since END"));
+      save.BindInt(1, system_no);
+      save.BindText(2, t.url);
+      save.BindInt(3, failures);
+      save.BindInt(4, down ? 1 : 0);
+      save.BindInt(5, now);
+      RETURN_IF_ERROR(save.Run());
+      (void)was_down;
+
+      if (c.certificate.present) {
+        const TimeNs left = c.certificate.not_after - now;
+        if (!c.certificate.verified) {
+          c.findings.push_back(
+              {"cert_invalid",
+               fmt::format("{}: TLS certificate does not verify: {}", t.url, c.certificate.problem),
+               fmt::format("Subject: {}\nIssuer: {}\nExpires: {}\n", c.certificate.subject,
+                           c.certificate.issuer,
+                           c.certificate.not_after > 0 ? FormatRfc3339(c.certificate.not_after)
+                                                       : "unknown")});
+        } else if (c.certificate.not_after > 0 && left < options_.cert_warn_days * kNsPerDay) {
+          c.findings.push_back(
+              {"cert_expiring",
+               fmt::format("{}: TLS certificate expires {} ({} days left)", t.url,
+                           FormatRfc3339(c.certificate.not_after), left / kNsPerDay),
+               fmt::format("Subject: {}\nIssuer: {}\n", c.certificate.subject,
+                           c.certificate.issuer)});
+        }
+      }
+
+      std::optional<Baseline> baseline;
+      const bool content_checked = c.up && IsHtml(page);
+      if (content_checked) {
+        ASSIGN_OR_RETURN(baseline, ReadBaseline(db_, system_no, t.url));
+        FetchedPage browser_view{t.url, page.final_url, page.offsite_redirect,
+                                 SummarisePage(page.body)};
+        c.title = browser_view.summary.title;
+        std::optional<FetchedPage> crawler_view;
+        if (bot.status > 0) {
+          crawler_view =
+              FetchedPage{t.url, bot.final_url, bot.offsite_redirect, SummarisePage(bot.body)};
+        }
+        std::optional<PageSummary> baseline_summary;
+        if (baseline) baseline_summary = SummarisePage(baseline->body);
+        c.baseline = baseline.has_value();
+        for (WebFinding& f : DetectWebFindings(
+                 browser_view, baseline_summary ? &*baseline_summary : nullptr,
+                 crawler_view ? &*crawler_view : nullptr, *terms_, options_.detection)) {
+          c.findings.push_back(std::move(f));
+        }
+      }
+
+      // The bodies behind an alert are its evidence: kept by hash.
+      if (!c.findings.empty()) {
+        if (!c.body_sha256.empty()) {
+          RETURN_IF_ERROR(KeepBody(db_, c.body_sha256, page.body, page.content_type, now));
+        }
+        if (!c.crawler_sha256.empty() && c.crawler_sha256 != c.body_sha256) {
+          RETURN_IF_ERROR(KeepBody(db_, c.crawler_sha256, bot.body, bot.content_type, now));
+        }
+      }
+      nlohmann::json findings = nlohmann::json::array();
+      for (const WebFinding& f : c.findings) findings.push_back(FindingJson(f));
+      ASSIGN_OR_RETURN(
+          sqlite::Stmt insert,
+          db_.Prepare("INSERT INTO monitor_checks(system_id, url, checked_at, up, status, "
+                      "response_ms, error, final_url, cert_not_after, cert_verified, "
+                      "cert_problem, body_sha256, crawler_sha256, title, findings, details) "
+                      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      insert.BindInt(1, system_no);
+      insert.BindText(2, t.url);
+      insert.BindInt(3, now);
+      insert.BindInt(4, c.up ? 1 : 0);
+      insert.BindInt(5, c.status);
+      insert.BindInt(6, c.response_ms);
+      insert.BindText(7, c.error);
+      insert.BindText(8, c.final_url);
+      if (c.certificate.present) {
+        insert.BindInt(9, c.certificate.not_after);
+        insert.BindInt(10, c.certificate.verified ? 1 : 0);
+        insert.BindText(11, c.certificate.problem);
+      } else {
+        insert.BindNull(9);
+        insert.BindNull(10);
+        insert.BindNull(11);
+      }
+      auto text_or_null = [&insert](int i, const std::string& s) {
+        if (s.empty()) {
+          insert.BindNull(i);
+        } else {
+          insert.BindText(i, s);
+        }
+      };
+      text_or_null(12, c.body_sha256);
+      text_or_null(13, c.crawler_sha256);
+      if (content_checked) {
+        insert.BindText(14, c.title);
+      } else {
+        insert.BindNull(14);
+      }
+      insert.BindText(15, JsonText(findings));
+      insert.BindText(16, JsonText(UrlCheckJson(c)));
+      RETURN_IF_ERROR(insert.Run());
+      ASSIGN_OR_RETURN(
+          sqlite::Stmt prune,
+          db_.Prepare("DELETE FROM monitor_checks WHERE system_id = ?1 AND url = ?2 AND id <= "
+                      "(SELECT id FROM monitor_checks WHERE system_id = ?1 AND url = ?2 ORDER BY "
+                      "id DESC LIMIT 1 OFFSET ?3)"));
+      prune.BindInt(1, system_no);
+      prune.BindText(2, t.url);
+      prune.BindInt(3, static_cast<int64_t>(std::max<size_t>(1, options_.history)));
+      RETURN_IF_ERROR(prune.Run());
+
+      for (const WebFinding& f : c.findings) {
+        const WebFindingKind& k = FindingKind(f.kind);
+        AlertHit hit;
+        hit.rule_id = std::string(k.rule_id);
+        hit.rule_title = std::string(k.title);
+        hit.level = std::string(k.level);
+        hit.tags = {"pantau.monitor", "monitor." + f.kind};
+        hit.dataset = "monitor.web";
+        hit.host = UrlHost(t.url);
+        hit.timestamp = now;
+        hit.system_id = system.id;
+        nlohmann::json fields = {{"url.full", t.url},
+                                 {"url.final", c.final_url},
+                                 {"monitor.kind", f.kind},
+                                 {"monitor.summary", f.summary},
+                                 {"monitor.evidence", f.evidence},
+                                 {"http.response.status_code", c.status}};
+        if (!c.body_sha256.empty()) fields["monitor.body_sha256"] = c.body_sha256;
+        if (!c.crawler_sha256.empty()) fields["monitor.crawler_sha256"] = c.crawler_sha256;
+        if (baseline) fields["monitor.baseline_sha256"] = baseline->body_sha256;
+        hit.fields_json = JsonText(fields);
+        out[t.system].alert_rules.push_back(hit.rule_id);
+        hits.push_back(std::move(hit));
+      }
+      out[t.system].checked_at = now;
+      out[t.system].urls.push_back(std::move(c));
+    }
+    return Status::Ok();
+  });
+  if (!recorded.ok()) return recorded;
+  RETURN_IF_ERROR(alerts_.Record(hits));
+  return out;
+}
+
+Result<std::string> SiteMonitor::ApproveBaseline(std::string_view system_id, const Actor& actor) {
+  ASSIGN_OR_RETURN(ElectronicSystem system, registry_.Get(system_id));
+  ASSIGN_OR_RETURN(const int64_t system_no, SystemNumber(system.id));
+  if (system.urls.empty()) {
+    return FailedPrecondition(
+        fmt::format("system {} has no URL: add its URLs in the registry first", system.id));
+  }
+  std::lock_guard run(run_mu_);
+  std::vector<FetchRequest> requests;
+  std::vector<std::string> refused(system.urls.size());
+  std::vector<size_t> request_of(system.urls.size(), SIZE_MAX);
+  for (size_t i = 0; i < system.urls.size(); ++i) {
+    if (Status allowed = allow_ ? allow_(system, system.urls[i]) : Status::Ok(); !allowed.ok()) {
+      refused[i] = allowed.message();
+      continue;
+    }
+    request_of[i] = requests.size();
+    requests.push_back({system.urls[i], std::string(kBrowserAgent), ""});
+  }
+  const std::vector<FetchResult> fetched = FetchPages(requests, options_.fetch, cancel_);
+  if (cancel_.load()) return Unavailable("the server is stopping; no baseline was taken");
+  const TimeNs now = clock_.Now();
+  nlohmann::json items = nlohmann::json::array();
+  nlohmann::json skipped = nlohmann::json::array();
+  std::lock_guard lock(db_mu_);
+  Status s = InTransaction(db_, [&]() -> Status {
+    for (size_t i = 0; i < system.urls.size(); ++i) {
+      const std::string& url = system.urls[i];
+      if (request_of[i] == SIZE_MAX) {
+        skipped.push_back({{"url", url}, {"error", "not fetched: " + refused[i]}});
+        continue;
+      }
+      const FetchResult& r = fetched[request_of[i]];
+      if (!Answered(r) || !IsHtml(r)) {
+        std::string why = r.error;
+        if (why.empty()) {
+          why = Answered(r) ? fmt::format("not an HTML page ({})", r.content_type)
+                            : fmt::format("HTTP {}", r.status);
+        }
+        skipped.push_back({{"url", url}, {"error", why}});
+        continue;
+      }
+      const std::string sha = Sha256Hex(r.body);
+      RETURN_IF_ERROR(KeepBody(db_, sha, r.body, r.content_type, now));
+      ASSIGN_OR_RETURN(sqlite::Stmt st,
+                       db_.Prepare("INSERT INTO monitor_baselines(system_id, url, body_sha256, "
+                                   "final_url, approved_by, approved_at) VALUES(?, ?, ?, ?, ?, ?) "
+                                   "ON CONFLICT(system_id, url) DO UPDATE SET body_sha256 = "
+                                   "excluded.body_sha256, final_url = excluded.final_url, "
+                                   "approved_by = excluded.approved_by, approved_at = "
+                                   "excluded.approved_at"));
+      st.BindInt(1, system_no);
+      st.BindText(2, url);
+      st.BindText(3, sha);
+      st.BindText(4, r.final_url);
+      st.BindText(5, actor.name);
+      st.BindInt(6, now);
+      RETURN_IF_ERROR(st.Run());
+      items.push_back({{"url", url},
+                       {"body_sha256", sha},
+                       {"title", SummarisePage(r.body).title},
+                       {"approved_by", actor.name},
+                       {"approved_at", FormatRfc3339(now)}});
+    }
+    if (items.empty()) return Status::Ok();
+    nlohmann::json details = {{"system_id", system.id}, {"baselines", nlohmann::json::array()}};
+    for (const auto& item : items) {
+      details["baselines"].push_back({{"url", item["url"]}, {"body_sha256", item["body_sha256"]}});
+    }
+    return AppendAudit(db_, now, actor.name, "monitor.baseline", "system:" + system.id,
+                       JsonText(details))
+        .status();
+  });
+  if (!s.ok()) return s;
+  if (items.empty()) {
+    std::string why;
+    for (const auto& k : skipped) {
+      why += fmt::format("{}: {}; ", k["url"].get<std::string>(), k["error"].get<std::string>());
+    }
+    return FailedPrecondition("no page could be taken as the baseline: " + why);
+  }
+  return JsonText({{"system_id", system.id}, {"items", items}, {"skipped", skipped}});
+}
+
+Result<std::string> SiteMonitor::StatusJson(std::string_view system_id) {
+  ASSIGN_OR_RETURN(ElectronicSystem system, registry_.Get(system_id));
+  ASSIGN_OR_RETURN(const int64_t system_no, SystemNumber(system.id));
+  nlohmann::json urls = nlohmann::json::array();
+  std::lock_guard lock(db_mu_);
+  for (const std::string& url : system.urls) {
+    nlohmann::json u = {{"url", url}};
+    ASSIGN_OR_RETURN(sqlite::Stmt state,
+                     db_.Prepare("SELECT failures, down, since FROM monitor_url_state WHERE "
+                                 "system_id = ? AND url = ?"));
+    state.BindInt(1, system_no);
+    state.BindText(2, url);
+    ASSIGN_OR_RETURN(bool has_state, state.Step());
+    u["state"] = !has_state ? "unknown" : state.Int(1) != 0 ? "down" : "up";
+    u["consecutive_failures"] = has_state ? state.Int(0) : 0;
+    u["since"] = has_state ? nlohmann::json(FormatRfc3339(state.Int(2))) : nlohmann::json();
+
+    ASSIGN_OR_RETURN(sqlite::Stmt base,
+                     db_.Prepare("SELECT body_sha256, final_url, approved_by, approved_at FROM "
+                                 "monitor_baselines WHERE system_id = ? AND url = ?"));
+    base.BindInt(1, system_no);
+    base.BindText(2, url);
+    ASSIGN_OR_RETURN(bool has_base, base.Step());
+    u["baseline"] = has_base ? nlohmann::json{{"body_sha256", base.Text(0)},
+                                              {"final_url", base.Text(1)},
+                                              {"approved_by", base.Text(2)},
+                                              {"approved_at", FormatRfc3339(base.Int(3))}}
+                             : nlohmann::json();
+
+    auto last = [&](std::string_view where) -> Result<nlohmann::json> {
+      ASSIGN_OR_RETURN(sqlite::Stmt st,
+                       db_.Prepare(fmt::format("SELECT details FROM monitor_checks WHERE "
+                                               "system_id = ? AND url = ? {} ORDER BY id DESC "
+                                               "LIMIT 1",
+                                               where)));
+      st.BindInt(1, system_no);
+      st.BindText(2, url);
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return nlohmann::json();
+      nlohmann::json j = nlohmann::json::parse(st.Text(0), nullptr, false);
+      return j.is_discarded() ? nlohmann::json() : j;
+    };
+    ASSIGN_OR_RETURN(u["last_check"], last(""));
+    ASSIGN_OR_RETURN(u["last_content_check"], last("AND title IS NOT NULL"));
+    ASSIGN_OR_RETURN(nlohmann::json cert_check, last("AND cert_verified IS NOT NULL"));
+    u["certificate"] = cert_check.is_object() && cert_check.contains("certificate")
+                           ? cert_check["certificate"]
+                           : nlohmann::json();
+
+    ASSIGN_OR_RETURN(sqlite::Stmt history,
+                     db_.Prepare("SELECT checked_at, up, status, response_ms FROM monitor_checks "
+                                 "WHERE system_id = ? AND url = ? ORDER BY id DESC LIMIT ?"));
+    history.BindInt(1, system_no);
+    history.BindText(2, url);
+    history.BindInt(3, static_cast<int64_t>(kHistoryShown));
+    nlohmann::json h = nlohmann::json::array();
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, history.Step());
+      if (!row) break;
+      h.push_back({{"at", FormatRfc3339(history.Int(0))},
+                   {"up", history.Int(1) != 0},
+                   {"status", history.Int(2)},
+                   {"response_ms", history.Int(3)}});
+    }
+    u["history"] = h;
+    urls.push_back(std::move(u));
+  }
+  return JsonText({{"system_id", system.id},
+                   {"name", system.name},
+                   {"status", system.status},
+                   {"check_interval_s", system.check_interval_s},
+                   {"urls", urls}});
+}
+
+}  // namespace pantau

@@ -1,0 +1,132 @@
+// The website monitor: checks every URL of each active system of the registry on the system's own
+// interval (check_interval_s), and on demand, and turns what it finds into alerts in the same
+// queue as the logs' (dataset monitor.web, cases/alerts.h). For each URL one batch fetches the
+// page twice at once (site_fetcher.h): as a browser, and as a search-engine crawler (Googlebot's
+// user agent and a Google referrer) to see cloaking. It records availability (status, response
+// time, redirects), the TLS certificate, and the page's content summary, and compares the page
+// with the baseline an operator approved (web_detections.h). Down and up again are alerts too,
+// after `down_after_failures` failed checks in a row, and so is a certificate that does not verify
+// or expires within `cert_warn_days`. docs/monitoring.md is the users' guide.
+//
+// Only URLs of the registry are fetched, and each passes `TargetCheck` first (app wires the
+// assessments' allow-list, assess/allow_list.h, which cannot be linked from here).
+//
+// Kept in DATA/pantau.db: baselines (monitor_baselines), each check (monitor_checks, the last
+// `history` per URL), the up/down state (monitor_url_state), and the bodies of baselines and of
+// pages that raised an alert by their SHA-256 (monitor_bodies), which the alerts name.
+//
+// Thread-safety: all methods may be called from any thread; checks run one batch at a time (a
+// check asked for waits for the scheduled batch in flight).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "cases/alerts.h"
+#include "cases/workflow.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "monitor/registry.h"
+#include "monitor/site_fetcher.h"
+#include "monitor/web_detections.h"
+#include "store/sqlite/db.h"
+
+namespace pantau {
+
+struct SiteMonitorOptions {
+  FetchOptions fetch;
+  DetectionOptions detection;
+  int down_after_failures = 3;
+  int cert_warn_days = 14;
+  bool schedule = true;  // false: only checks asked for through the API run
+  size_t history = 500;  // checks kept per URL
+};
+
+// Whether the monitor may fetch `url` for `system`; the error says why not.
+using TargetCheck = std::function<Status(const ElectronicSystem& system, const std::string& url)>;
+
+// One URL's check.
+struct UrlCheck {
+  std::string url, final_url;
+  TimeNs checked_at = 0;
+  bool up = false;  // answered with a status below 400
+  long status = 0;  // 0: no answer
+  int64_t response_ms = 0;
+  std::string error;
+  std::vector<std::string> redirects;
+  std::string offsite_redirect;
+  TlsCertificate certificate;
+  std::string title;
+  std::string body_sha256, crawler_sha256;  // empty: no body
+  bool baseline = false;                    // compared with an approved baseline
+  std::vector<WebFinding> findings;
+};
+
+struct SystemCheck {
+  std::string system_id;
+  TimeNs checked_at = 0;
+  std::vector<UrlCheck> urls;
+  std::vector<std::string> alert_rules;  // rule ids of the alerts recorded
+  // {"system_id", "checked_at", "urls": [...], "alerts": N}
+  std::string ToJson() const;
+};
+
+class SiteMonitor {
+ public:
+  static Result<std::unique_ptr<SiteMonitor>> Open(const std::string& data_dir, const Clock& clock,
+                                                   SystemRegistry& registry, AlertStore& alerts,
+                                                   std::shared_ptr<const WebTerms> terms,
+                                                   SiteMonitorOptions options, TargetCheck allow);
+  ~SiteMonitor();
+
+  // The scheduler's thread (when options.schedule); Stop cancels fetches in flight and joins it.
+  void Start();
+  void Stop();
+
+  // Runs every check of the system now and records what they found. NotFound for an unknown
+  // system; FailedPrecondition when it has no URL or is retired.
+  Result<SystemCheck> CheckNow(std::string_view system_id);
+
+  // Fetches the system's pages and approves them as its baseline, replacing the one before; URLs
+  // that did not answer with an HTML page keep theirs. Audited (monitor.baseline).
+  // {"system_id", "items": [{"url", "body_sha256", "title", "approved_by", "approved_at"}],
+  //  "skipped": [{"url", "error"}]}; FailedPrecondition when no page could be taken.
+  Result<std::string> ApproveBaseline(std::string_view system_id, const Actor& actor);
+
+  // {"system_id", "name", "check_interval_s", "urls": [{"url", "state", "consecutive_failures",
+  //  "since", "baseline", "last_check", "last_content_check", "certificate", "history"}]}
+  Result<std::string> StatusJson(std::string_view system_id);
+
+ private:
+  SiteMonitor(sqlite::Db db, const Clock& clock, SystemRegistry& registry, AlertStore& alerts,
+              std::shared_ptr<const WebTerms> terms, SiteMonitorOptions options, TargetCheck allow);
+  Result<std::vector<SystemCheck>> Check(const std::vector<ElectronicSystem>& systems);
+  void Loop();
+
+  std::mutex db_mu_;
+  sqlite::Db db_;  // GUARDED_BY(db_mu_)
+  const Clock& clock_;
+  SystemRegistry& registry_;
+  AlertStore& alerts_;
+  const std::shared_ptr<const WebTerms> terms_;
+  const SiteMonitorOptions options_;
+  const TargetCheck allow_;
+
+  std::mutex run_mu_;  // one batch of checks at a time
+  std::atomic<bool> cancel_{false};
+  std::mutex loop_mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;                       // GUARDED_BY(loop_mu_)
+  std::map<std::string, TimeNs> next_due_;  // by system id; only the scheduler's thread
+  std::thread thread_;
+};
+
+}  // namespace pantau
