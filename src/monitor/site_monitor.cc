@@ -8,7 +8,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "cases/audit.h"
+#include "auth/audit.h"
 #include "cases/json_text.h"
 #include "core/time.h"
 #include "monitor/system_matcher.h"
