@@ -401,6 +401,13 @@ CREATE TABLE dispatches(
 CREATE INDEX dispatches_by_case ON dispatches(case_id, id);
 CREATE INDEX dispatches_due ON dispatches(status, next_attempt_at);
 )sql",
+    R"sql(
+-- The scanner's own id of the check behind a finding (src/assess/assessment_store.h):
+-- 'openvas:<NVT OID>', 'nessus:<plugin id>', 'nuclei:<template id>', 'zap:<plugin id>',
+-- 'nmap:<script>', 'web:<check>'; '' when the tool gives none. Findings of one check match
+-- across runs by it.
+ALTER TABLE findings ADD COLUMN check_id TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace
