@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "api/cases_route.h"
 #include "api/list_json.h"
 #include "api/request_input.h"
@@ -55,6 +57,56 @@ Result<std::string> HandleAssessmentCancel(const Caller& caller, std::string_vie
   ASSIGN_OR_RETURN(const Actor actor, ActorOf(caller));
   ASSIGN_OR_RETURN(const AssessmentRun run, ctx.assessments.Cancel(run_id, actor));
   return run.ToJson();
+}
+
+Status CheckImportBody(std::string_view content_length, bool multipart, uint64_t cap) {
+  if (multipart) return InvalidArgument("send the report file itself as the body, not a form");
+  uint64_t length = 0;
+  const auto [end, ec] =
+      std::from_chars(content_length.data(), content_length.data() + content_length.size(), length);
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && length > cap)) {
+    return TooLarge(fmt::format("the file is larger than {} bytes: import it in parts", cap));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> HandleAssessmentImport(const Caller& caller, std::string_view case_id,
+                                           std::string_view system_id, std::string_view format,
+                                           std::string_view file, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(const Actor actor, ActorOf(caller));
+  if (system_id.empty()) return InvalidArgument("system_id: required (a system of the registry)");
+  if (format.empty()) return InvalidArgument("format: required, openvas, nessus, nuclei or zap");
+  ImportAssessment r;
+  r.case_id = std::string(case_id);
+  r.system_id = std::string(system_id);
+  r.format = std::string(format);
+  ASSIGN_OR_RETURN(const ImportedRun run, ctx.assessments.Import(r, file, actor));
+  return run.ToJson();
+}
+
+Result<VerdictSuggestion> CaseVerdictSuggestion(std::string_view case_id, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(const Case c, ctx.cases.Get(case_id));
+  std::vector<AlertFacts> alerts;
+  for (const std::string& id : c.alert_ids) {
+    auto alert = ctx.alerts.Get(id);
+    if (!alert.ok()) {
+      if (alert.status().code() == StatusCode::kNotFound) continue;
+      return alert.status();
+    }
+    alerts.push_back(FactsOfAlert(*alert));
+  }
+  ASSIGN_OR_RETURN(const std::vector<AssessmentRun> runs, ctx.assessments.List(c.id));
+  return SuggestVerdict(alerts, runs);
+}
+
+Result<std::string> HandleVerdictSuggestion(std::string_view case_id, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(const Case c, ctx.cases.Get(case_id));
+  ASSIGN_OR_RETURN(const VerdictSuggestion s, CaseVerdictSuggestion(c.id, ctx));
+  std::string out = R"({"case_id":)";
+  AppendJsonString(out, c.id);
+  out += ',';
+  out += std::string_view(s.ToJson()).substr(1);
+  return out;
 }
 
 Result<std::string> HandleFindingPatch(const Caller& caller, std::string_view finding_id,

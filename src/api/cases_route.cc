@@ -7,8 +7,10 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/assessments_route.h"
 #include "api/list_json.h"
 #include "api/request_input.h"
+#include "cases/text.h"
 #include "core/time.h"
 #include "docs/case_documents.h"
 #include "notify/notify_service.h"
@@ -178,24 +180,71 @@ Result<std::string> HandleCasePatch(const Caller& caller, std::string_view id,
   return DetailJson(c, actor, ctx);
 }
 
+namespace {
+
+// An override of the suggested verdict says why in at least this many characters: more than
+// "no" or "salah".
+constexpr size_t kMinOverrideJustification = 20;
+
+// The suggestion the person saw, checked against the one the case's alerts and findings give now
+// (a stale one is refused: the findings changed since), and an override justified: what the
+// audit entry records.
+Result<VerdictAdvice> CheckVerdictAgainstSuggestion(std::string_view id, std::string_view verdict,
+                                                    std::string_view justification,
+                                                    std::string_view suggestion,
+                                                    const ApiContext& ctx) {
+  if (!IsSuggestion(suggestion)) {
+    return InvalidArgument(
+        "suggestion: likely_real, likely_false_positive or unknown, as "
+        "GET /cases/{id}/verdict-suggestion gave it");
+  }
+  ASSIGN_OR_RETURN(const VerdictSuggestion now, CaseVerdictSuggestion(id, ctx));
+  if (now.suggestion != suggestion) {
+    return FailedPrecondition(fmt::format(
+        "suggestion: the case's findings now suggest {}, not {}: look at the suggestion again "
+        "before setting the verdict",
+        now.suggestion, suggestion));
+  }
+  VerdictAdvice advice;
+  advice.suggestion = std::string(suggestion);
+  const std::string_view suggested = VerdictOfSuggestion(suggestion);
+  if (!suggested.empty()) advice.followed = suggested == verdict;
+  if (advice.followed == false && TrimmedText(justification).size() < kMinOverrideJustification) {
+    return InvalidArgument(fmt::format(
+        "justification: the verdict {} differs from the suggestion ({}, that is {}): say why "
+        "you override it, in at least {} characters",
+        verdict, suggestion, suggested, kMinOverrideJustification));
+  }
+  return advice;
+}
+
+}  // namespace
+
 Result<std::string> HandleCaseVerdict(const Caller& caller, std::string_view id,
                                       std::string_view body, const ApiContext& ctx) {
   ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
   ASSIGN_OR_RETURN(nlohmann::json j, ParseObject(body, false));
-  std::string verdict, justification;
+  std::string verdict, justification, suggestion;
   for (const auto& item : j.items()) {
     const std::string& key = item.key();
-    if (key != "verdict" && key != "justification") {
+    if (key != "verdict" && key != "justification" && key != "suggestion") {
       return InvalidArgument("body: unknown key '" + key + "'");
     }
     if (!item.value().is_string()) return InvalidArgument(key + ": expected a string");
-    (key == "verdict" ? verdict : justification) = item.value().get<std::string>();
+    (key == "verdict"         ? verdict
+     : key == "justification" ? justification
+                              : suggestion) = item.value().get<std::string>();
   }
   if (verdict.empty()) {
     return InvalidArgument("verdict: false_positive or confirmed (the SOP's FALSE NEGATIVE)");
   }
   ASSIGN_OR_RETURN(Verdict v, ParseVerdict(verdict));
-  ASSIGN_OR_RETURN(Case c, ctx.cases.SetVerdict(id, v, justification, actor));
+  VerdictAdvice advice;
+  if (!suggestion.empty()) {
+    ASSIGN_OR_RETURN(advice,
+                     CheckVerdictAgainstSuggestion(id, verdict, justification, suggestion, ctx));
+  }
+  ASSIGN_OR_RETURN(Case c, ctx.cases.SetVerdict(id, v, justification, actor, advice));
   return DetailJson(c, actor, ctx);
 }
 

@@ -819,6 +819,47 @@ class HttplibServer final : public HttpServer {
       res.status = 202;  // it runs in the background
       res.set_content(*out, "application/json");
     });
+    // A scanner's report, the file itself as the body, read here a buffer at a time up to the
+    // cap after the caller was checked (httplib would take a body sent as a form apart).
+    server_.Post(R"(/api/v1/cases/([^/]+)/assessments/import)",
+                 [this](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& read_content) {
+                   const uint64_t cap = context_.assessments.max_import_bytes();
+                   auto caller = Authenticate(req, Permission::kRunAssessments);
+                   if (!caller.ok()) {
+                     DiscardBody(req, read_content, cap);
+                     return Reply(res, caller.status());
+                   }
+                   const Status acceptable = CheckImportBody(req.get_header_value("Content-Length"),
+                                                             req.is_multipart_form_data(), cap);
+                   if (!acceptable.ok()) {
+                     DiscardBody(req, read_content, cap);
+                     return Reply(res, acceptable);
+                   }
+                   std::string body;
+                   bool too_large = false;
+                   read_content([&](const char* data, size_t size) {
+                     if (body.size() + size > cap) {
+                       too_large = true;
+                       return false;
+                     }
+                     body.append(data, size);
+                     return true;
+                   });
+                   if (too_large) {
+                     return Reply(res, CheckImportBody(std::to_string(cap + 1), false, cap));
+                   }
+                   AnswerCreated(
+                       res, HandleAssessmentImport(*caller, req.matches[1].str(),
+                                                   req.get_param_value("system_id"),
+                                                   req.get_param_value("format"), body, context_));
+                 });
+    server_.Get(R"(/api/v1/cases/([^/]+)/verdict-suggestion)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleVerdictSuggestion(req.matches[1].str(), context_));
+                });
     server_.Get(R"(/api/v1/cases/([^/]+)/assessments)",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto caller = Authenticate(req, Permission::kWorkCases);

@@ -81,6 +81,7 @@ Finding FindingOf(const sqlite::Stmt& s) {
   f.status_reason = std::string(s.Text(9));
   f.updated_by = std::string(s.Text(10));
   f.updated = s.KindAt(11) == ValueKind::kNull ? 0 : s.Int(11);
+  f.found.check_id = std::string(s.Text(12));
   return f;
 }
 
@@ -115,6 +116,7 @@ std::string Finding::ToJson() const {
   AppendList(out, "cves", found.cves);
   out += found.cvss ? fmt::format(R"(,"cvss":{:.1f})", *found.cvss) : R"(,"cvss":null)";
   AppendJsonMember(out, "evidence", found.evidence);
+  AppendJsonMemberOrNull(out, "check_id", found.check_id);
   AppendJsonMember(out, "status", status);
   AppendJsonMember(out, "status_reason", status_reason);
   AppendJsonMemberOrNull(out, "updated_by", updated_by);
@@ -256,7 +258,7 @@ Result<AssessmentRun> AssessmentStore::FinishLocked(int64_t id, const RunOutcome
         RETURN_IF_ERROR(up.Run());
         ASSIGN_OR_RETURN(sqlite::Stmt ins,
                          db_.Prepare("INSERT INTO findings(run_id, title, severity, target, cves, "
-                                     "cvss, evidence) VALUES(?, ?, ?, ?, ?, ?, ?)",
+                                     "cvss, evidence, check_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
                                      true));
         for (const NewFinding& f : outcome.findings) {
           ins.BindInt(1, id);
@@ -270,6 +272,7 @@ Result<AssessmentRun> AssessmentStore::FinishLocked(int64_t id, const RunOutcome
             ins.BindNull(6);
           }
           ins.BindText(7, f.evidence);
+          ins.BindText(8, f.check_id);
           RETURN_IF_ERROR(ins.Run());
           ins.Reset();
         }
@@ -333,8 +336,8 @@ Result<AssessmentRun> AssessmentStore::GetRunLocked(int64_t id) {
 Result<std::vector<Finding>> AssessmentStore::FindingsLocked(int64_t run_id) {
   ASSIGN_OR_RETURN(sqlite::Stmt st,
                    db_.Prepare("SELECT id, run_id, title, severity, target, cves, cvss, evidence, "
-                               "status, status_reason, updated_by, updated FROM findings WHERE "
-                               "run_id = ? ORDER BY id"));
+                               "status, status_reason, updated_by, updated, check_id FROM findings "
+                               "WHERE run_id = ? ORDER BY id"));
   st.BindInt(1, run_id);
   std::vector<Finding> out;
   while (true) {
@@ -387,14 +390,15 @@ Result<Finding> AssessmentStore::UpdateFinding(std::string_view finding_id, std:
   return InWriteTransaction(db_, [&]() -> Result<Finding> {
     ASSIGN_OR_RETURN(
         sqlite::Stmt st,
-        db_.Prepare("SELECT f.id, f.run_id, f.title, f.severity, f.target, f.cves, f.cvss, "
-                    "f.evidence, f.status, f.status_reason, f.updated_by, f.updated, r.case_id "
-                    "FROM findings f JOIN assessment_runs r ON r.id = f.run_id WHERE f.id = ?"));
+        db_.Prepare(
+            "SELECT f.id, f.run_id, f.title, f.severity, f.target, f.cves, f.cvss, "
+            "f.evidence, f.status, f.status_reason, f.updated_by, f.updated, f.check_id, "
+            "r.case_id FROM findings f JOIN assessment_runs r ON r.id = f.run_id WHERE f.id = ?"));
     st.BindInt(1, id);
     ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return NotFound(fmt::format("no finding '{}'", id));
     Finding f = FindingOf(st);
-    const std::string case_id = std::to_string(st.Int(12));
+    const std::string case_id = std::to_string(st.Int(13));
     st.Reset();
     ASSIGN_OR_RETURN(const CaseRef ref, ReadCaseRef(db_, case_id));
     RETURN_IF_ERROR(CheckCaseOpen(ref, "a finding's status"));

@@ -44,6 +44,10 @@ struct NewFinding {
   std::vector<std::string> cves;
   std::optional<double> cvss;
   std::string evidence;  // an excerpt of the output or the response
+  // The tool's id of the check that found it, prefixed with the tool: "openvas:<NVT OID>",
+  // "nessus:<plugin id>", "nuclei:<template id>", "zap:<plugin id>", "nmap:<script id>",
+  // "web:<check>"; empty when there is none. Stable across runs, unlike titles.
+  std::string check_id;
 };
 
 struct Finding {
@@ -55,15 +59,15 @@ struct Finding {
   std::string updated_by;  // empty: as found
   TimeNs updated = 0;
 
-  // {"id", "run_id", "title", "severity", "target", "cves", "cvss"|null, "evidence", "status",
-  //  "status_reason", "updated_by"|null, "updated"|null}
+  // {"id", "run_id", "title", "severity", "target", "cves", "cvss"|null, "evidence",
+  //  "check_id"|null, "status", "status_reason", "updated_by"|null, "updated"|null}
   std::string ToJson() const;
 };
 
 struct NewRun {
   std::string case_id;  // the case's id or number
   std::string system_id, system_name;
-  std::string kind;  // nmap, web
+  std::string kind;  // nmap, web, import:openvas, import:nessus, import:nuclei, import:zap
   std::vector<std::string> targets;
   std::string ports;    // nmap's -p; empty for web
   std::string command;  // the exact command line, or the checks made

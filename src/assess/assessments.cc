@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
 #include "assess/child_process.h"
+#include "assess/scanner_import.h"
 #include "cases/text.h"
 
 namespace pantau {
@@ -187,6 +189,20 @@ void AssessmentService::Run(const AssessmentRun& run, const std::vector<ScanTarg
 void AssessmentService::Finish(const AssessmentRun& run, RunOutcome outcome,
                                std::string_view output, std::string_view file_name,
                                const Actor& actor) {
+  KeepOutput(run, outcome, output, file_name, actor);
+  auto ended = store_->FinishRun(run.id, outcome);
+  if (!ended.ok()) {
+    spdlog::error("assessment run {}: its end could not be recorded: {}", run.id,
+                  ended.status().ToString());
+    return;
+  }
+  spdlog::info("assessment run {} ended: {}, {} findings{}", run.id, ended->status,
+               ended->findings.size(), ended->message.empty() ? "" : ": " + ended->message);
+}
+
+void AssessmentService::KeepOutput(const AssessmentRun& run, RunOutcome& outcome,
+                                   std::string_view output, std::string_view file_name,
+                                   const Actor& actor) {
   if (!output.empty()) {
     NewEvidence e;
     e.case_id = run.case_id;
@@ -205,14 +221,173 @@ void AssessmentService::Finish(const AssessmentRun& run, RunOutcome outcome,
                          std::string(item.status().message());
     }
   }
-  auto ended = store_->FinishRun(run.id, outcome);
-  if (!ended.ok()) {
-    spdlog::error("assessment run {}: its end could not be recorded: {}", run.id,
-                  ended.status().ToString());
-    return;
+}
+
+namespace {
+
+std::string_view ImportLabel(std::string_view format) {
+  if (format == "openvas") return "OpenVAS/Greenbone XML report";
+  if (format == "nessus") return "Nessus .nessus (v2) file";
+  if (format == "nuclei") return "Nuclei JSONL output";
+  return "ZAP JSON report";
+}
+
+std::string_view ImportExtension(std::string_view format) {
+  if (format == "nessus") return "nessus";
+  if (format == "nuclei") return "jsonl";
+  if (format == "zap") return "json";
+  return "xml";
+}
+
+}  // namespace
+
+std::string ImportedRun::ToJson() const {
+  std::string out = run.ToJson();
+  out.pop_back();  // the run's closing brace
+  out += R"(,"outside_registry":[)";
+  for (size_t i = 0; i < outside.size(); ++i) {
+    if (i > 0) out += ',';
+    out += R"({"host":)";
+    AppendJsonString(out, outside[i].first);
+    out += fmt::format(R"(,"findings":{}}})", outside[i].second);
   }
-  spdlog::info("assessment run {} ended: {}, {} findings{}", run.id, ended->status,
-               ended->findings.size(), ended->message.empty() ? "" : ": " + ended->message);
+  return out + "]}";
+}
+
+Result<ImportedRun> AssessmentService::Import(const ImportAssessment& r, std::string_view file,
+                                              const Actor& actor) {
+  if (std::find(std::begin(kImportFormats), std::end(kImportFormats), r.format) ==
+      std::end(kImportFormats)) {
+    return InvalidArgument(fmt::format("format: '{}' is not one of openvas, nessus, nuclei, zap",
+                                       ShortenedText(r.format, 50)));
+  }
+  if (r.system_id.empty()) return InvalidArgument("system_id: required (a system of the registry)");
+  if (file.size() > options_.max_import_bytes) {
+    return TooLarge(fmt::format("the file is larger than {} bytes: import it in parts",
+                                options_.max_import_bytes));
+  }
+  if (TrimmedText(file.substr(0, 4096)).empty()) {
+    return InvalidArgument("the body is empty: send the scanner's report file as the body");
+  }
+  ASSIGN_OR_RETURN(const Case c, cases_.Get(r.case_id));
+  auto found = systems_.Get(r.system_id);
+  // An unknown system: the allow-list says why it is refused.
+  if (!found.ok()) return AllowScanTarget(systems_, r.system_id, r.system_id).status();
+  const ElectronicSystem& system = *found;
+  if (system.status == "retired") {
+    return PermissionDenied(
+        fmt::format("system {} ({}) is retired: findings are not imported for a retired system",
+                    system.id, system.name));
+  }
+  if (std::find(c.system_ids.begin(), c.system_ids.end(), system.id) == c.system_ids.end()) {
+    return FailedPrecondition(fmt::format(
+        "system {} ({}) is not linked to case {}: link it to the case (system_ids) before "
+        "importing its findings",
+        system.id, system.name, c.number));
+  }
+  ASSIGN_OR_RETURN(ImportedReport report, ParseScannerReport(r.format, file));
+
+  // The registry is the allow-list here too: a host of the file is the system's only when it
+  // would be allowed as a scan target of it.
+  std::map<std::string, std::string> canonical;  // host -> as the allow-list names it; "" outside
+  auto allowed = [&](const std::string& host) -> Result<std::string> {
+    if (const auto it = canonical.find(host); it != canonical.end()) return it->second;
+    auto target = AllowScanTarget(systems_, system.id, host);
+    std::string text;
+    if (target.ok()) {
+      text = target->text();
+    } else if (target.status().code() != StatusCode::kPermissionDenied &&
+               target.status().code() != StatusCode::kInvalidArgument) {
+      return target.status();
+    }
+    canonical.emplace(host, text);
+    return text;
+  };
+  std::vector<std::string> targets;
+  std::map<std::string, size_t> outside;
+  auto note_target = [&](const std::string& t) {
+    if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
+  };
+  for (const std::vector<std::string>& names : report.scanned_hosts) {
+    std::string text;
+    for (const std::string& name : names) {
+      ASSIGN_OR_RETURN(text, allowed(name));
+      if (!text.empty()) break;
+    }
+    if (text.empty()) {
+      outside.emplace(names.front(), 0);
+    } else {
+      note_target(text);
+    }
+  }
+  RunOutcome outcome;
+  for (ImportedFinding& f : report.findings) {
+    std::string kept_as;
+    for (const std::string& host : f.hosts) {
+      ASSIGN_OR_RETURN(kept_as, allowed(host));
+      if (!kept_as.empty()) break;
+    }
+    if (kept_as.empty()) {
+      ++outside[f.hosts.empty() ? std::string("(none)") : f.hosts.front()];
+      continue;
+    }
+    note_target(kept_as);
+    outcome.findings.push_back(std::move(f.finding));
+  }
+  if (targets.empty() && !outside.empty()) {
+    std::string hosts;
+    for (const auto& [host, n] : outside) {
+      if (hosts.size() > 300) {
+        hosts += ", ...";
+        break;
+      }
+      hosts += (hosts.empty() ? "" : ", ") + host;
+    }
+    return PermissionDenied(fmt::format(
+        "no host of the file ({}) is a URL, host name or address of system {} ({}) in the "
+        "registry: import a report of the system's own hosts, or have an admin register them",
+        ShortenedText(hosts, 400), system.id, system.name));
+  }
+
+  NewRun run;
+  run.case_id = c.id;
+  run.system_id = system.id;
+  run.system_name = system.name;
+  run.kind = "import:" + r.format;
+  run.targets = targets;
+  run.command = fmt::format("import of a {} ({} bytes)", ImportLabel(r.format), file.size());
+  ASSIGN_OR_RETURN(const AssessmentRun started, store_->CreateRun(run, actor));
+  outcome.status = "done";
+  outcome.tool_version = report.tool;
+  ImportedRun out;
+  size_t dropped = 0;
+  for (const auto& [host, n] : outside) {
+    out.outside.emplace_back(host, n);
+    dropped += n;
+  }
+  if (!outside.empty()) {
+    std::string hosts;
+    for (const auto& [host, n] : out.outside) {
+      if (hosts.size() > 300) {
+        hosts += ", ...";
+        break;
+      }
+      hosts += fmt::format("{}{} ({})", hosts.empty() ? "" : ", ", host, n);
+    }
+    outcome.message = fmt::format(
+        "{} finding(s) on {} host(s) that are not the system's in the registry were left out: {}",
+        dropped, outside.size(), hosts);
+  } else if (targets.empty()) {
+    outcome.message = "the file names no host: it holds no finding";
+  }
+  KeepOutput(started, outcome, file,
+             fmt::format("{}-import-run-{}.{}", r.format, started.id, ImportExtension(r.format)),
+             actor);
+  ASSIGN_OR_RETURN(out.run, store_->FinishRun(started.id, outcome));
+  spdlog::info("assessment run {} ({}) of system {} for case {} imported by {}: {} findings{}",
+               out.run.id, out.run.kind, out.run.system_id, out.run.case_number, actor.name,
+               out.run.findings.size(), outcome.message.empty() ? "" : "; " + outcome.message);
+  return out;
 }
 
 Result<AssessmentRun> AssessmentService::Cancel(std::string_view run_id, const Actor& actor) {

@@ -35,6 +35,7 @@ struct AssessmentOptions {
   std::string nmap = "nmap";  // looked up in PATH
   std::chrono::milliseconds nmap_timeout{std::chrono::minutes(15)};
   WebCheckOptions web;
+  size_t max_import_bytes = size_t{32} << 20;  // a scanner's report file
 };
 
 struct StartAssessment {
@@ -44,6 +45,23 @@ struct StartAssessment {
   std::string ports;   // nmap: empty for kDefaultNmapPorts
   bool vuln = false;   // nmap: its vulnerability scripts too
   std::string target;  // empty: every target of the system (DefaultScanTargets)
+};
+
+// A scanner's report brought in as a run of kind import:<format> (scanner_import.h).
+struct ImportAssessment {
+  std::string case_id;  // id or number
+  std::string system_id;
+  std::string format;  // openvas, nessus, nuclei, zap
+};
+
+struct ImportedRun {
+  AssessmentRun run;
+  // Hosts of the file that are not the system's in the registry, with the number of findings on
+  // each that were left out.
+  std::vector<std::pair<std::string, size_t>> outside;
+
+  // The run's JSON with "outside_registry": [{"host", "findings"}].
+  std::string ToJson() const;
 };
 
 class AssessmentService {
@@ -61,6 +79,15 @@ class AssessmentService {
   Result<AssessmentRun> Start(const StartAssessment& request, const Actor& actor);
   // Asks the run to stop; the run as it is now (still running until its thread ends it).
   Result<AssessmentRun> Cancel(std::string_view run_id, const Actor& actor);
+  // Imports a scanner's report of a system the case links: the file is parsed first (400 naming
+  // the line or element when it cannot be read), then every host it names goes through the
+  // allow-list; findings on hosts that are not the system's are left out and listed, and when
+  // no host of the file is the system's the import is refused (403). The run is recorded ended
+  // (done), with the file as its raw output evidence. 404 no such case, 409 closed case or a
+  // system it does not link, 413 a file over max_import_bytes.
+  Result<ImportedRun> Import(const ImportAssessment& request, std::string_view file,
+                             const Actor& actor);
+  size_t max_import_bytes() const { return options_.max_import_bytes; }
   Result<std::vector<AssessmentRun>> List(std::string_view case_id);
   Result<AssessmentRun> Get(std::string_view run_id);
   Result<Finding> UpdateFinding(std::string_view finding_id, std::string_view status,
@@ -85,6 +112,10 @@ class AssessmentService {
   // The body of a run's thread.
   void Run(const AssessmentRun& run, const std::vector<ScanTarget>& targets, bool vuln,
            const Actor& actor, const std::atomic<bool>& cancel);
+  // Keeps the output as the case's evidence, naming it in `outcome` (or saying in its message
+  // why it could not be kept).
+  void KeepOutput(const AssessmentRun& run, RunOutcome& outcome, std::string_view output,
+                  std::string_view file_name, const Actor& actor);
   // Keeps the output as evidence and ends the run in the store.
   void Finish(const AssessmentRun& run, RunOutcome outcome, std::string_view output,
               std::string_view file_name, const Actor& actor);

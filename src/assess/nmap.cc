@@ -16,6 +16,10 @@ constexpr size_t kMaxPortItems = 100;
 constexpr size_t kMaxExcerpt = 2000;
 constexpr size_t kMaxCves = 200;
 
+// CVE-2021-44228 as scanners write it; CVE_2021_44228 as Suricata's metadata does;
+// cve.2021-44228 as Sigma tags do.
+bool IsCveSeparator(char c) { return c == '-' || c == '_' || c == '.'; }
+
 Result<int> PortNumber(std::string_view s, std::string_view item) {
   int n = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
@@ -96,6 +100,7 @@ void AddScriptFinding(const pugi::xml_node& script, const std::string& target,
   if (cves.size() > kMaxCves) cves.resize(kMaxCves);
   NewFinding f;
   f.title = TitleOf(script);
+  f.check_id = fmt::format("nmap:{}", ShortenedText(script.attribute("id").value(), 100));
   f.target = target;
   f.cves = std::move(cves);
   f.cvss = HighestCvss(script);
@@ -182,20 +187,21 @@ std::vector<std::string> FindCves(std::string_view text) {
   for (size_t i = 0; i + 13 <= text.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(text[i])) != 'c' ||
         std::tolower(static_cast<unsigned char>(text[i + 1])) != 'v' ||
-        std::tolower(static_cast<unsigned char>(text[i + 2])) != 'e' || text[i + 3] != '-') {
+        std::tolower(static_cast<unsigned char>(text[i + 2])) != 'e' ||
+        !IsCveSeparator(text[i + 3])) {
       continue;
     }
     if (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]))) continue;
     size_t j = i + 4;
     size_t year = 0;
     while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j, ++year;
-    if (year != 4 || j >= text.size() || text[j] != '-') continue;
+    if (year != 4 || j >= text.size() || !IsCveSeparator(text[j])) continue;
     size_t k = j + 1, digits = 0;
     while (k < text.size() && std::isdigit(static_cast<unsigned char>(text[k])) && digits < 8) {
       ++k, ++digits;
     }
     if (digits < 4) continue;
-    std::string id = "CVE-" + std::string(text.substr(i + 4, k - i - 4));
+    std::string id = fmt::format("CVE-{}-{}", text.substr(i + 4, 4), text.substr(j + 1, k - j - 1));
     if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
     i = k - 1;
   }
@@ -246,6 +252,7 @@ Result<NmapReport> ParseNmapXml(std::string_view xml) {
                                                       svc.attribute("version").value()));
         NewFinding f;
         f.severity = "info";
+        f.check_id = "nmap:open-port";
         f.target = target;
         f.title = fmt::format("Open port {}{}{}", id, service.empty() ? "" : ": " + service,
                               product.empty() ? "" : " (" + product + ")");

@@ -44,7 +44,8 @@ struct NmapReport {
 // Reads nmap's XML report. InvalidArgument when it is not one (cut short, say).
 Result<NmapReport> ParseNmapXml(std::string_view xml);
 
-// The CVE ids in `text` ("CVE-2021-41773"), upper-case, each once, in the order found.
+// The CVE ids in `text` ("CVE-2021-41773", also written cve_2021_41773 or cve.2021-41773), as
+// CVE-YYYY-NNNN, each once, in the order found.
 std::vector<std::string> FindCves(std::string_view text);
 
 }  // namespace pantau

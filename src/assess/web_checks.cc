@@ -235,9 +235,10 @@ std::string HttpExchange::Header(std::string_view name) const {
 std::vector<NewFinding> CheckPage(const HttpExchange& page) {
   std::vector<NewFinding> out;
   const std::string headers = Excerpt(StatusAndHeaders(page));
-  auto header_finding = [&](std::string title, std::string_view why) {
+  auto header_finding = [&](std::string_view check, std::string title, std::string_view why) {
     NewFinding f;
     f.title = std::move(title);
+    f.check_id = std::string(check);
     f.severity = "low";
     f.target = page.url;
     f.evidence = fmt::format("{}\n\n{}", why, headers);
@@ -245,22 +246,22 @@ std::vector<NewFinding> CheckPage(const HttpExchange& page) {
   };
   const std::string csp = Lower(page.Header("content-security-policy"));
   if (csp.empty()) {
-    header_finding("Missing Content-Security-Policy header",
+    header_finding("web:csp-missing", "Missing Content-Security-Policy header",
                    "No Content-Security-Policy: the browser may run any script an attacker "
                    "injects into the page.");
   }
   if (page.Header("x-frame-options").empty() && csp.find("frame-ancestors") == std::string::npos) {
-    header_finding("Missing X-Frame-Options header",
+    header_finding("web:x-frame-options-missing", "Missing X-Frame-Options header",
                    "Neither X-Frame-Options nor a CSP frame-ancestors: the page can be framed "
                    "by another site (clickjacking).");
   }
   if (Lower(page.url).starts_with("https://") && page.Header("strict-transport-security").empty()) {
-    header_finding("Missing Strict-Transport-Security header",
+    header_finding("web:hsts-missing", "Missing Strict-Transport-Security header",
                    "HTTPS without Strict-Transport-Security: a browser may be downgraded to "
                    "plain HTTP.");
   }
   if (Lower(page.Header("x-content-type-options")) != "nosniff") {
-    header_finding("Missing X-Content-Type-Options: nosniff",
+    header_finding("web:nosniff-missing", "Missing X-Content-Type-Options: nosniff",
                    "Without X-Content-Type-Options: nosniff a browser may guess a response's "
                    "type and run an upload as a script.");
   }
@@ -270,6 +271,7 @@ std::vector<NewFinding> CheckPage(const HttpExchange& page) {
     if (at == std::string::npos) continue;
     NewFinding f;
     f.title = "Directory listing enabled";
+    f.check_id = "web:directory-listing";
     f.severity = "medium";
     f.target = page.url;
     f.evidence = fmt::format("HTTP {}: the page lists the directory's files:\n{}", page.status,
@@ -288,6 +290,7 @@ std::vector<NewFinding> CheckPage(const HttpExchange& page) {
   if (!words.empty()) {
     NewFinding f;
     f.title = "Online-gambling content in the page";
+    f.check_id = "web:gambling-content";
     f.severity = "high";
     f.target = page.url;
     std::string list;
@@ -313,6 +316,7 @@ std::vector<NewFinding> CheckExposedFile(std::string_view path, const HttpExchan
                       });
     if (!ref && !hash) return out;
     f.title = "Exposed Git repository (/.git/HEAD)";
+    f.check_id = "web:exposed-git";
     f.severity = "high";
     f.evidence = fmt::format(
         "HTTP 200 with a Git HEAD: the repository, source and history may be downloadable.\n{}",
@@ -323,6 +327,7 @@ std::vector<NewFinding> CheckExposedFile(std::string_view path, const HttpExchan
     const std::string masked = MaskedEnv(body, variables);
     if (variables == 0) return out;
     f.title = "Exposed environment file (/.env)";
+    f.check_id = "web:exposed-env";
     f.severity = "high";
     f.evidence = fmt::format(
         "HTTP 200 with {} settings (values hidden here; the run's evidence has the answer):\n{}",
@@ -330,6 +335,7 @@ std::vector<NewFinding> CheckExposedFile(std::string_view path, const HttpExchan
   } else if (path == "/backup.zip") {
     if (!body.starts_with(std::string_view("PK\x03\x04", 4))) return out;
     f.title = "Exposed backup archive (/backup.zip)";
+    f.check_id = "web:exposed-backup-zip";
     f.severity = "high";
     f.evidence = fmt::format("HTTP 200 with a ZIP archive ({}{} bytes read).", body.size(),
                              answer.truncated ? "+" : "");
@@ -339,6 +345,7 @@ std::vector<NewFinding> CheckExposedFile(std::string_view path, const HttpExchan
       return out;
     }
     f.title = "Exposed WordPress configuration backup (/wp-config.php.bak)";
+    f.check_id = "web:exposed-wp-config-backup";
     f.severity = "critical";
     f.evidence =
         "HTTP 200 with PHP source served as text (it names DB_PASSWORD or starts with <?php): "

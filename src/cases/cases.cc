@@ -932,7 +932,8 @@ Status CaseStore::SaveWorkflowLocked(int64_t case_id, const CaseSnapshot& before
 }
 
 Result<Case> CaseStore::SetVerdict(std::string_view id, Verdict verdict,
-                                   std::string_view justification, const Actor& actor) {
+                                   std::string_view justification, const Actor& actor,
+                                   const VerdictAdvice& advice) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(int64_t n, IdOf(id));
   return Write([&]() -> Result<int64_t> {
@@ -941,13 +942,18 @@ Result<Case> CaseStore::SetVerdict(std::string_view id, Verdict verdict,
     ASSIGN_OR_RETURN(CaseSnapshot after,
                      ::pantau::SetVerdict(c.workflow, verdict, justification, actor, now));
     RETURN_IF_ERROR(SaveWorkflowLocked(n, c.workflow, after, now));
-    const nlohmann::json details = {
+    nlohmann::json details = {
         {"number", c.number},
         {"role", RoleName(actor.role)},
         {"verdict", VerdictName(verdict)},
         {"justification", after.verdict_justification},
         {"previous",
          c.workflow.verdict ? nlohmann::json(VerdictName(*c.workflow.verdict)) : nlohmann::json()}};
+    if (!advice.suggestion.empty()) {
+      details["suggestion"] = advice.suggestion;
+      details["suggestion_followed"] =
+          advice.followed ? nlohmann::json(*advice.followed) : nlohmann::json();
+    }
     RETURN_IF_ERROR(
         AppendAudit(db_, now, actor.name, "case.verdict", AuditObject(n), JsonText(details))
             .status());

@@ -57,6 +57,13 @@ struct CaseFields {
 // upper-cased and lists without duplicates.
 Result<CaseFields> NormaliseCaseFields(CaseFields fields);
 
+// The verdict the case's assessments suggested (assess/verdict_suggestion.h) when a person set
+// the verdict, for the audit trail: what was suggested and whether the verdict followed it.
+struct VerdictAdvice {
+  std::string suggestion;        // likely_real, likely_false_positive, unknown; empty: none
+  std::optional<bool> followed;  // unset when the suggestion points to no verdict (unknown)
+};
+
 struct Case {
   std::string id;
   std::string number;  // INS-2026-0042
@@ -130,8 +137,10 @@ class CaseStore {
   // Changes fields; a closed case is not changed (FailedPrecondition). New system_ids are checked
   // as on Create and decide the reporting deadline again (kept from the opening when still vital).
   Result<Case> Update(std::string_view id, const CaseFields& fields, const Actor& actor);
+  // `advice`, when it names a suggestion, goes into the case.verdict audit entry with whether
+  // the verdict followed it.
   Result<Case> SetVerdict(std::string_view id, Verdict verdict, std::string_view justification,
-                          const Actor& actor);
+                          const Actor& actor, const VerdictAdvice& advice = {});
   // Work done inside an action's write transaction, on this store's connection, after the
   // workflow change and before the commit: the documents a step makes (docs/case_documents.h).
   // Its failure undoes the whole action. `before` is the case as it was, `after` its new state.

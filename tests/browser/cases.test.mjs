@@ -366,6 +366,25 @@ describe("case desk", { timeout: 240000 }, () => {
         return res.items[0].findings.some((f) => /judi|gambling/i.test(f.title) && f.status === "confirmed");
       }, "the confirmed finding");
       await screenshot(sari, "assessment-01-web-checks");
+
+      // A ZAP report of the same site imported from a file, one of another host left out; with
+      // no alert in the case there is nothing to suggest yet, and the panel says so.
+      const host = new URL(siteUrl).host;
+      const zap = JSON.stringify({
+        "@version": "2.14.0",
+        site: [
+          { "@name": siteUrl, "@host": "127.0.0.1", alerts: [{ pluginid: "40018", name: "SQL Injection", riskcode: "3", instances: [{ uri: `http://${host}/berita?id=5`, method: "GET", param: "id" }] }] },
+          { "@name": "http://cdn.example.net", "@host": "cdn.example.net", alerts: [{ pluginid: "10035", name: "HSTS", riskcode: "1" }] },
+        ],
+      });
+      await sari.selectOption("[data-testid=import-format]", "zap");
+      await sari.setInputFiles("[data-testid=import-file]", { name: "zap.json", mimeType: "application/json", buffer: Buffer.from(zap) });
+      await sari.click("[data-testid=import-start]");
+      await sari.locator("[data-testid=import-outside]", { hasText: "cdn.example.net (1)" }).waitFor();
+      const imported = sari.locator("[data-testid=assessment-run]", { hasText: "Impor OWASP ZAP" });
+      await imported.locator("[data-testid=finding-row]", { hasText: "SQL Injection" }).waitFor();
+      assert.equal(await sari.textContent("[data-testid=suggestion-value]"), "belum dapat disarankan");
+      await screenshot(sari, "assessment-02-import-and-suggestion");
       assert.deepEqual(sari.problems, []);
       await sari.context().close();
     } finally {

@@ -4,11 +4,17 @@ security headers): the built-in web checks and nmap find what is there, the raw 
 the case's evidence with its SHA-256, runs are bounded (two at once) and can be cancelled,
 findings get a status, every step is audited; and every target outside the registry is refused.
 Nothing here talks to anything but 127.0.0.1."""
+import hashlib
 import http.server
 import json
+import os
+import sqlite3
+import subprocess
 import threading
+import urllib.error
+import urllib.request
 
-from harness import wait_for
+from harness import DEADLINE_S, wait_for
 from test_cases import CasesCase
 
 LISTING = b"""<html><head><title>Index of /</title></head><body><h1>Index of /</h1>
@@ -226,3 +232,181 @@ class AssessmentsTest(CasesCase):
             self.start(who, case, {"system_id": other["id"], "kind": "nmap"}, expect=403)
         status, page = self.call("budi", "GET", f"/api/v1/cases/{case['id']}/assessments")
         self.assertEqual((status, page["total"]), (200, 0))
+
+
+SAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "src", "assess", "testdata")
+IPS_LINE = ('date=2026-03-01 time=08:00:00 devname="FGT-KUKAR" devid="FG100E4Q17000001" '
+            'logid="0419016384" type="utm" subtype="ips" eventtype="signature" level="alert" '
+            'vd="root" severity="high" srcip=203.0.113.9 dstip=192.0.2.10 srcintf="wan1" '
+            'dstintf="dmz" sessionid=99 action="dropped" proto=6 service="HTTP" policyid=5 '
+            'attack="Apache.HTTP.Server.cgi-bin.Path.Traversal" srcport=55555 dstport=80 '
+            'hostname="portal.example" url="/cgi-bin/.%2e/.%2e/etc/passwd" attackid=50876 '
+            'ref="http://www.fortinet.com/ids/VID50876" cve="CVE-2021-41773" '
+            'msg="web_server: Apache.HTTP.Server.cgi-bin.Path.Traversal,"')
+
+
+class ImportAndSuggestionTest(CasesCase):
+    """Scanner reports imported into a case (OpenVAS, Nessus, Nuclei, ZAP), hosts outside the
+    registry left out, bad files refused with where and why; an IPS alert's CVE matched with the
+    findings, the suggested verdict, and the analyst following or overriding it."""
+
+    def upload(self, who, case, query, body, expect=201):
+        cookies = self.people[who]
+        req = urllib.request.Request(
+            self.server.url(f"/api/v1/cases/{case['id']}/assessments/import?{query}"), data=body,
+            method="POST", headers={
+                "Content-Type": "application/octet-stream",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                "X-CSRF-Token": cookies["pantau_csrf"]})
+        try:
+            with urllib.request.urlopen(req, timeout=DEADLINE_S) as r:
+                status, text = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read()
+        answer = json.loads(text)
+        self.assertEqual(status, expect, answer)
+        return answer
+
+    def sample(self, name):
+        with open(os.path.join(SAMPLES, name), "rb") as f:
+            return f.read()
+
+    def register(self):
+        self.start_with_people()
+        status, system = self.call("boss", "POST", "/api/v1/systems", {
+            "name": "Portal Kukar", "operator": {"agency": "Diskominfo"},
+            "urls": ["http://portal.example/"], "hosts": ["portal.example"],
+            "ips": ["192.0.2.10"]})
+        self.assertEqual(status, 201, system)
+        return system
+
+    def test_each_format_is_imported_and_outside_hosts_left_out(self):
+        system = self.register()
+        status, case = self.call("budi", "POST", "/api/v1/cases",
+                                 {"title": "Temuan pemindai", "system_ids": [system["id"]]})
+        self.assertEqual(status, 201, case)
+        q = f"system_id={system['id']}&format="
+        expected = {  # format: (sample, tool, findings kept, outside host, check id)
+            "openvas": ("openvas_sample.xml", "Greenbone GMP 22.4", 3, "198.51.100.7",
+                        "openvas:1.3.6.1.4.1.25623.1.0.117680"),
+            "nessus": ("nessus_sample.nessus", "Nessus 10.7.1", 3, "198.51.100.7",
+                       "nessus:153884"),
+            "nuclei": ("nuclei_sample.jsonl", "Nuclei", 2, "198.51.100.7",
+                       "nuclei:CVE-2021-41773"),
+            "zap": ("zap_sample.json", "ZAP 2.14.0", 2, "cdn.example.net", "zap:40018"),
+        }
+        for fmt, (name, tool, kept, outside, check) in expected.items():
+            body = self.sample(name)
+            run = self.upload("budi", case, q + fmt, body)
+            self.assertEqual((run["kind"], run["status"], run["tool_version"]),
+                             (f"import:{fmt}", "done", tool), run)
+            self.assertEqual(len(run["findings"]), kept, run["findings"])
+            self.assertIn(check, [f["check_id"] for f in run["findings"]])
+            self.assertEqual([o["host"] for o in run["outside_registry"]], [outside])
+            self.assertIn("left out", run["message"])
+            for f in run["findings"]:
+                self.assertNotIn(outside, f["target"])
+            # The file is the run's evidence, whole, with its SHA-256.
+            self.assertEqual(run["output_sha256"], hashlib.sha256(body).hexdigest())
+            status, item = self.call("budi", "GET",
+                                     f"/api/v1/cases/{case['id']}/evidence/{run['evidence_id']}")
+            self.assertEqual((status, item["sha256"]), (200, run["output_sha256"]), item)
+        status, page = self.call("siti", "GET", f"/api/v1/cases/{case['id']}/assessments")
+        self.assertEqual(page["total"], 4)
+
+        refused = [
+            (q + "openvas", b"<report><results><result>", 400, "line 1, column"),
+            (q + "nessus", b"<?xml version='1.0'?>\n<nmaprun/>", 400,
+             "line 2, <nmaprun> is not <NessusClientData_v2>"),
+            (q + "zap", b'{"site": [\n{"@name": }]}', 400, "line 2, column"),
+            (q + "nuclei", b'{"template-id":"x","info":{"severity":"low"},"host":"10.9.9.9"}\n',
+             403, "no host of the file (10.9.9.9) is a URL, host name or address of system"),
+            (q + "qualys", b"x", 400, "format: 'qualys' is not one of"),
+            (f"format=zap", b"{}", 400, "system_id: required"),
+            ("system_id=99&format=zap", self.sample("zap_sample.json"), 403, "not in the registry"),
+            (q + "zap", b"", 400, "the body is empty"),
+        ]
+        for query, body, want, reason in refused:
+            answer = self.upload("budi", case, query, body, expect=want)
+            self.assertIn(reason, answer["error"]["message"], query)
+        # Heads read, never import; nothing above was recorded.
+        self.upload("kadis", case, q + "zap", self.sample("zap_sample.json"), expect=403)
+        status, page = self.call("siti", "GET", f"/api/v1/cases/{case['id']}/assessments")
+        self.assertEqual(page["total"], 4)
+
+    def test_ips_alert_matched_with_findings_and_the_verdict_suggested(self):
+        system = self.register()
+        subprocess.run(["logger", "-n", "127.0.0.1", "-P", str(self.server.ports["syslog_tcp"]),
+                        "-T", IPS_LINE], check=True, timeout=DEADLINE_S)
+
+        def alert():
+            status, page = self.call("budi", "GET", "/api/v1/alerts")
+            self.assertEqual(status, 200, page)
+            return page["items"][0] if page["total"] else None
+        ips = wait_for(alert, "the IPS alert")
+        self.assertEqual(ips["rule_title"], "FortiGate IPS Blocked an Attack")
+        self.assertEqual(ips["fields"].get("cve"), "CVE-2021-41773", ips)
+        status, case = self.call("budi", "POST", "/api/v1/cases",
+                                 {"alert_ids": [ips["id"]], "system_ids": [system["id"]]})
+        self.assertEqual(status, 201, case)
+        path = f"/api/v1/cases/{case['id']}/verdict-suggestion"
+
+        status, s = self.call("budi", "GET", path)
+        self.assertEqual((status, s["suggestion"], s["verdict"]), (200, "unknown", None), s)
+
+        # A ZAP scan checks no CVE, but it does check path traversal, the IPS signature's class,
+        # and found none: a likely false positive, for now.
+        q = f"system_id={system['id']}&format="
+        zap = self.upload("budi", case, q + "zap", self.sample("zap_sample.json"))
+        s = self.call("budi", "GET", path)[1]
+        self.assertEqual(s["suggestion"], "likely_false_positive", s)
+        self.assertEqual([(m["key"], m["kind"], m["run_id"]) for m in s["matches"]],
+                         [("path_traversal", "absent", zap["id"])])
+
+        # OpenVAS found the CVE the IPS named: likely real, with the finding.
+        run = self.upload("budi", case, q + "openvas", self.sample("openvas_sample.xml"))
+        traversal = next(f for f in run["findings"] if "CVE-2021-41773" in f["cves"])
+        status, s = self.call("siti", "GET", path)
+        self.assertEqual((s["suggestion"], s["verdict"]), ("likely_real", "confirmed"), s)
+        self.assertEqual([(m["alert_id"], m["finding_id"], m["kind"], m["key"])
+                          for m in s["matches"]],
+                         [(ips["id"], traversal["id"], "present", "CVE-2021-41773"),
+                          (ips["id"], traversal["id"], "present", "path_traversal")])
+        self.assertTrue(any("CVE-2021-41773" in r for r in s["reasons"]), s)
+
+        # Marked fixed: a likely false positive.
+        status, _ = self.call("budi", "PATCH", f"/api/v1/findings/{traversal['id']}",
+                              {"status": "fixed", "reason": "patched to 2.4.58"})
+        self.assertEqual(status, 200)
+        s = self.call("budi", "GET", path)[1]
+        self.assertEqual((s["suggestion"], {m["kind"] for m in s["matches"]}),
+                         ("likely_false_positive", {"dismissed"}), s)
+
+        self.act("budi", case["id"], "investigate")
+        self.act("budi", case["id"], "assess")
+        # A stale suggestion is refused; an override needs a reason that says why.
+        answer = self.call("budi", "POST", f"/api/v1/cases/{case['id']}/verdict", {
+            "verdict": "confirmed", "justification": "x", "suggestion": "likely_real"})[1]
+        self.assertIn("now suggest likely_false_positive", answer["error"]["message"])
+        status, answer = self.call("budi", "POST", f"/api/v1/cases/{case['id']}/verdict", {
+            "verdict": "confirmed", "justification": "real", "suggestion":
+            "likely_false_positive"})
+        self.assertEqual(status, 400, answer)
+        self.assertIn("differs from the suggestion", answer["error"]["message"])
+        reason = "the access log shows /etc/passwd served before the patch"
+        status, answer = self.call("budi", "POST", f"/api/v1/cases/{case['id']}/verdict", {
+            "verdict": "confirmed", "justification": reason,
+            "suggestion": "likely_false_positive"})
+        self.assertEqual((status, answer.get("verdict")), (200, "confirmed"), answer)
+        entries = [e for e in self.audit_entries() if e["action"] == "case.verdict"]
+        details = json.loads(entries[-1]["details"])
+        self.assertEqual((details["suggestion"], details["suggestion_followed"]),
+                         ("likely_false_positive", False), details)
+
+    def audit_entries(self):
+        db = sqlite3.connect(os.path.join(self.data_dir, "pantau.db"))
+        try:
+            rows = db.execute("SELECT action, details FROM audit_log ORDER BY seq").fetchall()
+        finally:
+            db.close()
+        return [{"action": a, "details": d} for a, d in rows]

@@ -320,6 +320,7 @@ export interface Finding {
   cves: string[];
   cvss: number | null;
   evidence: string;
+  check_id: string | null;
   status: "open" | "confirmed" | "false_positive" | "fixed";
   status_reason: string;
   updated_by: string | null;
@@ -330,7 +331,7 @@ export interface AssessmentRun {
   id: string;
   system_id: string;
   system_name: string;
-  kind: "nmap" | "web";
+  kind: "nmap" | "web" | "import:openvas" | "import:nessus" | "import:nuclei" | "import:zap";
   targets: string[];
   ports: string;
   command: string;
@@ -343,6 +344,22 @@ export interface AssessmentRun {
   evidence_id: string | null;
   output_sha256: string | null;
   findings: Finding[];
+}
+
+// What the case's alerts and the findings of its assessments suggest (docs/assessments.md).
+export interface VerdictSuggestion {
+  case_id: string;
+  suggestion: "likely_real" | "likely_false_positive" | "unknown";
+  verdict: "confirmed" | "false_positive" | null;
+  reasons: string[];
+  matches: {
+    alert_id: string;
+    key: string;
+    kind: "present" | "dismissed" | "absent";
+    finding_id: string | null;
+    run_id: string;
+    why: string;
+  }[];
 }
 
 // One version of a case's incident report or work report, or its letter (docs/documents.md).

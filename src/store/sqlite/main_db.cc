@@ -451,6 +451,13 @@ CREATE TABLE monitor_url_state(
   PRIMARY KEY(system_id, url)
 );
 )sql",
+    R"sql(
+-- The scanner's own id of the check behind a finding (src/assess/assessment_store.h):
+-- 'openvas:<NVT OID>', 'nessus:<plugin id>', 'nuclei:<template id>', 'zap:<plugin id>',
+-- 'nmap:<script>', 'web:<check>'; '' when the tool gives none. Findings of one check match
+-- across runs by it.
+ALTER TABLE findings ADD COLUMN check_id TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -3,12 +3,55 @@
 // each finding (confirmed, false positive with a reason, fixed). The raw output of every run is
 // kept as evidence of the case, with its hash.
 import { FormEvent, useState } from "react";
-import { api, AssessmentRun, ElectronicSystem, Finding, Page } from "../api";
+import { api, AssessmentRun, csrfHeader, ElectronicSystem, Finding, Page, params, VerdictSuggestion } from "../api";
 import { SafeText } from "../components/SafeText";
 import { useErrors, usePoll } from "../hooks";
-import { formatTime, useI18n } from "../i18n";
+import { formatTime, isKey, useI18n } from "../i18n";
 
 const FINDING_STATUSES = ["open", "confirmed", "false_positive", "fixed"] as const;
+const IMPORT_FORMATS = ["openvas", "nessus", "nuclei", "zap"] as const;
+
+// Pantau's own checks are named in the reader's language by their check id; a scanner's
+// findings keep the scanner's title.
+function FindingTitle({ f }: { f: Finding }) {
+  const { t } = useI18n();
+  const key = `check.${f.check_id ?? ""}`;
+  return <SafeText text={isKey(key) ? t(key) : f.title} />;
+}
+
+// The verdict the alerts and findings suggest, with each match that led to it.
+export function SuggestionPanel({ caseId, runs, version }: { caseId: string; runs: AssessmentRun[]; version: number }) {
+  const { t } = useI18n();
+  const s = usePoll(
+    (signal) => api<VerdictSuggestion>(`/cases/${encodeURIComponent(caseId)}/verdict-suggestion`, { signal }),
+    [caseId, version, runs.map((r) => `${r.id}:${r.status}:${r.findings.map((f) => f.status).join()}`).join()],
+    10000,
+  );
+  if (!s.data) return null;
+  const findings = new Map(runs.flatMap((r) => r.findings.map((f) => [f.id, f] as const)));
+  return (
+    <div className={`suggestion suggestion-${s.data.suggestion}`} data-testid="verdict-suggestion">
+      <h3>
+        {t("sg.title")}: <strong data-testid="suggestion-value">{t(`sg.${s.data.suggestion}`)}</strong>
+      </h3>
+      <p className="muted">{t(`sg.explain.${s.data.suggestion}`)}</p>
+      {s.data.matches.length > 0 && (
+        <ul data-testid="suggestion-matches">
+          {s.data.matches.map((m, i) => {
+            const f = m.finding_id ? findings.get(m.finding_id) : undefined;
+            return (
+              <li key={i} title={m.why}>
+                {t("sg.match", { alert: m.alert_id, key: m.key, kind: t(`sg.kind.${m.kind}`) })}
+                {" · "}
+                {f ? <FindingTitle f={f} /> : t("sg.run", { run: m.run_id })}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
 
 function FindingRow({ f, canJudge, onChanged }: { f: Finding; canJudge: boolean; onChanged: () => void }) {
   const { t } = useI18n();
@@ -31,7 +74,7 @@ function FindingRow({ f, canJudge, onChanged }: { f: Finding; canJudge: boolean;
         <span className={`sev sev-${f.severity}`}>{t(`sev.${f.severity}`)}</span>
       </td>
       <td>
-        <SafeText text={f.title} />
+        <FindingTitle f={f} />
         {f.cves.length > 0 && <div className="muted">{f.cves.join(", ")}</div>}
         {f.evidence && (
           <pre className="excerpt">
@@ -101,8 +144,30 @@ export function AssessmentsTab({
   const [kind, setKind] = useState<"web" | "nmap">("web");
   const [ports, setPorts] = useState("");
   const [vuln, setVuln] = useState(false);
+  const [format, setFormat] = useState<(typeof IMPORT_FORMATS)[number]>("openvas");
+  const [file, setFile] = useState<File | null>(null);
+  const [outside, setOutside] = useState<string[]>([]);
   const { error, run } = useErrors();
   const refresh = () => setVersion((v) => v + 1);
+
+  const importReport = (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    run(async () => {
+      const res = await fetch(
+        `/api/v1/cases/${encodeURIComponent(caseId)}/assessments/import${params({
+          system_id: systemId || systems[0]?.id,
+          format,
+        })}`,
+        { method: "POST", body: file, headers: csrfHeader(), credentials: "same-origin" },
+      );
+      const j = await res.json().catch(() => null);
+      if (!res.ok) throw new Error(j?.error?.message ?? `HTTP ${res.status}`);
+      setOutside((j?.outside_registry ?? []).map((o: { host: string; findings: number }) => `${o.host} (${o.findings})`));
+      setFile(null);
+      refresh();
+    });
+  };
 
   const start = (e: FormEvent) => {
     e.preventDefault();
@@ -152,6 +217,44 @@ export function AssessmentsTab({
             </button>
           </form>
         ))}
+      {canRun && systems.length > 0 && (
+        <form className="inline" onSubmit={importReport} data-testid="import-form">
+          <strong>{t("as.import")}</strong>
+          <select value={systemId} onChange={(e) => setSystemId(e.target.value)} data-testid="import-system">
+            {systems.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+          <select
+            value={format}
+            onChange={(e) => setFormat(e.target.value as (typeof IMPORT_FORMATS)[number])}
+            data-testid="import-format"
+          >
+            {IMPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {t(`as.import:${f}`)}
+              </option>
+            ))}
+          </select>
+          <input
+            type="file"
+            aria-label={t("as.import_file")}
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            data-testid="import-file"
+          />
+          <button type="submit" disabled={!file} data-testid="import-start">
+            {t("as.import_start")}
+          </button>
+        </form>
+      )}
+      {outside.length > 0 && (
+        <p className="muted" data-testid="import-outside">
+          {t("as.outside", { hosts: outside.join(", ") })}
+        </p>
+      )}
+      <SuggestionPanel caseId={caseId} runs={runs.data?.items ?? []} version={version} />
       {error && (
         <p className="error" role="alert" data-testid="assessment-error">
           {error}

@@ -1,6 +1,6 @@
 // The case desk (SOP steps 3-10): the list with time-standard badges, a new case, and one case
 // with the workflow buttons the server says the current person may use, and nothing else.
-import { FormEvent, useState } from "react";
+import { FormEvent, useEffect, useState } from "react";
 import {
   api,
   canRunAssessments,
@@ -13,6 +13,7 @@ import {
   Page,
   params,
   User,
+  VerdictSuggestion,
 } from "../api";
 import { CaseBasics, CaseBasicsFields } from "../components/CaseBasicsFields";
 import { FilterSelect } from "../components/FilterSelect";
@@ -282,6 +283,21 @@ export function CasePage({ id, user }: { id: string; user: User }) {
   const systems = usePoll((signal) => api<Page<ElectronicSystem>>("/systems", { signal }), []);
   const [comment, setComment] = useState("");
   const [verdict, setVerdict] = useState<"false_positive" | "confirmed">("confirmed");
+  // What the case's alerts and findings suggest: pre-selected once, sent with the verdict so
+  // that the audit trail records whether it was followed.
+  const suggestion = usePoll(
+    (signal) => api<VerdictSuggestion>(`/cases/${encodeURIComponent(id)}/verdict-suggestion`, { signal }),
+    [id, version],
+    15000,
+  );
+  const [preselected, setPreselected] = useState("");
+  useEffect(() => {
+    const s = suggestion.data;
+    if (s?.verdict && preselected !== s.suggestion) {
+      setVerdict(s.verdict);
+      setPreselected(s.suggestion);
+    }
+  }, [suggestion.data, preselected]);
   const [justification, setJustification] = useState("");
   const [error, setError] = useState("");
   const [current, setTab] = useState<(typeof TABS)[number]>("summary");
@@ -304,7 +320,9 @@ export function CasePage({ id, user }: { id: string; user: User }) {
     e.preventDefault();
     setError("");
     try {
-      await api(`/cases/${encodeURIComponent(id)}/verdict`, { method: "POST", body: { verdict, justification } });
+      const body: Record<string, string> = { verdict, justification };
+      if (suggestion.data) body.suggestion = suggestion.data.suggestion;
+      await api(`/cases/${encodeURIComponent(id)}/verdict`, { method: "POST", body });
       setVersion((v) => v + 1);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -540,6 +558,21 @@ export function CasePage({ id, user }: { id: string; user: User }) {
           {verdictOpen && (
             <form className="verdict-form" onSubmit={setTheVerdict} data-testid="verdict-form">
               <h3>{t("case.set_verdict")}</h3>
+              {suggestion.data && (
+                <p className="muted" data-testid="verdict-suggested">
+                  {t("sg.suggested", {
+                    verdict: suggestion.data.verdict
+                      ? t(`verdict.${suggestion.data.verdict}`)
+                      : t(`sg.${suggestion.data.suggestion}`),
+                  })}
+                  {suggestion.data.verdict && suggestion.data.verdict !== verdict && (
+                    <>
+                      {" · "}
+                      <strong>{t("sg.override")}</strong>
+                    </>
+                  )}
+                </p>
+              )}
               <label>
                 <input type="radio" checked={verdict === "confirmed"} onChange={() => setVerdict("confirmed")} />{" "}
                 {t("verdict.confirmed")}
