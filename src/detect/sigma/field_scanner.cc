@@ -331,8 +331,27 @@ void FieldScanner::Scan(const EventView& view, Scratch& scratch, std::vector<uin
       memory->ids.assign(hits.begin() + static_cast<ptrdiff_t>(first), hits.end());
     }
   };
-  // Walk the smaller side: the event's fields, or the scanned field names.
   const Fields& fields = view.event().fields;
+  // Start loading the event's field array, then the first bytes of each name and text. Events
+  // often reach the matcher cold (decoded on another thread, queued, or one of many held in
+  // memory), and the walk below would otherwise take each cache miss in turn, behind the work on
+  // the field before; requested together, the misses overlap (all Windows rules, 100,000 events
+  // in memory: about 265K -> 340K events per CPU second). Texts past two cache lines are left to
+  // the hardware, which follows a sequential read by itself. Written in place: GCC takes a function
+  // that only prefetches for one without effects and drops the call.
+  {
+    const auto* begin = reinterpret_cast<const char*>(fields.items().data());
+    const char* end = begin + fields.size() * sizeof(pantau::Field);
+    for (const char* p = begin; p < end; p += 64) __builtin_prefetch(p);
+  }
+  for (const pantau::Field& ef : fields.items()) {
+    __builtin_prefetch(ef.name.data());
+    if (const auto* s = std::get_if<std::string>(&ef.value)) {
+      __builtin_prefetch(s->data());
+      if (s->size() > 64) __builtin_prefetch(s->data() + 64);
+    }
+  }
+  // Walk the smaller side: the event's fields, or the scanned field names.
   if (fields.size() < fields_.size()) {
     auto& slot_at = scratch.slot_at_;
     if (slot_at.size() < fields.size()) slot_at.resize(fields.size(), {std::string(), -1});

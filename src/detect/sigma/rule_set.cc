@@ -474,7 +474,7 @@ Status RuleSet::Finish() {
         });
     if (has_keywords) keyword_groups_.push_back(g);
   }
-  rules_by_pattern_.assign(scanner_.pattern_count(), {});
+  std::vector<std::vector<uint32_t>> rules_by_pattern(scanner_.pattern_count());
   auto necessary = [](const Matcher& m) -> PatternSet {
     return m.nodes().empty() ? std::nullopt : Necessary(m, m.root());
   };
@@ -496,8 +496,19 @@ Status RuleSet::Finish() {
     std::vector<uint32_t>& ids = need->ids;
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (uint32_t id : ids) rules_by_pattern_[id].push_back(i);
+    for (uint32_t id : ids) rules_by_pattern[id].push_back(i);
   }
+  needing_from_.reserve(rules_by_pattern.size() + 1);
+  for (const std::vector<uint32_t>& rules : rules_by_pattern) {
+    needing_from_.push_back(static_cast<uint32_t>(rules_needing_.size()));
+    rules_needing_.insert(rules_needing_.end(), rules.begin(), rules.end());
+  }
+  needing_from_.push_back(static_cast<uint32_t>(rules_needing_.size()));
+  for (const Rule& r : rules_) {
+    rule_program_.push_back(program_.Add(r.detection));
+    has_filters_.push_back(!r.filters.empty());
+  }
+  for (const Group& g : groups_) group_program_.push_back(program_.Add(g.where));
   return Status::Ok();
 }
 
@@ -548,14 +559,15 @@ void RuleSet::Match(const Event& event, const std::function<void(const Rule&)>& 
     }
   };
   for (uint32_t id : st.hits) {
-    for (uint32_t r : rules_by_pattern_[id]) add(r);
+    for (uint32_t i = needing_from_[id]; i < needing_from_[id + 1]; ++i) add(rules_needing_[i]);
   }
   for (uint32_t r : always_) add(r);
   std::sort(st.candidates.begin(), st.candidates.end());
   for (uint32_t r : st.candidates) {
     int8_t& g = st.group[group_of_rule_[r]];
     if (g < 0) g = Selects(group_of_rule_[r], view) ? 1 : 0;
-    if (g == 1 && rules_[r].detection.Matches(view) && !Filtered(rules_[r], view)) {
+    if (g == 1 && program_.Run(rule_program_[r], view) &&
+        !(has_filters_[r] && Filtered(rules_[r], view))) {
       on_match(rules_[r]);
     }
   }
@@ -573,7 +585,7 @@ bool RuleSet::Selects(uint32_t g, const EventView& view) const {
       return false;
     }
   }
-  return group.where.Matches(view);
+  return program_.Run(group_program_[g], view);
 }
 
 bool RuleSet::Filtered(const Rule& rule, const EventView& view) {

@@ -19,6 +19,7 @@
 #include "detect/sigma/level.h"
 #include "detect/sigma/logsource_map.h"
 #include "detect/sigma/matcher.h"
+#include "detect/sigma/program.h"
 #include "detect/sigma/rule_meta.h"
 
 namespace pantau::sigma {
@@ -110,9 +111,17 @@ class RuleSet {
   std::vector<uint32_t> group_of_rule_;
   std::vector<Group> groups_;
   FieldScanner scanner_;
-  std::vector<std::vector<uint32_t>> rules_by_pattern_;  // pattern id -> rules that need it
-  std::vector<uint32_t> always_;                         // rules without a necessary pattern
-  std::vector<uint32_t> keyword_groups_;                 // groups with keyword rules
+  // The detections and log-source conditions as one program, where each starts in it, and which
+  // rules have filters: the few words a candidate rule needs, apart from the large Rule.
+  Program program_;
+  std::vector<uint32_t> rule_program_;
+  std::vector<uint32_t> group_program_;
+  std::vector<bool> has_filters_;
+  // Pattern id -> rules that need it: rules_needing_[needing_from_[id] .. needing_from_[id + 1]).
+  std::vector<uint32_t> needing_from_;
+  std::vector<uint32_t> rules_needing_;
+  std::vector<uint32_t> always_;          // rules without a necessary pattern
+  std::vector<uint32_t> keyword_groups_;  // groups with keyword rules
   std::vector<CorrelationRule> correlations_;
   size_t filter_count_ = 0;
 };

@@ -358,6 +358,42 @@ TEST(SigmaRuleTest, Quantifiers) {
   EXPECT_FALSE(Matches(list, ev(true, false, false, false)));
 }
 
+// The compiled program rewrites conditions: lists of patterns under OR merge, a double `not`
+// cancels, children that only read scan bits run before those that read the event, and scanned
+// predicates are decided by bits whether or not the event has the field. Every combination of
+// the fields below must give what the one-by-one evaluation gives.
+TEST(SigmaRuleTest, CompiledConditionsAgreeWithNaive) {
+  const std::string ids =
+      "  a:\n    A|contains: x\n  b:\n    B|startswith: [y, z]\n"
+      "  net:\n    IP|cidr: 10.0.0.0/8\n  every:\n    C|contains|all: [p, q]\n"
+      "  other:\n    D|neq: v\n";
+  const std::vector<std::string> conditions = {
+      "a or b or net", "not not a",
+      "net and a",     "(a or b) and not (net or every)",
+      "2 of them",     "1 of a or every and not other",
+      "all of them",   "not every and not other",
+  };
+  const std::vector<std::pair<std::string, Value>> values = {
+      {"A", std::string("_x_")}, {"B", std::string("zed")}, {"IP", std::string("10.1.2.3")},
+      {"C", std::string("pq")},  {"D", std::string("v")},
+  };
+  for (const std::string& condition : conditions) {
+    Loaded l = One(ids + "  condition: " + condition + "\n");
+    for (uint32_t mask = 0; mask < (1u << values.size()); ++mask) {
+      Event e = Ev({});
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (mask & (1u << i)) e.fields.Set(values[i].first, values[i].second);
+      }
+      SCOPED_TRACE(condition + ", fields " + std::to_string(mask));
+      Matches(l, e);  // checks the compiled result against the naive one
+    }
+  }
+  // A few by hand.
+  Loaded l = One(ids + "  condition: a and not net\n");
+  EXPECT_TRUE(Matches(l, Ev({{"A", std::string("x")}})));
+  EXPECT_FALSE(Matches(l, Ev({{"A", std::string("x")}, {"IP", std::string("10.0.0.1")}})));
+}
+
 TEST(SigmaRuleTest, BadRulesAreReportedAndOthersLoad) {
   const std::string good = RuleText("  selection:\n    a: b\n  condition: selection\n");
   const std::string text =
