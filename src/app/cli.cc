@@ -202,6 +202,25 @@ int RunCli(int argc, char** argv) {
                    "matching threads (default: one per core but one, which reads)");
   hunt->add_option("--tags", hunt_flags.tags, "only rules with one of these tags (or under them)")
       ->delimiter(',');
+  // templates
+  auto* templates = app.add_subcommand(
+      "templates", "the log template of every line of log files (docs/anomaly.md)");
+  TemplatesFlags templates_flags;
+  templates->add_option("files", templates_flags.files, "log files, read in order")->required();
+  templates->add_flag("--csv", templates_flags.csv,
+                      "CSV with a header line: file,line,template_id,template");
+  templates->add_option("--format", templates_flags.format,
+                        "header of the lines: raw (default; the whole line is the message), "
+                        "hdfs, hadoop, spark, bgl, hpc, windows, linux, apache, openssh, "
+                        "openstack, or a format such as '<Date> <Time> <Level>: <Content>'");
+  templates->add_flag("--content", templates_flags.content,
+                      "also print the message the header format found");
+  templates->add_option("--state", templates_flags.state,
+                        "the miner's state file: read first when it exists, written at the end");
+  templates->add_option("--similarity", templates_flags.similarity,
+                        "least share of equal tokens to join a template (default 0.7)");
+  templates->add_option("--prefix-tokens", templates_flags.prefix_tokens,
+                        "leading tokens that choose the tree's leaf (default 2)");
   // rules
   auto* rules = app.add_subcommand("rules", "work with Sigma rules");
   rules->require_subcommand(1);
@@ -237,6 +256,7 @@ int RunCli(int argc, char** argv) {
   if (import->parsed()) return RunImport(*config, import_flags);
   if (search->parsed()) return RunSearch(*config, search_flags);
   if (hunt->parsed()) return RunHunt(hunt_flags);
+  if (templates->parsed()) return RunTemplates(templates_flags);
   for (auto* sub :
        {user_add, user_list, user_passwd, user_disable, user_reset_2fa, user_require_2fa}) {
     if (sub->parsed()) {

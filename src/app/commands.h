@@ -97,4 +97,15 @@ struct HuntFlags {
 };
 int RunHunt(const HuntFlags& flags);
 
+struct TemplatesFlags {
+  std::vector<std::string> files;
+  std::string format = "raw";  // a named header format (loghub's data sets) or a format string
+  bool csv = false;
+  bool content = false;      // also print the message the header parser found
+  std::string state;         // load the miner's state from here first, save it back at the end
+  double similarity = 0;     // 0: the miner's default
+  size_t prefix_tokens = 0;  // 0: the miner's default
+};
+int RunTemplates(const TemplatesFlags& flags);
+
 }  // namespace pantau
