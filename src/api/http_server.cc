@@ -979,6 +979,20 @@ class HttplibServer final : public HttpServer {
                   if (!caller.ok()) return Reply(res, caller.status());
                   Answer(res, HandleSystemStatus(req.matches[1].str(), context_));
                 });
+    server_.Get("/api/v1/monitor/board",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleMonitorBoard(context_));
+                });
+    // Behind a key with the status scope rather than open: Pantau is never meant to face the
+    // Internet; a public portal holds the key, fetches this and republishes it.
+    server_.Get("/api/v1/status/public",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadPublicStatus);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandlePublicStatus(context_));
+                });
   }
 
   // Analysts and coordinators (who run assessments) or admins (who keep the registry).

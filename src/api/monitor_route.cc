@@ -31,4 +31,14 @@ Result<std::string> HandleSystemStatus(std::string_view id, const ApiContext& ct
   return monitor->StatusJson(id);
 }
 
+Result<std::string> HandleMonitorBoard(const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(SiteMonitor * monitor, MonitorOf(ctx));
+  return monitor->BoardJson();
+}
+
+Result<std::string> HandlePublicStatus(const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(SiteMonitor * monitor, MonitorOf(ctx));
+  return monitor->PublicStatusJson();
+}
+
 }  // namespace pantau

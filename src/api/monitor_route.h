@@ -19,5 +19,12 @@ Result<std::string> HandleSystemCheck(std::string_view id, const ApiContext& ctx
 Result<std::string> HandleSystemBaseline(const Caller& caller, std::string_view id,
                                          const ApiContext& ctx);
 Result<std::string> HandleSystemStatus(std::string_view id, const ApiContext& ctx);
+// GET /api/v1/monitor/board: every monitored system's health in one answer, for the dashboard's
+// panel and the war-room wall (Permission::kReadEvents).
+Result<std::string> HandleMonitorBoard(const ApiContext& ctx);
+// GET /api/v1/status/public: the systems an admin marked public_status, with only their name,
+// up or down and response time (Permission::kReadPublicStatus: people, and API keys with the
+// status scope, which grants nothing else).
+Result<std::string> HandlePublicStatus(const ApiContext& ctx);
 
 }  // namespace pantau

@@ -37,14 +37,15 @@ Result<NewApiKey> ApiKeys::Create(std::string_view name, const std::vector<std::
     return InvalidArgument("name: an API key's name is 1 to 100 characters");
   }
   if (scopes.empty()) {
-    return InvalidArgument("scopes: an API key needs at least one (ingest, search, triage)");
+    return InvalidArgument(
+        "scopes: an API key needs at least one (ingest, search, triage, status)");
   }
   std::string joined;
   for (const auto& s : scopes) {
-    if (s != kScopeIngest && s != kScopeSearch && s != kScopeTriage) {
-      return InvalidArgument("scopes: unknown scope '" + s +
-                             "' (known: " + std::string(kScopeIngest) + ", " +
-                             std::string(kScopeSearch) + ", " + std::string(kScopeTriage) + ")");
+    if (s != kScopeIngest && s != kScopeSearch && s != kScopeTriage && s != kScopeStatus) {
+      return InvalidArgument("scopes: unknown scope '" + s + "' (known: " +
+                             std::string(kScopeIngest) + ", " + std::string(kScopeSearch) + ", " +
+                             std::string(kScopeTriage) + ", " + std::string(kScopeStatus) + ")");
     }
     if (!joined.empty()) joined += ',';
     joined += s;

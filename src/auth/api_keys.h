@@ -19,11 +19,13 @@
 
 namespace pantau {
 
-// The scopes a key can carry: sending events, reading events and alerts (search API), and
-// changing alerts (triage).
+// The scopes a key can carry: sending events, reading events and alerts (search API), changing
+// alerts (triage), and reading the public status export of monitored systems (status; it grants
+// nothing else, so a key handed to a public web portal opens nothing of the CSIRT's).
 inline constexpr std::string_view kScopeIngest = "ingest";
 inline constexpr std::string_view kScopeSearch = "search";
 inline constexpr std::string_view kScopeTriage = "triage";
+inline constexpr std::string_view kScopeStatus = "status";
 
 struct ApiKeyInfo {
   std::string id;  // public part, shown in listings

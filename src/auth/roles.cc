@@ -41,6 +41,8 @@ bool RoleAllows(Role role, Permission permission) {
       return role == Role::kAdmin;
     case Permission::kRunAssessments:
       return role == Role::kAnalyst || role == Role::kCoordinator;
+    case Permission::kReadPublicStatus:
+      return true;
   }
   return false;
 }
@@ -59,6 +61,8 @@ std::string_view ScopeFor(Permission permission) {
     case Permission::kManageSettings:
     case Permission::kRunAssessments:
       return {};
+    case Permission::kReadPublicStatus:
+      return kScopeStatus;
   }
   return kScopeSearch;
 }

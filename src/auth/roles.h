@@ -32,6 +32,9 @@ enum class Permission {
   // findings' status (analysts and coordinators: the SOP's step 5 is theirs). People only: no
   // scan starts without a person's explicit action
   kRunAssessments,
+  // the public status export of monitored systems (every role, and keys with the status scope,
+  // which grants nothing else)
+  kReadPublicStatus,
 };
 
 // Whether a person with `role` has the permission.

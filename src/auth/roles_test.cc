@@ -23,6 +23,7 @@ constexpr Row kTable[] = {
     {Permission::kWorkCases, true, true, true, false, ""},
     {Permission::kManageSettings, false, false, false, true, ""},
     {Permission::kRunAssessments, true, true, false, false, ""},
+    {Permission::kReadPublicStatus, true, true, true, true, "status"},
 };
 
 TEST(RolesTest, TheTable) {

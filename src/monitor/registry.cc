@@ -32,10 +32,25 @@ constexpr size_t kMaxImportLines = 10000;
 constexpr int kMinPrefixV4 = 8;
 constexpr int kMinPrefixV6 = 16;
 
-constexpr std::string_view kCsvColumns[] = {
-    "id",          "name",   "agency",          "head_name", "head_title", "emails",      "phones",
-    "chat",        "urls",   "hosts",           "ips",       "cms",        "cms_version", "server",
-    "criticality", "status", "check_interval_s"};
+constexpr std::string_view kCsvColumns[] = {"id",
+                                            "name",
+                                            "agency",
+                                            "head_name",
+                                            "head_title",
+                                            "emails",
+                                            "phones",
+                                            "chat",
+                                            "urls",
+                                            "hosts",
+                                            "ips",
+                                            "cms",
+                                            "cms_version",
+                                            "server",
+                                            "criticality",
+                                            "status",
+                                            "check_interval_s",
+                                            "crawl_pages",
+                                            "public_status"};
 
 std::string OneOf(std::span<const std::string_view> names) {
   std::string out;
@@ -276,7 +291,9 @@ nlohmann::json FieldsJson(const ElectronicSystem& s) {
           {"technology", TechnologyJson(s.technology)},
           {"criticality", s.criticality},
           {"status", s.status},
-          {"check_interval_s", s.check_interval_s}};
+          {"check_interval_s", s.check_interval_s},
+          {"crawl_pages", s.crawl_pages},
+          {"public_status", s.public_status}};
 }
 
 std::vector<std::string> ListOf(const nlohmann::json& j, const char* key) {
@@ -321,7 +338,8 @@ Result<int64_t> ParseId(std::string_view id) {
 
 constexpr std::string_view kSelect =
     "SELECT id, name, operator, urls, hosts, ips, technology, criticality, status, "
-    "check_interval_s, created_by, created, updated_by, updated FROM systems";
+    "check_interval_s, created_by, created, updated_by, updated, crawl_pages, public_status FROM "
+    "systems";
 
 ElectronicSystem SystemOf(const sqlite::Stmt& s) {
   ElectronicSystem e;
@@ -356,6 +374,8 @@ ElectronicSystem SystemOf(const sqlite::Stmt& s) {
   e.created = s.Int(11);
   e.updated_by = s.Text(12);
   e.updated = s.Int(13);
+  e.crawl_pages = s.Int(14);
+  e.public_status = s.Int(15) != 0;
   return e;
 }
 
@@ -442,6 +462,10 @@ Result<ElectronicSystem> NormaliseSystem(ElectronicSystem s) {
     return InvalidArgument(fmt::format("check_interval_s: {} is not {} to {} seconds",
                                        s.check_interval_s, kMinCheckIntervalS, kMaxCheckIntervalS));
   }
+  if (s.crawl_pages < 0 || s.crawl_pages > kMaxCrawlPages) {
+    return InvalidArgument(
+        fmt::format("crawl_pages: {} is not 0 to {} pages", s.crawl_pages, kMaxCrawlPages));
+  }
   return s;
 }
 
@@ -515,6 +539,14 @@ Result<ElectronicSystem> SystemFromJson(std::string_view json) {
         return InvalidArgument("check_interval_s: expected a whole number of seconds");
       }
       s.check_interval_s = v.get<int64_t>();
+    } else if (key == "crawl_pages") {
+      if (v.is_null()) continue;
+      if (!v.is_number_integer()) return InvalidArgument("crawl_pages: expected a whole number");
+      s.crawl_pages = v.get<int64_t>();
+    } else if (key == "public_status") {
+      if (v.is_null()) continue;
+      if (!v.is_boolean()) return InvalidArgument("public_status: expected true or false");
+      s.public_status = v.get<bool>();
     } else if (key == "id" || key == "created" || key == "created_by" || key == "updated" ||
                key == "updated_by") {
       continue;  // what the server sets; a client may send back what it was given
@@ -624,13 +656,16 @@ Result<int64_t> SystemRegistry::SaveLocked(int64_t id, ElectronicSystem input, c
     st.BindText(7, s.criticality);
     st.BindText(8, s.status);
     st.BindInt(9, s.check_interval_s);
+    st.BindInt(14, s.crawl_pages);
+    st.BindInt(15, s.public_status ? 1 : 0);
   };
   if (id == 0) {
     ASSIGN_OR_RETURN(
         sqlite::Stmt ins,
         db_.Prepare("INSERT INTO systems(name, operator, urls, hosts, ips, technology, "
                     "criticality, status, check_interval_s, created_by, created, updated_by, "
-                    "updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                    "updated, crawl_pages, public_status) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?) RETURNING id"));
     bind_fields(ins);
     ins.BindText(10, actor.name);
     ins.BindInt(11, now);
@@ -657,7 +692,8 @@ Result<int64_t> SystemRegistry::SaveLocked(int64_t id, ElectronicSystem input, c
       sqlite::Stmt up,
       db_.Prepare("UPDATE systems SET name = ?, operator = ?, urls = ?, hosts = ?, ips = ?, "
                   "technology = ?, criticality = ?, status = ?, check_interval_s = ?, "
-                  "updated_by = ?, updated = ? WHERE id = ?"));
+                  "updated_by = ?, updated = ?, crawl_pages = ?14, public_status = ?15 WHERE id = "
+                  "?12"));
   bind_fields(up);
   up.BindText(10, actor.name);
   up.BindInt(11, now);
@@ -787,7 +823,9 @@ Result<std::string> SystemRegistry::ExportCsv() {
                                  s.technology.server,
                                  s.criticality,
                                  s.status,
-                                 std::to_string(s.check_interval_s)};
+                                 std::to_string(s.check_interval_s),
+                                 std::to_string(s.crawl_pages),
+                                 s.public_status ? "yes" : "no"};
     static_assert(std::size(cells) == std::size(kCsvColumns));
     for (size_t i = 0; i < std::size(cells); ++i) {
       if (i > 0) out += ',';
@@ -911,6 +949,24 @@ Result<ImportResult> SystemRegistry::ImportCsv(std::string_view csv, const Actor
         continue;
       }
       s.check_interval_s = seconds;
+    }
+    if (auto v = cell("crawl_pages"); v && !Trimmed(*v).empty()) {
+      const std::string t = Trimmed(*v);
+      int64_t pages = 0;
+      const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), pages);
+      if (ec != std::errc() || end != t.data() + t.size()) {
+        problem(fmt::format("crawl_pages: '{}' is not a whole number", t.substr(0, 100)));
+        continue;
+      }
+      s.crawl_pages = pages;
+    }
+    if (auto v = cell("public_status"); v && !Trimmed(*v).empty()) {
+      const std::string t = Lower(Trimmed(*v));
+      if (t != "yes" && t != "no" && t != "true" && t != "false") {
+        problem(fmt::format("public_status: '{}' is not yes or no", t.substr(0, 100)));
+        continue;
+      }
+      s.public_status = t == "yes" || t == "true";
     }
     if (auto [it, fresh] = names_seen.emplace(Lower(Trimmed(s.name)), rec.line); !fresh) {
       problem(fmt::format("name: '{}' is on line {} too", Trimmed(s.name), it->second));

@@ -41,6 +41,9 @@ struct SystemTechnology {
 };
 
 inline constexpr int64_t kDefaultCheckIntervalS = 300;
+// Internal pages read per check besides the registered URLs (site_monitor.h); 0: none.
+inline constexpr int64_t kDefaultCrawlPages = 20;
+inline constexpr int64_t kMaxCrawlPages = 200;
 
 struct ElectronicSystem {
   std::string id;
@@ -51,12 +54,16 @@ struct ElectronicSystem {
   std::string criticality = "medium";  // low, medium, high, vital
   std::string status = "active";       // active, maintenance, retired
   int64_t check_interval_s = kDefaultCheckIntervalS;
+  int64_t crawl_pages = kDefaultCrawlPages;
+  // Listed, by name with up/down and response time only, in the public status export.
+  bool public_status = false;
   std::string created_by, updated_by;
   TimeNs created = 0, updated = 0;
 
   // {"id", "name", "operator": {"agency", "head_name", "head_title", "emails", "phones", "chat"},
   //  "urls", "hosts", "ips", "technology": {"cms", "cms_version", "server"}, "criticality",
-  //  "status", "check_interval_s", "created_by", "created", "updated_by", "updated"}
+  //  "status", "check_interval_s", "crawl_pages", "public_status", "created_by", "created",
+  //  "updated_by", "updated"}
   std::string ToJson() const;
 };
 

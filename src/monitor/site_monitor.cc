@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "auth/audit.h"
 #include "cases/json_text.h"
 #include "core/time.h"
+#include "monitor/crawl_links.h"
 #include "monitor/system_matcher.h"
 #include "store/sqlite/main_db.h"
 
@@ -140,14 +142,56 @@ Result<std::optional<Baseline>> ReadBaseline(sqlite::Db& db, int64_t system,
   return std::optional<Baseline>(Baseline{std::string(st.Text(0)), std::string(st.Text(1))});
 }
 
+// The alert of one finding on `c.url`; `crawled`: an internal page the crawl found, not a
+// registered URL.
+AlertHit MonitorHit(const WebFinding& f, const ElectronicSystem& system, const UrlCheck& c,
+                    const std::string& baseline_sha256, bool crawled, TimeNs now) {
+  const WebFindingKind& k = FindingKind(f.kind);
+  AlertHit hit;
+  hit.rule_id = std::string(k.rule_id);
+  hit.rule_title = std::string(k.title);
+  hit.level = std::string(k.level);
+  hit.tags = {"pantau.monitor", "monitor." + f.kind};
+  hit.dataset = "monitor.web";
+  hit.host = UrlHost(c.url);
+  hit.timestamp = now;
+  hit.system_id = system.id;
+  nlohmann::json fields = {{"url.full", c.url},
+                           {"url.final", c.final_url},
+                           {"monitor.kind", f.kind},
+                           {"monitor.summary", f.summary},
+                           {"monitor.evidence", f.evidence},
+                           {"http.response.status_code", c.status}};
+  if (!c.body_sha256.empty()) fields["monitor.body_sha256"] = c.body_sha256;
+  if (!c.crawler_sha256.empty()) fields["monitor.crawler_sha256"] = c.crawler_sha256;
+  if (!baseline_sha256.empty()) fields["monitor.baseline_sha256"] = baseline_sha256;
+  if (crawled) fields["monitor.crawled"] = true;
+  hit.fields_json = JsonText(fields);
+  return hit;
+}
+
+// A system's state from its URLs': down when any is, up when all are, else unknown.
+std::string WorstState(const std::vector<std::string>& states) {
+  if (states.empty()) return "unknown";
+  bool all_up = true;
+  for (const std::string& s : states) {
+    if (s == "down") return "down";
+    if (s != "up") all_up = false;
+  }
+  return all_up ? "up" : "unknown";
+}
+
 }  // namespace
 
 std::string SystemCheck::ToJson() const {
   nlohmann::json urls_json = nlohmann::json::array();
   for (const UrlCheck& u : urls) urls_json.push_back(UrlCheckJson(u));
+  nlohmann::json pages_json = nlohmann::json::array();
+  for (const UrlCheck& u : pages) pages_json.push_back(UrlCheckJson(u));
   return JsonText({{"system_id", system_id},
                    {"checked_at", FormatRfc3339(checked_at)},
                    {"urls", urls_json},
+                   {"pages", pages_json},
                    {"alerts", alert_rules}});
 }
 
@@ -265,8 +309,128 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       targets.push_back(std::move(t));
     }
   }
+  // The sitemap of each site a crawling system's URLs are on, fetched with its pages.
+  struct Sitemap {
+    size_t system;
+    std::string base;  // the registered URL whose site it is
+    size_t request;
+  };
+  std::vector<Sitemap> sitemaps;
+  for (size_t i = 0; i < systems.size(); ++i) {
+    if (systems[i].crawl_pages <= 0) continue;
+    std::set<std::string> seen;
+    for (const std::string& url : systems[i].urls) {
+      const std::string sitemap = SitemapUrl(url);
+      if (sitemap.empty() || !seen.insert(sitemap).second) continue;
+      // The allow-list knows the registered URLs only: the sitemap is on the site of one.
+      if (allow_ && !allow_(systems[i], url).ok()) continue;
+      sitemaps.push_back({i, url, requests.size()});
+      requests.push_back({sitemap, std::string(kBrowserAgent), ""});
+    }
+  }
   const std::vector<FetchResult> fetched = FetchPages(requests, options_.fetch, cancel_);
   // Fetches cut short by a stop say nothing about the sites: nothing is recorded.
+  if (cancel_.load()) return Unavailable("the server is stopping; the checks were not finished");
+
+  // The crawl: internal pages found now are remembered; those read longest ago (or never) are
+  // read now, `crawl_pages` per system, so that a large site is read in turn over the checks.
+  struct Page {
+    size_t system;
+    std::string url;
+    size_t browser = 0, crawler = 0;
+  };
+  std::vector<Page> pages;
+  std::vector<FetchRequest> page_requests;
+  const bool crawling = std::any_of(systems.begin(), systems.end(),
+                                    [](const ElectronicSystem& s) { return s.crawl_pages > 0; });
+  if (crawling) {
+    std::vector<std::vector<std::string>> found(systems.size());
+    for (const Target& t : targets) {
+      if (!t.refused.empty() || systems[t.system].crawl_pages <= 0) continue;
+      const FetchResult& page = fetched[t.browser];
+      if (!Answered(page) || !IsHtml(page)) continue;
+      const std::string base = page.final_url.empty() ? t.url : page.final_url;
+      for (std::string& u : InternalLinks(base, SummarisePage(page.body), options_.crawl_known)) {
+        found[t.system].push_back(std::move(u));
+      }
+    }
+    for (const Sitemap& m : sitemaps) {
+      const FetchResult& r = fetched[m.request];
+      if (!Answered(r)) continue;
+      for (const std::string& loc : SitemapLocations(r.body, options_.crawl_known)) {
+        if (auto u = InternalPageUrl(m.base, loc)) found[m.system].push_back(std::move(*u));
+      }
+    }
+    std::vector<std::vector<std::string>> chosen(systems.size());
+    // One time for all found now: pages found together are read in the order of their URLs.
+    const TimeNs found_at = clock_.Now();
+    std::lock_guard lock(db_mu_);
+    RETURN_IF_ERROR(InTransaction(db_, [&]() -> Status {
+      for (size_t i = 0; i < systems.size(); ++i) {
+        if (systems[i].crawl_pages <= 0) continue;
+        ASSIGN_OR_RETURN(const int64_t system_no, SystemNumber(systems[i].id));
+        std::set<std::string> registered;
+        for (const std::string& url : systems[i].urls) {
+          registered.insert(url);
+          if (auto u = InternalPageUrl(url, url)) registered.insert(*u);
+        }
+        // Bounded in SQL: no more than crawl_known pages per system are remembered. When that is
+        // reached, pages found gone (404, 410) make room; a dead link still on the site comes
+        // back, and waits its turn after the others.
+        ASSIGN_OR_RETURN(sqlite::Stmt evict,
+                         db_.Prepare("DELETE FROM monitor_crawl WHERE system_id = ?1 AND status "
+                                     "IN (404, 410) AND (SELECT COUNT(*) FROM monitor_crawl WHERE "
+                                     "system_id = ?1) >= ?2"));
+        evict.BindInt(1, system_no);
+        evict.BindInt(2, static_cast<int64_t>(options_.crawl_known));
+        RETURN_IF_ERROR(evict.Run());
+        ASSIGN_OR_RETURN(sqlite::Stmt add,
+                         db_.Prepare("INSERT INTO monitor_crawl(system_id, url, found_at) SELECT "
+                                     "?1, ?2, ?3 WHERE (SELECT COUNT(*) FROM monitor_crawl WHERE "
+                                     "system_id = ?1) < ?4 ON CONFLICT DO NOTHING"));
+        for (const std::string& url : found[i]) {
+          if (registered.contains(url)) continue;
+          add.BindInt(1, system_no);
+          add.BindText(2, url);
+          add.BindInt(3, found_at);
+          add.BindInt(4, static_cast<int64_t>(options_.crawl_known));
+          RETURN_IF_ERROR(add.Run());
+          add.Reset();
+        }
+        ASSIGN_OR_RETURN(sqlite::Stmt next,
+                         db_.Prepare("SELECT url FROM monitor_crawl WHERE system_id = ? ORDER BY "
+                                     "checked_at IS NOT NULL, checked_at, found_at, url LIMIT ?"));
+        next.BindInt(1, system_no);
+        next.BindInt(2, systems[i].crawl_pages);
+        while (true) {
+          ASSIGN_OR_RETURN(bool row, next.Step());
+          if (!row) break;
+          chosen[i].emplace_back(next.Text(0));
+        }
+      }
+      return Status::Ok();
+    }));
+    for (size_t i = 0; i < systems.size(); ++i) {
+      for (std::string& url : chosen[i]) {
+        // The allow-list knows the registered URLs only: an internal page is fetched when it is
+        // on the host and port of a registered URL that the allow-list allows now (the system
+        // may have been retired, or the URL removed, since the page was found).
+        const bool allowed = std::any_of(systems[i].urls.begin(), systems[i].urls.end(),
+                                         [&](const std::string& registered) {
+                                           return InternalPageUrl(registered, url).has_value() &&
+                                                  (!allow_ || allow_(systems[i], registered).ok());
+                                         });
+        if (!allowed) continue;
+        Page p{i, std::move(url)};
+        p.browser = page_requests.size();
+        page_requests.push_back({p.url, std::string(kBrowserAgent), ""});
+        p.crawler = page_requests.size();
+        page_requests.push_back({p.url, std::string(kCrawlerAgent), std::string(kCrawlerReferer)});
+        pages.push_back(std::move(p));
+      }
+    }
+  }
+  const std::vector<FetchResult> deep = FetchPages(page_requests, options_.fetch, cancel_);
   if (cancel_.load()) return Unavailable("the server is stopping; the checks were not finished");
 
   std::vector<SystemCheck> out(systems.size());
@@ -444,31 +608,73 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       RETURN_IF_ERROR(prune.Run());
 
       for (const WebFinding& f : c.findings) {
-        const WebFindingKind& k = FindingKind(f.kind);
-        AlertHit hit;
-        hit.rule_id = std::string(k.rule_id);
-        hit.rule_title = std::string(k.title);
-        hit.level = std::string(k.level);
-        hit.tags = {"pantau.monitor", "monitor." + f.kind};
-        hit.dataset = "monitor.web";
-        hit.host = UrlHost(t.url);
-        hit.timestamp = now;
-        hit.system_id = system.id;
-        nlohmann::json fields = {{"url.full", t.url},
-                                 {"url.final", c.final_url},
-                                 {"monitor.kind", f.kind},
-                                 {"monitor.summary", f.summary},
-                                 {"monitor.evidence", f.evidence},
-                                 {"http.response.status_code", c.status}};
-        if (!c.body_sha256.empty()) fields["monitor.body_sha256"] = c.body_sha256;
-        if (!c.crawler_sha256.empty()) fields["monitor.crawler_sha256"] = c.crawler_sha256;
-        if (baseline) fields["monitor.baseline_sha256"] = baseline->body_sha256;
-        hit.fields_json = JsonText(fields);
+        AlertHit hit =
+            MonitorHit(f, system, c, baseline ? baseline->body_sha256 : std::string(), false, now);
         out[t.system].alert_rules.push_back(hit.rule_id);
         hits.push_back(std::move(hit));
       }
       out[t.system].checked_at = now;
       out[t.system].urls.push_back(std::move(c));
+    }
+
+    // Internal pages: no baseline, and no up and down alerts (a page removed from a site is not
+    // an outage).
+    for (const Page& p : pages) {
+      const ElectronicSystem& system = systems[p.system];
+      ASSIGN_OR_RETURN(const int64_t system_no, SystemNumber(system.id));
+      const FetchResult& page = deep[p.browser];
+      const FetchResult& bot = deep[p.crawler];
+      UrlCheck c;
+      c.url = p.url;
+      c.checked_at = now;
+      c.final_url = page.final_url;
+      c.status = page.status;
+      c.up = Answered(page);
+      c.response_ms = page.elapsed_ms;
+      c.error = page.error;
+      if (page.status >= 400 && c.error.empty()) c.error = fmt::format("HTTP {}", page.status);
+      c.redirects = page.hops;
+      c.offsite_redirect = page.offsite_redirect;
+      if (page.status > 0) c.body_sha256 = Sha256Hex(page.body);
+      if (bot.status > 0) c.crawler_sha256 = Sha256Hex(bot.body);
+      if (c.up && IsHtml(page)) {
+        FetchedPage browser_view{p.url, page.final_url, page.offsite_redirect,
+                                 SummarisePage(page.body)};
+        c.title = browser_view.summary.title;
+        std::optional<FetchedPage> crawler_view;
+        if (bot.status > 0) {
+          crawler_view =
+              FetchedPage{p.url, bot.final_url, bot.offsite_redirect, SummarisePage(bot.body)};
+        }
+        c.findings =
+            DetectWebFindings(browser_view, nullptr, crawler_view ? &*crawler_view : nullptr,
+                              *terms_, options_.detection);
+      }
+      if (!c.findings.empty()) {
+        if (!c.body_sha256.empty()) {
+          RETURN_IF_ERROR(KeepBody(db_, c.body_sha256, page.body, page.content_type, now));
+        }
+        if (!c.crawler_sha256.empty() && c.crawler_sha256 != c.body_sha256) {
+          RETURN_IF_ERROR(KeepBody(db_, c.crawler_sha256, bot.body, bot.content_type, now));
+        }
+      }
+      nlohmann::json findings = nlohmann::json::array();
+      for (const WebFinding& f : c.findings) findings.push_back(FindingJson(f));
+      ASSIGN_OR_RETURN(sqlite::Stmt save,
+                       db_.Prepare("UPDATE monitor_crawl SET checked_at = ?3, status = ?4, "
+                                   "findings = ?5 WHERE system_id = ?1 AND url = ?2"));
+      save.BindInt(1, system_no);
+      save.BindText(2, p.url);
+      save.BindInt(3, now);
+      save.BindInt(4, c.status);
+      save.BindText(5, JsonText(findings));
+      RETURN_IF_ERROR(save.Run());
+      for (const WebFinding& f : c.findings) {
+        AlertHit hit = MonitorHit(f, system, c, "", true, now);
+        out[p.system].alert_rules.push_back(hit.rule_id);
+        hits.push_back(std::move(hit));
+      }
+      out[p.system].pages.push_back(std::move(c));
     }
     return Status::Ok();
   });
@@ -628,11 +834,181 @@ Result<std::string> SiteMonitor::StatusJson(std::string_view system_id) {
     u["history"] = h;
     urls.push_back(std::move(u));
   }
+  ASSIGN_OR_RETURN(const int64_t open_alerts, OpenAlertsLocked(system.id));
+  // The crawl: how many internal pages are known and read, and those whose last read found
+  // something (at most 100, the latest first).
+  nlohmann::json crawl = {{"pages", 0}, {"checked", 0}, {"with_findings", nlohmann::json::array()}};
+  ASSIGN_OR_RETURN(sqlite::Stmt counts,
+                   db_.Prepare("SELECT COUNT(*), COUNT(checked_at) FROM monitor_crawl WHERE "
+                               "system_id = ?"));
+  counts.BindInt(1, system_no);
+  ASSIGN_OR_RETURN(bool has_counts, counts.Step());
+  if (has_counts) {
+    crawl["pages"] = counts.Int(0);
+    crawl["checked"] = counts.Int(1);
+  }
+  ASSIGN_OR_RETURN(sqlite::Stmt flagged,
+                   db_.Prepare("SELECT url, checked_at, status, findings FROM monitor_crawl WHERE "
+                               "system_id = ? AND findings != '[]' ORDER BY checked_at DESC, url "
+                               "LIMIT 100"));
+  flagged.BindInt(1, system_no);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, flagged.Step());
+    if (!row) break;
+    nlohmann::json findings = nlohmann::json::parse(flagged.Text(3), nullptr, false);
+    crawl["with_findings"].push_back(
+        {{"url", flagged.Text(0)},
+         {"checked_at", FormatRfc3339(flagged.Int(1))},
+         {"status", flagged.Int(2)},
+         {"findings", findings.is_array() ? findings : nlohmann::json::array()}});
+  }
   return JsonText({{"system_id", system.id},
                    {"name", system.name},
                    {"status", system.status},
                    {"check_interval_s", system.check_interval_s},
-                   {"urls", urls}});
+                   {"crawl_pages", system.crawl_pages},
+                   {"open_alerts", open_alerts},
+                   {"urls", urls},
+                   {"crawl", crawl}});
+}
+
+// Alerts live in the same database (cases/alerts.h); counting them here with SQL keeps the
+// board to one query per system instead of paging through the alert list.
+Result<int64_t> SiteMonitor::OpenAlertsLocked(const std::string& system_id) {
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("SELECT COUNT(*) FROM alerts WHERE dataset = 'monitor.web' AND "
+                               "system_id = ? AND status != 'closed'"));
+  st.BindText(1, system_id);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
+Result<std::vector<SiteMonitor::UrlState>> SiteMonitor::UrlStatesLocked(
+    const ElectronicSystem& system) {
+  ASSIGN_OR_RETURN(const int64_t system_no, SystemNumber(system.id));
+  std::vector<UrlState> out;
+  for (const std::string& url : system.urls) {
+    UrlState u;
+    u.url = url;
+    ASSIGN_OR_RETURN(sqlite::Stmt state,
+                     db_.Prepare("SELECT down FROM monitor_url_state WHERE system_id = ? AND "
+                                 "url = ?"));
+    state.BindInt(1, system_no);
+    state.BindText(2, url);
+    ASSIGN_OR_RETURN(bool has_state, state.Step());
+    if (has_state) u.state = state.Int(0) != 0 ? "down" : "up";
+    ASSIGN_OR_RETURN(sqlite::Stmt last,
+                     db_.Prepare("SELECT checked_at, response_ms, up FROM monitor_checks WHERE "
+                                 "system_id = ? AND url = ? ORDER BY id DESC LIMIT 1"));
+    last.BindInt(1, system_no);
+    last.BindText(2, url);
+    ASSIGN_OR_RETURN(bool has_last, last.Step());
+    if (has_last) {
+      u.checked_at = last.Int(0);
+      u.response_ms = last.Int(1);
+      u.last_up = last.Int(2) != 0;
+    }
+    ASSIGN_OR_RETURN(sqlite::Stmt cert,
+                     db_.Prepare("SELECT cert_not_after, cert_verified FROM monitor_checks WHERE "
+                                 "system_id = ? AND url = ? AND cert_verified IS NOT NULL ORDER BY "
+                                 "id DESC LIMIT 1"));
+    cert.BindInt(1, system_no);
+    cert.BindText(2, url);
+    ASSIGN_OR_RETURN(bool has_cert, cert.Step());
+    if (has_cert) {
+      u.cert_not_after = cert.Int(0);
+      u.cert_verified = cert.Int(1) != 0;
+    }
+    ASSIGN_OR_RETURN(sqlite::Stmt content,
+                     db_.Prepare("SELECT checked_at, json_array_length(findings) FROM "
+                                 "monitor_checks WHERE system_id = ? AND url = ? AND title IS NOT "
+                                 "NULL ORDER BY id DESC LIMIT 1"));
+    content.BindInt(1, system_no);
+    content.BindText(2, url);
+    ASSIGN_OR_RETURN(bool has_content, content.Step());
+    if (has_content) {
+      u.content_checked_at = content.Int(0);
+      u.content_findings = content.Int(1);
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+Result<std::string> SiteMonitor::BoardJson() {
+  ASSIGN_OR_RETURN(std::vector<ElectronicSystem> systems, registry_.List());
+  const TimeNs now = clock_.Now();
+  nlohmann::json items = nlohmann::json::array();
+  std::lock_guard lock(db_mu_);
+  for (const ElectronicSystem& system : systems) {
+    if (system.status == "retired" || system.urls.empty()) continue;
+    ASSIGN_OR_RETURN(std::vector<UrlState> states, UrlStatesLocked(system));
+    std::vector<std::string> names;
+    nlohmann::json urls = nlohmann::json::array();
+    TimeNs checked_at = 0, cert_not_after = 0, content_at = 0;
+    int64_t response_ms = -1, findings = 0;
+    bool cert_verified = true, any_cert = false;
+    for (const UrlState& u : states) {
+      names.push_back(u.state);
+      urls.push_back(
+          {{"url", u.url},
+           {"state", u.state},
+           {"response_ms", u.checked_at > 0 ? nlohmann::json(u.response_ms) : nlohmann::json()}});
+      checked_at = std::max(checked_at, u.checked_at);
+      if (u.checked_at > 0 && u.last_up) response_ms = std::max(response_ms, u.response_ms);
+      if (u.cert_not_after > 0) {
+        // The certificate that runs out first is the one to renew first.
+        if (!any_cert || u.cert_not_after < cert_not_after) cert_not_after = u.cert_not_after;
+        any_cert = true;
+      }
+      if (u.cert_not_after != 0 || u.cert_verified.has_value()) {
+        cert_verified = cert_verified && u.cert_verified.value_or(true);
+      }
+      if (u.content_checked_at > 0) {
+        content_at = std::max(content_at, u.content_checked_at);
+        findings += u.content_findings;
+      }
+    }
+    ASSIGN_OR_RETURN(const int64_t open_alerts, OpenAlertsLocked(system.id));
+    items.push_back(
+        {{"system_id", system.id},
+         {"name", system.name},
+         {"criticality", system.criticality},
+         {"status", system.status},
+         {"state", WorstState(names)},
+         {"checked_at", checked_at > 0 ? nlohmann::json(FormatRfc3339(checked_at)) : nullptr},
+         {"response_ms", response_ms >= 0 ? nlohmann::json(response_ms) : nullptr},
+         {"cert_not_after", any_cert ? nlohmann::json(FormatRfc3339(cert_not_after)) : nullptr},
+         {"cert_days_left",
+          any_cert ? nlohmann::json((cert_not_after - now) / kNsPerDay) : nullptr},
+         {"cert_verified", any_cert ? nlohmann::json(cert_verified) : nullptr},
+         {"last_content_check",
+          content_at > 0 ? nlohmann::json{{"at", FormatRfc3339(content_at)}, {"findings", findings}}
+                         : nlohmann::json()},
+         {"open_alerts", open_alerts},
+         {"urls", urls}});
+  }
+  return JsonText({{"generated_at", FormatRfc3339(now)}, {"items", items}});
+}
+
+Result<std::string> SiteMonitor::PublicStatusJson() {
+  ASSIGN_OR_RETURN(std::vector<ElectronicSystem> systems, registry_.List());
+  nlohmann::json out = nlohmann::json::array();
+  std::lock_guard lock(db_mu_);
+  for (const ElectronicSystem& system : systems) {
+    if (!system.public_status || system.status == "retired" || system.urls.empty()) continue;
+    ASSIGN_OR_RETURN(std::vector<UrlState> states, UrlStatesLocked(system));
+    std::vector<std::string> names;
+    int64_t response_ms = -1;
+    for (const UrlState& u : states) {
+      names.push_back(u.state);
+      if (u.checked_at > 0 && u.last_up) response_ms = std::max(response_ms, u.response_ms);
+    }
+    out.push_back({{"name", system.name},
+                   {"state", WorstState(names)},
+                   {"response_ms", response_ms >= 0 ? nlohmann::json(response_ms) : nullptr}});
+  }
+  return JsonText({{"generated_at", FormatRfc3339(clock_.Now())}, {"systems", out}});
 }
 
 }  // namespace pantau

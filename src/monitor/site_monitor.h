@@ -11,6 +11,12 @@
 // Only URLs of the registry are fetched, and each passes `TargetCheck` first (app wires the
 // assessments' allow-list, assess/allow_list.h, which cannot be linked from here).
 //
+// Each check also reads a few internal pages of the site (the system's `crawl_pages`, default 20):
+// found in its sitemap.xml and in the links of the registered pages, only on a registered URL's
+// host and port (crawl_links.h), and read in turn over the checks, since injected gambling pages
+// often sit deep in a site. They get the detections that need no baseline (gambling, defacement,
+// cloaking), and are kept in monitor_crawl.
+//
 // Kept in DATA/pantau.db: baselines (monitor_baselines), each check (monitor_checks, the last
 // `history` per URL), the up/down state (monitor_url_state), and the bodies of baselines and of
 // pages that raised an alert by their SHA-256 (monitor_bodies), which the alerts name.
@@ -25,6 +31,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -48,6 +55,9 @@ struct SiteMonitorOptions {
   int cert_warn_days = 14;
   bool schedule = true;  // false: only checks asked for through the API run
   size_t history = 500;  // checks kept per URL
+  // Internal pages remembered per system for the crawl (each system reads its `crawl_pages` of
+  // them per check, those read longest ago first).
+  size_t crawl_known = 1000;
 };
 
 // Whether the monitor may fetch `url` for `system`; the error says why not.
@@ -74,8 +84,10 @@ struct SystemCheck {
   std::string system_id;
   TimeNs checked_at = 0;
   std::vector<UrlCheck> urls;
+  // Internal pages read by the crawl: availability and the detections that need no baseline.
+  std::vector<UrlCheck> pages;
   std::vector<std::string> alert_rules;  // rule ids of the alerts recorded
-  // {"system_id", "checked_at", "urls": [...], "alerts": N}
+  // {"system_id", "checked_at", "urls": [...], "pages": [...], "alerts": [rule ids]}
   std::string ToJson() const;
 };
 
@@ -105,11 +117,38 @@ class SiteMonitor {
   //  "since", "baseline", "last_check", "last_content_check", "certificate", "history"}]}
   Result<std::string> StatusJson(std::string_view system_id);
 
+  // Every system that is not retired and has URLs, by name, for the status board:
+  // {"generated_at", "items": [{"system_id", "name", "criticality", "status", "state",
+  //  "checked_at", "response_ms", "cert_not_after", "cert_days_left", "cert_verified",
+  //  "last_content_check": {"at", "findings"}, "open_alerts", "urls": [{"url", "state",
+  //  "response_ms"}]}]}. A system is down when any of its URLs is, up when all are.
+  Result<std::string> BoardJson();
+
+  // Only systems an admin marked `public_status`, and of them only the name, whether they are up
+  // and the response time of their last check: {"generated_at", "systems": [{"name", "state",
+  // "response_ms"}]}.
+  Result<std::string> PublicStatusJson();
+
  private:
   SiteMonitor(sqlite::Db db, const Clock& clock, SystemRegistry& registry, AlertStore& alerts,
               std::shared_ptr<const WebTerms> terms, SiteMonitorOptions options, TargetCheck allow);
   Result<std::vector<SystemCheck>> Check(const std::vector<ElectronicSystem>& systems);
   void Loop();
+
+  // What the board and the public export show of one URL. REQUIRES: db_mu_ held.
+  struct UrlState {
+    std::string url;
+    std::string state = "unknown";  // up, down, unknown (never checked)
+    TimeNs checked_at = 0;          // of the last check; 0: none
+    int64_t response_ms = 0;
+    bool last_up = false;
+    TimeNs cert_not_after = 0;  // of the last https answer; 0: none
+    std::optional<bool> cert_verified;
+    TimeNs content_checked_at = 0;  // of the last check that read the page; 0: none
+    int64_t content_findings = 0;
+  };
+  Result<std::vector<UrlState>> UrlStatesLocked(const ElectronicSystem& system);
+  Result<int64_t> OpenAlertsLocked(const std::string& system_id);
 
   std::mutex db_mu_;
   sqlite::Db db_;  // GUARDED_BY(db_mu_)

@@ -8,8 +8,11 @@ import http.server
 import os
 import ssl
 import subprocess
+import json
 import threading
 import time
+import urllib.error
+import urllib.request
 
 from test_cases import CasesCase
 
@@ -35,9 +38,17 @@ CLOAKED_FOR_BOTS = """<html><head><title>SLOT GACOR MAXWIN - Situs Slot Online T
 
 class Site(http.server.BaseHTTPRequestHandler):
     mode = "clean"  # set by the test
+    pages = {}  # path -> (content type, body): the site's other pages; the rest is 404
+    requests = []  # (Host header, path) of every request
 
     def do_GET(self):
         mode = Site.mode
+        Site.requests.append((self.headers.get("Host", ""), self.path))
+        if self.path != "/":
+            if self.path not in Site.pages:
+                return self.answer(404, "<html><h1>404 Not Found</h1></html>")
+            content_type, text = Site.pages[self.path]
+            return self.answer(200, text, content_type)
         if mode == "slow":
             time.sleep(4)  # longer than the monitor's request timeout
             return self.answer(200, CLEAN)
@@ -48,11 +59,11 @@ class Site(http.server.BaseHTTPRequestHandler):
         page = {"clean": CLEAN, "cloak": CLEAN, "defaced": DEFACED, "gambling": GAMBLING}[mode]
         self.answer(200, page)
 
-    def answer(self, status, text):
+    def answer(self, status, text, content_type="text/html; charset=utf-8"):
         body = text.encode()
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -63,7 +74,7 @@ class Site(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class MonitorTest(CasesCase):
+class MonitorCase(CasesCase):
     # The scheduler is off so that only the checks the test asks for run.
     config_text = ("monitor:\n  enabled: false\n  request_timeout_s: 2\n"
                    "  down_after_failures: 2\n")
@@ -71,6 +82,8 @@ class MonitorTest(CasesCase):
     def setUp(self):
         super().setUp()
         Site.mode = "clean"
+        Site.pages = {}
+        Site.requests = []
         self.site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
         self.site.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.site.server_address[1]}/"
@@ -81,11 +94,11 @@ class MonitorTest(CasesCase):
         self.site.server_close()
         super().tearDown()
 
-    def register(self):
+    def register(self, **fields):
         self.start_with_people()
         status, system = self.call("boss", "POST", "/api/v1/systems", {
             "name": "Portal Kominfo", "operator": {"agency": "Diskominfo"},
-            "urls": [self.url], "ips": ["127.0.0.1"]})
+            "urls": [self.url], "ips": ["127.0.0.1"], **fields})
         self.assertEqual(status, 201, system)
         return system
 
@@ -104,6 +117,8 @@ class MonitorTest(CasesCase):
     def kinds(self, url_check):
         return {f["kind"] for f in url_check["findings"]}
 
+
+class MonitorTest(MonitorCase):
     def test_defacement_gambling_and_cloaking_raise_their_alerts(self):
         system = self.register()
         # A check without a baseline still looks for gambling, defacement and cloaking.
@@ -237,3 +252,182 @@ class MonitorTest(CasesCase):
         self.assertEqual((alert["level"], alert["system_id"]), ("high", system["id"]))
         status, board = self.call("budi", "GET", f"/api/v1/systems/{system['id']}/status")
         self.assertEqual(board["urls"][0]["certificate"]["verified"], False)
+
+
+DEEP_INJECTED = """<!doctype html><html><head><title>Pengumuman 2019</title></head><body>
+<h1>Pengumuman Seleksi Pegawai 2019</h1><p>Hasil seleksi administrasi telah diumumkan.</p>
+<div style="display:none"><a href="https://slot-gacor.example/">slot gacor maxwin</a>
+<a href="https://togel.example/">situs togel online</a></div></body></html>"""
+
+PLAIN_PAGE = """<!doctype html><html><head><title>{0}</title></head><body><h1>{0}</h1>
+<p>Informasi {0} Dinas Komunikasi dan Informatika.</p></body></html>"""
+
+
+class MonitorCrawlTest(MonitorCase):
+    """The crawl of internal pages: the sitemap and the registered page's links, only on the
+    registered URL's host and port, read in turn over the checks."""
+
+    def sitemap(self, paths):
+        port = self.site.server_address[1]
+        locs = "".join(f"<url><loc>{p if '://' in p else f'http://127.0.0.1:{port}{p}'}</loc></url>"
+                       for p in paths)
+        return ("application/xml",
+                f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                f'sitemap/0.9">{locs}</urlset>')
+
+    def test_hidden_gambling_on_a_deep_page_raises_an_alert(self):
+        port = self.site.server_address[1]
+        Site.pages = {
+            # A page no registered URL links to; and one on another host name and one on another
+            # port of the same machine, which the crawl must not read.
+            "/sitemap.xml": self.sitemap(["/arsip/2019/pengumuman", "/profil",
+                                          f"http://localhost:{port}/luar-host",
+                                          "http://127.0.0.1:9/luar-port"]),
+            "/arsip/2019/pengumuman": ("text/html", DEEP_INJECTED),
+            "/profil": ("text/html", PLAIN_PAGE.format("Profil")),
+        }
+        system = self.register()
+        Site.mode = "clean"
+        status, result = self.call("budi", "POST", f"/api/v1/systems/{system['id']}/check")
+        self.assertEqual(status, 200, result)
+        self.assertEqual(result["urls"][0]["findings"], [])  # the front page is clean
+        pages = {p["url"]: p for p in result["pages"]}
+        base = f"http://127.0.0.1:{port}"
+        self.assertEqual(set(pages), {f"{base}/arsip/2019/pengumuman", f"{base}/profil",
+                                      f"{base}/berita"})
+        self.assertEqual(pages[f"{base}/berita"]["status"], 404)
+        self.assertEqual(pages[f"{base}/profil"]["findings"], [])
+        deep = pages[f"{base}/arsip/2019/pengumuman"]
+        self.assertEqual(self.kinds(deep), {"gambling"})  # no baseline: no hidden-link diff
+        self.assertEqual(result["alerts"], ["pantau-monitor-gambling"])
+
+        alert = self.monitor_alerts()["pantau-monitor-gambling"]
+        self.assertEqual(len(self.monitor_alerts()), 1)
+        self.assertEqual((alert["level"], alert["system_id"], alert["host"]),
+                         ("high", system["id"], "127.0.0.1"))
+        self.assertEqual(alert["fields"]["url.full"], f"{base}/arsip/2019/pengumuman")
+        self.assertIs(alert["fields"]["monitor.crawled"], True)
+        self.assertIn("slot gacor", alert["fields"]["monitor.evidence"].lower())
+
+        # Only the registered host and port were asked for.
+        paths = {path for _, path in Site.requests}
+        self.assertNotIn("/luar-host", paths)
+        self.assertEqual({host for host, _ in Site.requests}, {f"127.0.0.1:{port}"})
+
+        status, board = self.call("kadis", "GET", f"/api/v1/systems/{system['id']}/status")
+        self.assertEqual(status, 200, board)
+        self.assertEqual((board["crawl"]["pages"], board["crawl"]["checked"]), (3, 3))
+        self.assertEqual([p["url"] for p in board["crawl"]["with_findings"]],
+                         [f"{base}/arsip/2019/pengumuman"])
+        self.assertEqual(board["open_alerts"], 1)
+
+    def test_pages_are_read_in_turn_and_crawl_can_be_off(self):
+        Site.pages = {"/sitemap.xml": self.sitemap(["/a", "/b", "/c"])}
+        for p in ("/a", "/b", "/c", "/profil", "/berita"):
+            Site.pages.setdefault(p, ("text/html", PLAIN_PAGE.format(p)))
+        system = self.register(crawl_pages=2)
+        self.assertEqual(system["crawl_pages"], 2)
+        read = []
+        for _ in range(3):
+            status, result = self.call("budi", "POST", f"/api/v1/systems/{system['id']}/check")
+            self.assertEqual(status, 200, result)
+            self.assertEqual(len(result["pages"]), 2, result["pages"])
+            read += [p["url"].rsplit("/", 1)[1] for p in result["pages"]]
+        # Five pages known, two a check: every one read before any is read again.
+        self.assertEqual(set(read[:5]), {"a", "b", "c", "profil", "berita"})
+
+        status, bare = self.call("boss", "POST", "/api/v1/systems", {
+            "name": "Tanpa Crawl", "operator": {"agency": "Diskominfo"},
+            "urls": [self.url.replace("127.0.0.1", "localhost")], "hosts": ["localhost"],
+            "crawl_pages": 0})
+        self.assertEqual(status, 201, bare)
+        Site.requests = []
+        status, result = self.call("budi", "POST", f"/api/v1/systems/{bare['id']}/check")
+        self.assertEqual((status, result["pages"]), (200, []))
+        self.assertEqual({path for _, path in Site.requests}, {"/"})
+
+        status, answer = self.call("boss", "POST", "/api/v1/systems", {
+            "name": "Terlalu Banyak", "operator": {"agency": "Diskominfo"}, "crawl_pages": 500})
+        self.assertEqual(status, 400, answer)
+        self.assertIn("crawl_pages: 500 is not 0 to 200 pages", answer["error"]["message"])
+
+
+class PublicStatusTest(MonitorCase):
+    """GET /api/v1/status/public: only systems marked public, only name, state, response time;
+    for people and keys with the status scope, which opens nothing else."""
+
+    def key(self, scopes):
+        status, key = self.call("boss", "POST", "/api/v1/apikeys", {"name": "-".join(scopes),
+                                                                      "scopes": scopes})
+        self.assertEqual(status, 201, key)
+        return key["key"]
+
+    def get_with_key(self, path, key):
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        req = urllib.request.Request(self.server.url(path), headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def test_only_public_systems_and_only_what_is_public(self):
+        public = self.register(public_status=True, crawl_pages=0)
+        self.assertIs(public["public_status"], True)
+        status, private = self.call("boss", "POST", "/api/v1/systems", {
+            "name": "Aplikasi Internal", "operator": {"agency": "BKD"},
+            "urls": [self.url.replace("127.0.0.1", "localhost")], "hosts": ["localhost"],
+            "crawl_pages": 0})
+        self.assertEqual(status, 201, private)
+        status, never = self.call("boss", "POST", "/api/v1/systems", {
+            "name": "Belum Dicek", "operator": {"agency": "Dishub"}, "public_status": True,
+            "urls": ["http://belum.example.go.id/"], "crawl_pages": 0})
+        self.assertEqual(status, 201, never)
+        for s in (public, private):
+            self.check(s, "clean")
+
+        key = self.key(["status"])
+        status, answer = self.get_with_key("/api/v1/status/public", key)
+        self.assertEqual(status, 200, answer)
+        self.assertEqual(set(answer), {"generated_at", "systems"})
+        self.assertEqual([s["name"] for s in answer["systems"]], ["Belum Dicek", "Portal Kominfo"])
+        for s in answer["systems"]:
+            self.assertEqual(set(s), {"name", "state", "response_ms"})
+        by_name = {s["name"]: s for s in answer["systems"]}
+        self.assertEqual(by_name["Portal Kominfo"]["state"], "up")
+        self.assertIsInstance(by_name["Portal Kominfo"]["response_ms"], int)
+        self.assertEqual((by_name["Belum Dicek"]["state"], by_name["Belum Dicek"]["response_ms"]),
+                         ("unknown", None))
+        self.assertNotIn("127.0.0.1", json.dumps(answer))
+        self.assertNotIn("Aplikasi Internal", json.dumps(answer))
+
+        # Down shows as down.
+        Site.mode = "down"
+        for _ in range(2):
+            self.check(public, "down")
+        status, answer = self.get_with_key("/api/v1/status/public", key)
+        self.assertEqual({s["name"]: s["state"] for s in answer["systems"]}["Portal Kominfo"],
+                         "down")
+
+        # The status scope opens nothing else; other scopes and no key do not open this.
+        for path in ("/api/v1/alerts", "/api/v1/systems", "/api/v1/monitor/board",
+                     f"/api/v1/systems/{public['id']}/status"):
+            self.assertEqual(self.get_with_key(path, key)[0], 403, path)
+        self.assertEqual(self.get_with_key("/api/v1/status/public", self.key(["search"]))[0], 403)
+        self.assertEqual(self.get_with_key("/api/v1/status/public", None)[0], 401)
+        # People read it too (an admin checks what the portal will show).
+        status, answer = self.call("kadis", "GET", "/api/v1/status/public")
+        self.assertEqual((status, len(answer["systems"])), (200, 2))
+
+    def test_board_lists_every_monitored_system(self):
+        system = self.register(crawl_pages=0)
+        self.check(system, "defaced")
+        status, board = self.call("kadis", "GET", "/api/v1/monitor/board")
+        self.assertEqual(status, 200, board)
+        self.assertEqual(len(board["items"]), 1)
+        item = board["items"][0]
+        self.assertEqual((item["system_id"], item["name"], item["state"], item["open_alerts"]),
+                         (system["id"], "Portal Kominfo", "up", 1))
+        self.assertEqual(item["last_content_check"]["findings"], 1)
+        self.assertIsNone(item["cert_days_left"])
+        self.assertIsInstance(item["response_ms"], int)

@@ -12,6 +12,7 @@ import { AdminPage } from "./pages/Admin";
 import { WarRoomPage } from "./pages/WarRoom";
 import { CasePage, CasesPage } from "./pages/Cases";
 import { SystemsPage } from "./pages/Systems";
+import { SiteMonitorPage } from "./pages/SiteMonitor";
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());
@@ -64,6 +65,8 @@ export function App() {
         <AlertsPage user={user} />
       ) : path === "/systems" ? (
         <SystemsPage user={user} />
+      ) : /^\/systems\/[^/]+\/monitor$/.test(path) ? (
+        <SiteMonitorPage id={decodeURIComponent(path.split("/")[2])} user={user} />
       ) : path === "/admin" && user.role === "admin" ? (
         <AdminPage user={user} />
       ) : (

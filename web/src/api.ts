@@ -298,10 +298,87 @@ export interface ElectronicSystem {
   criticality: (typeof CRITICALITIES)[number];
   status: (typeof SYSTEM_STATUSES)[number];
   check_interval_s: number;
+  crawl_pages: number;
+  public_status: boolean;
   created_by: string;
   created: string;
   updated_by: string;
   updated: string;
+}
+
+// One monitored system on the status board (GET /monitor/board, docs/monitoring.md).
+export interface BoardItem {
+  system_id: string;
+  name: string;
+  criticality: ElectronicSystem["criticality"];
+  status: ElectronicSystem["status"];
+  state: "up" | "down" | "unknown";
+  checked_at: string | null;
+  response_ms: number | null;
+  cert_not_after: string | null;
+  cert_days_left: number | null;
+  cert_verified: boolean | null;
+  last_content_check: { at: string; findings: number } | null;
+  open_alerts: number;
+  urls: { url: string; state: "up" | "down" | "unknown"; response_ms: number | null }[];
+}
+
+export interface MonitorBoard {
+  generated_at: string;
+  items: BoardItem[];
+}
+
+export interface WebFinding {
+  kind: string;
+  rule_id: string;
+  level: Level;
+  summary: string;
+  evidence: string;
+}
+
+export interface UrlCheck {
+  url: string;
+  final_url: string;
+  checked_at: string;
+  up: boolean;
+  status: number;
+  response_ms: number;
+  error: string;
+  title: string;
+  baseline: boolean;
+  certificate: { not_after: string | null; verified: boolean; problem: string; subject: string; issuer: string } | null;
+  findings: WebFinding[];
+}
+
+// GET /systems/{id}/status: each URL's state, last checks, certificate and history.
+export interface SystemStatus {
+  system_id: string;
+  name: string;
+  status: ElectronicSystem["status"];
+  check_interval_s: number;
+  crawl_pages: number;
+  open_alerts: number;
+  urls: {
+    url: string;
+    state: "up" | "down" | "unknown";
+    consecutive_failures: number;
+    since: string | null;
+    baseline: { body_sha256: string; final_url: string; approved_by: string; approved_at: string } | null;
+    last_check: UrlCheck | null;
+    last_content_check: UrlCheck | null;
+    certificate: UrlCheck["certificate"];
+    history: { at: string; up: boolean; status: number; response_ms: number }[];
+  }[];
+  crawl: {
+    pages: number;
+    checked: number;
+    with_findings: { url: string; checked_at: string; status: number; findings: WebFinding[] }[];
+  };
+}
+
+// Who runs checks and approves baselines (src/api/http_server.cc: AuthenticateMonitor).
+export function canCheckSystems(user: User): boolean {
+  return user.role === "analyst" || user.role === "coordinator" || user.role === "admin";
 }
 
 // Who changes the registry (src/auth/roles.cc: kManageSettings).

@@ -458,6 +458,23 @@ CREATE TABLE monitor_url_state(
 -- across runs by it.
 ALTER TABLE findings ADD COLUMN check_id TEXT NOT NULL DEFAULT '';
 )sql",
+    R"sql(
+-- Website monitoring, second increment (docs/monitoring.md): internal pages read per check
+-- besides the registered URLs, and whether a system is listed in the public status export.
+ALTER TABLE systems ADD COLUMN crawl_pages INTEGER NOT NULL DEFAULT 20;
+ALTER TABLE systems ADD COLUMN public_status INTEGER NOT NULL DEFAULT 0;
+-- Internal pages found by the crawl (sitemap.xml, links of the registered pages), read a few per
+-- check so that every page is read in turn; the last check of each.
+CREATE TABLE monitor_crawl(
+  system_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  found_at INTEGER NOT NULL,      -- ns
+  checked_at INTEGER,             -- ns; NULL: not read yet
+  status INTEGER NOT NULL DEFAULT 0,
+  findings TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY(system_id, url)
+);
+)sql",
 };
 
 }  // namespace

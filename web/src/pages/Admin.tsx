@@ -30,7 +30,7 @@ interface SourceRow {
 }
 
 const ROLES: User["role"][] = ["analyst", "coordinator", "head", "admin"];
-const SCOPES = ["ingest", "search", "triage"];
+const SCOPES = ["ingest", "search", "triage", "status"];
 
 export function AdminPage({ user }: { user: User }) {
   const { t } = useI18n();

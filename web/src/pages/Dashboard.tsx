@@ -3,6 +3,7 @@ import { AlertStats, api, Case, Histogram, Page, params, Table } from "../api";
 import { SafeText } from "../components/SafeText";
 import { SlaBadge } from "../components/SlaBadge";
 import { Chart } from "../components/Chart";
+import { MonitorBoardPanel } from "../components/MonitorBoard";
 import { TimePicker } from "../components/TimePicker";
 import { alertsByLevelOption, eventsPerSourceOption, topBarsOption } from "../charts";
 import { usePoll } from "../hooks";
@@ -168,6 +169,10 @@ export function DashboardPage() {
               ))}
             {d.cases.data && d.cases.data.items.length === 0 && <li className="muted">{t("common.none")}</li>}
           </ul>
+        </section>
+        <section className="panel wide">
+          <h2>{t("mon.board")}</h2>
+          <MonitorBoardPanel refreshSeconds={refresh} />
         </section>
         <section className="panel">
           <h2>{t("dash.top_sources")}</h2>

@@ -13,6 +13,8 @@ import {
   User,
 } from "../api";
 import { SafeText } from "../components/SafeText";
+import { monitorPath } from "../components/MonitorBoard";
+import { navigate } from "../router";
 import { useErrors, usePoll } from "../hooks";
 import { useI18n } from "../i18n";
 
@@ -33,6 +35,8 @@ type Form = {
   criticality: ElectronicSystem["criticality"];
   status: ElectronicSystem["status"];
   check_interval_s: string;
+  crawl_pages: string;
+  public_status: boolean;
 };
 
 const EMPTY: Form = {
@@ -52,6 +56,8 @@ const EMPTY: Form = {
   criticality: "medium",
   status: "active",
   check_interval_s: "300",
+  crawl_pages: "20",
+  public_status: false,
 };
 
 function formOf(s: ElectronicSystem): Form {
@@ -72,6 +78,8 @@ function formOf(s: ElectronicSystem): Form {
     criticality: s.criticality,
     status: s.status,
     check_interval_s: String(s.check_interval_s),
+    crawl_pages: String(s.crawl_pages),
+    public_status: s.public_status,
   };
 }
 
@@ -98,6 +106,8 @@ function bodyOf(f: Form) {
     criticality: f.criticality,
     status: f.status,
     check_interval_s: Number(f.check_interval_s),
+    crawl_pages: Number(f.crawl_pages),
+    public_status: f.public_status,
   };
 }
 
@@ -198,7 +208,23 @@ export function SystemsPage({ user }: { user: User }) {
                 <td>
                   <span className={`crit crit-${s.criticality}`}>{t(`crit.${s.criticality}`)}</span>
                 </td>
-                <td>{t(`sysstatus.${s.status}`)}</td>
+                <td>
+                  {t(`sysstatus.${s.status}`)}
+                  {s.urls.length > 0 && s.status !== "retired" && (
+                    <div>
+                      <a
+                        href={monitorPath(s.id)}
+                        data-testid="system-monitor"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate(monitorPath(s.id));
+                        }}
+                      >
+                        {t("mon.title")}
+                      </a>
+                    </div>
+                  )}
+                </td>
                 {admin && (
                   <td className="nowrap">
                     <button type="button" onClick={() => setEditing(s.id)} data-testid="system-edit">
@@ -234,13 +260,13 @@ function SystemForm({ system, onDone }: { system?: ElectronicSystem; onDone: () 
       onDone();
     });
   };
-  const text = (k: keyof Form, label: string, required = false) => (
+  const text = (k: Exclude<keyof Form, "public_status">, label: string, required = false) => (
     <label>
       {label}
       <input name={k} value={form[k]} onChange={set(k)} required={required} />
     </label>
   );
-  const list = (k: keyof Form, label: string) => (
+  const list = (k: Exclude<keyof Form, "public_status">, label: string) => (
     <label>
       {label} <small className="muted">({t("sys.one_per_line")})</small>
       <textarea name={k} rows={2} value={form[k]} onChange={set(k)} />
@@ -291,6 +317,19 @@ function SystemForm({ system, onDone }: { system?: ElectronicSystem; onDone: () 
         <label>
           {t("sys.interval")}
           <input name="check_interval_s" type="number" min={30} max={86400} value={form.check_interval_s} onChange={set("check_interval_s")} />
+        </label>
+        <label>
+          {t("sys.crawl_pages")}
+          <input name="crawl_pages" type="number" min={0} max={200} value={form.crawl_pages} onChange={set("crawl_pages")} />
+        </label>
+        <label className="check">
+          <input
+            name="public_status"
+            type="checkbox"
+            checked={form.public_status}
+            onChange={(e) => setForm((f) => ({ ...f, public_status: e.target.checked }))}
+          />{" "}
+          {t("sys.public_status")}
         </label>
       </div>
       <button type="submit" data-testid="system-save">

@@ -1,6 +1,7 @@
 // The war-room wall: full screen, dark, large type, panels that rotate, no controls.
 import { useEffect, useMemo, useState } from "react";
 import { Chart } from "../components/Chart";
+import { MonitorBoardPanel } from "../components/MonitorBoard";
 import { alertsByLevelOption, eventsPerSourceOption, topBarsOption } from "../charts";
 import { formatNumber, useI18n } from "../i18n";
 import { topItems, useDashboardData } from "./Dashboard";
@@ -71,6 +72,10 @@ export function WarRoomPage() {
       <section className="war-panel">
         <h2>{current.title}</h2>
         <Chart option={option} height="58vh" dark testId="war-chart" />
+      </section>
+      <section className="war-panel war-board">
+        <h2>{t("mon.board")}</h2>
+        <MonitorBoardPanel refreshSeconds={30} limit={12} />
       </section>
     </div>
   );

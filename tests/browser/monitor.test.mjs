@@ -1,0 +1,167 @@
+// Site monitoring in the browser (issue 9): against a fixture web site on loopback, an analyst
+// opens a registered system's monitoring page from the registry, checks it now, sees the deep
+// page with hidden gambling links that the crawl found (its evidence shown as text, never run),
+// approves the baseline; the dashboard's board lists the system with its state and open alerts
+// and opens it; a head sees the page without the buttons; the war-room wall shows the board.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { launchBrowser, login, screenshot, Server, waitFor } from "./harness.mjs";
+
+const PEOPLE = {
+  sari: ["analyst", "kata sandi sari yang panjang"],
+  hadi: ["head", "kata sandi hadi yang panjang"],
+};
+
+const HOME = `<!doctype html><html><head><title>Dinas Pariwisata</title></head><body>
+<h1>Dinas Pariwisata Kabupaten</h1><p>Informasi destinasi wisata, agenda budaya dan layanan
+perizinan usaha pariwisata di kabupaten.</p><a href="/agenda">Agenda</a></body></html>`;
+const AGENDA = `<!doctype html><html><head><title>Agenda</title></head><body><h1>Agenda</h1>
+<p>Festival budaya tahunan.</p></body></html>`;
+// Deep, linked from nowhere but the sitemap, with hidden links whose text is markup.
+const DEEP = `<!doctype html><html><head><title>Arsip 2019</title></head><body><h1>Arsip</h1>
+<div style="position:absolute;left:-9999px"><a href="https://slot-gacor.example/">slot gacor
+&lt;img src=x onerror="window.__pwned=1"&gt;</a></div></body></html>`;
+
+function startSite() {
+  const site = http.createServer((req, res) => {
+    const port = site.address().port;
+    const pages = {
+      "/": ["text/html", HOME],
+      "/agenda": ["text/html", AGENDA],
+      "/arsip/2019": ["text/html", DEEP],
+      "/sitemap.xml": [
+        "application/xml",
+        `<urlset><url><loc>http://127.0.0.1:${port}/arsip/2019</loc></url></urlset>`,
+      ],
+    };
+    const page = pages[req.url];
+    res.writeHead(page ? 200 : 404, { "Content-Type": page ? page[0] : "text/html" });
+    res.end(page ? page[1] : "<h1>404</h1>");
+  });
+  return new Promise((resolve) => site.listen(0, "127.0.0.1", () => resolve(site)));
+}
+
+describe("site monitoring", { timeout: 240000 }, () => {
+  let server;
+  let browser;
+  let site;
+  let system;
+
+  before(async () => {
+    server = await new Server().start();
+    for (const [name, [role, password]] of Object.entries(PEOPLE)) server.addUser(name, role, password);
+    site = await startSite();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    site?.close();
+  });
+
+  async function as(name, password = PEOPLE[name]?.[1]) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.problems = [];
+    page.on("pageerror", (e) => page.problems.push(e.message));
+    page.on("dialog", (d) => d.accept());
+    await login(page, server, name, password);
+    return page;
+  }
+
+  it("registers the site, checks it from its page, shows the crawl's finding as text", async () => {
+    const admin = await as("admin", server.adminPassword);
+    const [status, created] = await admin.evaluate(async (url) => {
+      const csrf = document.cookie.split("; ").find((c) => c.startsWith("pantau_csrf="))?.split("=")[1];
+      const r = await fetch("/api/v1/systems", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({
+          name: "Portal Pariwisata",
+          operator: { agency: "Dinas Pariwisata" },
+          urls: [url],
+          ips: ["127.0.0.1"],
+          public_status: true,
+        }),
+      });
+      return [r.status, await r.json()];
+    }, `http://127.0.0.1:${site.address().port}/`);
+    assert.equal(status, 201, JSON.stringify(created));
+    system = created;
+
+    const sari = await as("sari");
+    await sari.click("[data-testid=nav-systems]");
+    await sari.click("[data-testid=system-monitor]");
+    await sari.waitForSelector("[data-testid=site-monitor-page]");
+    assert.equal(new URL(sari.url()).pathname, `/systems/${system.id}/monitor`);
+    assert.match(await sari.textContent("h1"), /Pemantauan situs: Portal Pariwisata/);
+    assert.match(await sari.textContent("[data-testid=monitor-availability]"), /belum pernah/);
+
+    await sari.click("[data-testid=monitor-check]");
+    await waitFor(async () => /Pemeriksaan selesai: 1 peringatan/.test(await sari.textContent("body")), "the check");
+    await sari.click("[data-testid=monitor-check]"); // a second point on the chart
+    await waitFor(async () => (await sari.locator("[data-testid=monitor-url] .mon-up").count()) === 1, "up");
+    assert.match(await sari.textContent("[data-testid=monitor-availability]"), /HTTP 200/);
+    assert.match(await sari.textContent("[data-testid=monitor-certificate]"), /bukan https/);
+    assert.match(await sari.textContent("[data-testid=monitor-content]"), /Dinas Pariwisata/);
+    assert.match(await sari.textContent("[data-testid=monitor-content]"), /Tidak ada temuan/);
+    assert.equal(await sari.locator("[data-testid=monitor-chart] canvas").count(), 1);
+
+    const deep = sari.locator("[data-testid=monitor-deep-page]");
+    await deep.waitFor();
+    assert.match(await deep.textContent(), /\/arsip\/2019/);
+    assert.match(await deep.textContent(), /gambling/);
+    await deep.locator("summary").first().click();
+    // The page's markup is shown as text and never becomes an element.
+    assert.match(await deep.locator("pre").first().textContent(), /<img src=x onerror="window.__pwned=1">/);
+    assert.equal(await sari.locator("[data-testid=monitor-deep-page] img").count(), 0);
+    assert.equal(await sari.evaluate(() => window.__pwned), undefined);
+    assert.equal(await sari.textContent("[data-testid=monitor-open-alerts]"), "1");
+    assert.match(await sari.textContent("[data-testid=monitor-baseline-info]"), /belum ada acuan/);
+
+    await sari.click("[data-testid=monitor-baseline]");
+    await waitFor(
+      async () => /disetujui oleh sari/.test(await sari.textContent("[data-testid=monitor-baseline-info]")),
+      "the baseline",
+    );
+    await screenshot(sari, "monitor-01-system-page");
+    assert.deepEqual(sari.problems, []);
+  });
+
+  it("shows the system on the dashboard's board, which opens its page", async () => {
+    const sari = await as("sari");
+    const row = sari.locator("[data-testid=monitor-row]", { hasText: "Portal Pariwisata" });
+    await row.waitFor();
+    assert.match(await row.textContent(), /aktif/);
+    assert.match(await row.textContent(), /\d+ ms/);
+    assert.match(await sari.textContent("[data-testid=monitor-summary]"), /1 sistem dipantau, 0 tidak dapat diakses/);
+    assert.equal((await row.locator("td").last().textContent()).trim(), "1");
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(sari, "monitor-02-dashboard-board");
+    await row.locator("td").nth(1).click();
+    await sari.waitForSelector("[data-testid=site-monitor-page]");
+    assert.equal(new URL(sari.url()).pathname, `/systems/${system.id}/monitor`);
+    assert.deepEqual(sari.problems, []);
+  });
+
+  it("lets a head read the page without the buttons, in English too, and shows the board on the wall", async () => {
+    const hadi = await as("hadi");
+    await hadi.goto(`${server.url}/systems/${system.id}/monitor`);
+    await hadi.waitForSelector("[data-testid=monitor-url]");
+    assert.equal(await hadi.locator("[data-testid=monitor-check]").count(), 0);
+    assert.equal(await hadi.locator("[data-testid=monitor-baseline]").count(), 0);
+    await hadi.evaluate(() => localStorage.setItem("pantau.lang", "en"));
+    await hadi.reload();
+    await hadi.waitForSelector("[data-testid=monitor-url]");
+    assert.match(await hadi.textContent("h1"), /Site monitoring: Portal Pariwisata/);
+    assert.match(await hadi.textContent("[data-testid=monitor-baseline-info]"), /approved by sari/);
+
+    await hadi.goto(`${server.url}/warroom`);
+    const row = hadi.locator("[data-testid=warroom] [data-testid=monitor-row]", { hasText: "Portal Pariwisata" });
+    await row.waitFor();
+    assert.match(await row.textContent(), /up/);
+    await screenshot(hadi, "monitor-03-warroom");
+    assert.deepEqual(hadi.problems, []);
+  });
+});
