@@ -95,7 +95,8 @@ describe("site monitoring", { timeout: 240000 }, () => {
     await sari.click("[data-testid=system-monitor]");
     await sari.waitForSelector("[data-testid=site-monitor-page]");
     assert.equal(new URL(sari.url()).pathname, `/systems/${system.id}/monitor`);
-    assert.match(await sari.textContent("h1"), /Pemantauan situs: Portal Pariwisata/);
+    // The heading names the system once its status has loaded.
+    await waitFor(async () => /Pemantauan situs: Portal Pariwisata/.test(await sari.textContent("h1")), "the heading");
     assert.match(await sari.textContent("[data-testid=monitor-availability]"), /belum pernah/);
 
     await sari.click("[data-testid=monitor-check]");
