@@ -15,6 +15,8 @@ packages=(
   libcairo2-dev libpango1.0-dev
   # vulnerability assessments (src/assess): nmap runs as a child process
   nmap
+  # malware and webshell scanning of evidence (src/scan): YARA and ClamAV as libraries
+  libyara-dev libclamav-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 sqlite3 curl openssl bsdutils rsyslog procps iproute2 time ripgrep
   # documents' tests: pdftotext, pdfsig, pdftoppm

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api/cases_route.h"
+#include "scan/evidence_scan.h"
 
 namespace pantau {
 namespace {
@@ -107,6 +108,16 @@ Result<std::string> HandleEvidenceGet(const Caller& caller, std::string_view cas
   ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
   ASSIGN_OR_RETURN(EvidenceItem item,
                    ctx.evidence.View(case_id, evidence_id, actor, From(remote_addr)));
+  return item.ToJson(true);
+}
+
+Result<std::string> HandleEvidenceScan(const Caller& caller, std::string_view case_id,
+                                       std::string_view evidence_id, std::string_view remote_addr,
+                                       const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(Actor actor, ActorOf(caller));
+  if (ctx.scanner == nullptr) return Unavailable("malware scanning is not running on this server");
+  ASSIGN_OR_RETURN(EvidenceItem item, ScanEvidence(ctx.evidence, *ctx.scanner, case_id, evidence_id,
+                                                   actor, From(remote_addr)));
   return item.ToJson(true);
 }
 

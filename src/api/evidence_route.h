@@ -39,6 +39,12 @@ Result<std::string> HandleEvidenceList(const Caller& caller, std::string_view ca
 Result<std::string> HandleEvidenceGet(const Caller& caller, std::string_view case_id,
                                       std::string_view evidence_id, std::string_view remote_addr,
                                       const ApiContext& ctx);
+// POST .../evidence/{eid}/scan: the content checked against its SHA-256, scanned for malware and
+// web shells (scan/evidence_scan.h) and the item answered with custody and every scan; records
+// `scanned`. 503 when no scanner runs or too many scans do, 413 over scan.max_bytes.
+Result<std::string> HandleEvidenceScan(const Caller& caller, std::string_view case_id,
+                                       std::string_view evidence_id, std::string_view remote_addr,
+                                       const ApiContext& ctx);
 // The checked content, ready to send; records the download (or the corruption it found).
 Result<std::unique_ptr<EvidenceReader>> OpenEvidenceContent(const Caller& caller,
                                                             std::string_view case_id,

@@ -587,6 +587,13 @@ class HttplibServer final : public HttpServer {
                   Answer(res, HandleEvidenceGet(*caller, req.matches[1].str(), req.matches[2].str(),
                                                 req.remote_addr, context_));
                 });
+    server_.Post(R"(/api/v1/cases/([^/]+)/evidence/([^/]+)/scan)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto caller = Authenticate(req, Permission::kWorkCases);
+                   if (!caller.ok()) return Reply(res, caller.status());
+                   Answer(res, HandleEvidenceScan(*caller, req.matches[1].str(),
+                                                  req.matches[2].str(), req.remote_addr, context_));
+                 });
     // Never shown inline: evidence may be hostile HTML or script, so it goes out as an
     // attachment, with no sniffing and a policy that would run nothing even if shown.
     server_.Get(

@@ -34,6 +34,7 @@ namespace pantau {
 
 struct NotifyService;
 class SiteMonitor;
+class MalwareScanner;
 
 // The subsystems the routes call; all outlive the server.
 struct ApiContext {
@@ -61,6 +62,8 @@ struct ApiContext {
   std::string ui_dir;
   // Website monitoring (monitor/site_monitor.h); null: its routes answer 503.
   SiteMonitor* monitor = nullptr;
+  // Malware scanning of evidence (scan/malware_scanner.h); null: its route answers 503.
+  MalwareScanner* scanner = nullptr;
 };
 
 // HTTP status for a Status code: the one place that decides it.

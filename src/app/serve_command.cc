@@ -33,6 +33,7 @@
 #include "ingest/pipeline.h"
 #include "monitor/site_monitor.h"
 #include "notify/notify_service.h"
+#include "scan/malware_scanner.h"
 #include "store/event_store.h"
 
 namespace pantau {
@@ -69,6 +70,21 @@ void RaiseOpenFileLimit() {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+// Malware scanning of evidence; ClamAV unpacks archives into DATA/tmp/scan.
+Result<std::unique_ptr<MalwareScanner>> OpenMalwareScanner(const Config& config,
+                                                           const Clock& clock) {
+  MalwareScannerOptions o;
+  o.yara_rules_dir = config.scan.yara_rules_dir;
+  o.clamav_db_dir = config.scan.clamav_db_dir;
+  o.max_bytes = config.scan.max_bytes;
+  o.timeout_s = config.scan.timeout_s;
+  o.temp_dir = config.data_dir + "/tmp/scan";
+  std::error_code ec;
+  std::filesystem::create_directories(o.temp_dir, ec);
+  if (ec) return Internal("cannot create " + o.temp_dir + ": " + ec.message());
+  return MalwareScanner::Open(clock, std::move(o));
 }
 
 // The website monitor, fetching only what the assessments' allow-list allows.
@@ -164,6 +180,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   if (!searches.ok()) return Fail(searches.status());
   auto site_monitor = OpenSiteMonitor(config, clock, **systems, **alerts);
   if (!site_monitor.ok()) return Fail(site_monitor.status());
+  auto scanner = OpenMalwareScanner(config, clock);
+  if (!scanner.ok()) return Fail(scanner.status());
   Metrics metrics;
   LiveDetection detection(**alerts, metrics, systems->get());
   auto rules = LoadServeRules(config.detection);
@@ -217,7 +235,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  config.ingest.max_body_bytes,
                  config.search.timeout_s,
                  config.ui_dir.empty() ? std::string(PANTAU_SOURCE_UI_DIR) : config.ui_dir,
-                 site_monitor->get()};
+                 site_monitor->get(),
+                 scanner->get()};
   auto http = OpenHttpServer(config.http, api);
   if (!http.ok()) return Fail(http.status());
   if (config.documents.public_url.empty()) {

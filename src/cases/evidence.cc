@@ -32,12 +32,12 @@ constexpr std::string_view kPastedTextName = "pasted-text.txt";
 // Temporary files older than this in DATA/evidence/incoming/ are left over from a crash.
 constexpr TimeNs kStaleUpload = kNsPerDay;
 
-constexpr std::string_view kEventNames[] = {"acquired", "viewed",   "downloaded",
-                                            "exported", "attached", "corrupt"};
+constexpr std::string_view kEventNames[] = {"acquired", "viewed",  "downloaded", "exported",
+                                            "attached", "corrupt", "scanned"};
 // The audit trail's action for each custody event.
-constexpr std::string_view kAuditActions[] = {"evidence.acquire",  "evidence.view",
-                                              "evidence.download", "evidence.export",
-                                              "evidence.attach",   "evidence.corrupt"};
+constexpr std::string_view kAuditActions[] = {
+    "evidence.acquire", "evidence.view",    "evidence.download", "evidence.export",
+    "evidence.attach",  "evidence.corrupt", "evidence.scan"};
 
 constexpr std::string_view kItemColumns =
     "e.id, e.case_id, c.number, e.kind, e.name, e.media_type, e.size, e.sha256, e.description, "
@@ -356,6 +356,23 @@ std::string CustodyEvent::ToJson() const {
   return out + fmt::format(R"(,"audit_seq":{}}})", audit_seq);
 }
 
+std::string EvidenceScan::ToJson() const {
+  std::string out = R"({"engine":)";
+  AppendJsonString(out, engine);
+  AppendJsonMember(out, "version", version);
+  out += fmt::format(R"(,"signatures":{})", signatures);
+  AppendJsonMember(out, "status", status);
+  AppendJsonMember(out, "message", message);
+  // Written by this server from the scanner's JSON (JsonText); anything else is not shown.
+  const auto matches = nlohmann::json::parse(matches_json, nullptr, false);
+  out += R"(,"matches":)";
+  out += matches.is_array() ? matches_json : std::string("[]");
+  AppendJsonMember(out, "started", FormatRfc3339(started));
+  AppendJsonMember(out, "ended", FormatRfc3339(ended));
+  AppendJsonMember(out, "actor", actor);
+  return out + fmt::format(R"(,"custody_seq":{}}})", custody_seq);
+}
+
 std::string EvidenceItem::ToJson(bool with_custody) const {
   std::string out = R"({"id":)";
   AppendJsonString(out, id);
@@ -369,6 +386,12 @@ std::string EvidenceItem::ToJson(bool with_custody) const {
   AppendJsonMember(out, "description", description);
   AppendJsonMember(out, "added_by", added_by);
   AppendJsonMember(out, "added", FormatRfc3339(added));
+  out += R"(,"scans":[)";
+  for (size_t i = 0; i < scans.size(); ++i) {
+    if (i > 0) out += ',';
+    out += scans[i].ToJson();
+  }
+  out += "]";
   if (with_custody) {
     out += R"(,"custody":[)";
     for (size_t i = 0; i < custody.size(); ++i) {
@@ -673,7 +696,34 @@ Result<EvidenceItem> EvidenceStore::ItemLocked(std::string_view case_id,
     e.audit_seq = st.Int(6);
     item.custody.push_back(std::move(e));
   }
+  ASSIGN_OR_RETURN(item.scans, ScansLocked(id));
   return item;
+}
+
+Result<std::vector<EvidenceScan>> EvidenceStore::ScansLocked(int64_t evidence_id) {
+  ASSIGN_OR_RETURN(sqlite::Stmt st,
+                   db_.Prepare("SELECT engine, version, signatures, status, message, matches, "
+                               "started, ended, actor, custody_seq FROM evidence_scans WHERE "
+                               "evidence_id = ? ORDER BY seq"));
+  st.BindInt(1, evidence_id);
+  std::vector<EvidenceScan> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    EvidenceScan s;
+    s.engine = st.Text(0);
+    s.version = st.Text(1);
+    s.signatures = st.Int(2);
+    s.status = st.Text(3);
+    s.message = st.Text(4);
+    s.matches_json = st.Text(5);
+    s.started = st.Int(6);
+    s.ended = st.Int(7);
+    s.actor = st.Text(8);
+    s.custody_seq = st.Int(9);
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 Result<CustodyEvent> EvidenceStore::AppendCustodyLocked(const EvidenceItem& item,
@@ -760,6 +810,9 @@ Result<EvidencePage> EvidenceStore::List(std::string_view case_id, size_t limit,
     page.items.resize(limit);
     page.next_cursor = page.items.back().id;
   }
+  for (EvidenceItem& item : page.items) {
+    ASSIGN_OR_RETURN(item.scans, ScansLocked(std::stoll(item.id)));
+  }
   return page;
 }
 
@@ -834,30 +887,169 @@ Result<std::unique_ptr<EvidenceReader>> EvidenceStore::OpenContent(std::string_v
       }
     }
   }
-  const bool corrupt = !problem.empty();
+  if (!problem.empty()) {
+    if (fd >= 0) ::close(fd);
+    return RecordCorrupt(case_id, evidence_id, item, actor, note, found, problem);
+  }
   {
     std::lock_guard lock(mu_);
-    const nlohmann::json details =
-        corrupt ? nlohmann::json{{"found", found}, {"problem", problem}} : nlohmann::json::object();
     auto recorded = Write<CustodyEvent>([&]() -> Result<CustodyEvent> {
       ASSIGN_OR_RETURN(EvidenceItem current, ItemLocked(case_id, evidence_id));
-      return AppendCustodyLocked(
-          current, corrupt ? CustodyEventKind::kCorrupt : CustodyEventKind::kDownloaded, actor,
-          note, JsonText(details));
+      return AppendCustodyLocked(current, CustodyEventKind::kDownloaded, actor, note, "{}");
     });
     if (!recorded.ok()) {
-      if (fd >= 0) ::close(fd);
+      ::close(fd);
       return recorded.status();
     }
   }
-  if (corrupt) {
-    if (fd >= 0) ::close(fd);
-    return Internal(fmt::format(
-        "evidence {} ('{}') of case {} is corrupt: {}. It is not served. Restore the file from a "
-        "backup; the check is in the audit trail (evidence.corrupt)",
-        item.id, item.name, item.case_number, problem));
-  }
   return std::unique_ptr<EvidenceReader>(new EvidenceReader(std::move(item), fd));
+}
+
+Status EvidenceStore::RecordCorrupt(std::string_view case_id, std::string_view evidence_id,
+                                    const EvidenceItem& item, const Actor& actor,
+                                    std::string_view note, const std::string& found,
+                                    const std::string& problem) {
+  std::lock_guard lock(mu_);
+  const nlohmann::json details = {{"found", found}, {"problem", problem}};
+  auto recorded = Write<CustodyEvent>([&]() -> Result<CustodyEvent> {
+    ASSIGN_OR_RETURN(EvidenceItem current, ItemLocked(case_id, evidence_id));
+    return AppendCustodyLocked(current, CustodyEventKind::kCorrupt, actor, note, JsonText(details));
+  });
+  if (!recorded.ok()) return recorded.status();
+  return Internal(fmt::format(
+      "evidence {} ('{}') of case {} is corrupt: {}. It is not served. Restore the file from a "
+      "backup; the check is in the audit trail (evidence.corrupt)",
+      item.id, item.name, item.case_number, problem));
+}
+
+Result<EvidenceStore::Content> EvidenceStore::ReadForScan(std::string_view case_id,
+                                                          std::string_view evidence_id,
+                                                          const Actor& actor, std::string_view note,
+                                                          uint64_t max_bytes) {
+  Content out;
+  {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(out.item, ItemLocked(case_id, evidence_id));
+  }
+  out.item.custody.clear();
+  const EvidenceItem& item = out.item;
+  if (static_cast<uint64_t>(item.size) > max_bytes) {
+    return TooLarge(
+        fmt::format("evidence {} ('{}') has {} bytes, more than the malware scan takes ({} bytes, "
+                    "scan.max_bytes); it was not scanned",
+                    item.id, item.name, item.size, max_bytes));
+  }
+  // As in OpenContent: the hash decides the path, so it is checked before it is used; and the
+  // bytes scanned are the bytes hashed, read once into memory, so that a file changed on disk
+  // between the check and the scan cannot pass.
+  if (!IsSha256Hex(item.sha256)) {
+    return RecordCorrupt(case_id, evidence_id, item, actor, note, "invalid record",
+                         "its recorded SHA-256 is not one (the database was changed)");
+  }
+  const std::string path = BlobPath(item.sha256);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    return RecordCorrupt(case_id, evidence_id, item, actor, note, "missing",
+                         fmt::format("its stored content evidence/{}/{} is missing ({})",
+                                     item.sha256.substr(0, 2), item.sha256, Errno(errno)));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return RecordCorrupt(case_id, evidence_id, item, actor, note, "not a file",
+                         "its stored content is not a regular file");
+  }
+  // Never more than the recorded size plus one byte: a file grown on disk is corrupt, and is
+  // not read whole into memory to find that out.
+  const uint64_t cap = static_cast<uint64_t>(item.size) + 1;
+  out.bytes.resize(static_cast<size_t>(cap));
+  uint64_t total = 0;
+  while (total < cap) {
+    const ssize_t n = ::read(fd, out.bytes.data() + total, static_cast<size_t>(cap - total));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Internal(fmt::format("evidence {}: cannot read {}: {}", item.id, path, Errno(err)));
+    }
+    if (n == 0) break;
+    total += static_cast<uint64_t>(n);
+  }
+  ::close(fd);
+  out.bytes.resize(static_cast<size_t>(total));
+  Sha256Stream hash;
+  hash.Update(out.bytes);
+  const std::string found = hash.HexDigest();
+  if (found != item.sha256 || total != static_cast<uint64_t>(item.size)) {
+    const std::string problem = fmt::format(
+        "its stored content ({}{} bytes) has SHA-256 {}, not the recorded {} ({} bytes): it was "
+        "changed or damaged on disk",
+        total == cap ? "more than " : "", total == cap ? total - 1 : total, found, item.sha256,
+        item.size);
+    return RecordCorrupt(case_id, evidence_id, item, actor, note, found, problem);
+  }
+  return out;
+}
+
+Result<EvidenceItem> EvidenceStore::RecordScans(std::string_view case_id,
+                                                std::string_view evidence_id, const Actor& actor,
+                                                std::string_view note,
+                                                std::vector<EvidenceScan> scans) {
+  std::lock_guard lock(mu_);
+  return Write<EvidenceItem>([&]() -> Result<EvidenceItem> {
+    ASSIGN_OR_RETURN(EvidenceItem item, ItemLocked(case_id, evidence_id));
+    // The audit entry carries what was found, so that the trail alone tells a clean scan from one
+    // with matches.
+    nlohmann::json engines = nlohmann::json::array();
+    for (const EvidenceScan& s : scans) {
+      nlohmann::json rules = nlohmann::json::array();
+      const auto matches = nlohmann::json::parse(s.matches_json, nullptr, false);
+      if (matches.is_array()) {
+        for (const auto& m : matches) {
+          if (m.is_object() && m.contains("rule")) rules.push_back(m["rule"]);
+        }
+      }
+      engines.push_back({{"engine", s.engine},
+                         {"version", s.version},
+                         {"signatures", s.signatures},
+                         {"status", s.status},
+                         {"matches", rules}});
+    }
+    ASSIGN_OR_RETURN(CustodyEvent scanned,
+                     AppendCustodyLocked(item, CustodyEventKind::kScanned, actor, note,
+                                         JsonText(nlohmann::json{{"scans", engines}})));
+    ASSIGN_OR_RETURN(sqlite::Stmt next,
+                     db_.Prepare("SELECT coalesce(max(seq), 0) FROM evidence_scans WHERE "
+                                 "evidence_id = ?"));
+    next.BindInt(1, std::stoll(item.id));
+    ASSIGN_OR_RETURN(bool row, next.Step());
+    int64_t seq = row ? next.Int(0) : 0;
+    for (EvidenceScan& s : scans) {
+      s.actor = actor.name;
+      s.custody_seq = scanned.seq;
+      ASSIGN_OR_RETURN(
+          sqlite::Stmt add,
+          db_.Prepare("INSERT INTO evidence_scans(evidence_id, seq, engine, version, signatures, "
+                      "status, message, matches, started, ended, actor, custody_seq) "
+                      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      add.BindInt(1, std::stoll(item.id));
+      add.BindInt(2, ++seq);
+      add.BindText(3, s.engine);
+      add.BindText(4, s.version);
+      add.BindInt(5, s.signatures);
+      add.BindText(6, s.status);
+      add.BindText(7, s.message.substr(0, kMaxDescription));
+      add.BindText(8, s.matches_json);
+      add.BindInt(9, s.started);
+      add.BindInt(10, s.ended);
+      add.BindText(11, s.actor);
+      add.BindInt(12, s.custody_seq);
+      RETURN_IF_ERROR(add.Run());
+      item.scans.push_back(s);
+    }
+    item.custody.push_back(std::move(scanned));
+    return item;
+  });
 }
 
 Result<CustodyEvent> EvidenceStore::RecordCustody(std::string_view case_id,

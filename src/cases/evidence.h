@@ -1,7 +1,8 @@
 // Evidence and PoC of a case (the SOP's step 5 output): uploaded files and pasted texts, each
 // with its SHA-256, size, media type (sniffed from the content, never taken from the client),
 // description, who added it and when, and a chain-of-custody log of every handling (acquired,
-// viewed, downloaded, exported, attached; and a failed integrity check, corrupt).
+// viewed, downloaded, exported, attached, scanned for malware; and a failed integrity check,
+// corrupt). Malware scans' results (scan/evidence_scan.h) are kept with the item, append-only.
 //
 // Content is stored content-addressed in DATA/evidence/<first two hex>/<sha256>: written to a
 // temporary file under DATA/evidence/incoming/ (the same file system), fsync'd, and moved into
@@ -41,6 +42,7 @@ enum class CustodyEventKind {
   kExported,    // copied out with a report or a package (the report feature records it)
   kAttached,    // attached to a report
   kCorrupt,     // the stored content no longer has its SHA-256 (or is gone): not served
+  kScanned,     // its content, after the hash was checked, scanned for malware (RecordScans)
 };
 std::string_view CustodyEventName(CustodyEventKind kind);
 
@@ -57,6 +59,25 @@ struct CustodyEvent {
   std::string ToJson() const;
 };
 
+// One engine's malware scan of an item, as stored; the matches are the scanner's JSON array
+// (scan/malware_scanner.h), which this layer keeps without reading it.
+struct EvidenceScan {
+  std::string engine;  // yara, clamav
+  std::string version;
+  int64_t signatures = 0;
+  std::string status;  // ok, no_signatures, timeout, failed
+  std::string message;
+  std::string matches_json = "[]";
+  TimeNs started = 0;
+  TimeNs ended = 0;
+  std::string actor;
+  int64_t custody_seq = 0;  // the `scanned` custody event that records it
+
+  // {"engine", "version", "signatures", "status", "message", "matches", "started", "ended",
+  // "actor", "custody_seq"}
+  std::string ToJson() const;
+};
+
 struct EvidenceItem {
   std::string id;
   std::string case_id;
@@ -70,9 +91,11 @@ struct EvidenceItem {
   std::string added_by;
   TimeNs added = 0;
   std::vector<CustodyEvent> custody;  // oldest first; filled by View and the readers
+  std::vector<EvidenceScan> scans;    // oldest first; filled by Get, View, List and RecordScans
 
   // {"id", "case_id", "case_number", "kind", "name", "media_type", "size", "sha256",
-  // "description", "added_by", "added"} and, with `with_custody`, "custody": [event...].
+  // "description", "added_by", "added", "scans": [scan...]} and, with `with_custody`,
+  // "custody": [event...].
   std::string ToJson(bool with_custody) const;
 };
 
@@ -200,6 +223,21 @@ class EvidenceStore {
   Result<std::unique_ptr<EvidenceReader>> OpenContent(std::string_view case_id,
                                                       std::string_view evidence_id,
                                                       const Actor& actor, std::string_view note);
+  // The whole content for a malware scan, checked against its SHA-256 as OpenContent does (a
+  // mismatch records `corrupt` and answers Internal); nothing is recorded when it matches, since
+  // RecordScans records the scan with its results. TooLarge, before anything is read, when the
+  // item is larger than `max_bytes`.
+  struct Content {
+    EvidenceItem item;
+    std::string bytes;
+  };
+  Result<Content> ReadForScan(std::string_view case_id, std::string_view evidence_id,
+                              const Actor& actor, std::string_view note, uint64_t max_bytes);
+  // Records `scanned` (audit action evidence.scan, with each engine's status and matches) and the
+  // scans in one transaction; answers the item with its custody and every scan.
+  Result<EvidenceItem> RecordScans(std::string_view case_id, std::string_view evidence_id,
+                                   const Actor& actor, std::string_view note,
+                                   std::vector<EvidenceScan> scans);
   // Records that the item was exported or attached to a report (kExported or kAttached only;
   // the other events are recorded by the calls that do them).
   Result<CustodyEvent> RecordCustody(std::string_view case_id, std::string_view evidence_id,
@@ -213,6 +251,11 @@ class EvidenceStore {
   Result<EvidenceItem> CommitUpload(EvidenceUpload& upload, const std::string& sha256);
   Result<EvidenceItem> ItemLocked(std::string_view case_id, std::string_view evidence_id);
   Result<EvidenceItem> ItemByIdLocked(int64_t id);
+  Result<std::vector<EvidenceScan>> ScansLocked(int64_t evidence_id);
+  // Records `corrupt` for the item and answers the Internal status that says so.
+  Status RecordCorrupt(std::string_view case_id, std::string_view evidence_id,
+                       const EvidenceItem& item, const Actor& actor, std::string_view note,
+                       const std::string& found, const std::string& problem);
   Result<CustodyEvent> AppendCustodyLocked(const EvidenceItem& item, CustodyEventKind event,
                                            const Actor& actor, std::string_view note,
                                            std::string_view details_json);

@@ -147,7 +147,7 @@ TEST_F(EvidenceTest, StoresTheContentByItsSha256) {
             fmt::format(R"({{"id":"1","case_id":"1","case_number":"INS-2026-0001","kind":"file",)"
                         R"("name":"access.log","media_type":"text/plain","size":{},"sha256":"{}",)"
                         R"("description":"dari server web01","added_by":"budi",)"
-                        R"("added":"2026-03-01T00:00:00Z"}})",
+                        R"("added":"2026-03-01T00:00:00Z","scans":[]}})",
                         content.size(), item->sha256));
 }
 

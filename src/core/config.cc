@@ -57,7 +57,7 @@ class ConfigReader {
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
     RETURN_IF_ERROR(Known(root, "",
                           {"data", "http", "syslog", "ingest", "search", "detection", "cases",
-                           "documents", "notify", "store", "monitor"}));
+                           "documents", "notify", "store", "monitor", "scan"}));
     if (auto n = root["notify"]) RETURN_IF_ERROR(ReadNotify(n, c.notify));
     if (auto n = root["detection"]) {
       RETURN_IF_ERROR(
@@ -71,6 +71,15 @@ class ConfigReader {
           String(n["placeholders"], "detection.placeholders", c.detection.placeholders));
       RETURN_IF_ERROR(Number(n["group_window_s"], "detection.group_window_s", 1, 86400 * 30,
                              c.detection.group_window_s));
+    }
+    if (auto n = root["scan"]) {
+      RETURN_IF_ERROR(
+          Known(n, "scan.", {"yara_rules_dir", "clamav_db_dir", "max_bytes", "timeout_s"}));
+      RETURN_IF_ERROR(String(n["yara_rules_dir"], "scan.yara_rules_dir", c.scan.yara_rules_dir));
+      RETURN_IF_ERROR(String(n["clamav_db_dir"], "scan.clamav_db_dir", c.scan.clamav_db_dir));
+      RETURN_IF_ERROR(
+          Number(n["max_bytes"], "scan.max_bytes", 1024, int64_t{1} << 32, c.scan.max_bytes));
+      RETURN_IF_ERROR(Number(n["timeout_s"], "scan.timeout_s", 1, 3600, c.scan.timeout_s));
     }
     if (auto n = root["monitor"]) {
       RETURN_IF_ERROR(Known(n, "monitor.",

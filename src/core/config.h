@@ -106,6 +106,13 @@ struct Config {
     };
     std::vector<Webhook> webhooks;
   } notify;
+  // Malware and webshell scanning of evidence (docs/assessments.md).
+  struct Scan {
+    std::string yara_rules_dir;  // more .yar files beside the built-in rules; empty: none
+    std::string clamav_db_dir;   // ClamAV's databases; empty: libclamav's (/var/lib/clamav)
+    uint64_t max_bytes = uint64_t{64} << 20;  // a larger item is not scanned (413)
+    int timeout_s = 30;                       // per engine and scan
+  } scan;
   // Website monitoring of the registry's systems (docs/monitoring.md).
   struct Monitor {
     bool enabled = true;     // the scheduler; checks asked for through the API run regardless

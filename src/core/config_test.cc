@@ -35,6 +35,14 @@ TEST(ConfigTest, LoadsSettingsOverDefaults) {
   EXPECT_EQ(c.cases.max_evidence_bytes, uint64_t{100} << 20);
   ASSERT_TRUE(LoadConfigText("cases:\n  max_evidence_bytes: 4096\n", "t.yaml", c).ok());
   EXPECT_EQ(c.cases.max_evidence_bytes, 4096u);
+  ASSERT_TRUE(LoadConfigText("scan:\n  clamav_db_dir: /srv/clamav\n  max_bytes: 2048\n  "
+                             "timeout_s: 5\n",
+                             "t.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.scan.clamav_db_dir, "/srv/clamav");
+  EXPECT_EQ(c.scan.max_bytes, 2048u);
+  EXPECT_EQ(c.scan.timeout_s, 5);
+  EXPECT_FALSE(LoadConfigText("scan:\n  timeout_s: 0\n", "t.yaml", c).ok());
 }
 
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {

@@ -205,6 +205,11 @@ describe("case desk", { timeout: 240000 }, () => {
     await sari.click("[data-testid=evidence-form] button[type=submit]");
     await sari.locator("[data-testid=evidence-row]").first().waitFor();
     assert.match(await sari.textContent("[data-testid=evidence-row]"), /[0-9a-f]{64}/);
+    // Scanned for malware: YARA finds nothing in a log line; ClamAV answers too (with or without
+    // signatures installed on this machine).
+    await sari.click("[data-testid=evidence-scan]");
+    await sari.locator("[data-testid=scan-clamav]").waitFor();
+    assert.match(await sari.textContent("[data-testid=scan-yara]"), /YARA.*bersih/);
     await screenshot(sari, "cases-05-evidence");
 
     await sari.click("[data-testid=tab-attack]");

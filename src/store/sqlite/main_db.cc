@@ -475,6 +475,29 @@ CREATE TABLE monitor_crawl(
   PRIMARY KEY(system_id, url)
 );
 )sql",
+    R"sql(
+-- Malware scans of evidence (src/scan/evidence_scan.h): one row per engine and scan, recorded
+-- with the item's `scanned` custody event; append-only like the item and its custody.
+CREATE TABLE evidence_scans(
+  evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+  seq INTEGER NOT NULL,                 -- 1, 2, 3, ... per item
+  engine TEXT NOT NULL,                 -- yara, clamav
+  version TEXT NOT NULL,
+  signatures INTEGER NOT NULL,
+  status TEXT NOT NULL,                 -- ok, no_signatures, timeout, failed
+  message TEXT NOT NULL,
+  matches TEXT NOT NULL,                -- JSON array of {rule, tags, offset?, description?}
+  started INTEGER NOT NULL,             -- ns
+  ended INTEGER NOT NULL,               -- ns
+  actor TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL,         -- evidence_custody.seq of the `scanned` event
+  PRIMARY KEY(evidence_id, seq)
+);
+CREATE TRIGGER evidence_scans_no_update BEFORE UPDATE ON evidence_scans
+BEGIN SELECT RAISE(ABORT, 'malware scans of evidence are append-only'); END;
+CREATE TRIGGER evidence_scans_no_delete BEFORE DELETE ON evidence_scans
+BEGIN SELECT RAISE(ABORT, 'malware scans of evidence are append-only'); END;
+)sql",
 };
 
 }  // namespace

@@ -41,6 +41,20 @@ interface Evidence {
   description: string;
   added_by: string;
   added: string;
+  scans?: EvidenceScan[];
+}
+// One engine's malware scan (POST .../evidence/{eid}/scan); rule names and messages come from
+// rule files and the server and are shown as text.
+interface EvidenceScan {
+  engine: string;
+  version: string;
+  signatures: number;
+  status: "ok" | "no_signatures" | "timeout" | "failed";
+  message: string;
+  matches: { rule: string; tags: string[]; offset?: number; description?: string }[];
+  started: string;
+  ended: string;
+  actor: string;
 }
 interface AttackEntry {
   id: string;
@@ -295,6 +309,21 @@ export function EvidenceTab({ caseId, open }: { caseId: string; open: boolean })
       setVersion((v) => v + 1);
     });
   };
+  // One scan at a time from this page: the server allows two at once for everyone.
+  const [scanning, setScanning] = useState<string | null>(null);
+  const scan = (id: string) => {
+    setScanning(id);
+    run(async () => {
+      try {
+        await api(`/cases/${encodeURIComponent(caseId)}/evidence/${encodeURIComponent(id)}/scan`, {
+          method: "POST",
+        });
+        setVersion((v) => v + 1);
+      } finally {
+        setScanning(null);
+      }
+    });
+  };
   return (
     <section className="panel" data-testid="case-evidence">
       {(error || list.error) && <p className="error">{error || list.error}</p>}
@@ -307,6 +336,7 @@ export function EvidenceTab({ caseId, open }: { caseId: string; open: boolean })
             <th>SHA-256</th>
             <th>{t("case.actor")}</th>
             <th>{t("case.created")}</th>
+            <th>{t("ws.scans")}</th>
           </tr>
         </thead>
         <tbody>
@@ -331,6 +361,17 @@ export function EvidenceTab({ caseId, open }: { caseId: string; open: boolean })
                 <SafeText text={ev.added_by} />
               </td>
               <td className="nowrap">{formatTime(lang, ev.added)}</td>
+              <td data-testid="evidence-scans">
+                <LatestScans scans={ev.scans ?? []} />
+                <button
+                  type="button"
+                  disabled={scanning !== null}
+                  onClick={() => scan(ev.id)}
+                  data-testid="evidence-scan"
+                >
+                  {scanning === ev.id ? t("ws.scanning") : t("ws.scan")}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -352,6 +393,56 @@ export function EvidenceTab({ caseId, open }: { caseId: string; open: boolean })
         </form>
       )}
     </section>
+  );
+}
+
+// The latest scan of each engine: the status, and the matches or "clean".
+function LatestScans({ scans }: { scans: EvidenceScan[] }) {
+  const { t, lang } = useI18n();
+  const latest = new Map<string, EvidenceScan>();
+  for (const s of scans) latest.set(s.engine, s);
+  if (latest.size === 0) return <div className="muted">{t("ws.scan_never")}</div>;
+  return (
+    <ul className="scan-results">
+      {[...latest.values()].map((s) => (
+        <li key={s.engine} data-testid={`scan-${s.engine}`}>
+          <strong>{s.engine === "yara" ? "YARA" : "ClamAV"}</strong>{" "}
+          <span className="muted">
+            {s.version} · {formatNumber(lang, s.signatures)} {t("ws.scan_signatures")} · {formatTime(lang, s.ended)}
+          </span>{" "}
+          {s.status === "ok" && s.matches.length === 0 && <span className="state">{t("ws.scan_clean")}</span>}
+          {s.status !== "ok" && <span className="state state-closed">{t(`ws.scan_status_${s.status}`)}</span>}
+          {s.matches.length > 0 && (
+            <ul data-testid="scan-matches">
+              {s.matches.map((m, i) => (
+                <li key={i} className="error">
+                  <code>
+                    <SafeText text={m.rule} />
+                  </code>
+                  {m.tags.length > 0 && <span className="muted"> [{m.tags.join(", ")}]</span>}
+                  {m.offset !== undefined && (
+                    <span className="muted">
+                      {" "}
+                      {t("ws.scan_offset")} {formatNumber(lang, m.offset)}
+                    </span>
+                  )}
+                  {m.description && (
+                    <div className="muted">
+                      <SafeText text={m.description} />
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          {s.message && (
+            <div className="muted">
+              <SafeText text={s.message} />
+            </div>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 
