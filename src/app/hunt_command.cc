@@ -14,6 +14,7 @@
 #include "api/export.h"
 #include "app/commands.h"
 #include "app/progress_bar.h"
+#include "app/terminal_text.h"
 #include "core/bounded_queue.h"
 #include "core/time.h"
 #include "detect/correlate/correlation_engine.h"
@@ -22,20 +23,6 @@
 
 namespace pantau {
 namespace {
-
-// Log content on a terminal: control characters (escape sequences included) shown as \xNN.
-std::string TerminalSafe(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) {
-      out += fmt::format("\\x{:02x}", b);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string Shorten(std::string s, size_t width) {
   if (s.size() > width) s = s.substr(0, width - 3) + "...";

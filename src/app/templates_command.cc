@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "app/commands.h"
+#include "app/terminal_text.h"
 #include "core/csv.h"
 #include "detect/anomaly/log_format.h"
 #include "detect/anomaly/template_miner.h"
@@ -18,20 +19,6 @@ namespace pantau {
 namespace {
 
 using anomaly::TemplateId;
-
-// Log content on a terminal: control characters (escape sequences included) shown as \xNN.
-std::string TerminalSafe(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) {
-      out += fmt::format("\\x{:02x}", b);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 struct LineResult {
   uint32_t file = 0;
