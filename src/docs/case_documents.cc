@@ -133,6 +133,62 @@ class CaseDocuments::Impl {
     d["signature_note"] = "";
   }
 
+  // Freezes a new version of `kind` from `content` (a submission's work), with its draft PDF.
+  Result<Document> Freeze(sqlite::Db& db, int64_t case_n, DocumentKind kind, const json& content,
+                          const Actor& actor, TimeNs now) {
+    const std::string id = NewDocumentId();
+    int64_t version = 1;
+    if (auto latest = LatestDocumentLocked(db, case_n, kind); latest.ok()) {
+      version = latest->document.version + 1;
+    }
+    json values = content;
+    SetDocument(values, id, kind, version, "");
+    ASSIGN_OR_RETURN(std::string draft, Render(kind, values, id, true, now));
+    ASSIGN_OR_RETURN(const Document doc, FreezeDocumentLocked(db, id,
+                                                              {case_n, kind, config().language,
+                                                               content.dump(), std::move(draft)},
+                                                              actor.name, now));
+    const json details = {{"document", doc.id},
+                          {"kind", DocumentKindName(kind)},
+                          {"version", doc.version},
+                          {"sha256", doc.draft_sha256}};
+    RETURN_IF_ERROR(AppendAudit(db, now, actor.name, "document.freeze", CaseAuditObject(case_n),
+                                JsonText(details))
+                        .status());
+    return doc;
+  }
+
+  // The version of `kind` waiting for its signature. A case submitted before Pantau made
+  // documents has none: it is frozen now from `fallback`, the case as it is.
+  Result<FrozenDocument> Waiting(sqlite::Db& db, int64_t case_n, DocumentKind kind,
+                                 const std::optional<json>& fallback, const Actor& actor,
+                                 TimeNs now) {
+    auto latest = LatestDocumentLocked(db, case_n, kind);
+    if (latest.ok() && latest->document.state == "frozen") return latest;
+    if (!fallback) {
+      return latest.ok() ? FailedPrecondition(fmt::format("the latest {} is not waiting for a "
+                                                          "signature",
+                                                          DocumentKindName(kind)))
+                         : latest.status();
+    }
+    RETURN_IF_ERROR(Freeze(db, case_n, kind, *fallback, actor, now).status());
+    return LatestDocumentLocked(db, case_n, kind);
+  }
+
+  // The content to freeze at a signature when the case has no version waiting (see Waiting).
+  Result<std::optional<json>> FallbackContent(const Case& c, DocumentKind kind,
+                                              const Actor& actor) {
+    ASSIGN_OR_RETURN(const std::vector<Document> list, store().List(std::stoll(c.id)));
+    for (const Document& d : list) {
+      if (d.kind == kind && d.state == "frozen") return std::optional<json>();
+    }
+    const Actor reporter = c.workflow.report_authors.empty()
+                               ? actor
+                               : Actor{c.workflow.report_authors.front(), Role::kAnalyst};
+    ASSIGN_OR_RETURN(json content, Content(c.id, reporter));
+    return std::optional<json>(std::move(content));
+  }
+
   // What the document says about its signature: plainly when it is not a certified one.
   std::string SignatureNote(const Signer& s) const {
     if (config().language == "en") {
@@ -240,31 +296,11 @@ Result<CaseStore::ActHook> CaseDocuments::Prepare(std::string_view case_id, Case
       ASSIGN_OR_RETURN(json content, impl.Content(case_id, actor));
       const DocumentKind kind =
           false_positive ? DocumentKind::kWorkReport : DocumentKind::kIncidentReport;
-      return CaseStore::ActHook([&impl, content = std::move(content), kind, actor](
-                                    sqlite::Db& db, const Case& before, const CaseSnapshot&,
-                                    TimeNs now) -> Status {
-        const int64_t case_n = std::stoll(before.id);
-        const std::string id = NewDocumentId();
-        int64_t version = 1;
-        if (auto latest = LatestDocumentLocked(db, case_n, kind); latest.ok()) {
-          version = latest->document.version + 1;
-        }
-        json values = content;
-        impl.SetDocument(values, id, kind, version, "");
-        ASSIGN_OR_RETURN(std::string draft, impl.Render(kind, values, id, true, now));
-        ASSIGN_OR_RETURN(
-            const Document doc,
-            FreezeDocumentLocked(
-                db, id, {case_n, kind, impl.config().language, content.dump(), std::move(draft)},
-                actor.name, now));
-        const json details = {{"document", doc.id},
-                              {"kind", DocumentKindName(kind)},
-                              {"version", doc.version},
-                              {"sha256", doc.draft_sha256}};
-        return AppendAudit(db, now, actor.name, "document.freeze", CaseAuditObject(case_n),
-                           JsonText(details))
-            .status();
-      });
+      return CaseStore::ActHook(
+          [&impl, content = std::move(content), kind, actor](
+              sqlite::Db& db, const Case& before, const CaseSnapshot&, TimeNs now) -> Status {
+            return impl.Freeze(db, std::stoll(before.id), kind, content, actor, now).status();
+          });
     }
     case CaseAction::kReturn:
       return CaseStore::ActHook(
@@ -280,16 +316,19 @@ Result<CaseStore::ActHook> CaseDocuments::Prepare(std::string_view case_id, Case
       if (!false_positive) return CaseStore::ActHook{};
       ASSIGN_OR_RETURN(const Signer signer, impl.signers().For(actor));
       const Person verifier{signer.full_name, signer.position, signer.nip};
-      return CaseStore::ActHook([&impl, signer, verifier, actor, en](
-                                    sqlite::Db& db, const Case& before, const CaseSnapshot&,
-                                    TimeNs now) -> Status {
-        ASSIGN_OR_RETURN(FrozenDocument report, LatestDocumentLocked(db, std::stoll(before.id),
-                                                                     DocumentKind::kWorkReport));
-        json values = json::parse(report.content, nullptr, false);
-        values["verifier"] = Party(en ? "Verified by," : "Diverifikasi oleh,", verifier,
-                                   impl.config().place, impl.Date(now));
-        return impl.SignFrozen(db, report.document, std::move(values), signer, actor, now);
-      });
+      ASSIGN_OR_RETURN(std::optional<json> fallback,
+                       impl.FallbackContent(c, DocumentKind::kWorkReport, actor));
+      return CaseStore::ActHook(
+          [&impl, signer, verifier, fallback, actor, en](
+              sqlite::Db& db, const Case& before, const CaseSnapshot&, TimeNs now) -> Status {
+            ASSIGN_OR_RETURN(FrozenDocument report,
+                             impl.Waiting(db, std::stoll(before.id), DocumentKind::kWorkReport,
+                                          fallback, actor, now));
+            json values = json::parse(report.content, nullptr, false);
+            values["verifier"] = Party(en ? "Verified by," : "Diverifikasi oleh,", verifier,
+                                       impl.config().place, impl.Date(now));
+            return impl.SignFrozen(db, report.document, std::move(values), signer, actor, now);
+          });
     }
     case CaseAction::kApprove: {
       // The head signs the incident report and the letter to the system's operator.
@@ -297,13 +336,16 @@ Result<CaseStore::ActHook> CaseDocuments::Prepare(std::string_view case_id, Case
       const Person head{signer.full_name, signer.position, signer.nip};
       const Person verifier = impl.signers().Profile({c.workflow.verified_by, Role::kCoordinator});
       const TimeNs verified_at = EnteredAt(c.workflow, CaseState::kVerified);
-      return CaseStore::ActHook([&impl, signer, head, verifier, verified_at, actor, en](
+      ASSIGN_OR_RETURN(std::optional<json> fallback,
+                       impl.FallbackContent(c, DocumentKind::kIncidentReport, actor));
+      return CaseStore::ActHook([&impl, signer, head, verifier, verified_at, fallback, actor, en](
                                     sqlite::Db& db, const Case& before, const CaseSnapshot&,
                                     TimeNs now) -> Status {
         const int64_t case_n = std::stoll(before.id);
         const std::string& place = impl.config().place;
-        ASSIGN_OR_RETURN(FrozenDocument report,
-                         LatestDocumentLocked(db, case_n, DocumentKind::kIncidentReport));
+        ASSIGN_OR_RETURN(
+            FrozenDocument report,
+            impl.Waiting(db, case_n, DocumentKind::kIncidentReport, fallback, actor, now));
         json values = json::parse(report.content, nullptr, false);
         values["verifier"] = Party(en ? "Verified by," : "Diverifikasi oleh,", verifier, place,
                                    impl.Date(verified_at));

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -333,6 +334,12 @@ notify:
         self.act("budi", cid, "submit")
         [draft] = self.documents(cid)
         self.assertEqual((draft["kind"], draft["state"]), ("work_report", "frozen"))
+        # A case submitted before Pantau made documents has no frozen version: verifying it
+        # freezes one from the case as it is, then signs it.
+        db = sqlite3.connect(os.path.join(self.data_dir, "pantau.db"))
+        with db:
+            db.execute("DELETE FROM documents")
+        db.close()
         self.act("siti", cid, "verify")
         [work] = self.documents(cid)
         self.assertEqual((work["state"], work["signed_by"], work["signer_certified"]),
