@@ -2,13 +2,19 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <ctime>
 #include <memory>
 #include <mutex>
+#include <random>
 
 #include "cases/text.h"
+#include "monitor/html_summary.h"
 #include "monitor/system_matcher.h"
 
 namespace pantau {
@@ -127,6 +133,80 @@ struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
 
+int64_t UnixTime(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+std::string NameText(const X509_NAME* name) {
+  char buf[512];
+  if (name == nullptr || X509_NAME_oneline(name, buf, sizeof(buf)) == nullptr) return "";
+  return buf;
+}
+
+struct TlsRead {
+  CURL* curl;
+  TlsFacts* tls;
+  const std::string* ca_file;  // empty: the system's trust store
+  bool done;
+};
+
+// The chain the server sent, verified against the trust store here (libcurl loads no trust store
+// when it does not verify): X509_V_OK or the first error.
+long VerifyChain(SSL* ssl, X509* cert, const std::string& ca_file) {
+  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
+  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                      X509_STORE_CTX_free);
+  if (!store || !ctx) return X509_V_ERR_OUT_OF_MEM;
+  const bool loaded = ca_file.empty() ? X509_STORE_set_default_paths(store.get()) == 1
+                                      : X509_STORE_load_file(store.get(), ca_file.c_str()) == 1;
+  if (!loaded) return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+  if (X509_STORE_CTX_init(ctx.get(), store.get(), cert, SSL_get_peer_cert_chain(ssl)) != 1) {
+    return X509_V_ERR_UNSPECIFIED;
+  }
+  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
+  if (X509_verify_cert(ctx.get()) == 1) return X509_V_OK;
+  const int error = X509_STORE_CTX_get_error(ctx.get());
+  return error == X509_V_OK ? X509_V_ERR_UNSPECIFIED : error;
+}
+
+// Reads the TLS session at the first header line, while the connection is open.
+size_t OnTlsHeader(char*, size_t size, size_t n, void* user) {
+  auto* r = static_cast<TlsRead*>(user);
+  if (r->done) return size * n;
+  r->done = true;
+  TlsFacts& tls = *r->tls;
+  curl_tlssessioninfo* session = nullptr;
+  if (curl_easy_getinfo(r->curl, CURLINFO_TLS_SSL_PTR, &session) != CURLE_OK ||
+      session == nullptr || session->backend != CURLSSLBACKEND_OPENSSL ||
+      session->internals == nullptr) {
+    tls.error = "the TLS session is not readable (libcurl not built with OpenSSL)";
+    return size * n;
+  }
+  SSL* ssl = static_cast<SSL*>(session->internals);
+  tls.protocol = SSL_get_version(ssl);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(SSL_get1_peer_certificate(ssl), X509_free);
+  if (!cert) {
+    tls.error = "no certificate";
+    return size * n;
+  }
+  tls.error.clear();
+  const long verify = VerifyChain(ssl, cert.get(), *r->ca_file);
+  tls.chain_verified = verify == X509_V_OK;
+  if (!tls.chain_verified) tls.chain_problem = X509_verify_cert_error_string(verify);
+  const std::string host = UrlHost(tls.url);
+  const std::string bare =
+      host.starts_with("[") && host.ends_with("]") ? host.substr(1, host.size() - 2) : host;
+  tls.host_matches = X509_check_ip_asc(cert.get(), bare.c_str(), 0) == 1 ||
+                     X509_check_host(cert.get(), bare.c_str(), bare.size(), 0, nullptr) == 1;
+  tls.not_before = UnixTime(X509_get0_notBefore(cert.get()));
+  tls.not_after = UnixTime(X509_get0_notAfter(cert.get()));
+  tls.subject = NameText(X509_get_subject_name(cert.get()));
+  tls.issuer = NameText(X509_get_issuer_name(cert.get()));
+  return size * n;
+}
+
 class Fetcher {
  public:
   Fetcher(const WebCheckOptions& options, const std::atomic<bool>& cancel)
@@ -180,6 +260,49 @@ class Fetcher {
       if (e.status == 0) e.body.clear();
     }
     return e;
+  }
+
+  // A HEAD request whose TLS session is read, while it is open, from OpenSSL. Verification is
+  // judged here, not by the transfer, so an expired or self-signed certificate is still read.
+  TlsFacts ProbeTls(const std::string& url) {
+    TlsFacts tls;
+    tls.url = url;
+    tls.error = "no answer";
+    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    if (!curl) {
+      tls.error = "curl_easy_init failed";
+      return tls;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline_ - std::chrono::steady_clock::now());
+    const long timeout_ms = std::max<long>(1, std::min(left, options_.request_timeout).count());
+    HttpExchange unused;
+    Transfer t{&unused, 0, &cancel_, deadline_};
+    TlsRead read{curl.get(), &tls, &options_.ca_file, false};
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 10000L));
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "Pantau-assessment/1 (CSIRT web checks)");
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnTlsHeader);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &read);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    const CURLcode rc = curl_easy_perform(c);
+    if (!read.done) {
+      tls.error = rc == CURLE_ABORTED_BY_CALLBACK ? (cancelled() ? "cancelled" : "out of time")
+                  : rc != CURLE_OK                ? curl_easy_strerror(rc)
+                                                  : tls.error;
+    }
+    return tls;
   }
 
  private:
@@ -357,12 +480,332 @@ std::vector<NewFinding> CheckExposedFile(std::string_view path, const HttpExchan
   return out;
 }
 
+namespace {
+
+std::string DateText(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+bool HasPasswordField(std::string_view body) {
+  const std::string lower = Lower(body);
+  for (std::string_view marker : {"type=\"password\"", "type='password'", "type=password"}) {
+    if (lower.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The <title> of a page, lower case; "" when it has none.
+std::string TitleOf(std::string_view body) {
+  const std::string lower = Lower(body.substr(0, 64 * 1024));
+  const size_t open = lower.find("<title");
+  if (open == std::string::npos) return "";
+  const size_t start = lower.find('>', open);
+  const size_t end = lower.find("</title", open);
+  if (start == std::string::npos || end == std::string::npos || end < start) return "";
+  return TrimmedText(lower.substr(start + 1, end - start - 1));
+}
+
+// Whether `answer` is the site's answer for any path (a soft 404) rather than a file of its own:
+// the same as the answer for a random path, or close to it (same title, size within 10%).
+bool LikeRandom(const HttpExchange& answer, const HttpExchange& random) {
+  if (random.status != answer.status) return false;
+  if (answer.body == random.body) return true;
+  const std::string title = TitleOf(answer.body);
+  const double a = static_cast<double>(answer.body.size());
+  const double r = static_cast<double>(random.body.size());
+  return title == TitleOf(random.body) && std::abs(a - r) <= 0.1 * std::max(a, r);
+}
+
+std::string PathOf(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return path == std::string::npos ? "/" : url.substr(path);
+}
+
+// The value of attribute `name` within one tag (lower-cased `tag_lower`, original `tag`).
+std::string Attribute(std::string_view tag, std::string_view tag_lower, std::string_view name) {
+  size_t at = 0;
+  while ((at = tag_lower.find(name, at)) != std::string_view::npos) {
+    const bool starts = at > 0 && std::isspace(static_cast<unsigned char>(tag_lower[at - 1]));
+    size_t i = at + name.size();
+    at = i;
+    if (!starts) continue;
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+    if (i >= tag.size() || tag[i] != '=') continue;
+    ++i;
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+    if (i >= tag.size()) return "";
+    const char quote = tag[i];
+    if (quote == '"' || quote == '\'') {
+      const size_t end = tag.find(quote, i + 1);
+      return std::string(tag.substr(i + 1, end == std::string_view::npos ? 0 : end - i - 1));
+    }
+    const size_t end = tag.find_first_of(" \t\r\n>", i);
+    return std::string(tag.substr(i, end == std::string_view::npos ? 0 : end - i));
+  }
+  return "";
+}
+
+// The content of <meta name="generator">; "" when there is none.
+std::string Generator(std::string_view body) {
+  body = body.substr(0, 256 * 1024);
+  const std::string lower = Lower(body);
+  size_t at = 0;
+  while ((at = lower.find("<meta", at)) != std::string::npos) {
+    const size_t end = lower.find('>', at);
+    if (end == std::string::npos) break;
+    const std::string_view tag = body.substr(at, end - at);
+    const std::string_view tag_lower = std::string_view(lower).substr(at, end - at);
+    at = end;
+    if (Lower(Attribute(tag, tag_lower, "name")) != "generator") continue;
+    return ShortenedText(TrimmedText(Attribute(tag, tag_lower, "content")), 200);
+  }
+  return "";
+}
+
+// The first version number ("6.4.2") in `text` after `from`; "" when there is none.
+std::string VersionAfter(std::string_view text, size_t from) {
+  for (size_t i = from; i < text.size() && i < from + 200; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) continue;
+    size_t end = i;
+    while (end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) {
+      ++end;
+    }
+    while (end > i && text[end - 1] == '.') --end;
+    return std::string(text.substr(i, end - i));
+  }
+  return "";
+}
+
+bool HasGamblingWord(std::string_view text) {
+  const std::string lower = Lower(text);
+  std::string squeezed;
+  for (char c : lower) {
+    if (!std::isspace(static_cast<unsigned char>(c)) && c != '-' && c != '_') squeezed += c;
+  }
+  for (std::string_view word : kGamblingWords) {
+    if (lower.find(word) != std::string::npos) return true;
+    std::string w;
+    for (char c : word) {
+      if (c != ' ') w += c;
+    }
+    if (squeezed.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<NewFinding> CheckTls(const TlsFacts& tls, int64_t now_unix) {
+  std::vector<NewFinding> out;
+  if (!tls.error.empty()) return out;
+  const std::string facts = fmt::format(
+      "{}\nprotocol: {}\nsubject: {}\nissuer: {}\nvalid from: {}\nvalid until: {}\nchain: {}\n"
+      "host in certificate: {}",
+      tls.url, tls.protocol, tls.subject, tls.issuer,
+      tls.not_before ? DateText(tls.not_before) : "?",
+      tls.not_after ? DateText(tls.not_after) : "?",
+      tls.chain_verified ? "verifies" : tls.chain_problem, tls.host_matches ? "yes" : "no");
+  auto add = [&](std::string title, std::string severity, std::string_view why) {
+    NewFinding f;
+    f.title = std::move(title);
+    f.check_id = "web:tls";
+    f.severity = std::move(severity);
+    f.target = tls.url;
+    f.evidence = fmt::format("{}\n\n{}", why, Excerpt(facts));
+    out.push_back(std::move(f));
+  };
+  if (tls.not_after != 0 && tls.not_after < now_unix) {
+    add("TLS certificate expired", "high",
+        fmt::format("The certificate expired on {}: browsers refuse the site or teach its "
+                    "users to click through warnings.",
+                    DateText(tls.not_after)));
+  } else if (tls.not_before != 0 && tls.not_before > now_unix) {
+    add("TLS certificate not yet valid", "high",
+        fmt::format("The certificate is valid only from {}.", DateText(tls.not_before)));
+  } else if (tls.not_after != 0 &&
+             tls.not_after - now_unix < int64_t{kTlsExpiryWarningDays} * 24 * 3600) {
+    add("TLS certificate expires soon", "medium",
+        fmt::format("The certificate expires on {}, within {} days.", DateText(tls.not_after),
+                    kTlsExpiryWarningDays));
+  }
+  const bool date_problem =
+      tls.chain_problem == X509_verify_cert_error_string(X509_V_ERR_CERT_HAS_EXPIRED) ||
+      tls.chain_problem == X509_verify_cert_error_string(X509_V_ERR_CERT_NOT_YET_VALID);
+  if (!tls.chain_verified && !date_problem) {
+    add("TLS certificate fails verification", "medium",
+        fmt::format("The certificate chain does not verify against the trust store ({}): "
+                    "browsers warn, and an attacker's certificate looks no different.",
+                    tls.chain_problem));
+  }
+  if (!tls.host_matches) {
+    add("TLS certificate does not name the host", "medium",
+        "The certificate is for another name than the URL's host: browsers warn.");
+  }
+  if (tls.protocol == "SSLv3" || tls.protocol == "TLSv1" || tls.protocol == "TLSv1.1") {
+    add(fmt::format("Outdated TLS protocol ({})", tls.protocol), "medium",
+        "The server negotiates a protocol older than TLS 1.2, deprecated (RFC 8996).");
+  }
+  return out;
+}
+
+std::vector<NewFinding> CheckAdminPanel(std::string_view path, const HttpExchange& answer,
+                                        const HttpExchange& random) {
+  std::vector<NewFinding> out;
+  if (answer.status != 200 || !HasPasswordField(answer.body)) return out;
+  if (random.status == 200 && HasPasswordField(random.body)) return out;  // a login on any path
+  const size_t at = Lower(answer.body).find("password");
+  NewFinding f;
+  f.title = fmt::format("Admin login page exposed ({})", path);
+  f.check_id = "web:admin-panel";
+  f.severity = path == "/phpmyadmin/" ? "medium" : "low";
+  f.target = answer.url;
+  f.evidence = fmt::format(
+      "HTTP 200 with a password field: the login is open to the whole Internet (brute force, "
+      "stolen passwords); restrict it to the office network or a VPN.\n{}",
+      Around(answer.body, at == std::string::npos ? 0 : at, 300));
+  out.push_back(std::move(f));
+  return out;
+}
+
+std::vector<NewFinding> CheckWebshellPath(std::string_view path, const HttpExchange& answer,
+                                          const HttpExchange& random) {
+  std::vector<NewFinding> out;
+  if (answer.status != 200 || TrimmedText(answer.body).empty()) return out;
+  if (LikeRandom(answer, random)) return out;
+  NewFinding f;
+  f.title = fmt::format("Possible webshell at a well-known path ({})", path);
+  f.check_id = "web:webshell-path";
+  f.severity = "high";
+  f.target = answer.url;
+  f.evidence = fmt::format(
+      "HTTP 200 with content of its own ({}{} bytes; a random path answers HTTP {} with {} bytes): "
+      "a file by a webshell's name is served. Confirm on the server and scan the file.\n{}",
+      answer.body.size(), answer.truncated ? "+" : "", random.status, random.body.size(),
+      Excerpt(std::string_view(answer.body).substr(0, 600)));
+  out.push_back(std::move(f));
+  return out;
+}
+
+std::vector<NewFinding> CheckCms(const HttpExchange& page, const std::vector<HttpExchange>& files) {
+  struct Seen {
+    std::string cms, version, where, excerpt, target;
+  };
+  std::vector<Seen> seen;
+  auto note = [&](std::string cms, std::string version, std::string where, std::string excerpt,
+                  std::string target) {
+    for (Seen& s : seen) {
+      if (s.cms != cms) continue;
+      if (s.version.empty() && !version.empty()) {
+        s.version = std::move(version);
+        s.where += ", " + where;
+        s.excerpt += "\n" + excerpt;
+      }
+      return;
+    }
+    seen.push_back({std::move(cms), std::move(version), std::move(where), std::move(excerpt),
+                    std::move(target)});
+  };
+  if (page.status == 200) {
+    const std::string generator = Generator(page.body);
+    const std::string lower = Lower(generator);
+    for (std::string_view cms : {"WordPress", "Joomla", "Drupal"}) {
+      const size_t at = lower.find(Lower(cms));
+      if (at == std::string::npos) continue;
+      std::string version = VersionAfter(generator, at + cms.size());
+      if (cms == "Joomla" && version == "1.5") version.clear();  // "Joomla! 1.5 - Open Source..."
+      note(std::string(cms), version, "generator meta",
+           fmt::format("<meta name=\"generator\" content=\"{}\">", Excerpt(generator, 200)),
+           page.url);
+    }
+  }
+  for (const HttpExchange& file : files) {
+    if (file.status != 200) continue;
+    const std::string path = PathOf(file.url);
+    const std::string lower = Lower(file.body);
+    if (path == "/readme.html" && lower.find("wordpress") != std::string::npos) {
+      const size_t at = lower.find("version ");
+      const std::string version = at == std::string::npos ? "" : VersionAfter(file.body, at + 8);
+      note("WordPress", version, "/readme.html",
+           at == std::string::npos ? "" : Around(file.body, at, 60), file.url);
+    } else if (path == "/CHANGELOG.txt" && !LooksLikeHtml(file.body)) {
+      for (std::string_view cms : {"Drupal", "Joomla"}) {
+        const size_t at = file.body.find(std::string(cms) + " ");
+        if (at == std::string::npos || at > 4096) continue;
+        const std::string version = VersionAfter(file.body, at + cms.size());
+        if (version.empty()) continue;
+        note(std::string(cms), version, "/CHANGELOG.txt", Around(file.body, at, 60), file.url);
+        break;
+      }
+    }
+  }
+  std::vector<NewFinding> out;
+  for (const Seen& s : seen) {
+    NewFinding f;
+    f.title = s.version.empty() ? fmt::format("CMS: {}", s.cms)
+                                : fmt::format("CMS: {} {}", s.cms, s.version);
+    f.check_id = "web:cms";
+    f.severity = "info";
+    f.target = s.target;
+    f.evidence = fmt::format("{}{} read from {}; compare with the CMS's security releases.\n{}",
+                             s.cms, s.version.empty() ? " (version not shown)" : " " + s.version,
+                             s.where, s.excerpt);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<NewFinding> CheckHiddenLinks(const HttpExchange& page) {
+  std::vector<NewFinding> out;
+  if (page.status != 200) return out;
+  const PageSummary summary = SummarisePage(page.body);
+  const std::string host = UrlHost(page.url);
+  std::string listed;
+  int count = 0;
+  bool gambling = false;
+  for (const PageLink& link : summary.links) {
+    if (!link.hidden) continue;
+    const std::string lower = Lower(link.href);
+    const bool absolute =
+        lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//");
+    const std::string target_host =
+        absolute ? UrlHost(lower.starts_with("//") ? "http:" + link.href : link.href) : host;
+    const bool words = HasGamblingWord(link.href) || HasGamblingWord(link.text);
+    if (!words && (target_host.empty() || target_host == host)) continue;  // the site's own menus
+    gambling = gambling || words;
+    if (++count <= 10) {
+      listed += fmt::format("- {} \"{}\" (hidden by {})\n", ShortenedText(link.href, 200),
+                            ShortenedText(link.text, 100), link.hidden_by);
+    }
+  }
+  if (count == 0) return out;
+  NewFinding f;
+  f.title = gambling ? "Hidden links with gambling words in the page"
+                     : "Hidden links to other sites in the page";
+  f.check_id = "web:hidden-link";
+  f.severity = gambling ? "high" : "low";
+  f.target = page.url;
+  f.evidence =
+      fmt::format("{} link(s) hidden from readers{}, the mark of injected SEO spam{}:\n{}{}", count,
+                  gambling ? " with online-gambling words" : " to other hosts",
+                  gambling ? "" : " (or a leftover; check who placed them)", listed,
+                  count > 10 ? fmt::format("... and {} more\n", count - 10) : "");
+  out.push_back(std::move(f));
+  return out;
+}
+
 WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckOptions& options,
                             const std::atomic<bool>& cancel) {
   InitCurlOnce();
   WebCheckResult result;
   result.tool =
-      fmt::format("Pantau web checks 1 (libcurl {})", curl_version_info(CURLVERSION_NOW)->version);
+      fmt::format("Pantau web checks 2 (libcurl {})", curl_version_info(CURLVERSION_NOW)->version);
   Fetcher fetcher(options, cancel);
   int answered = 0;
   std::string problems;
@@ -401,6 +844,53 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
       HttpExchange answer = fetcher.Fetch(origin + std::string(path), options.max_file_bytes);
       Record(result.transcript, answer);
       for (NewFinding& f : CheckExposedFile(path, answer)) result.findings.push_back(std::move(f));
+    }
+    auto keep = [&](std::vector<NewFinding> found) {
+      for (NewFinding& f : found) result.findings.push_back(std::move(f));
+    };
+    if (page.status != 0) {
+      keep(CheckHiddenLinks(page));
+      std::vector<HttpExchange> cms_files;
+      for (std::string_view path : kCmsFilePaths) {
+        if (fetcher.stopped()) break;
+        cms_files.push_back(fetcher.Fetch(origin + std::string(path), options.max_file_bytes));
+        Record(result.transcript, cms_files.back());
+      }
+      keep(CheckCms(page, cms_files));
+    }
+    if (Lower(target.text()).starts_with("https://") && !fetcher.stopped()) {
+      const TlsFacts tls = fetcher.ProbeTls(origin + "/");
+      result.transcript += fmt::format("> TLS handshake {}\n", tls.url);
+      if (tls.error.empty()) {
+        result.transcript +=
+            fmt::format("< {} subject {} issuer {} not before {} not after {} chain {} host {}\n\n",
+                        tls.protocol, tls.subject, tls.issuer, tls.not_before, tls.not_after,
+                        tls.chain_verified ? "verifies" : tls.chain_problem,
+                        tls.host_matches ? "matches" : "does not match");
+      } else {
+        result.transcript += fmt::format("! no handshake: {}\n\n", tls.error);
+      }
+      keep(CheckTls(tls, std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count()));
+    }
+    // The answer for a path that cannot exist tells a soft 404 from a real file.
+    if (fetcher.stopped()) continue;
+    std::mt19937_64 random_bits(std::random_device{}());
+    const HttpExchange random = fetcher.Fetch(
+        fmt::format("{}/pantau-{:016x}.php", origin, random_bits()), options.max_file_bytes);
+    Record(result.transcript, random);
+    for (std::string_view path : kAdminPanelPaths) {
+      if (fetcher.stopped()) break;
+      const HttpExchange answer = fetcher.Fetch(origin + std::string(path), options.max_file_bytes);
+      Record(result.transcript, answer);
+      keep(CheckAdminPanel(path, answer, random));
+    }
+    for (std::string_view path : kWebshellPaths) {
+      if (fetcher.stopped()) break;
+      const HttpExchange answer = fetcher.Fetch(origin + std::string(path), options.max_file_bytes);
+      Record(result.transcript, answer);
+      keep(CheckWebshellPath(path, answer, random));
     }
   }
   result.cancelled = fetcher.cancelled();

@@ -1,10 +1,11 @@
 // Pantau's built-in web checks (a first subset) against a system's registered URLs, with libcurl:
 // missing security headers (Content-Security-Policy, X-Frame-Options, Strict-Transport-Security on
 // https, X-Content-Type-Options), a directory listing, files that should never be served
-// (/.git/HEAD, /.env, /backup.zip, /wp-config.php.bak) and online-gambling content injected into
-// the page. Bounded: a deadline for the whole run and one per request, a cap on the bytes read,
-// at most a few redirects, and only to the registered host (a redirect elsewhere is noted and not
-// followed); never through a proxy.
+// (/.git/HEAD, /.env, /backup.zip, /wp-config.php.bak), online-gambling content injected into
+// the page, the TLS certificate and protocol of an https URL, admin login pages, well-known
+// webshell paths, the CMS and its version, and hidden links. Bounded: a deadline for the whole run
+// and one per request, a cap on the bytes read, at most a few redirects, and only to the registered
+// host (a redirect elsewhere is noted and not followed); never through a proxy.
 //
 // Thread-safety: RunWebChecks may run in several threads at once (one curl handle each); the
 // checks of one response are pure.
@@ -12,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +30,21 @@ struct WebCheckOptions {
   size_t max_page_bytes = size_t{1} << 20;
   size_t max_file_bytes = size_t{64} << 10;
   int max_redirects = 3;
+  // Trust store of the TLS check (a PEM file); empty: the system's.
+  std::string ca_file;
+};
+
+// What the TLS handshake with an https URL showed.
+struct TlsFacts {
+  std::string url;
+  std::string error;     // why there was no handshake; empty when there was one
+  std::string protocol;  // "TLSv1.3"
+  bool chain_verified = false;
+  std::string chain_problem;  // why the chain does not verify ("self-signed certificate")
+  bool host_matches = false;  // the certificate names the URL's host
+  int64_t not_before = 0;     // Unix seconds; 0: not read
+  int64_t not_after = 0;
+  std::string subject, issuer;
 };
 
 // One request and what came back.
@@ -47,7 +64,7 @@ struct HttpExchange {
 struct WebCheckResult {
   std::vector<NewFinding> findings;
   std::string transcript;  // every request and answer: the run's raw output
-  std::string tool;        // "Pantau web checks 1 (libcurl 7.88.1)"
+  std::string tool;        // "Pantau web checks 2 (libcurl 7.88.1)"
   bool cancelled = false;
   bool timed_out = false;
   std::string error;  // no registered URL answered
@@ -60,6 +77,30 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
 std::vector<NewFinding> CheckPage(const HttpExchange& page);
 // Whether the answer to `path` (one of the exposed-file paths) is that file.
 std::vector<NewFinding> CheckExposedFile(std::string_view path, const HttpExchange& answer);
+
+// The TLS check (web:tls): expired or not yet valid, failing verification, expiring within
+// kTlsExpiryWarningDays of `now_unix`, a protocol older than TLS 1.2.
+std::vector<NewFinding> CheckTls(const TlsFacts& tls, int64_t now_unix);
+// An admin login page (web:admin-panel): `answer` to one of kAdminPanelPaths is 200 with a
+// password field, and `random` (the answer for a path that cannot exist) is not the same form.
+std::vector<NewFinding> CheckAdminPanel(std::string_view path, const HttpExchange& answer,
+                                        const HttpExchange& random);
+// A well-known webshell file (web:webshell-path): 200 with content unlike the soft 404 `random`.
+std::vector<NewFinding> CheckWebshellPath(std::string_view path, const HttpExchange& answer,
+                                          const HttpExchange& random);
+// The CMS and its version (web:cms, info) from the page's generator meta and the answers for
+// kCmsFilePaths (`files`, any order; those not answering 200 are ignored).
+std::vector<NewFinding> CheckCms(const HttpExchange& page, const std::vector<HttpExchange>& files);
+// Links the page hides from its readers to other hosts (web:hidden-link): high with gambling
+// words, otherwise low.
+std::vector<NewFinding> CheckHiddenLinks(const HttpExchange& page);
+
+inline constexpr int kTlsExpiryWarningDays = 14;
+inline constexpr std::string_view kAdminPanelPaths[] = {
+    "/wp-admin/", "/wp-login.php", "/administrator/", "/phpmyadmin/", "/admin/", "/login"};
+inline constexpr std::string_view kWebshellPaths[] = {
+    "/shell.php", "/c99.php", "/r57.php", "/wso.php", "/up.php", "/alfa.php", "/b374k.php"};
+inline constexpr std::string_view kCmsFilePaths[] = {"/readme.html", "/CHANGELOG.txt"};
 
 // The paths probed for exposed files.
 inline constexpr std::string_view kExposedFilePaths[] = {"/.git/HEAD", "/.env", "/backup.zip",

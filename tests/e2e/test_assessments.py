@@ -97,12 +97,16 @@ class AssessmentsTest(CasesCase):
         self.assertEqual((run["status"], run["kind"], run["targets"]), ("running", "web", [url]))
         run = self.ended(case, run["id"], timeout=60)
         self.assertEqual(run["status"], "done", run)
-        self.assertTrue(run["tool_version"].startswith("Pantau web checks 1 (libcurl "), run)
+        self.assertTrue(run["tool_version"].startswith("Pantau web checks 2 (libcurl "), run)
         by_title = {f["title"]: f for f in run["findings"]}
         self.assertEqual(set(by_title), {
             "Missing Content-Security-Policy header", "Missing X-Frame-Options header",
             "Missing X-Content-Type-Options: nosniff", "Directory listing enabled",
-            "Online-gambling content in the page", "Exposed environment file (/.env)"}, by_title)
+            "Online-gambling content in the page", "Exposed environment file (/.env)",
+            "Hidden links with gambling words in the page"}, by_title)
+        hidden = by_title["Hidden links with gambling words in the page"]
+        self.assertEqual((hidden["severity"], hidden["check_id"]), ("high", "web:hidden-link"))
+        self.assertIn("http://spam.invalid/", hidden["evidence"])
         gambling = by_title["Online-gambling content in the page"]
         self.assertEqual((gambling["severity"], gambling["target"], gambling["status"]),
                          ("high", url, "open"))

@@ -11,12 +11,17 @@ import { formatTime, isKey, useI18n } from "../i18n";
 const FINDING_STATUSES = ["open", "confirmed", "false_positive", "fixed"] as const;
 const IMPORT_FORMATS = ["openvas", "nessus", "nuclei", "zap"] as const;
 
+// Checks whose title carries a detail (a path, a version, which TLS problem): the reader's name
+// of the check is followed by the title.
+const DETAILED_CHECKS = new Set(["web:tls", "web:admin-panel", "web:webshell-path", "web:cms", "web:hidden-link"]);
+
 // Pantau's own checks are named in the reader's language by their check id; a scanner's
 // findings keep the scanner's title.
 function FindingTitle({ f }: { f: Finding }) {
   const { t } = useI18n();
   const key = `check.${f.check_id ?? ""}`;
-  return <SafeText text={isKey(key) ? t(key) : f.title} />;
+  if (!isKey(key)) return <SafeText text={f.title} />;
+  return <SafeText text={DETAILED_CHECKS.has(f.check_id ?? "") ? `${t(key)} (${f.title})` : t(key)} />;
 }
 
 // The verdict the alerts and findings suggest, with each match that led to it.
