@@ -15,6 +15,7 @@
 
 #include "cases/text.h"
 #include "monitor/html_summary.h"
+#include "monitor/site_fetcher.h"
 #include "monitor/system_matcher.h"
 
 namespace pantau {
@@ -128,9 +129,6 @@ void InitCurlOnce() {
 
 struct CurlDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
 
 int64_t UnixTime(const ASN1_TIME* t) {
@@ -310,18 +308,6 @@ class Fetcher {
   const std::atomic<bool>& cancel_;
   std::chrono::steady_clock::time_point deadline_;
 };
-
-// `location` resolved against `base`; empty when it is not an http(s) URL.
-std::string Resolve(const std::string& base, const std::string& location) {
-  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) return "";
-  if (curl_url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) return "";
-  char* out = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return "";
-  std::string resolved(out);
-  curl_free(out);
-  return UrlHost(resolved).empty() ? "" : resolved;
-}
 
 // scheme://host[:port] of an absolute URL.
 std::string Origin(const std::string& url) {
@@ -819,7 +805,7 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
       page = fetcher.Fetch(url, options.max_page_bytes);
       Record(result.transcript, page);
       if (page.status < 300 || page.status >= 400) break;
-      const std::string next = Resolve(url, page.Header("location"));
+      const std::string next = ResolveUrl(url, page.Header("location"));
       if (next.empty() || UrlHost(next) != host) {
         result.transcript += fmt::format(
             "! redirect to '{}' not followed: only the registered host {} is checked\n\n",

@@ -74,18 +74,6 @@ struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
 
-// `location` resolved against `base`; empty when it is not an http(s) URL.
-std::string Resolve(const std::string& base, const std::string& location) {
-  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) return "";
-  if (curl_url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) return "";
-  char* out = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return "";
-  std::string resolved(out);
-  curl_free(out);
-  return UrlHost(resolved).empty() ? "" : resolved;
-}
-
 void ReadCertificate(CURL* easy, TlsCertificate& cert) {
   curl_certinfo* info = nullptr;
   if (curl_easy_getinfo(easy, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr ||
@@ -226,7 +214,7 @@ class Batch {
       return;
     }
     if (status >= 300 && status < 400 && !t->location.empty()) {
-      const std::string next = Resolve(t->url, t->location);
+      const std::string next = ResolveUrl(t->url, t->location);
       const bool same_host = !next.empty() && UrlHost(next) == UrlHost(requests_[t->index].url);
       if (same_host && t->hop < options_.max_redirects) {
         r.hops.push_back(std::to_string(status) + " " + t->url + " -> " + next);
@@ -259,6 +247,17 @@ class Batch {
 };
 
 }  // namespace
+
+std::string ResolveUrl(const std::string& base, const std::string& location) {
+  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) return "";
+  if (curl_url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) return "";
+  char* out = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return "";
+  std::string resolved(out);
+  curl_free(out);
+  return UrlHost(resolved).empty() ? "" : resolved;
+}
 
 TimeNs ParseCertificateTime(std::string_view text) {
   std::string s(text.substr(0, 100));

@@ -58,6 +58,10 @@ struct FetchResult {
 std::vector<FetchResult> FetchPages(const std::vector<FetchRequest>& requests,
                                     const FetchOptions& options, const std::atomic<bool>& cancel);
 
+// `location` (a redirect's Location, a link) resolved against `base`; empty when the result is
+// not an http(s) URL.
+std::string ResolveUrl(const std::string& base, const std::string& location);
+
 // "Jan  2 03:04:05 2030 GMT" (how OpenSSL prints a certificate's dates) as TimeNs; 0 when it is
 // not that.
 TimeNs ParseCertificateTime(std::string_view text);
