@@ -229,25 +229,11 @@ class Fetcher {
     const long timeout_ms = std::max<long>(1, std::min(left, options_.request_timeout).count());
     Transfer t{&e, max_bytes, &cancel_, deadline_};
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // followed here, to the same host only
-    curl_easy_setopt(c, CURLOPT_PROXY, "");           // straight to the system, never a proxy
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 10000L));
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Pantau-assessment/1 (CSIRT web checks)");
-    // An assessment reads what the site serves, whatever its certificate; the TLS checks judge the
-    // certificate separately.
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    SetBoundedRequest(c, url, "http,https", timeout_ms, t);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     const CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -258,6 +244,26 @@ class Fetcher {
       if (e.status == 0) e.body.clear();
     }
     return e;
+  }
+
+  // What every request of the checks shares: one URL, no redirect (followed by the caller, to the
+  // same host only), never a proxy, bounded in time and cancellable through `t`. The checks read
+  // what the site serves whatever its certificate; the TLS check judges the certificate itself.
+  static void SetBoundedRequest(CURL* c, const std::string& url, const char* protocols,
+                                long timeout_ms, Transfer& t) {
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protocols);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 10000L));
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "Pantau-assessment/1 (CSIRT web checks)");
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   }
 
   // A HEAD request whose TLS session is read, while it is open, from OpenSSL. Verification is
@@ -278,22 +284,10 @@ class Fetcher {
     Transfer t{&unused, 0, &cancel_, deadline_};
     TlsRead read{curl.get(), &tls, &options_.ca_file, false};
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    SetBoundedRequest(c, url, "https", timeout_ms, t);
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 10000L));
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "Pantau-assessment/1 (CSIRT web checks)");
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnTlsHeader);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &read);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     const CURLcode rc = curl_easy_perform(c);
     if (!read.done) {
       tls.error = rc == CURLE_ABORTED_BY_CALLBACK ? (cancelled() ? "cancelled" : "out of time")
