@@ -2,20 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "assess/test_samples.h"
 
 namespace pantau {
 namespace {
-
-std::string ReadSample(const std::string& name) {
-  const char* root = std::getenv("PANTAU_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/src/assess/testdata/" + name,
-                   std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(NmapXml, SampleReportBecomesFindings) {
   const std::string xml = ReadSample("nmap_sample.xml");

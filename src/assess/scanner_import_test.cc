@@ -4,20 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
+
+#include "assess/test_samples.h"
 
 namespace pantau {
 namespace {
-
-std::string ReadSample(const std::string& name) {
-  const char* root = std::getenv("PANTAU_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/src/assess/testdata/" + name,
-                   std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> V(std::initializer_list<const char*> items) {
   return {items.begin(), items.end()};

@@ -886,46 +886,47 @@ Result<int64_t> SiteMonitor::OpenAlertsLocked(const std::string& system_id) {
 Result<std::vector<SiteMonitor::UrlState>> SiteMonitor::UrlStatesLocked(
     const ElectronicSystem& system) {
   ASSIGN_OR_RETURN(const int64_t system_no, SystemNumber(system.id));
+  // Four lookups per URL, each prepared once for all the system's URLs (the board asks for every
+  // system at each refresh).
+  ASSIGN_OR_RETURN(sqlite::Stmt state,
+                   db_.Prepare("SELECT down FROM monitor_url_state WHERE system_id = ? AND "
+                               "url = ?"));
+  ASSIGN_OR_RETURN(sqlite::Stmt last,
+                   db_.Prepare("SELECT checked_at, response_ms, up FROM monitor_checks WHERE "
+                               "system_id = ? AND url = ? ORDER BY id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(sqlite::Stmt cert,
+                   db_.Prepare("SELECT cert_not_after, cert_verified FROM monitor_checks WHERE "
+                               "system_id = ? AND url = ? AND cert_verified IS NOT NULL ORDER BY "
+                               "id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(sqlite::Stmt content,
+                   db_.Prepare("SELECT checked_at, json_array_length(findings) FROM "
+                               "monitor_checks WHERE system_id = ? AND url = ? AND title IS NOT "
+                               "NULL ORDER BY id DESC LIMIT 1"));
   std::vector<UrlState> out;
   for (const std::string& url : system.urls) {
+    // The statement's row for this URL, if any; read before the next Reset.
+    auto row_of = [&](sqlite::Stmt& st) -> Result<bool> {
+      st.Reset();
+      st.BindInt(1, system_no);
+      st.BindText(2, url);
+      return st.Step();
+    };
     UrlState u;
     u.url = url;
-    ASSIGN_OR_RETURN(sqlite::Stmt state,
-                     db_.Prepare("SELECT down FROM monitor_url_state WHERE system_id = ? AND "
-                                 "url = ?"));
-    state.BindInt(1, system_no);
-    state.BindText(2, url);
-    ASSIGN_OR_RETURN(bool has_state, state.Step());
+    ASSIGN_OR_RETURN(const bool has_state, row_of(state));
     if (has_state) u.state = state.Int(0) != 0 ? "down" : "up";
-    ASSIGN_OR_RETURN(sqlite::Stmt last,
-                     db_.Prepare("SELECT checked_at, response_ms, up FROM monitor_checks WHERE "
-                                 "system_id = ? AND url = ? ORDER BY id DESC LIMIT 1"));
-    last.BindInt(1, system_no);
-    last.BindText(2, url);
-    ASSIGN_OR_RETURN(bool has_last, last.Step());
+    ASSIGN_OR_RETURN(const bool has_last, row_of(last));
     if (has_last) {
       u.checked_at = last.Int(0);
       u.response_ms = last.Int(1);
       u.last_up = last.Int(2) != 0;
     }
-    ASSIGN_OR_RETURN(sqlite::Stmt cert,
-                     db_.Prepare("SELECT cert_not_after, cert_verified FROM monitor_checks WHERE "
-                                 "system_id = ? AND url = ? AND cert_verified IS NOT NULL ORDER BY "
-                                 "id DESC LIMIT 1"));
-    cert.BindInt(1, system_no);
-    cert.BindText(2, url);
-    ASSIGN_OR_RETURN(bool has_cert, cert.Step());
+    ASSIGN_OR_RETURN(const bool has_cert, row_of(cert));
     if (has_cert) {
       u.cert_not_after = cert.Int(0);
       u.cert_verified = cert.Int(1) != 0;
     }
-    ASSIGN_OR_RETURN(sqlite::Stmt content,
-                     db_.Prepare("SELECT checked_at, json_array_length(findings) FROM "
-                                 "monitor_checks WHERE system_id = ? AND url = ? AND title IS NOT "
-                                 "NULL ORDER BY id DESC LIMIT 1"));
-    content.BindInt(1, system_no);
-    content.BindText(2, url);
-    ASSIGN_OR_RETURN(bool has_content, content.Step());
+    ASSIGN_OR_RETURN(const bool has_content, row_of(content));
     if (has_content) {
       u.content_checked_at = content.Int(0);
       u.content_findings = content.Int(1);
