@@ -205,6 +205,50 @@ size_t OnTlsHeader(char*, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// Reads what a handshake agreed ("TLSv1 AES128-SHA") at the first header line.
+struct AgreedRead {
+  CURL* curl;
+  std::string agreed;
+};
+
+size_t OnAgreedHeader(char*, size_t size, size_t n, void* user) {
+  auto* r = static_cast<AgreedRead*>(user);
+  curl_tlssessioninfo* session = nullptr;
+  if (!r->agreed.empty() ||
+      curl_easy_getinfo(r->curl, CURLINFO_TLS_SSL_PTR, &session) != CURLE_OK ||
+      session == nullptr || session->backend != CURLSSLBACKEND_OPENSSL ||
+      session->internals == nullptr) {
+    return size * n;
+  }
+  SSL* ssl = static_cast<SSL*>(session->internals);
+  r->agreed = fmt::format("{} {}", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+  return size * n;
+}
+
+// The weak offers of the TLS check: each handshake offers only what is named, and the server
+// accepting it is the finding. "@SECLEVEL=0" lets this OpenSSL offer what its defaults refuse.
+struct WeakOffer {
+  const char* what;  // for the transcript
+  long ssl_version;  // CURLOPT_SSLVERSION: lowest | highest
+  const char* ciphers;
+};
+constexpr long Versions(long lowest, long highest) { return lowest | highest; }
+constexpr WeakOffer kOldProtocolOffers[] = {
+    {"TLSv1 only", Versions(CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_0),
+     "DEFAULT:@SECLEVEL=0"},
+    {"TLSv1.1 only", Versions(CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_MAX_TLSv1_1),
+     "DEFAULT:@SECLEVEL=0"},
+};
+// No encryption, no authentication, export-grade or broken algorithms (those this OpenSSL still
+// has; the list names all of them so a build with more offers more).
+constexpr WeakOffer kWeakCipherOffer = {
+    "weak ciphers only", Versions(CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_2),
+    "aNULL:eNULL:EXPORT:LOW:RC4:3DES:DES:MD5:@SECLEVEL=0"};
+// RSA key exchange: whoever gets the server's key later can read every recorded session.
+constexpr WeakOffer kStaticRsaOffer = {
+    "RSA key exchange only", Versions(CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_2),
+    "kRSA:@SECLEVEL=0"};
+
 class Fetcher {
  public:
   Fetcher(const WebCheckOptions& options, const std::atomic<bool>& cancel)
@@ -295,6 +339,29 @@ class Fetcher {
                                                   : tls.error;
     }
     return tls;
+  }
+
+  // A HEAD request that offers only `offer`: what the handshake agreed, or "" when the server
+  // refused it (or the request failed; `why` says which).
+  std::string ProbeOffer(const std::string& url, const WeakOffer& offer, std::string& why) {
+    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    if (!curl) return "";
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline_ - std::chrono::steady_clock::now());
+    const long timeout_ms = std::max<long>(1, std::min(left, options_.request_timeout).count());
+    HttpExchange unused;
+    Transfer t{&unused, 0, &cancel_, deadline_};
+    AgreedRead read{curl.get(), ""};
+    CURL* c = curl.get();
+    SetBoundedRequest(c, url, "https", timeout_ms, t);
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_SSLVERSION, offer.ssl_version);
+    curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, offer.ciphers);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnAgreedHeader);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &read);
+    const CURLcode rc = curl_easy_perform(c);
+    why = read.agreed.empty() ? curl_easy_strerror(rc) : "";
+    return read.agreed;
   }
 
  private:
@@ -631,6 +698,22 @@ std::vector<NewFinding> CheckTls(const TlsFacts& tls, int64_t now_unix) {
   if (tls.protocol == "SSLv3" || tls.protocol == "TLSv1" || tls.protocol == "TLSv1.1") {
     add(fmt::format("Outdated TLS protocol ({})", tls.protocol), "medium",
         "The server negotiates a protocol older than TLS 1.2, deprecated (RFC 8996).");
+  } else if (!tls.old_protocols_accepted.empty()) {
+    add(fmt::format("Outdated TLS protocol accepted ({})",
+                    fmt::join(tls.old_protocols_accepted, ", ")),
+        "medium",
+        "A client that offers only a protocol older than TLS 1.2, deprecated (RFC 8996), is "
+        "served: an attacker in the path can force it.");
+  }
+  if (!tls.weak_cipher_accepted.empty()) {
+    add(fmt::format("Weak TLS cipher accepted ({})", tls.weak_cipher_accepted), "high",
+        "A client that offers only ciphers without encryption or authentication or with broken "
+        "algorithms is served: its traffic can be read or changed.");
+  }
+  if (!tls.static_rsa_accepted.empty()) {
+    add(fmt::format("TLS without forward secrecy accepted ({})", tls.static_rsa_accepted), "low",
+        "RSA key exchange is accepted: whoever obtains the server's private key later can decrypt "
+        "every recorded session. Offer only ECDHE/DHE key exchange.");
   }
   return out;
 }
@@ -839,7 +922,7 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
       keep(CheckCms(page, cms_files));
     }
     if (Lower(target.text()).starts_with("https://") && !fetcher.stopped()) {
-      const TlsFacts tls = fetcher.ProbeTls(origin + "/");
+      TlsFacts tls = fetcher.ProbeTls(origin + "/");
       result.transcript += fmt::format("> TLS handshake {}\n", tls.url);
       if (tls.error.empty()) {
         result.transcript +=
@@ -849,6 +932,23 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
                         tls.host_matches ? "matches" : "does not match");
       } else {
         result.transcript += fmt::format("! no handshake: {}\n\n", tls.error);
+      }
+      auto probe = [&](const WeakOffer& offer) {
+        std::string why;
+        std::string agreed = fetcher.ProbeOffer(tls.url, offer, why);
+        result.transcript += fmt::format("> TLS handshake offering {}\n{}\n\n", offer.what,
+                                         agreed.empty() ? "! refused: " + why : "< " + agreed);
+        return agreed;
+      };
+      if (tls.error.empty()) {
+        for (const WeakOffer& offer : kOldProtocolOffers) {
+          if (fetcher.stopped()) break;
+          std::string agreed = probe(offer);
+          if (!agreed.empty())
+            tls.old_protocols_accepted.push_back(agreed.substr(0, agreed.find(' ')));
+        }
+        if (!fetcher.stopped()) tls.weak_cipher_accepted = probe(kWeakCipherOffer);
+        if (!fetcher.stopped()) tls.static_rsa_accepted = probe(kStaticRsaOffer);
       }
       keep(CheckTls(tls, std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())

@@ -2,10 +2,10 @@
 // missing security headers (Content-Security-Policy, X-Frame-Options, Strict-Transport-Security on
 // https, X-Content-Type-Options), a directory listing, files that should never be served
 // (/.git/HEAD, /.env, /backup.zip, /wp-config.php.bak), online-gambling content injected into
-// the page, the TLS certificate and protocol of an https URL, admin login pages, well-known
-// webshell paths, the CMS and its version, and hidden links. Bounded: a deadline for the whole run
-// and one per request, a cap on the bytes read, at most a few redirects, and only to the registered
-// host (a redirect elsewhere is noted and not followed); never through a proxy.
+// the page, the TLS certificate, protocols and ciphers of an https URL, admin login pages,
+// well-known webshell paths, the CMS and its version, and hidden links. Bounded: a deadline for the
+// whole run and one per request, a cap on the bytes read, at most a few redirects, and only to the
+// registered host (a redirect elsewhere is noted and not followed); never through a proxy.
 //
 // Thread-safety: RunWebChecks may run in several threads at once (one curl handle each); the
 // checks of one response are pure.
@@ -45,6 +45,13 @@ struct TlsFacts {
   int64_t not_before = 0;     // Unix seconds; 0: not read
   int64_t not_after = 0;
   std::string subject, issuer;
+  // What further handshakes that offered only weak choices got the server to accept ("TLSv1
+  // ECDHE-RSA-AES128-SHA"): protocols older than TLS 1.2, ciphers without encryption or
+  // authentication or with broken algorithms, and key exchange without forward secrecy. Empty:
+  // refused (or not probed).
+  std::vector<std::string> old_protocols_accepted;
+  std::string weak_cipher_accepted;
+  std::string static_rsa_accepted;
 };
 
 // One request and what came back.
@@ -79,7 +86,8 @@ std::vector<NewFinding> CheckPage(const HttpExchange& page);
 std::vector<NewFinding> CheckExposedFile(std::string_view path, const HttpExchange& answer);
 
 // The TLS check (web:tls): expired or not yet valid, failing verification, expiring within
-// kTlsExpiryWarningDays of `now_unix`, a protocol older than TLS 1.2.
+// kTlsExpiryWarningDays of `now_unix`, a protocol older than TLS 1.2 negotiated or accepted, a
+// weak cipher accepted, key exchange without forward secrecy accepted.
 std::vector<NewFinding> CheckTls(const TlsFacts& tls, int64_t now_unix);
 // An admin login page (web:admin-panel): `answer` to one of kAdminPanelPaths is 200 with a
 // password field, and `random` (the answer for a path that cannot exist) is not the same form.

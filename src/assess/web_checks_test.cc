@@ -364,9 +364,9 @@ struct TestCertificate {
   std::unique_ptr<X509, decltype(&X509_free)> cert{nullptr, X509_free};
 };
 
-TestCertificate MakeCertificate(long from, long until) {
+TestCertificate MakeCertificate(long from, long until, bool rsa = false) {
   TestCertificate c;
-  c.key.reset(EVP_EC_gen("P-256"));
+  c.key.reset(rsa ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256"));
   c.cert.reset(X509_new());
   X509* x = c.cert.get();
   X509_set_version(x, 2);
@@ -429,6 +429,42 @@ TEST_F(WebRunTest, TlsOfALoopbackSiteWithATrustedCertificate) {
   EXPECT_TRUE(WithId(r.findings, "web:tls").empty()) << r.transcript;
   EXPECT_NE(r.transcript.find("> TLS handshake"), std::string::npos);
   EXPECT_NE(r.transcript.find("chain verifies host matches"), std::string::npos) << r.transcript;
+  // A current server refuses each weak offer.
+  EXPECT_NE(r.transcript.find("> TLS handshake offering weak ciphers only\n! refused"),
+            std::string::npos)
+      << r.transcript;
+}
+
+TEST_F(WebRunTest, TlsOfALoopbackSiteThatAcceptsOldProtocolsAndWeakCiphers) {
+  const TestCertificate cert = MakeCertificate(-kDay, 90 * kDay, /*rsa=*/true);
+  const std::filesystem::path ca = dir_ / "ca.pem";
+  {
+    std::unique_ptr<FILE, decltype(&fclose)> f(fopen(ca.c_str(), "w"), fclose);
+    ASSERT_TRUE(f);
+    PEM_write_X509(f.get(), cert.cert.get());
+  }
+  // A server configured as old guides had it: every protocol from TLS 1.0, RSA key exchange and
+  // a cipher without encryption.
+  httplib::SSLServer server([&](SSL_CTX& ctx) {
+    return SSL_CTX_use_certificate(&ctx, cert.cert.get()) == 1 &&
+           SSL_CTX_use_PrivateKey(&ctx, cert.key.get()) == 1 &&
+           SSL_CTX_set_min_proto_version(&ctx, TLS1_VERSION) == 1 &&
+           SSL_CTX_set_cipher_list(&ctx, "AES128-SHA:NULL-SHA:@SECLEVEL=0") == 1;
+  });
+  ASSERT_TRUE(server.is_valid());
+  LoopbackSite site({{"/", "<html>ok</html>"}}, 404, "Not Found", &server);
+  WebCheckOptions options;
+  options.ca_file = ca.string();
+  const WebCheckResult r = Run(fmt::format("https://127.0.0.1:{}/", site.port()), options);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(Titles(WithId(r.findings, "web:tls")),
+            (std::vector<std::string>{"Outdated TLS protocol accepted (TLSv1, TLSv1.1)",
+                                      "Weak TLS cipher accepted (TLSv1.2 NULL-SHA)",
+                                      "TLS without forward secrecy accepted (TLSv1.2 AES128-SHA)"}))
+      << r.transcript;
+  EXPECT_NE(r.transcript.find("> TLS handshake offering TLSv1 only\n< TLSv1 AES128-SHA"),
+            std::string::npos)
+      << r.transcript;
 }
 
 }  // namespace
