@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import threading
@@ -238,6 +239,42 @@ class AssessmentsTest(CasesCase):
         self.assertEqual((status, one["status"], one["progress"]), (200, "done", None), one)
         self.assertEqual(self.call("boss", "GET", f"/api/v1/assessments/{run['id']}")[0], 403)
         self.assertEqual(self.call("siti", "GET", "/api/v1/assessments/999")[0], 404)
+
+    def test_progress_of_a_running_nmap_run(self):
+        # A port that accepts and never says a word: nmap's service scan waits on it, reporting
+        # its progress every two seconds, until the run is cancelled.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        self.addCleanup(silent.close)
+        held = []
+        self.addCleanup(lambda: [c.close() for c in held])
+
+        def hold():
+            for _ in range(64):  # bounded: nmap opens a few connections per probe
+                try:
+                    held.append(silent.accept()[0])
+                except OSError:
+                    return
+        threading.Thread(target=hold, daemon=True).start()
+        system, case = self.register_and_open_case()
+        run = self.start("budi", case, {"system_id": system["id"], "kind": "nmap",
+                                        "ports": str(silent.getsockname()[1])})
+
+        def reported():
+            status, now = self.call("siti", "GET", f"/api/v1/assessments/{run['id']}")
+            self.assertEqual(status, 200, now)
+            self.assertEqual(now["status"], "running", now)
+            p = now["progress"]
+            self.assertEqual(p["total"], 100, p)
+            self.assertTrue(0 <= p["done"] <= 100, p)
+            return p if p["step"] != "starting nmap" else None
+        p = wait_for(reported, "nmap's first progress report", timeout=60, interval=0.5)
+        self.assertIn(p["step"], ("SYN Stealth Scan", "Service scan", "NSE", "Connect Scan"), p)
+        status, _ = self.call("budi", "POST", f"/api/v1/assessments/{run['id']}/cancel")
+        self.assertEqual(status, 202)
+        ended = self.ended(case, run["id"], timeout=30)
+        self.assertEqual((ended["status"], ended["progress"]), ("cancelled", None), ended)
 
     def test_two_at_once_and_cancel(self):
         system, case = self.register_and_open_case()
