@@ -52,6 +52,11 @@ Result<std::string> HandleAssessmentsList(std::string_view case_id, const ApiCon
   return WholeListJson(runs);
 }
 
+Result<std::string> HandleAssessmentGet(std::string_view run_id, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(const AssessmentRun run, ctx.assessments.Get(run_id));
+  return run.ToJson();
+}
+
 Result<std::string> HandleAssessmentCancel(const Caller& caller, std::string_view run_id,
                                            const ApiContext& ctx) {
   ASSIGN_OR_RETURN(const Actor actor, ActorOf(caller));

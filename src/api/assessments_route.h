@@ -1,7 +1,8 @@
 // Vulnerability assessments of a case (assess/assessments.h): POST /api/v1/cases/{id}/assessments
 // starts a run against a registered system (analysts and coordinators,
 // Permission::kRunAssessments; 202, it runs in the background), GET lists the case's runs with
-// their findings (everyone who works cases, Permission::kWorkCases), POST
+// their findings (everyone who works cases, Permission::kWorkCases), GET
+// /api/v1/assessments/{run} one run (with its progress while it runs, polled by the page), POST
 // /api/v1/assessments/{run}/cancel asks a run to stop, PATCH /api/v1/findings/{id} sets a
 // finding's status. Targets pass the allow-list (assess/allow_list.h) or are refused.
 //
@@ -25,6 +26,8 @@ Result<std::string> HandleAssessmentStart(const Caller& caller, std::string_view
                                           std::string_view body, const ApiContext& ctx);
 // {"items": [run with "findings"...], "next_cursor": null, "total": N}, newest first.
 Result<std::string> HandleAssessmentsList(std::string_view case_id, const ApiContext& ctx);
+// The run; "progress" while it is running.
+Result<std::string> HandleAssessmentGet(std::string_view run_id, const ApiContext& ctx);
 // The run, still running until it has stopped.
 Result<std::string> HandleAssessmentCancel(const Caller& caller, std::string_view run_id,
                                            const ApiContext& ctx);

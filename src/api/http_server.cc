@@ -873,6 +873,12 @@ class HttplibServer final : public HttpServer {
                   if (!caller.ok()) return Reply(res, caller.status());
                   Answer(res, HandleAssessmentsList(req.matches[1].str(), context_));
                 });
+    server_.Get(R"(/api/v1/assessments/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kWorkCases);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleAssessmentGet(req.matches[1].str(), context_));
+                });
     server_.Post(R"(/api/v1/assessments/([^/]+)/cancel)",
                  [this](const httplib::Request& req, httplib::Response& res) {
                    auto caller = Authenticate(req, Permission::kRunAssessments);

@@ -144,6 +144,14 @@ std::string AssessmentRun::ToJson() const {
   AppendJsonMemberOrNull(out, "evidence_id", evidence_id);
   AppendJsonMemberOrNull(out, "output_sha256", output_sha256);
   AppendJsonMemberOrNull(out, "cancel_requested_by", cancel_requested_by);
+  if (progress) {
+    out += fmt::format(R"(,"progress":{{"done":{},"total":{},"step":)", progress->done,
+                       progress->total);
+    AppendJsonString(out, progress->step);
+    out += '}';
+  } else {
+    out += R"(,"progress":null)";
+  }
   out += R"(,"findings":[)";
   for (size_t i = 0; i < findings.size(); ++i) {
     if (i > 0) out += ',';

@@ -83,6 +83,15 @@ struct RunOutcome {
   std::vector<NewFinding> findings;
 };
 
+// How far a running run is (kept in memory by AssessmentService, never stored): `done` of
+// `total` (web checks: checks of all URLs; nmap: the percentage of its current phase, of 100)
+// and what it is doing.
+struct RunProgress {
+  int done = 0;
+  int total = 0;
+  std::string step;
+};
+
 struct AssessmentRun {
   std::string id;
   std::string case_id, case_number;
@@ -99,11 +108,12 @@ struct AssessmentRun {
   std::string evidence_id, output_sha256;
   std::string cancel_requested_by;
   std::vector<Finding> findings;
+  std::optional<RunProgress> progress;  // only while running, and known
 
   // {"id", "case_id", "case_number", "system_id", "system_name", "kind", "targets", "ports"|null,
   //  "command", "tool_version"|null, "status", "message", "started_by", "started",
   //  "ended"|null, "evidence_id"|null, "output_sha256"|null, "cancel_requested_by"|null,
-  //  "findings": [finding...]}
+  //  "progress": {"done", "total", "step"}|null, "findings": [finding...]}
   std::string ToJson() const;
 };
 

@@ -112,6 +112,13 @@ Result<AssessmentRun> AssessmentService::Start(const StartAssessment& r, const A
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   Job& job = jobs_[started.id];
   job.cancel = cancel;
+  if (r.kind == "nmap") {
+    job.progress = RunProgress{0, 100, "starting nmap"};
+  } else {
+    job.progress.step = "starting";
+    for (const std::string& t : target_texts) job.progress.total += WebChecksOf(t);
+  }
+  started.progress = job.progress;
   job.thread =
       std::thread([this, started, targets = std::move(targets), vuln = r.vuln, actor, cancel] {
         Run(started, targets, vuln, actor, *cancel);
@@ -130,6 +137,11 @@ void AssessmentService::Run(const AssessmentRun& run, const std::vector<ScanTarg
     const std::vector<std::string> argv = NmapArgv(options_.nmap, targets, run.ports, vuln);
     ChildOptions child;
     child.timeout = options_.nmap_timeout;
+    child.on_stdout_line = [this, &run](std::string_view line) {
+      if (auto p = ParseNmapProgressLine(line)) {
+        SetProgress(run.id, RunProgress{static_cast<int>(p->percent), 100, p->phase});
+      }
+    };
     auto done = RunChildProcess(argv, child, cancel);
     if (!done.ok()) {
       outcome.status = "failed";
@@ -170,7 +182,10 @@ void AssessmentService::Run(const AssessmentRun& run, const std::vector<ScanTarg
     if (!done->err.empty()) output += "\n<!-- nmap stderr:\n" + done->err + "\n-->\n";
     return Finish(run, std::move(outcome), output, fmt::format("nmap-run-{}.xml", run.id), actor);
   }
-  WebCheckResult web = RunWebChecks(targets, options_.web, cancel);
+  WebCheckResult web =
+      RunWebChecks(targets, options_.web, cancel, [this, &run](const WebCheckProgress& p) {
+        SetProgress(run.id, RunProgress{p.done, p.total, p.step});
+      });
   outcome.tool_version = web.tool;
   outcome.findings = std::move(web.findings);
   if (web.cancelled) {
@@ -392,18 +407,39 @@ Result<ImportedRun> AssessmentService::Import(const ImportAssessment& r, std::st
 
 Result<AssessmentRun> AssessmentService::Cancel(std::string_view run_id, const Actor& actor) {
   ASSIGN_OR_RETURN(AssessmentRun run, store_->RequestCancel(run_id, actor));
-  std::lock_guard lock(mu_);
-  auto it = jobs_.find(run.id);
-  if (it != jobs_.end()) it->second.cancel->store(true);
+  {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(run.id);
+    if (it != jobs_.end()) it->second.cancel->store(true);
+  }
+  AddProgress(run);
   return run;
 }
 
 Result<std::vector<AssessmentRun>> AssessmentService::List(std::string_view case_id) {
-  return store_->ListRuns(case_id);
+  ASSIGN_OR_RETURN(std::vector<AssessmentRun> runs, store_->ListRuns(case_id));
+  for (AssessmentRun& run : runs) AddProgress(run);
+  return runs;
 }
 
 Result<AssessmentRun> AssessmentService::Get(std::string_view run_id) {
-  return store_->GetRun(run_id);
+  ASSIGN_OR_RETURN(AssessmentRun run, store_->GetRun(run_id));
+  AddProgress(run);
+  return run;
+}
+
+void AssessmentService::SetProgress(const std::string& run_id, RunProgress progress) {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(run_id);
+  if (it != jobs_.end()) it->second.progress = std::move(progress);
+}
+
+void AssessmentService::AddProgress(AssessmentRun& run) {
+  // A run that has ended in the store has no progress, even while its thread winds down.
+  if (run.status != "running") return;
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(run.id);
+  if (it != jobs_.end() && !it->second.finished) run.progress = it->second.progress;
 }
 
 Result<Finding> AssessmentService::UpdateFinding(std::string_view finding_id,

@@ -5,7 +5,10 @@
 // than queued, so that nobody waits on a scan they cannot see. When a run ends its raw output goes
 // into the case's evidence (cases/evidence.h, with its SHA-256 and chain of custody) and its
 // findings into the store, with the audit entry of its end. Cancel asks a run to stop: the child
-// process is killed, what it wrote so far is kept.
+// process is killed, what it wrote so far is kept. While a run goes, its progress (RunProgress:
+// checks done of all for web checks, nmap's own percentage of its current phase) is kept here in
+// memory and added to the runs Get, List, Start and Cancel return; findings appear only when the
+// run ends.
 //
 // Thread-safety: every method may be called from any thread. Stop (or the destructor) cancels the
 // runs still going and waits for their threads.
@@ -101,6 +104,7 @@ class AssessmentService {
     std::shared_ptr<std::atomic<bool>> cancel;
     std::thread thread;
     bool finished = false;
+    RunProgress progress;
   };
   AssessmentService(std::unique_ptr<AssessmentStore> store, CaseStore& cases,
                     EvidenceStore& evidence, SystemRegistry& systems, AssessmentOptions options)
@@ -120,6 +124,10 @@ class AssessmentService {
   void Finish(const AssessmentRun& run, RunOutcome outcome, std::string_view output,
               std::string_view file_name, const Actor& actor);
   void ReapLocked();
+  // What the run's thread reports as it goes.
+  void SetProgress(const std::string& run_id, RunProgress progress);
+  // Adds the progress of `run` when it is running here.
+  void AddProgress(AssessmentRun& run);
 
   std::unique_ptr<AssessmentStore> store_;
   CaseStore& cases_;

@@ -75,11 +75,26 @@ Result<ChildResult> RunChildProcess(const std::vector<std::string>& argv,
   std::chrono::steady_clock::time_point term_sent{};
   bool out_open = true, err_open = true, killed = false;
   char buffer[64 * 1024];
+  // The stdout line being read, for on_stdout_line; what a line has past the cap is dropped.
+  std::string line;
+  auto hand_lines = [&](std::string_view bytes) {
+    for (char c : bytes) {
+      if (c == '\n') {
+        options.on_stdout_line(line);
+        line.clear();
+      } else if (line.size() < kMaxCallbackLine) {
+        line += c;
+      }
+    }
+  };
   auto drain = [&](int fd, std::string& into, bool& open) {
     const ssize_t n = read(fd, buffer, sizeof buffer);
     if (n <= 0) {
       if (n == 0 || (errno != EINTR && errno != EAGAIN)) open = false;
       return;
+    }
+    if (&into == &result.out && options.on_stdout_line) {
+      hand_lines(std::string_view(buffer, static_cast<size_t>(n)));
     }
     const size_t room = options.max_output_bytes - std::min(options.max_output_bytes, into.size());
     if (static_cast<size_t>(n) > room) result.truncated = true;
@@ -115,6 +130,7 @@ Result<ChildResult> RunChildProcess(const std::vector<std::string>& argv,
       killed = true;
     }
   }
+  if (!line.empty() && options.on_stdout_line) options.on_stdout_line(line);
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

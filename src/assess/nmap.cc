@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <pugixml.hpp>
 
 #include "cases/text.h"
@@ -155,9 +156,17 @@ Result<std::string> NormalisePorts(std::string_view ports) {
 
 std::vector<std::string> NmapArgv(std::string_view nmap, const std::vector<ScanTarget>& targets,
                                   std::string_view ports, bool vuln) {
-  std::vector<std::string> argv = {
-      std::string(nmap), "-sV", "-Pn", "-oX", "-", "--host-timeout", "120s", "-p",
-      std::string(ports)};
+  std::vector<std::string> argv = {std::string(nmap),
+                                   "-sV",
+                                   "-Pn",
+                                   "-oX",
+                                   "-",
+                                   "--stats-every",
+                                   "2s",
+                                   "--host-timeout",
+                                   "120s",
+                                   "-p",
+                                   std::string(ports)};
   if (vuln) {
     argv.emplace_back("--script");
     argv.emplace_back("vuln and not external");
@@ -165,6 +174,64 @@ std::vector<std::string> NmapArgv(std::string_view nmap, const std::vector<ScanT
   // Nothing after this may be read as an option.
   for (const ScanTarget& t : targets) argv.push_back(t.host());
   return argv;
+}
+
+namespace {
+
+constexpr size_t kMaxPhase = 100;
+
+// The value of attribute `name` of the element in `line` ("" when it has none). nmap writes its
+// attributes with double quotes and no spaces around '='.
+std::string_view AttributeValue(std::string_view line, std::string_view name) {
+  const std::string key = " " + std::string(name) + "=\"";
+  const size_t at = line.find(key);
+  if (at == std::string_view::npos) return {};
+  const size_t begin = at + key.size();
+  const size_t end = line.find('"', begin);
+  if (end == std::string_view::npos) return {};
+  return line.substr(begin, end - begin);
+}
+
+std::optional<double> Percent(std::string_view text) {
+  // Digits and one point only, so that strtod reads nothing else ("inf", "0x1p3", "-1").
+  if (text.empty() || text.size() > 10 ||
+      text.find_first_not_of("0123456789.") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  const double value = std::strtod(std::string(text).c_str(), nullptr);
+  if (value < 0 || value > 100) return std::nullopt;
+  return value;
+}
+
+// A phase as nmap names it: printable ASCII, not empty, not too long.
+bool IsPhaseName(std::string_view phase) {
+  if (phase.empty() || phase.size() > kMaxPhase) return false;
+  return std::all_of(phase.begin(), phase.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+}  // namespace
+
+std::optional<NmapProgress> ParseNmapProgressLine(std::string_view untrimmed) {
+  const std::string trimmed = TrimmedText(untrimmed);
+  const std::string_view line = trimmed;
+  NmapProgress progress;
+  std::optional<double> percent;
+  if (line.starts_with("<taskprogress ")) {
+    progress.phase = std::string(AttributeValue(line, "task"));
+    percent = Percent(AttributeValue(line, "percent"));
+  } else {
+    constexpr std::string_view kTiming = " Timing: About ";
+    const size_t timing = line.find(kTiming);
+    if (timing == std::string_view::npos) return std::nullopt;
+    const size_t begin = timing + kTiming.size();
+    const size_t sign = line.find("% done", begin);
+    if (sign == std::string_view::npos) return std::nullopt;
+    progress.phase = std::string(line.substr(0, timing));
+    percent = Percent(line.substr(begin, sign - begin));
+  }
+  if (!percent || !IsPhaseName(progress.phase)) return std::nullopt;
+  progress.percent = *percent;
+  return progress;
 }
 
 std::string CommandLine(const std::vector<std::string>& argv) {

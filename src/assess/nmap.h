@@ -1,11 +1,14 @@
 // nmap (the Debian package) as an assessment runner: the command line from a fixed template,
 // its XML report (-oX -) read with pugixml into findings. Open ports with their service and
 // version are `info` findings; NSE script results that name CVE ids or say VULNERABLE are
-// findings with the CVSS score they give and the severity of that score.
+// findings with the CVSS score they give and the severity of that score. While it runs, nmap
+// reports its progress every two seconds (--stats-every), read line by line with
+// ParseNmapProgressLine.
 //
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +28,9 @@ inline constexpr std::string_view kDefaultNmapPorts =
 // dropped. InvalidArgument naming what is wrong.
 Result<std::string> NormalisePorts(std::string_view ports);
 
-// nmap -sV -Pn -oX - --host-timeout 120s -p PORTS [--script "vuln and not external"] TARGET...
-// `vuln` adds nmap's vulnerability scripts, without those of the `external` category (which
-// send what was found to third-party services such as vulners.com).
+// nmap -sV -Pn -oX - --stats-every 2s --host-timeout 120s -p PORTS [--script "vuln and not
+// external"] TARGET... `vuln` adds nmap's vulnerability scripts, without those of the `external`
+// category (which send what was found to third-party services such as vulners.com).
 std::vector<std::string> NmapArgv(std::string_view nmap, const std::vector<ScanTarget>& targets,
                                   std::string_view ports, bool vuln);
 
@@ -40,6 +43,18 @@ struct NmapReport {
   int hosts_up = 0;
   std::vector<NewFinding> findings;
 };
+
+// How far nmap is: the phase it names and the percentage of that phase done. Each phase counts
+// from 0 to 100 again.
+struct NmapProgress {
+  std::string phase;  // "SYN Stealth Scan", "Service scan", "NSE"
+  double percent = 0;
+};
+
+// One line of nmap's output with its progress: the <taskprogress task=".." percent=".."/>
+// element that -oX - writes, or the "SYN Stealth Scan Timing: About 45.12% done; ETC: ..." line
+// of its normal output. nullopt for any other line, and for a percentage outside 0 to 100.
+std::optional<NmapProgress> ParseNmapProgressLine(std::string_view line);
 
 // Reads nmap's XML report. InvalidArgument when it is not one (cut short, say).
 Result<NmapReport> ParseNmapXml(std::string_view xml);

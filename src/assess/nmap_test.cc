@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "assess/test_samples.h"
 
 namespace pantau {
@@ -87,6 +89,70 @@ TEST(NmapCommand, FixedTemplate) {
   EXPECT_EQ(SeverityOfCvss(9.0), "critical");
   EXPECT_EQ(CommandLine({"nmap", "-p", "80", "--script", "vuln and not external", "192.0.2.1"}),
             "nmap -p 80 --script 'vuln and not external' 192.0.2.1");
+}
+
+// Lines nmap 7.93 wrote with --stats-every against loopback ports opened for the purpose: the
+// XML of -oX - (the runs' form) and the normal output.
+TEST(NmapProgress, ReadsTaskProgressOfRealXmlOutput) {
+  const std::string xml = ReadSample("nmap_progress_sample.xml");
+  ASSERT_FALSE(xml.empty()) << "testdata/nmap_progress_sample.xml not found";
+  std::vector<NmapProgress> seen;
+  std::istringstream lines(xml);
+  for (std::string line; std::getline(lines, line);) {
+    if (auto p = ParseNmapProgressLine(line)) seen.push_back(*p);
+  }
+  ASSERT_EQ(seen.size(), 36u);  // every <taskprogress>, nothing else
+  EXPECT_EQ(seen[0].phase, "SYN Stealth Scan");
+  EXPECT_DOUBLE_EQ(seen[0].percent, 29.94);
+  EXPECT_EQ(seen[2].phase, "Service scan");
+  EXPECT_DOUBLE_EQ(seen[2].percent, 14.29);
+  EXPECT_EQ(seen.back().phase, "NSE");
+  EXPECT_DOUBLE_EQ(seen.back().percent, 57.14);
+  // The progress lines do not disturb the report.
+  auto report = ParseNmapXml(xml);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->version, "7.93");
+}
+
+TEST(NmapProgress, ReadsTimingLinesOfRealNormalOutput) {
+  const std::string text = ReadSample("nmap_progress_normal.txt");
+  ASSERT_FALSE(text.empty()) << "testdata/nmap_progress_normal.txt not found";
+  std::vector<NmapProgress> seen;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (auto p = ParseNmapProgressLine(line)) seen.push_back(*p);
+  }
+  ASSERT_EQ(seen.size(), 5u);  // the "Stats:" lines name no percentage
+  for (const NmapProgress& p : seen) EXPECT_EQ(p.phase, "SYN Stealth Scan");
+  EXPECT_DOUBLE_EQ(seen[0].percent, 11.76);
+  EXPECT_DOUBLE_EQ(seen[4].percent, 91.77);
+}
+
+TEST(NmapProgress, RefusesWhatIsNotProgress) {
+  const char* not_progress[] = {
+      "",
+      "<taskprogress task=\"NSE\"/>",
+      "<taskprogress task=\"NSE\" percent=\"101.00\"/>",
+      "<taskprogress task=\"NSE\" percent=\"-1\"/>",
+      "<taskprogress task=\"NSE\" percent=\"inf\"/>",
+      "<taskprogress task=\"\" percent=\"10.00\"/>",
+      "<taskbegin task=\"NSE\" time=\"1795859327\"/>",
+      "Timing: About 10.00% done",  // no phase
+      "SYN Stealth Scan Timing: About lots% done; ETC: 09:49",
+      "<port protocol=\"tcp\" portid=\"80\"><state state=\"open\"/></port>",
+  };
+  for (const char* line : not_progress) {
+    EXPECT_FALSE(ParseNmapProgressLine(line)) << line;
+  }
+  auto p = ParseNmapProgressLine("  <taskprogress task=\"Service scan\" percent=\"100.00\"/>\r");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->phase, "Service scan");
+  EXPECT_DOUBLE_EQ(p->percent, 100);
+}
+
+TEST(NmapProgress, CommandAsksForStatsEveryTwoSeconds) {
+  const std::string line = CommandLine(NmapArgv("nmap", {}, "80", false));
+  EXPECT_EQ(line, "nmap -sV -Pn -oX - --stats-every 2s --host-timeout 120s -p 80");
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+bool IsHttps(std::string_view url) { return Lower(url.substr(0, 8)) == "https://"; }
+
 // Shown on a few lines: control characters but the newline made spaces.
 std::string Excerpt(std::string_view s, size_t max_bytes = kMaxExcerpt) {
   std::string out = ShortenedText(s, max_bytes);
@@ -863,8 +865,11 @@ std::vector<NewFinding> CheckHiddenLinks(const HttpExchange& page) {
   return out;
 }
 
+int WebChecksOf(std::string_view url) { return IsHttps(url) ? 6 : 5; }
+
 WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckOptions& options,
-                            const std::atomic<bool>& cancel) {
+                            const std::atomic<bool>& cancel,
+                            const std::function<void(const WebCheckProgress&)>& on_progress) {
   InitCurlOnce();
   WebCheckResult result;
   result.tool =
@@ -872,11 +877,26 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
   Fetcher fetcher(options, cancel);
   int answered = 0;
   std::string problems;
+  WebCheckProgress progress;
+  for (const ScanTarget& target : urls) {
+    if (target.kind() == ScanTarget::Kind::kUrl) progress.total += WebChecksOf(target.text());
+  }
+  // Each check of each target: named as it begins, counted as it ends (skipped ones too, so
+  // that a run that was not stopped ends with done == total).
+  auto begin_check = [&](std::string_view check, const ScanTarget& target) {
+    progress.step = fmt::format("{} {}", check, target.text());
+    if (on_progress) on_progress(progress);
+  };
+  auto end_check = [&] {
+    ++progress.done;
+    if (on_progress) on_progress(progress);
+  };
   for (const ScanTarget& target : urls) {
     if (target.kind() != ScanTarget::Kind::kUrl) continue;
     const std::string host = target.host();
     std::string url = target.text();
     HttpExchange page;
+    begin_check("page", target);
     for (int hop = 0;; ++hop) {
       if (fetcher.stopped()) break;
       page = fetcher.Fetch(url, options.max_page_bytes);
@@ -901,18 +921,22 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
       ++answered;
       for (NewFinding& f : CheckPage(page)) result.findings.push_back(std::move(f));
     }
+    auto keep = [&](std::vector<NewFinding> found) {
+      for (NewFinding& f : found) result.findings.push_back(std::move(f));
+    };
+    if (page.status != 0) keep(CheckHiddenLinks(page));
+    end_check();
     const std::string origin = Origin(target.text());
+    begin_check("exposed-files", target);
     for (std::string_view path : kExposedFilePaths) {
       if (fetcher.stopped()) break;
       HttpExchange answer = fetcher.Fetch(origin + std::string(path), options.max_file_bytes);
       Record(result.transcript, answer);
       for (NewFinding& f : CheckExposedFile(path, answer)) result.findings.push_back(std::move(f));
     }
-    auto keep = [&](std::vector<NewFinding> found) {
-      for (NewFinding& f : found) result.findings.push_back(std::move(f));
-    };
+    end_check();
+    begin_check("cms", target);
     if (page.status != 0) {
-      keep(CheckHiddenLinks(page));
       std::vector<HttpExchange> cms_files;
       for (std::string_view path : kCmsFilePaths) {
         if (fetcher.stopped()) break;
@@ -921,7 +945,9 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
       }
       keep(CheckCms(page, cms_files));
     }
-    if (Lower(target.text()).starts_with("https://") && !fetcher.stopped()) {
+    end_check();
+    if (IsHttps(target.text())) begin_check("tls", target);
+    if (IsHttps(target.text()) && !fetcher.stopped()) {
       TlsFacts tls = fetcher.ProbeTls(origin + "/");
       result.transcript += fmt::format("> TLS handshake {}\n", tls.url);
       if (tls.error.empty()) {
@@ -954,8 +980,10 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
                              std::chrono::system_clock::now().time_since_epoch())
                              .count()));
     }
+    if (IsHttps(target.text())) end_check();
     // The answer for a path that cannot exist tells a soft 404 from a real file.
     if (fetcher.stopped()) continue;
+    begin_check("admin-panels", target);
     std::mt19937_64 random_bits(std::random_device{}());
     const HttpExchange random = fetcher.Fetch(
         fmt::format("{}/pantau-{:016x}.php", origin, random_bits()), options.max_file_bytes);
@@ -966,12 +994,15 @@ WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckO
       Record(result.transcript, answer);
       keep(CheckAdminPanel(path, answer, random));
     }
+    end_check();
+    begin_check("webshell-paths", target);
     for (std::string_view path : kWebshellPaths) {
       if (fetcher.stopped()) break;
       const HttpExchange answer = fetcher.Fetch(origin + std::string(path), options.max_file_bytes);
       Record(result.transcript, answer);
       keep(CheckWebshellPath(path, answer, random));
     }
+    end_check();
   }
   result.cancelled = fetcher.cancelled();
   result.timed_out = !result.cancelled && fetcher.timed_out();

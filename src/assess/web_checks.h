@@ -5,7 +5,8 @@
 // the page, the TLS certificate, protocols and ciphers of an https URL, admin login pages,
 // well-known webshell paths, the CMS and its version, and hidden links. Bounded: a deadline for the
 // whole run and one per request, a cap on the bytes read, at most a few redirects, and only to the
-// registered host (a redirect elsewhere is noted and not followed); never through a proxy.
+// registered host (a redirect elsewhere is noted and not followed); never through a proxy. The run
+// reports its progress to a callback, check by check.
 //
 // Thread-safety: RunWebChecks may run in several threads at once (one curl handle each); the
 // checks of one response are pure.
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -77,8 +79,24 @@ struct WebCheckResult {
   std::string error;  // no registered URL answered
 };
 
+// How far a run is: of `total` checks (each check of WebChecksOf on each URL), `done` have
+// ended; `step` is the check going on or the last one ("tls https://portal.example/").
+struct WebCheckProgress {
+  int done = 0;
+  int total = 0;
+  std::string step;
+};
+
+// The checks of one URL, each a step of the progress: page (headers, directory listing,
+// gambling content, hidden links), exposed-files, cms, tls (https only), admin-panels,
+// webshell-paths.
+int WebChecksOf(std::string_view url);
+
+// `on_progress`, when given, is called on the calling thread as each check begins and ends;
+// `done` never goes down and reaches `total` unless the run was cancelled or ran out of time.
 WebCheckResult RunWebChecks(const std::vector<ScanTarget>& urls, const WebCheckOptions& options,
-                            const std::atomic<bool>& cancel);
+                            const std::atomic<bool>& cancel,
+                            const std::function<void(const WebCheckProgress&)>& on_progress = {});
 
 // The checks of a page as fetched: headers, directory listing, gambling content.
 std::vector<NewFinding> CheckPage(const HttpExchange& page);

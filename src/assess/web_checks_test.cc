@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <thread>
@@ -303,7 +304,8 @@ class WebRunTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  WebCheckResult Run(const std::string& url, WebCheckOptions options = {}) {
+  WebCheckResult Run(const std::string& url, WebCheckOptions options = {},
+                     const std::function<void(const WebCheckProgress&)>& on_progress = {}) {
     ElectronicSystem site;
     site.name = "Portal " + std::to_string(++systems_);
     site.op.agency = "Diskominfo";
@@ -315,7 +317,7 @@ class WebRunTest : public ::testing::Test {
     options.total_timeout = std::chrono::seconds(30);
     options.request_timeout = std::chrono::seconds(5);
     const std::atomic<bool> cancel{false};
-    return RunWebChecks({*target}, options, cancel);
+    return RunWebChecks({*target}, options, cancel, on_progress);
   }
 
   std::filesystem::path dir_;
@@ -465,6 +467,35 @@ TEST_F(WebRunTest, TlsOfALoopbackSiteThatAcceptsOldProtocolsAndWeakCiphers) {
   EXPECT_NE(r.transcript.find("> TLS handshake offering TLSv1 only\n< TLSv1 AES128-SHA"),
             std::string::npos)
       << r.transcript;
+}
+
+// The progress of a run: every check of the URL begins and ends, done never goes down and
+// reaches total, the TLS check names the URL.
+TEST_F(WebRunTest, ProgressCheckByCheck) {
+  const TestCertificate cert = MakeCertificate(-30 * kDay, -kDay);
+  httplib::SSLServer server(cert.cert.get(), cert.key.get());
+  ASSERT_TRUE(server.is_valid());
+  LoopbackSite site({{"/", "<html>ok</html>"}}, 404, "Not Found", &server);
+  const std::string url = fmt::format("https://127.0.0.1:{}/", site.port());
+  std::vector<WebCheckProgress> seen;
+  const WebCheckResult r = Run(url, {}, [&](const WebCheckProgress& p) { seen.push_back(p); });
+  EXPECT_EQ(r.error, "");
+  ASSERT_EQ(WebChecksOf(url), 6);
+  ASSERT_EQ(seen.size(), 12u);  // each of the six checks begins and ends
+  int done = 0;
+  std::vector<std::string> steps;
+  for (const WebCheckProgress& p : seen) {
+    EXPECT_EQ(p.total, 6);
+    EXPECT_GE(p.done, done);
+    EXPECT_LE(p.done, p.total);
+    done = p.done;
+    if (steps.empty() || steps.back() != p.step) steps.push_back(p.step);
+  }
+  EXPECT_EQ(seen.back().done, 6);
+  EXPECT_EQ(steps, (std::vector<std::string>{"page " + url, "exposed-files " + url, "cms " + url,
+                                             "tls " + url, "admin-panels " + url,
+                                             "webshell-paths " + url}));
+  EXPECT_EQ(WebChecksOf("http://portal.example/"), 5);
 }
 
 }  // namespace

@@ -396,4 +396,61 @@ describe("case desk", { timeout: 240000 }, () => {
       site.close();
     }
   });
+
+  it("shows a running web run's progress and stops polling when it ends", async () => {
+    // A slow site on loopback: every answer a third of a second late, so the run is seen running.
+    const site = http.createServer((req, res) => {
+      setTimeout(() => {
+        res.writeHead(404, { "Content-Type": "text/html" });
+        res.end("<html>Tidak ada</html>");
+      }, 330);
+    });
+    await new Promise((resolve) => site.listen(0, "127.0.0.1", resolve));
+    const siteUrl = `http://127.0.0.1:${site.address().port}/`;
+    try {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const admin = await context.newPage();
+      await login(admin, server, "admin", server.adminPassword);
+      const systemId = await admin.evaluate(async (url) => {
+        const csrf = document.cookie.match(/pantau_csrf=([0-9a-f]+)/)[1];
+        const res = await fetch("/api/v1/systems", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ name: "Situs Lambat", operator: { agency: "Dispar" }, urls: [url] }),
+        });
+        return (await res.json()).id;
+      }, siteUrl);
+      await context.close();
+
+      const sari = await as("sari");
+      const number = await sari.evaluate(async (id) => {
+        const csrf = document.cookie.match(/pantau_csrf=([0-9a-f]+)/)[1];
+        const res = await fetch("/api/v1/cases", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ title: "Situs lambat", system_ids: [id] }),
+        });
+        return (await res.json()).number;
+      }, systemId);
+      await sari.goto(`${server.url}/cases/${number}`);
+      await sari.click("[data-testid=tab-assessment]");
+      await sari.selectOption("[data-testid=assessment-kind]", "web");
+      await sari.click("[data-testid=assessment-start]");
+      const run = sari.locator("[data-testid=assessment-run]").first();
+      // The bar moves by polling alone: wait for a check past the first one.
+      await waitFor(async () => {
+        const text = (await run.locator("[data-testid=assessment-progress]").textContent().catch(() => "")) ?? "";
+        return /\b[1-4] dari 5\b/.test(text);
+      }, "the progress bar past the first check");
+      assert.match(await run.locator("[data-testid=assessment-step]").textContent(), new RegExp(siteUrl.replace(/[.]/g, "\\.")));
+      assert.equal(await run.locator("[data-testid=assessment-cancel]").count(), 1);
+      await screenshot(sari, "assessment-03-progress");
+      await waitFor(async () => (await run.locator("[data-testid=assessment-status]").textContent()) === "selesai", "the run to end");
+      assert.equal(await run.locator("[data-testid=assessment-progress]").count(), 0);
+      assert.deepEqual(sari.problems, []);
+      await sari.context().close();
+    } finally {
+      site.close();
+    }
+  });
 });

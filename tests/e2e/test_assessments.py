@@ -8,9 +8,11 @@ import hashlib
 import http.server
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -48,6 +50,15 @@ class VulnerableSite(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class SlowSite(VulnerableSite):
+    """The same site, answering each request a quarter of a second late: a web run takes a few
+    seconds, long enough to be seen running."""
+
+    def do_GET(self):
+        time.sleep(0.25)
+        super().do_GET()
 
 
 class AssessmentsTest(CasesCase):
@@ -97,6 +108,8 @@ class AssessmentsTest(CasesCase):
         self.assertEqual((run["status"], run["kind"], run["targets"]), ("running", "web", [url]))
         run = self.ended(case, run["id"], timeout=60)
         self.assertEqual(run["status"], "done", run)
+        # An ended run has no progress any more.
+        self.assertIsNone(run["progress"], run)
         self.assertTrue(run["tool_version"].startswith("Pantau web checks 2 (libcurl "), run)
         by_title = {f["title"]: f for f in run["findings"]}
         self.assertEqual(set(by_title), {
@@ -127,8 +140,9 @@ class AssessmentsTest(CasesCase):
         run = self.start("siti", case, {"system_id": system["id"], "kind": "nmap",
                                         "ports": str(self.site_port)})
         self.assertEqual(run["targets"], ["127.0.0.1"])
-        self.assertEqual(run["command"], "nmap -sV -Pn -oX - --host-timeout 120s -p "
-                                         f"{self.site_port} 127.0.0.1")
+        self.assertEqual(run["command"], "nmap -sV -Pn -oX - --stats-every 2s --host-timeout 120s "
+                                         f"-p {self.site_port} 127.0.0.1")
+        self.assertEqual((run["progress"]["done"], run["progress"]["total"]), (0, 100), run)
         run = self.ended(case, run["id"])
         self.assertEqual(run["status"], "done", run)
         self.assertTrue(run["tool_version"].startswith("nmap 7."), run)
@@ -172,13 +186,101 @@ class AssessmentsTest(CasesCase):
         status, _, body = self.server.http("GET", "/api/v1/openapi.json")
         paths = json.loads(body)["paths"]
         for path in ("/api/v1/cases/{id}/assessments", "/api/v1/assessments/{run}/cancel",
-                     "/api/v1/findings/{id}"):
+                     "/api/v1/assessments/{run}", "/api/v1/findings/{id}"):
             self.assertIn(path, paths)
+        self.assertIn("progress", json.loads(body)["components"]["schemas"]["AssessmentRun"][
+            "properties"])
+
+    def test_progress_of_a_running_web_run(self):
+        slow = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowSite)
+        slow.daemon_threads = True
+        threading.Thread(target=slow.serve_forever, daemon=True).start()
+        self.addCleanup(slow.server_close)
+        self.addCleanup(slow.shutdown)
+        self.start_with_people()
+        url = f"http://127.0.0.1:{slow.server_address[1]}/"
+        status, system = self.call("boss", "POST", "/api/v1/systems", {
+            "name": "Situs Lambat", "operator": {"agency": "Diskominfo"}, "urls": [url]})
+        self.assertEqual(status, 201, system)
+        status, case = self.call("budi", "POST", "/api/v1/cases",
+                                 {"title": "Situs lambat", "system_ids": [system["id"]]})
+        self.assertEqual(status, 201, case)
+        run = self.start("budi", case, {"system_id": system["id"], "kind": "web"})
+        # Five checks of one http URL (page, exposed-files, cms, admin-panels, webshell-paths).
+        self.assertEqual((run["progress"]["done"], run["progress"]["total"]), (0, 5), run)
+
+        # While it runs, GET shows how far it is, never going back.
+        seen = []
+
+        def moved():
+            status, now = self.call("siti", "GET", f"/api/v1/assessments/{run['id']}")
+            self.assertEqual(status, 200, now)
+            if now["status"] != "running":
+                return now
+            p = now["progress"]
+            self.assertIsNotNone(p, now)
+            self.assertEqual(p["total"], 5, p)
+            self.assertTrue(0 <= p["done"] <= 5, p)
+            if seen:
+                self.assertGreaterEqual(p["done"], seen[-1]["done"], seen)
+            seen.append(p)
+            return now if p["done"] >= 2 else None
+        wait_for(moved, "the slow web run to get past two checks", timeout=60, interval=0.2)
+        self.assertTrue(seen, "the run ended before it was seen running")
+        checks = {"starting", *(f"{c} {url}" for c in
+                                ("page", "exposed-files", "cms", "admin-panels", "webshell-paths"))}
+        self.assertTrue(all(p["step"] in checks for p in seen), seen)
+        self.assertTrue(any(p["step"] != "starting" for p in seen), seen)
+
+        ended = self.ended(case, run["id"], timeout=60)
+        self.assertEqual(ended["status"], "done", ended)
+        self.assertIsNone(ended["progress"], ended)
+        status, one = self.call("kadis", "GET", f"/api/v1/assessments/{run['id']}")
+        self.assertEqual((status, one["status"], one["progress"]), (200, "done", None), one)
+        self.assertEqual(self.call("boss", "GET", f"/api/v1/assessments/{run['id']}")[0], 403)
+        self.assertEqual(self.call("siti", "GET", "/api/v1/assessments/999")[0], 404)
+
+    def test_progress_of_a_running_nmap_run(self):
+        # A port that accepts and never says a word: nmap's service scan waits on it, reporting
+        # its progress every two seconds, until the run is cancelled.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        self.addCleanup(silent.close)
+        held = []
+        self.addCleanup(lambda: [c.close() for c in held])
+
+        def hold():
+            for _ in range(64):  # bounded: nmap opens a few connections per probe
+                try:
+                    held.append(silent.accept()[0])
+                except OSError:
+                    return
+        threading.Thread(target=hold, daemon=True).start()
+        system, case = self.register_and_open_case()
+        run = self.start("budi", case, {"system_id": system["id"], "kind": "nmap",
+                                        "ports": str(silent.getsockname()[1])})
+
+        def reported():
+            status, now = self.call("siti", "GET", f"/api/v1/assessments/{run['id']}")
+            self.assertEqual(status, 200, now)
+            self.assertEqual(now["status"], "running", now)
+            p = now["progress"]
+            self.assertEqual(p["total"], 100, p)
+            self.assertTrue(0 <= p["done"] <= 100, p)
+            return p if p["step"] != "starting nmap" else None
+        p = wait_for(reported, "nmap's first progress report", timeout=60, interval=0.5)
+        self.assertIn(p["step"], ("SYN Stealth Scan", "Service scan", "NSE", "Connect Scan"), p)
+        status, _ = self.call("budi", "POST", f"/api/v1/assessments/{run['id']}/cancel")
+        self.assertEqual(status, 202)
+        ended = self.ended(case, run["id"], timeout=30)
+        self.assertEqual((ended["status"], ended["progress"]), ("cancelled", None), ended)
 
     def test_two_at_once_and_cancel(self):
         system, case = self.register_and_open_case()
         body = {"system_id": system["id"], "kind": "nmap", "ports": str(self.site_port)}
         first = self.start("budi", case, body)
+        self.assertEqual(first["progress"], {"done": 0, "total": 100, "step": "starting nmap"})
         second = self.start("siti", case, body)
         answer = self.start("budi", case, body, expect=503)
         self.assertIn("2 assessments are running", answer["error"]["message"])

@@ -420,6 +420,8 @@ export interface AssessmentRun {
   ended: string | null;
   evidence_id: string | null;
   output_sha256: string | null;
+  // While running: checks done of all (web) or nmap's percentage of its current phase (of 100).
+  progress: { done: number; total: number; step: string } | null;
   findings: Finding[];
 }
 

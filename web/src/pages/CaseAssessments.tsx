@@ -1,8 +1,9 @@
 // The case's vulnerability assessments (SOP step 5): run the web checks or nmap against a system
 // the case links (the server refuses anything outside the registry), watch the run, and judge
 // each finding (confirmed, false positive with a reason, fixed). The raw output of every run is
-// kept as evidence of the case, with its hash.
-import { FormEvent, useState } from "react";
+// kept as evidence of the case, with its hash. While a run goes the page asks for the runs every
+// two seconds and shows each running run's progress; it stops asking when none is running.
+import { FormEvent, useEffect, useState } from "react";
 import { api, AssessmentRun, csrfHeader, ElectronicSystem, Finding, Page, params, VerdictSuggestion } from "../api";
 import { SafeText } from "../components/SafeText";
 import { useErrors, usePoll } from "../hooks";
@@ -53,6 +54,26 @@ export function SuggestionPanel({ caseId, runs, version }: { caseId: string; run
             );
           })}
         </ul>
+      )}
+    </div>
+  );
+}
+
+// How far a running run is: a bar of the percentage, the numbers and what it is doing now.
+function RunProgressBar({ progress }: { progress: NonNullable<AssessmentRun["progress"]> }) {
+  const { t } = useI18n();
+  const total = Math.max(progress.total, 0);
+  const done = Math.min(Math.max(progress.done, 0), total);
+  const pct = total > 0 ? Math.floor((done * 100) / total) : 0;
+  return (
+    <div className="run-progress" data-testid="assessment-progress">
+      <progress max={100} value={pct} aria-label={t("as.progress")} />
+      <span>{t("as.progress_done", { pct, done, total })}</span>
+      {progress.step && (
+        <span className="muted" data-testid="assessment-step">
+          {" · "}
+          <SafeText text={progress.step} />
+        </span>
       )}
     </div>
   );
@@ -140,11 +161,15 @@ export function AssessmentsTab({
 }) {
   const { t, lang } = useI18n();
   const [version, setVersion] = useState(0);
+  // Polled only while a run is running (its progress moves); a start or cancel reloads at once.
+  const [watching, setWatching] = useState(false);
   const runs = usePoll(
     (signal) => api<Page<AssessmentRun>>(`/cases/${encodeURIComponent(caseId)}/assessments`, { signal }),
     [caseId, version],
-    3000,
+    watching ? 2000 : 0,
   );
+  const anyRunning = runs.data?.items.some((r) => r.status === "running") ?? false;
+  useEffect(() => setWatching(anyRunning), [anyRunning]);
   const [systemId, setSystemId] = useState(systems[0]?.id ?? "");
   const [kind, setKind] = useState<"web" | "nmap">("web");
   const [ports, setPorts] = useState("");
@@ -279,6 +304,7 @@ export function AssessmentsTab({
               </button>
             )}
           </h3>
+          {r.status === "running" && r.progress && <RunProgressBar progress={r.progress} />}
           <p className="muted">
             {formatTime(lang, r.started)}
             {r.ended && ` – ${formatTime(lang, r.ended)}`} · <SafeText text={r.started_by} />
