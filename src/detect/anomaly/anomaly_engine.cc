@@ -21,6 +21,9 @@ constexpr size_t kRecentPoints = 36;  // the chart: 6 hours of 10-minute buckets
 // A watermark jump closes at most this many buckets one by one; older ones are skipped.
 constexpr int64_t kMaxCloseDays = 8;
 constexpr int64_t kNoBucket = std::numeric_limits<int64_t>::min();
+// The band's low edge, drawn and told: median - 3 sigma. Nothing alerts on it (silence has its
+// own rule), so it is not configurable.
+constexpr double kLowSigmas = 3;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 uint64_t Fnv(std::string_view s) {
@@ -163,6 +166,10 @@ struct Series {
   std::vector<ValueRing> slots;      // kSeasonalSlots for volume, 1 for ratio
   std::vector<float> accepted_high;  // per slot; values up to it were marked expected
   uint64_t silence_ok = 0;           // bit per slot: silence was marked expected
+  // The current run of empty buckets: its first bucket (kNoBucket: none), the sums of the
+  // medians, lows and highs of its buckets, and whether it was reported.
+  int64_t silent_since = std::numeric_limits<int64_t>::min();
+  double silent_expected = 0, silent_low = 0, silent_high = 0;
   bool in_silence = false;
   std::deque<SeriesPoint> recent;
 };
@@ -738,12 +745,10 @@ class Detectors {
       if (slot < static_cast<int>(series.accepted_high.size())) {
         high = std::max(high, static_cast<double>(series.accepted_high[slot]));
       }
-      const double low = std::max(0.0, st.median - v.silence_sigmas / sensitivity * st.sigma);
+      const double low = std::max(0.0, st.median - kLowSigmas * st.sigma);
       point.low = std::floor(low);
       point.high = std::ceil(high);
       spike = count > point.high;
-      silence = series.what.empty() && count == 0 && low >= v.silence_min_low &&
-                (series.silence_ok & (uint64_t{1} << slot)) == 0 && !series.in_silence;
       if (spike) {
         const double score = (count - st.median) / st.sigma;
         Anomaly a = SeriesAnomaly(series, "spike", count, start, point);
@@ -764,29 +769,57 @@ class Detectors {
             what_id, c_.bucket / kNsPerMinute, when.id, Thousands(point.low, '.'),
             Thousands(point.high, '.'));
         Finish(series, std::move(a), point);
-      } else if (silence) {
-        Anomaly a = SeriesAnomaly(series, "silence", 0, start, point);
-        a.score = st.median / st.sigma;
-        a.severity = Severity::kHigh;
-        const LocalTimeText when = FormatLocal(start, c_.utc_offset_minutes);
-        a.explanation_en = fmt::format(
-            "{} {} sent no events in the {} minutes from {}; it usually sends {}-{} at this hour",
-            series.source_is_host ? "host" : "source", series.source, c_.bucket / kNsPerMinute,
-            when.en, Thousands(point.low, ','), Thousands(point.high, ','));
-        a.explanation_id = fmt::format(
-            "{} {} tidak mengirim event apa pun dalam {} menit sejak {}; biasanya {}-{} pada jam "
-            "ini",
-            series.source_is_host ? "host" : "sumber", series.source, c_.bucket / kNsPerMinute,
-            when.id, Thousands(point.low, '.'), Thousands(point.high, '.'));
-        Finish(series, std::move(a), point);
+      }
+      if (series.what.empty() && count == 0) {
+        silence = CheckSilence(series, bucket, st.median / sensitivity, point);
       }
     }
-    series.in_silence = count == 0 && (silence || series.in_silence);
+    if (count > 0 || std::isnan(point.high)) {
+      series.silent_since = kNoBucket;
+      series.in_silence = false;
+    }
     // A spike enters the history at the band's edge, so that a long flood raises the baseline
     // slowly instead of teaching it at once (MarkExpected accepts it at once).
     ring.Push(static_cast<float>(spike ? point.high : count),
               static_cast<size_t>(v.history_per_slot));
     if (!spike && !silence) PushRecent(series, point);
+  }
+
+  // A run of empty buckets of a source is a silence once the events it usually sends in that
+  // time add up to silence_min_expected: then zero events has a Poisson probability of at most
+  // e^-20. A busy source is silent after one bucket, a quiet one after several. One anomaly per
+  // run. True when this bucket raised it.
+  bool CheckSilence(Series& series, int64_t bucket, double median, const SeriesPoint& point) {
+    if (series.silent_since == kNoBucket) {
+      series.silent_since = bucket;
+      series.silent_expected = series.silent_low = series.silent_high = 0;
+    }
+    series.silent_expected += median;
+    series.silent_low += point.low;
+    series.silent_high += point.high;
+    const TimeNs since = series.silent_since * c_.bucket;
+    const int since_slot = SlotOf(series, since);
+    if (series.in_silence || series.silent_expected < c_.volume.silence_min_expected ||
+        (series.silence_ok & (uint64_t{1} << since_slot)) != 0) {
+      return false;
+    }
+    series.in_silence = true;
+    Anomaly a = SeriesAnomaly(series, "silence", 0, since, point);
+    a.score = series.silent_expected;
+    a.severity = Severity::kHigh;
+    const LocalTimeText when = FormatLocal(since, c_.utc_offset_minutes);
+    const int64_t minutes = (bucket - series.silent_since + 1) * (c_.bucket / kNsPerMinute);
+    a.explanation_en = fmt::format(
+        "{} {} sent no events in the {} minutes from {}; it usually sends {}-{} in that time",
+        series.source_is_host ? "host" : "source", series.source, minutes, when.en,
+        Thousands(series.silent_low, ','), Thousands(series.silent_high, ','));
+    a.explanation_id = fmt::format(
+        "{} {} tidak mengirim event apa pun dalam {} menit sejak {}; biasanya {}-{} dalam waktu "
+        "itu",
+        series.source_is_host ? "host" : "sumber", series.source, minutes, when.id,
+        Thousands(series.silent_low, '.'), Thousands(series.silent_high, '.'));
+    Finish(series, std::move(a), point);
+    return true;
   }
 
   void CloseRatio(Series& series, int64_t bucket) {
@@ -801,18 +834,21 @@ class Detectors {
     if (ring.size() >= static_cast<size_t>(r.min_history)) {
       const double sensitivity = Sensitivity(series.source);
       const RobustStats st = ComputeRobustStats(ring.values(), 0.02, false);
+      // Never below the binomial noise of a share of o.total events.
+      const double sigma =
+          std::max(st.sigma, std::sqrt(std::max(st.median * (1 - st.median), 0.01) / o.total));
       double high = std::min(
-          1.0, std::max(st.median + r.sigmas / sensitivity * st.sigma, st.median + r.min_delta));
+          1.0, std::max(st.median + r.sigmas / sensitivity * sigma, st.median + r.min_delta));
       if (!series.accepted_high.empty()) {
         high = std::max(high, static_cast<double>(series.accepted_high[0]));
       }
-      point.low = std::max(0.0, st.median - r.sigmas / sensitivity * st.sigma);
+      point.low = std::max(0.0, st.median - kLowSigmas * sigma);
       point.high = high;
       alert = share > high && o.count >= r.min_failures;
       if (alert) {
         Anomaly a = SeriesAnomaly(series, "spike", share, start, point);
         a.value = fmt::format("{:.4f}", share);
-        a.score = (share - st.median) / st.sigma;
+        a.score = (share - st.median) / sigma;
         a.severity = share >= 0.9 ? Severity::kHigh : Severity::kMedium;
         const LocalTimeText when = FormatLocal(start, c_.utc_offset_minutes);
         std::string what_en, what_id;
@@ -917,6 +953,10 @@ void EncodeSeries(const Series& s, std::string& out) {
   PutU64(out, s.accepted_high.size());
   for (float f : s.accepted_high) PutF64(out, f);
   PutU64(out, s.silence_ok);
+  PutI64(out, s.silent_since);
+  PutF64(out, s.silent_expected);
+  PutF64(out, s.silent_low);
+  PutF64(out, s.silent_high);
   PutU64(out, s.in_silence);
   PutU64(out, s.recent.size());
   for (const SeriesPoint& p : s.recent) {
@@ -952,7 +992,9 @@ bool DecodeSeries(std::string_view in, Series& s) {
     s.accepted_high.push_back(static_cast<float>(f));
   }
   uint64_t silence = 0;
-  if (!GetU64(in, s.silence_ok) || !GetU64(in, silence) || !GetU64(in, n) || n > kRecentPoints) {
+  if (!GetU64(in, s.silence_ok) || !GetI64(in, s.silent_since) || !GetF64(in, s.silent_expected) ||
+      !GetF64(in, s.silent_low) || !GetF64(in, s.silent_high) || !GetU64(in, silence) ||
+      !GetU64(in, n) || n > kRecentPoints) {
     return false;
   }
   s.in_silence = silence != 0;

