@@ -423,6 +423,57 @@ TEST(AnomalyConfig, ValidateSaysWhatIsWrong) {
             "new_value, ratio)");
 }
 
+TEST(AnomalyConfig, ReadFromTheConfigFile) {
+  Config app;
+  ASSERT_TRUE(LoadConfigText(R"(anomaly:
+  bucket_minutes: 5
+  utc_offset_minutes: 420
+  volume:
+    spike_sigmas: 8
+    exclude_sources: [test-*]
+  new_value:
+    learning_days: 1.5
+    admin_paths: [/panel]
+  sources:
+    10.0.0.5:
+      disabled: [new_template, ratio]
+      sensitivity: 0.5
+      learning_days: 0
+)",
+                             "pantau.yaml", app)
+                  .ok());
+  AnomalyConfig c;
+  ASSERT_TRUE(ApplyAnomalySettings(app.anomaly, c).ok());
+  EXPECT_EQ(c.bucket, 5 * kMinute);
+  EXPECT_EQ(c.utc_offset_minutes, 420);
+  EXPECT_EQ(c.volume.spike_sigmas, 8);
+  EXPECT_EQ(c.volume.exclude_sources, (std::vector<std::string>{"test-*"}));
+  EXPECT_EQ(c.new_value.learning, 36 * kNsPerHour);
+  EXPECT_EQ(c.new_value.admin_paths, (std::vector<std::string>{"/panel"}));
+  const auto& tuning = c.sources.at("10.0.0.5");
+  EXPECT_EQ(tuning.disabled, (std::vector<std::string>{"new_template", "ratio"}));
+  EXPECT_EQ(tuning.sensitivity, 0.5);
+  EXPECT_EQ(tuning.learning, TimeNs{0});
+
+  const auto error = [](std::string_view yaml) {
+    Config app;
+    Status s = LoadConfigText(yaml, "pantau.yaml", app);
+    if (!s.ok()) return s.message();
+    AnomalyConfig c;
+    return ApplyAnomalySettings(app.anomaly, c).message();
+  };
+  EXPECT_EQ(error("anomaly:\n  volume:\n    spike_sigma: 3\n"),
+            "pantau.yaml:3: anomaly.volume.spike_sigma: unknown setting");
+  EXPECT_EQ(error("anomaly:\n  ratio:\n    sigmas: lots\n"),
+            "pantau.yaml:3: anomaly.ratio.sigmas: must be a number");
+  EXPECT_EQ(error("anomaly:\n  sources:\n    web1:\n      disabled: [volumes]\n"),
+            "pantau.yaml:4: anomaly.sources.web1.disabled: unknown detector 'volumes' "
+            "(new_template, volume, new_value, ratio)");
+  EXPECT_EQ(error("anomaly:\n  bucket_minutes: 7\n"),
+            "anomaly.bucket must divide an hour and be at least a minute (1m, 5m, 10m, 15m, 30m, "
+            "1h)");
+}
+
 TEST(Anomaly, ToJson) {
   Anomaly a;
   a.detector = "volume";

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/status.h"
 
 namespace pantau::anomaly {
@@ -110,5 +111,11 @@ struct AnomalyConfig {
   // Says what is wrong and where ("anomaly.volume.spike_sigmas must be > 0").
   Status Validate() const;
 };
+
+// Applies the `anomaly:` section of the config file (Config::anomaly) over `config`, then
+// validates it. Errors name the file, line and key ("pantau.yaml:14: anomaly.volume.spike_sigmas:
+// must be a number"); an unknown key is an error. Durations are written in the unit their name
+// says: bucket_minutes, late_grace_s, learning_days.
+Status ApplyAnomalySettings(const std::vector<ConfigSetting>& settings, AnomalyConfig& config);
 
 }  // namespace pantau::anomaly
