@@ -392,20 +392,31 @@ TEST(AnomalyEngine, UniqueValueFloodStaysWithinTheCaps) {
 TEST(AnomalyEngine, ExclusionsAndSourceOverrides) {
   ManualClock clock(StartTime());
   AnomalyConfig config;
-  config.new_template.learning = 0;
-  config.new_value.learning = 0;
+  config.new_template.learning = kNsPerHour;
+  config.new_value.learning = kNsPerHour;
   config.exclude_sources = {"test-*"};
   config.sources["ssh1"].disabled = {"new_template"};
   AnomalyEngine engine(config, clock);
   std::vector<Event> batch = {
       sim::SshLogin(StartTime(), "alice", "10.1.2.3", true, "test-7"),
       sim::SshLogin(StartTime(), "alice", "10.1.2.3", true, "ssh1"),
+      sim::SshLogin(StartTime(), "alice", "10.1.2.3", true, "ssh2"),
   };
-  batch[0].fields.Set("log.template_id", std::string("00000000000000aa"));
-  (void)engine.Observe(batch);  // the first value of each is learned
-  batch[0].fields.Set("log.template_id", std::string("00000000000000ab"));
-  batch[1].fields.Set("log.template_id", std::string("00000000000000ab"));
+  for (Event& e : batch) e.fields.Set("log.template_id", std::string("00000000000000aa"));
+  EXPECT_TRUE(engine.Observe(batch).empty());  // learning
+  for (Event& e : batch) {
+    e.timestamp += 2 * kNsPerHour;
+    e.fields.Set("log.template_id", std::string("00000000000000ab"));
+  }
+  // Events stamped past the clock (+ max_future) count at the clock's time: still learning.
   EXPECT_TRUE(engine.Observe(batch).empty());
+  clock.Advance(2 * kNsPerHour);
+  for (Event& e : batch) e.fields.Set("log.template_id", std::string("00000000000000ac"));
+  const auto found = engine.Observe(batch);
+  // test-7 is excluded and ssh1 has new_template off: only ssh2 reports its new template.
+  ASSERT_EQ(found.size(), 1u) << sim::Describe(found);
+  EXPECT_EQ(found[0].key, "new_template|ssh2");
+  EXPECT_EQ(*found[0].event_index, 2u);
 }
 
 TEST(AnomalyConfig, ValidateSaysWhatIsWrong) {
