@@ -17,7 +17,8 @@ namespace {
 
 constexpr size_t kMaxSourceBytes = 128;
 constexpr size_t kMaxValueBytes = 256;
-constexpr size_t kRecentPoints = 36;  // the chart: 6 hours of 10-minute buckets
+constexpr size_t kRecentPoints = 36;    // the chart: 6 hours of 10-minute buckets
+constexpr size_t kMaxPending = 10'000;  // series anomalies waiting for Tick
 // A watermark jump closes at most this many buckets one by one; older ones are skipped.
 constexpr int64_t kMaxCloseDays = 8;
 constexpr int64_t kNoBucket = std::numeric_limits<int64_t>::min();
@@ -292,10 +293,12 @@ class Detectors {
 
   // Counting, per event.
   void Count(const Event& e, const SourceRef& src, TimeNs t) {
-    const int64_t bucket = BucketOf(t);
+    int64_t bucket = BucketOf(t);
     if (bucket < s_.next_close) {
+      // Late: most often a device whose clock is behind. Counted in the oldest open bucket, so
+      // that its volume stays right and it is not taken for silent.
       ++s_.stats.late_events;
-      return;
+      bucket = s_.next_close;
     }
     if (Enabled(kVolume, c_.volume.enabled, c_.volume.exclude_sources, src.source)) {
       AddVolume(src, "", bucket, t);
@@ -897,6 +900,10 @@ class Detectors {
 
   void Finish(Series& series, Anomaly a, const SeriesPoint& point) {
     PushRecent(series, point);
+    if (s_.pending.size() >= kMaxPending) {  // nobody ticks: keep memory bounded
+      ++s_.stats.suppressed;
+      return;
+    }
     a.series.assign(series.recent.begin(), series.recent.end());
     s_.pending.push_back(std::move(a));
   }

@@ -15,11 +15,12 @@
 // Time: volume and ratio buckets are bucketed by the EVENT's timestamp, so a replayed stream of
 // old logs is counted in the buckets it happened in. A bucket closes when the stream's event-time
 // watermark (the newest event time seen, never ahead of the clock by more than `max_future`)
-// passes its end plus `late_grace`; an event for a closed bucket is counted as late and left out
-// of volumes. When nothing arrives, Tick extrapolates the watermark by the clock time passed since
-// the watermark last moved, so a source (or every source) that stops sending is still found
-// silent. Learning periods are measured in event time too. The clock is read only for arrival
-// times; the downtime of a restart is skipped (its buckets are unknown, not silent).
+// passes its end plus `late_grace`; an event for a closed bucket is counted as late, in the
+// oldest open bucket (a device whose clock is behind keeps its volume). When nothing arrives, Tick
+// extrapolates the watermark by the clock time passed since the watermark last moved, so a source
+// (or every source) that stops sending is still found silent. Learning periods are measured in
+// event time too. The clock is read only for arrival times; the downtime of a restart is skipped
+// (its buckets are unknown, not silent).
 //
 // Sources: host.name, else observer.name, else observer.hostname, else log.source.address (the
 // sending peer), else "dataset:<dataset>". Source names are cut to 128 bytes, values to 256.

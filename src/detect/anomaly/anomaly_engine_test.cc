@@ -155,6 +155,27 @@ TEST(AnomalyEngine, SilenceOfEverySourceIsFoundByTheClock) {
   EXPECT_NE(ByKey(silences, "volume|web1"), nullptr) << sim::Describe(found);
 }
 
+TEST(AnomalyEngine, DeviceWithALateClockIsNotSilent) {
+  ManualClock clock(StartTime());
+  AnomalyEngine engine(AnomalyConfig{}, clock);
+  Traffic traffic;
+  const TimeNs t = StartTime() + 3 * kNsPerDay + 9 * kNsPerHour;
+  ASSERT_TRUE(RunMinutes(engine, clock, traffic, StartTime(), t).empty());
+  // From now on ssh1's clock is 30 minutes behind: all its events are late.
+  std::vector<Anomaly> found;
+  for (TimeNs m = t; m < t + 3 * kNsPerHour; m += kMinute) {
+    std::vector<Event> batch = traffic.Minute(m);
+    for (Event& e : batch) {
+      if (e.fields.GetString("host.name") == "ssh1") e.timestamp -= 30 * kMinute;
+    }
+    clock.Set(m + kMinute);
+    for (Anomaly& a : engine.Observe(batch)) found.push_back(std::move(a));
+    for (Anomaly& a : engine.Tick(clock.Now())) found.push_back(std::move(a));
+  }
+  EXPECT_TRUE(found.empty()) << sim::Describe(found);
+  EXPECT_GT(engine.stats().late_events, 500u);
+}
+
 TEST(AnomalyEngine, NewTemplateAfterLearningOnlyAndFloodsAreCapped) {
   ManualClock clock(StartTime());
   AnomalyConfig config;
