@@ -290,6 +290,51 @@ TEST(AnomalyEngine, FirstSeenValues) {
   EXPECT_TRUE(engine.Observe(batch).empty());
 }
 
+TEST(AnomalyEngine, AdminAccountsFromLinuxGroupsAndWindowsEvents) {
+  ManualClock clock(StartTime());
+  AnomalyConfig config;
+  config.new_value.learning = kNsPerHour;
+  config.new_value.process = false;
+  AnomalyEngine engine(config, clock);
+  const auto event = [](std::string host, std::vector<std::pair<std::string, Value>> fields) {
+    Event e;
+    e.timestamp = StartTime() + 2 * kNsPerHour;
+    e.dataset = "test";
+    e.fields.Set("host.name", std::move(host));
+    for (auto& [name, value] : fields) e.fields.Set(name, std::move(value));
+    return e;
+  };
+  std::vector<Event> learn = {event("dc1", {{"event.code", int64_t{4624}}})};
+  learn[0].timestamp = StartTime();
+  EXPECT_TRUE(engine.Observe(learn).empty());
+  clock.Set(StartTime() + 2 * kNsPerHour);
+  const std::vector<Event> batch = {
+      event("dc1", {{"event.code", int64_t{4732}},
+                    {"TargetUserName", std::string("Administrators")},
+                    {"MemberName", std::string("CN=eve,OU=Staff")}}),
+      event("dc1", {{"event.code", std::string("4672")}, {"user.name", std::string("svc_sql")}}),
+      event("dc1", {{"event.code", int64_t{4732}},
+                    {"TargetUserName", std::string("Printers")},
+                    {"MemberName", std::string("CN=joe")}}),
+      event("db1", {{"event.action", std::string("user_added_to_group")},
+                    {"user.name", std::string("mallory")},
+                    {"group.name", std::string("wheel")}}),
+  };
+  const auto found = engine.Observe(batch);
+  std::vector<std::string> got;
+  for (const Anomaly& a : found) got.push_back(a.key + " " + a.value);
+  // db1 was never seen before: it is still learning.
+  EXPECT_EQ(got, (std::vector<std::string>{"new_value|admin_user|dc1 CN=eve,OU=Staff",
+                                           "new_value|admin_user|dc1 svc_sql"}));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].explanation_en,
+            "account \"CN=eve,OU=Staff\" acted as administrator on host dc1 for the first time "
+            "(added to group Administrators)");
+  EXPECT_EQ(found[0].explanation_id,
+            "akun \"CN=eve,OU=Staff\" bertindak sebagai administrator di host dc1 untuk pertama "
+            "kalinya (ditambahkan ke grup Administrators)");
+}
+
 TEST(AnomalyEngine, FailedLoginShareAndServerErrorShare) {
   ManualClock clock(StartTime());
   AnomalyEngine engine(AnomalyConfig{}, clock);
