@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "detect/anomaly/baseline.h"
 #include "detect/anomaly/detector_test_support.h"
@@ -549,6 +552,30 @@ TEST(AnomalyConfig, ReadFromTheConfigFile) {
   EXPECT_EQ(error("anomaly:\n  bucket_minutes: 7\n"),
             "anomaly.bucket must divide an hour and be at least a minute (1m, 5m, 10m, 15m, 30m, "
             "1h)");
+}
+
+// The example in docs/configuration.md is read as written.
+TEST(AnomalyConfig, DocumentedExampleIsValid) {
+  const char* root = std::getenv("PANTAU_SOURCE_DIR");
+  ASSERT_NE(root, nullptr);
+  std::ifstream in(std::string(root) + "/docs/configuration.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  // From "anomaly:" to the next top-level key.
+  const size_t start = doc.find("\nanomaly:");
+  ASSERT_NE(start, std::string::npos);
+  size_t end = start + 1;
+  do {
+    end = doc.find('\n', end) + 1;
+  } while (end < doc.size() && doc[end] == ' ');
+  Config app;
+  const Status loaded = LoadConfigText(doc.substr(start + 1, end - start - 1), "doc", app);
+  ASSERT_TRUE(loaded.ok()) << loaded.ToString();
+  ASSERT_FALSE(app.anomaly.empty());
+  AnomalyConfig c;
+  const Status applied = ApplyAnomalySettings(app.anomaly, c);
+  EXPECT_TRUE(applied.ok()) << applied.ToString();
 }
 
 TEST(Anomaly, ToJson) {
