@@ -754,7 +754,7 @@ class Detectors {
       spike = count > point.high;
       if (spike) {
         const double score = (count - st.median) / st.sigma;
-        Anomaly a = SeriesAnomaly(series, "spike", count, start, point);
+        Anomaly a = SeriesAnomaly(series, "spike", count, start);
         a.score = score;
         a.severity = count > 10 * point.high ? Severity::kHigh : Severity::kMedium;
         const auto [what_en, what_id] = WhatText(series);
@@ -774,7 +774,7 @@ class Detectors {
         Finish(series, std::move(a), point);
       }
       if (series.what.empty() && count == 0) {
-        silence = CheckSilence(series, bucket, st.median / sensitivity, point);
+        silence = CheckSilence(series, bucket, st.median * sensitivity, point);
       }
     }
     if (count > 0 || std::isnan(point.high)) {
@@ -807,7 +807,7 @@ class Detectors {
       return false;
     }
     series.in_silence = true;
-    Anomaly a = SeriesAnomaly(series, "silence", 0, since, point);
+    Anomaly a = SeriesAnomaly(series, "silence", 0, since);
     a.score = series.silent_expected;
     a.severity = Severity::kHigh;
     const LocalTimeText when = FormatLocal(since, c_.utc_offset_minutes);
@@ -849,7 +849,7 @@ class Detectors {
       point.high = high;
       alert = share > high && o.count >= r.min_failures;
       if (alert) {
-        Anomaly a = SeriesAnomaly(series, "spike", share, start, point);
+        Anomaly a = SeriesAnomaly(series, "spike", share, start);
         a.value = fmt::format("{:.4f}", share);
         a.score = (share - st.median) / sigma;
         a.severity = share >= 0.9 ? Severity::kHigh : Severity::kMedium;
@@ -891,11 +891,11 @@ class Detectors {
     return {"events with outcome " + val, "event dengan hasil " + val};
   }
 
-  Anomaly SeriesAnomaly(const Series& series, std::string_view kind, double value, TimeNs start,
-                        const SeriesPoint&) const {
-    Anomaly a = Base(series.kind, kind, series.key, series.source, {}, start);
-    a.value = std::to_string(static_cast<int64_t>(std::llround(value)));
-    return a;
+  // The value is the count, or the share for ratios (set by the caller).
+  static Anomaly SeriesAnomaly(const Series& series, std::string_view kind, double value,
+                               TimeNs start) {
+    return Base(series.kind, kind, series.key, series.source,
+                std::to_string(static_cast<int64_t>(std::llround(value))), start);
   }
 
   void Finish(Series& series, Anomaly a, const SeriesPoint& point) {

@@ -103,8 +103,9 @@ struct AnomalyConfig {
   // Per-source tuning, by exact source name.
   struct SourceTuning {
     std::vector<std::string> disabled;  // detector names off for this source
-    double sensitivity = 1;             // sigmas are divided by it (2: twice as sensitive)
-    std::optional<TimeNs> learning;     // replaces the learning periods for this source
+    // Sigmas and the silence threshold are divided by it (2: twice as sensitive).
+    double sensitivity = 1;
+    std::optional<TimeNs> learning;  // replaces the learning periods for this source
   };
   std::map<std::string, SourceTuning, std::less<>> sources;
 
