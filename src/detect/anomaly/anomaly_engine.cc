@@ -631,8 +631,10 @@ class Detectors {
 
   // Emits within the per-entity hourly limit; past it one "flood" anomaly says so.
   void Emit(KnownSet& set, Anomaly a, int per_hour, std::vector<Anomaly>& out) {
-    if (a.time >= set.window_start + kNsPerHour || a.time < set.window_start) {
-      set.window_start = a.time;
+    // The window follows the watermark, not the event's own time, which a hostile sender could
+    // move back and forth to reset it.
+    if (s_.watermark >= set.window_start + kNsPerHour) {
+      set.window_start = s_.watermark;
       set.alerts_in_window = 0;
       set.flood_reported = false;
     }
@@ -1035,7 +1037,10 @@ std::vector<Anomaly> AnomalyEngine::Observe(std::span<const Event> batch) {
     d.AdvanceWatermark(t, now);
     const SourceRef src = SourceOf(e);
     if (SourceMatches(config_.exclude_sources, src.source)) continue;
-    const TimeNs source_first = d.NoteSource(src, t);
+    // A source's first event starts its learning; an event stamped long before the stream's
+    // watermark (hostile or broken) must not move that start back and end the learning early.
+    const TimeNs source_first =
+        d.NoteSource(src, std::max(t, state_->watermark - config_.late_grace));
     d.NewTemplate(e, i, src, t, source_first, out);
     d.NewValues(e, i, src, t, source_first, out);
     d.Count(e, src, t);

@@ -276,6 +276,32 @@ TEST(AnomalyEngine, NewTemplateAfterLearningOnlyAndFloodsAreCapped) {
   EXPECT_EQ(engine.stats().suppressed, 41u);
 }
 
+TEST(AnomalyEngine, HostileTimestampsNeitherEndLearningNorResetTheLimit) {
+  ManualClock clock(StartTime());
+  AnomalyConfig config;
+  config.new_template.learning = kNsPerDay;
+  AnomalyEngine engine(config, clock);
+  const auto web = [](TimeNs t, int template_number) {
+    char id[17];
+    std::snprintf(id, sizeof id, "%016x", template_number);
+    return sim::WebEvent(t, id, 200, "/", "x");
+  };
+  // The first event of web1 claims to be from 1970: learning still starts now.
+  std::vector<Event> batch = {web(StartTime(), 1), web(kNsPerSecond, 2)};
+  EXPECT_TRUE(engine.Observe(batch).empty());
+  clock.Advance(kNsPerHour);
+  batch = {web(StartTime() + kNsPerHour, 3)};
+  EXPECT_TRUE(engine.Observe(batch).empty()) << "still learning";
+  // After learning, new templates stamped alternately now and in 1970: the hourly limit holds.
+  clock.Advance(2 * kNsPerDay);
+  batch.clear();
+  for (int i = 0; i < 40; ++i) {
+    batch.push_back(web(i % 2 ? kNsPerSecond * i : clock.Now(), 100 + i));
+  }
+  const auto found = engine.Observe(batch);
+  EXPECT_EQ(found.size(), 11u);  // 10, then one flood anomaly
+}
+
 TEST(AnomalyEngine, FirstSeenValues) {
   ManualClock clock(StartTime());
   AnomalyConfig config;
