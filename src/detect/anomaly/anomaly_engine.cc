@@ -989,7 +989,10 @@ bool DecodeSeries(std::string_view in, Series& s) {
     if (!GetI64(in, o.bucket) || !GetF64(in, o.count) || !GetF64(in, o.total)) return false;
     s.open.push_back(o);
   }
-  if (!GetU64(in, n) || (n != 1 && n != kSeasonalSlots)) return false;
+  if (s.kind != kVolume && s.kind != kRatio) return false;
+  if (!GetU64(in, n) || n != (s.kind == kRatio ? 1u : static_cast<uint64_t>(kSeasonalSlots))) {
+    return false;
+  }
   s.slots.resize(n);
   for (ValueRing& r : s.slots) {
     if (!r.Decode(in)) return false;
