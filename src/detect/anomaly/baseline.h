@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/status.h"
 
 namespace pantau::anomaly {
 
