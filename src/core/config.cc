@@ -57,7 +57,11 @@ class ConfigReader {
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
     RETURN_IF_ERROR(Known(root, "",
                           {"data", "http", "syslog", "ingest", "search", "detection", "cases",
-                           "documents", "notify", "store", "monitor", "scan"}));
+                           "documents", "notify", "store", "monitor", "scan", "anomaly"}));
+    if (auto n = root["anomaly"]) {
+      c.anomaly.clear();
+      RETURN_IF_ERROR(Flatten(n, {"anomaly"}, c.anomaly));
+    }
     if (auto n = root["notify"]) RETURN_IF_ERROR(ReadNotify(n, c.notify));
     if (auto n = root["detection"]) {
       RETURN_IF_ERROR(
@@ -345,6 +349,41 @@ class ConfigReader {
         return Error(kv.first, std::string(prefix) + key, "unknown setting");
       }
     }
+    return Status::Ok();
+  }
+
+  // A section read by its subsystem: mappings are walked (at most 4 deep), scalars and lists of
+  // scalars become settings with their line.
+  Status Flatten(const YAML::Node& n, std::vector<std::string> path,
+                 std::vector<ConfigSetting>& out) const {
+    std::string key;
+    for (const std::string& p : path) key += (key.empty() ? "" : ".") + p;
+    if (n.IsNull()) return Status::Ok();
+    if (n.IsMap()) {
+      if (path.size() > 4) return Error(n, key, "is nested too deep");
+      for (const auto& kv : n) {
+        std::vector<std::string> sub = path;
+        sub.push_back(kv.first.as<std::string>());
+        RETURN_IF_ERROR(Flatten(kv.second, std::move(sub), out));
+      }
+      return Status::Ok();
+    }
+    ConfigSetting s;
+    s.path.assign(path.begin() + 1, path.end());
+    s.where = source_;
+    if (n.Mark().line >= 0) s.where += ":" + std::to_string(n.Mark().line + 1);
+    if (n.IsScalar()) {
+      s.value = n.Scalar();
+    } else if (n.IsSequence()) {
+      s.is_list = true;
+      for (const auto& item : n) {
+        if (!item.IsScalar()) return Error(item, key, "must be a list of values");
+        s.list.push_back(item.Scalar());
+      }
+    } else {
+      return Error(n, key, "must be a value, a list of values or a mapping");
+    }
+    out.push_back(std::move(s));
     return Status::Ok();
   }
 

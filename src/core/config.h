@@ -22,6 +22,17 @@ struct ListenAddress {
 // "127.0.0.1:5514", "[::1]:5514", "0.0.0.0:0". `what` names the setting in the error.
 Result<ListenAddress> ParseListenAddress(std::string_view text, std::string_view what);
 
+// One setting of a section that its own subsystem reads (anomaly:, read by
+// detect/anomaly/detector_config.h, which alone knows its keys and defaults): the keys from the
+// section down, a scalar or a list of scalars, and where it was written, for errors.
+struct ConfigSetting {
+  std::vector<std::string> path;  // {"volume", "spike_sigmas"}, {"sources", "10.0.0.5", "disabled"}
+  std::string value;              // a scalar, as written
+  std::vector<std::string> list;  // a list of scalars
+  bool is_list = false;
+  std::string where;  // "pantau.yaml:12"
+};
+
 struct Config {
   std::string data_dir = "./var";
   ListenAddress http{"127.0.0.1", 8080};
@@ -125,6 +136,9 @@ struct Config {
     int min_text_similarity_pct = 50;   // below: the visible text changed
     int min_cloak_similarity_pct = 50;  // below: the crawler is shown another page
   } monitor;
+  // The anomaly detectors (docs/anomaly.md#detectors), as written; unset keys keep the
+  // detectors' defaults.
+  std::vector<ConfigSetting> anomaly;
   struct Store {
     int retention_days = 90;
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss

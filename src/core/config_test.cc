@@ -156,5 +156,24 @@ TEST(ConfigTest, NotifyErrorsNameFileLineAndKey) {
   }
 }
 
+// anomaly: is read by its subsystem (detect/anomaly/detector_config.h); core keeps its keys,
+// values and lines.
+TEST(ConfigTest, AnomalySectionIsKeptWithLines) {
+  Config c;
+  ASSERT_TRUE(LoadConfigText("anomaly:\n  bucket_minutes: 5\n  volume:\n    exclude_sources: [a, "
+                             "b]\n  sources:\n    10.0.0.5:\n      sensitivity: 2\n",
+                             "t.yaml", c)
+                  .ok());
+  ASSERT_EQ(c.anomaly.size(), 3u);
+  EXPECT_EQ(c.anomaly[0].path, (std::vector<std::string>{"bucket_minutes"}));
+  EXPECT_EQ(c.anomaly[0].value, "5");
+  EXPECT_EQ(c.anomaly[0].where, "t.yaml:2");
+  EXPECT_TRUE(c.anomaly[1].is_list);
+  EXPECT_EQ(c.anomaly[1].list, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c.anomaly[2].path, (std::vector<std::string>{"sources", "10.0.0.5", "sensitivity"}));
+  const Status s = LoadConfigText("anomaly:\n  volume:\n    x: {a: [{b: 1}]}\n", "t.yaml", c);
+  EXPECT_EQ(s.message(), "t.yaml:3: anomaly.volume.x.a: must be a list of values");
+}
+
 }  // namespace
 }  // namespace pantau
