@@ -88,7 +88,7 @@ std::string TemplateRow::ToJson() const {
 TemplateIndex::TemplateIndex(std::string data_dir, TemplateIndexOptions options)
     : data_dir_(std::move(data_dir)),
       state_path_(data_dir_ + "/templates.state"),
-      options_(std::move(options)) {}
+      options_(options) {}
 
 TemplateIndex::~TemplateIndex() = default;
 
@@ -96,7 +96,7 @@ Result<std::unique_ptr<TemplateIndex>> TemplateIndex::Open(const std::string& da
                                                            TemplateIndexOptions options) {
   // Checks that the table is there (and migrates) before the first event needs it.
   RETURN_IF_ERROR(sqlite::OpenMainDb(data_dir).status());
-  std::unique_ptr<TemplateIndex> index(new TemplateIndex(data_dir, std::move(options)));
+  std::unique_ptr<TemplateIndex> index(new TemplateIndex(data_dir, options));
   std::error_code ec;
   if (std::filesystem::exists(index->state_path_, ec)) {
     auto text = ReadFileText(index->state_path_);
