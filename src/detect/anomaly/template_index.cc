@@ -288,6 +288,18 @@ Status TemplateIndex::Maintain() {
   return Save();
 }
 
+std::optional<std::string> TemplateIndex::Text(std::string_view id) {
+  const std::optional<TemplateId> parsed = ParseTemplateId(id);
+  if (!parsed) return std::nullopt;
+  std::lock_guard lock(mu_);
+  // The id is a miner's id XOR its salt: ask each miner for its share of it.
+  for (const auto& [name, m] : miners_) {
+    if (auto text = m->miner.Text(*parsed ^ m->salt)) return text;
+  }
+  if (overflow_) return overflow_->miner.Text(*parsed ^ overflow_->salt);
+  return std::nullopt;
+}
+
 Result<TemplatePage> TemplateIndex::List(const TemplateQuery& query) {
   RETURN_IF_ERROR(Flush());
   std::string_view order;

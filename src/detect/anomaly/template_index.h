@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -91,6 +92,10 @@ class TemplateIndex final : public EventEnricher {
   Status Flush();
   // Writes the miners' state to DATA/templates.state.
   Status Save();
+
+  // The current text of the template `id` (as events carry it), while a miner knows it; for
+  // explanations ("template T"). Cheap: no I/O, one lookup per dataset's miner.
+  std::optional<std::string> Text(std::string_view id);
 
   // Flushes first, so that the answer includes every event enriched so far.
   Result<TemplatePage> List(const TemplateQuery& query);

@@ -62,6 +62,19 @@ TEST_F(TemplateIndexTest, SameTemplateSameIdAndEmptyMessagesGetNone) {
   EXPECT_FALSE(events[3].fields.Has(kTemplateIdField));
 }
 
+TEST_F(TemplateIndexTest, TextOfAnId) {
+  auto index = Open();
+  ASSERT_TRUE(index);
+  std::vector<Event> events = {Ev("linux.auth", "Failed password for root from 10.0.0.1 port 22"),
+                               Ev("linux.auth", "Failed password for root from 10.0.0.2 port 23"),
+                               Ev("web.access", "GET /index.html 200")};
+  const auto ids = Ids(*index, events);
+  EXPECT_EQ(index->Text(ids[0]), "Failed password for root from <*> port <*>");
+  EXPECT_EQ(index->Text(ids[2]), "GET <*> <*>");
+  EXPECT_EQ(index->Text("0000000000000000"), std::nullopt);
+  EXPECT_EQ(index->Text("not an id"), std::nullopt);
+}
+
 TEST_F(TemplateIndexTest, DatasetsDoNotShareTemplates) {
   auto index = Open();
   ASSERT_TRUE(index);
