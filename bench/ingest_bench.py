@@ -5,6 +5,8 @@
   ingest_bench.py memory --rate R --seconds S FILE   resident memory while ingesting R events/s
   ingest_bench.py detect --lines N [--rules DIR]... FILE   TCP ingest with no rules, the built-in
       rules, and the built-in rules plus DIRs (live detection's cost)
+  ingest_bench.py templates --lines N [--no-rules] FILE   TCP ingest with log template ids at
+      ingest on and off (templates.enabled), alternately (the template miner's cost)
 
 The pantau binary is $PANTAU_BIN (default build/ci/src/app/pantau).
 """
@@ -76,14 +78,26 @@ def wait_until(predicate, what):
         time.sleep(0.05)
 
 
-def bench_pantau_tcp(payload, n, config_text=None):
+def cpu_seconds(pid):
+    """User plus system CPU time of a process, all its threads."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_pantau_tcp(payload, n, config_text=None, cpu_out=None):
+    """Seconds until `n` events are stored, and how many were; `cpu_out` (a list), when given,
+    receives the CPU seconds the server spent meanwhile (robust to other load on the machine)."""
     data = tempfile.mkdtemp(prefix="pantau-bench-")
     proc, ports = start_pantau(data, config_text)
     try:
+        cpu0 = cpu_seconds(proc.pid)
         t0 = time.monotonic()
         send(ports["syslog_tcp"], payload)
         wait_until(lambda: metric(ports["http"], "pantau_events_stored_total") >= n, "pantau")
         elapsed = time.monotonic() - t0
+        if cpu_out is not None:
+            cpu_out.append(cpu_seconds(proc.pid) - cpu0)
         stored = metric(ports["http"], "pantau_events_stored_total")
         return elapsed, stored
     finally:
@@ -215,6 +229,34 @@ def cmd_detect(a):
               f"(runs: {', '.join(f'{x:,.0f}' for x in rates[name])})")
 
 
+def cmd_templates(a):
+    payload = read_lines(a.file, a.lines)
+    rules = "detection:\n  builtin_rules: false\n" if a.no_rules else ""
+    setups = [("templates on", rules + "templates:\n  enabled: true\n"),
+              ("templates off", rules + "templates:\n  enabled: false\n")]
+    rates = {name: [] for name, _ in setups}
+    cpus = {name: [] for name, _ in setups}
+    for _ in range(a.runs):  # alternately, so drift of the machine hits both alike
+        for name, config in setups:
+            elapsed, stored = bench_pantau_tcp(payload, a.lines, config, cpus[name])
+            rates[name].append(stored / elapsed)
+            print(f"run: {name} {stored / elapsed:,.0f} events/s, "
+                  f"{cpus[name][-1] * 1e6 / stored:.2f} CPU us/event", flush=True)
+    medians, cpu_medians = {}, {}
+    for name, _ in setups:
+        r = sorted(rates[name])
+        medians[name] = r[len(r) // 2]
+        c = sorted(x * 1e6 / a.lines for x in cpus[name])
+        cpu_medians[name] = c[len(c) // 2]
+        print(f"pantau tcp, {name}{' (no rules)' if a.no_rules else ''}: median "
+              f"{medians[name]:,.0f} events/s (runs: {', '.join(f'{x:,.0f}' for x in rates[name])}); "
+              f"median {cpu_medians[name]:.2f} CPU us/event (all threads)")
+    cost = 1 - medians["templates on"] / medians["templates off"]
+    cpu_cost = cpu_medians["templates on"] / cpu_medians["templates off"] - 1
+    print(f"cost of template ids at ingest: {cost * 100:.1f}% of the median rate, "
+          f"{cpu_cost * 100:.1f}% more CPU per event")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -231,8 +273,14 @@ def main():
     d.add_argument("--runs", type=int, default=3)
     d.add_argument("--rules", action="append", default=[])
     d.add_argument("file")
+    tp = sub.add_parser("templates")
+    tp.add_argument("--lines", type=int, default=1_000_000)
+    tp.add_argument("--runs", type=int, default=3)
+    tp.add_argument("--no-rules", action="store_true", help="built-in rules off in both setups")
+    tp.add_argument("file")
     a = p.parse_args()
-    {"tcp": cmd_tcp, "memory": cmd_memory, "detect": cmd_detect}[a.cmd](a)
+    {"tcp": cmd_tcp, "memory": cmd_memory, "detect": cmd_detect,
+     "templates": cmd_templates}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@
 #include "api/saved_searches_route.h"
 #include "api/sources_route.h"
 #include "api/systems_route.h"
+#include "api/templates_route.h"
 #include "core/files.h"
 
 namespace pantau {
@@ -369,6 +370,20 @@ class HttplibServer final : public HttpServer {
       if (!caller.ok()) return Reply(res, caller.status());
       Answer(res, HandleSourcesList(context_));
     });
+    server_.Get("/api/v1/templates", [this](const httplib::Request& req, httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      TemplatesRequest r{req.get_param_value("dataset"), req.get_param_value("q"),
+                         req.get_param_value("sort"), req.get_param_value("limit"),
+                         req.get_param_value("offset")};
+      Answer(res, HandleTemplatesList(r, context_));
+    });
+    server_.Get(R"(/api/v1/templates/([^/]+))",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleTemplateGet(req.matches[1].str(), context_));
+                });
     server_.Get("/api/v1/rules", [this](const httplib::Request& req, httplib::Response& res) {
       auto caller = Authenticate(req, Permission::kReadEvents);
       if (!caller.ok()) return Reply(res, caller.status());

@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/metrics.h"
 #include "core/status.h"
+#include "detect/anomaly/template_index.h"
 #include "ingest/pipeline.h"
 #include "monitor/registry.h"
 #include "store/event_store.h"
@@ -64,6 +65,9 @@ struct ApiContext {
   SiteMonitor* monitor = nullptr;
   // Malware scanning of evidence (scan/malware_scanner.h); null: its route answers 503.
   MalwareScanner* scanner = nullptr;
+  // Log templates of ingested events (detect/anomaly/template_index.h); null (templates.enabled
+  // is false): its routes answer 503.
+  anomaly::TemplateIndex* templates = nullptr;
 };
 
 // HTTP status for a Status code: the one place that decides it.

@@ -67,6 +67,16 @@ PipelineOptions PipelineOptionsFrom(const Config& config) {
   return o;
 }
 
+Result<std::unique_ptr<anomaly::TemplateIndex>> OpenTemplateIndex(const Config& config) {
+  if (!config.templates.enabled) return std::unique_ptr<anomaly::TemplateIndex>();
+  anomaly::TemplateIndexOptions o;
+  o.max_datasets = config.templates.max_datasets;
+  o.miner.max_templates = config.templates.max_templates;
+  o.miner.max_bytes = config.templates.max_bytes;
+  o.max_rows = config.templates.max_rows;
+  return anomaly::TemplateIndex::Open(config.data_dir, o);
+}
+
 int RunCli(int argc, char** argv) {
   CLI::App app{"Pantau: security monitoring and incident desk for a government CSIRT"};
   app.require_subcommand(1);

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/status.h"
+#include "detect/anomaly/template_index.h"
 #include "ingest/pipeline.h"
 #include "store/event_store.h"
 
@@ -28,6 +29,8 @@ std::string CliActor();
 // The event store and the pipeline settings as the config says; shared by the subcommands.
 Result<std::unique_ptr<EventStore>> OpenStore(const Config& config, const Clock& clock);
 PipelineOptions PipelineOptionsFrom(const Config& config);
+// The log template index of the data directory, or null when templates.enabled is false.
+Result<std::unique_ptr<anomaly::TemplateIndex>> OpenTemplateIndex(const Config& config);
 
 struct ServeFlags {
   bool demo = false;  // also feed generated, fake events (ingest/demo_feed.h)

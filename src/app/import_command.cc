@@ -17,8 +17,12 @@ int RunImport(const Config& config, const ImportFlags& flags) {
   const Clock& clock = SystemClock::Get();
   auto store = OpenStore(config, clock);
   if (!store.ok()) return Fail(store.status());
+  auto templates = OpenTemplateIndex(config);
+  if (!templates.ok()) return Fail(templates.status());
   Metrics metrics;
-  Pipeline pipeline(**store, metrics, PipelineOptionsFrom(config));
+  PipelineOptions pipeline_options = PipelineOptionsFrom(config);
+  pipeline_options.enricher = templates->get();  // saved by pipeline.Stop()
+  Pipeline pipeline(**store, metrics, pipeline_options);
   pipeline.Start();
 
   ProgressBar bar;

@@ -1,6 +1,7 @@
 // `pantau serve`: everything in one process. Start order: store, keys, alerts, cases and rules,
-// pipeline, listeners, HTTP, the demo feed (--demo); stop order is the reverse, so every listener
-// and the demo feed hand over what they read or wrote before the pipeline drains into the store.
+// the log template index, pipeline, listeners, HTTP, the demo feed (--demo); stop order is the
+// reverse, so every listener and the demo feed hand over what they read or wrote before the
+// pipeline drains into the store (and saves the template state).
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -182,12 +183,15 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   if (!site_monitor.ok()) return Fail(site_monitor.status());
   auto scanner = OpenMalwareScanner(config, clock);
   if (!scanner.ok()) return Fail(scanner.status());
+  auto templates = OpenTemplateIndex(config);
+  if (!templates.ok()) return Fail(templates.status());
   Metrics metrics;
   LiveDetection detection(**alerts, metrics, systems->get());
   auto rules = LoadServeRules(config.detection);
   if (!rules.ok()) return Fail(rules.status());
   detection.SetRules(std::move(*rules));
   PipelineOptions pipeline_options = PipelineOptionsFrom(config);
+  pipeline_options.enricher = templates->get();  // before detection: detectors read the ids
   pipeline_options.hook = &detection;
   Pipeline pipeline(**store, metrics, pipeline_options);
 
@@ -236,7 +240,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  config.search.timeout_s,
                  config.ui_dir.empty() ? std::string(PANTAU_SOURCE_UI_DIR) : config.ui_dir,
                  site_monitor->get(),
-                 scanner->get()};
+                 scanner->get(),
+                 templates->get()};
   auto http = OpenHttpServer(config.http, api);
   if (!http.ok()) return Fail(http.status());
   if (config.documents.public_url.empty()) {

@@ -57,7 +57,8 @@ class ConfigReader {
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
     RETURN_IF_ERROR(Known(root, "",
                           {"data", "http", "syslog", "ingest", "search", "detection", "cases",
-                           "documents", "notify", "store", "monitor", "scan", "anomaly"}));
+                           "documents", "notify", "store", "monitor", "scan", "anomaly",
+                           "templates"}));
     if (auto n = root["anomaly"]) {
       c.anomaly.clear();
       RETURN_IF_ERROR(Flatten(n, {"anomaly"}, c.anomaly));
@@ -160,6 +161,19 @@ class ConfigReader {
                              int64_t{1} << 40, c.cases.max_evidence_bytes));
     }
     if (auto n = root["documents"]) RETURN_IF_ERROR(ReadDocuments(n, c.documents));
+    if (auto n = root["templates"]) {
+      Config::Templates& t = c.templates;
+      RETURN_IF_ERROR(Known(n, "templates.",
+                            {"enabled", "max_datasets", "max_templates", "max_bytes", "max_rows"}));
+      RETURN_IF_ERROR(Bool(n["enabled"], "templates.enabled", t.enabled));
+      RETURN_IF_ERROR(
+          Number(n["max_datasets"], "templates.max_datasets", 1, 10'000, t.max_datasets));
+      RETURN_IF_ERROR(
+          Number(n["max_templates"], "templates.max_templates", 10, 10'000'000, t.max_templates));
+      RETURN_IF_ERROR(
+          Number(n["max_bytes"], "templates.max_bytes", 1 << 20, int64_t{1} << 36, t.max_bytes));
+      RETURN_IF_ERROR(Number(n["max_rows"], "templates.max_rows", 100, 100'000'000, t.max_rows));
+    }
     if (auto n = root["store"]) {
       RETURN_IF_ERROR(Known(n, "store.", {"retention_days", "sync", "batch_events"}));
       RETURN_IF_ERROR(

@@ -144,6 +144,14 @@ struct Config {
     bool sync_full = true;  // fsync every commit: an acknowledged event survives power loss
     size_t batch_events = 20'000;
   } store;
+  // Log template ids at ingest (docs/anomaly.md): one miner per dataset.
+  struct Templates {
+    bool enabled = true;
+    size_t max_datasets = 32;             // past it, datasets share one miner
+    size_t max_templates = 20'000;        // per dataset's miner
+    size_t max_bytes = size_t{16} << 20;  // per dataset's miner (estimated)
+    size_t max_rows = 200'000;            // rows kept in log_templates
+  } templates;
 };
 
 // Reads a YAML config file over the defaults in `config`.

@@ -45,6 +45,25 @@ TEST(ConfigTest, LoadsSettingsOverDefaults) {
   EXPECT_FALSE(LoadConfigText("scan:\n  timeout_s: 0\n", "t.yaml", c).ok());
 }
 
+TEST(ConfigTest, Templates) {
+  Config c;
+  EXPECT_TRUE(c.templates.enabled);
+  ASSERT_TRUE(
+      LoadConfigText("templates:\n  enabled: false\n  max_datasets: 4\n  max_templates: 500\n"
+                     "  max_bytes: 2097152\n  max_rows: 1000\n",
+                     "t.yaml", c)
+          .ok());
+  EXPECT_FALSE(c.templates.enabled);
+  EXPECT_EQ(c.templates.max_datasets, 4u);
+  EXPECT_EQ(c.templates.max_templates, 500u);
+  EXPECT_EQ(c.templates.max_bytes, 2097152u);
+  EXPECT_EQ(c.templates.max_rows, 1000u);
+  EXPECT_EQ(LoadConfigText("templates:\n  max_datasets: 0\n", "t.yaml", c).message(),
+            "t.yaml:2: templates.max_datasets: must be between 1 and 10000");
+  EXPECT_EQ(LoadConfigText("templates:\n  enable: true\n", "t.yaml", c).message(),
+            "t.yaml:2: templates.enable: unknown setting");
+}
+
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   Config c;
   EXPECT_EQ(LoadConfigText("store:\n  retension_days: 3\n", "t.yaml", c).message(),

@@ -94,6 +94,7 @@ bool Pipeline::TrySubmit(RawBatch& batch) { return raw_queue_.TryPush(batch, Byt
 
 Pipeline::StoreItem Pipeline::Encode(std::vector<Event> events) {
   StoreItem item;
+  if (options_.enricher != nullptr) options_.enricher->Enrich(events);
   if (options_.hook != nullptr) item.pending = options_.hook->Inspect(events);
   // Encoding here, not in the writer, keeps the single writer thread to inserting only.
   item.rows.reserve(events.size());
@@ -138,6 +139,12 @@ void Pipeline::Stop() {
   store_queue_.Close();
   if (writer_.joinable()) writer_.join();
   if (maintainer_.joinable()) maintainer_.join();
+  // Everything accepted has been enriched now: keep what the enricher learned.
+  if (options_.enricher != nullptr) {
+    if (Status s = options_.enricher->Maintain(); !s.ok()) {
+      spdlog::error("event enrichment: {}", s.ToString());
+    }
+  }
 }
 
 namespace {
@@ -269,6 +276,11 @@ void Pipeline::MaintainLoop() {
   while (!stopping_) {
     lock.unlock();
     if (Status s = store_.Maintain(); !s.ok()) spdlog::error("store maintenance: {}", s.ToString());
+    if (options_.enricher != nullptr) {
+      if (Status s = options_.enricher->Maintain(); !s.ok()) {
+        spdlog::error("event enrichment: {}", s.ToString());
+      }
+    }
     lock.lock();
     stop_cv_.wait_for(lock, options_.maintain_every, [this] { return stopping_; });
   }

@@ -8,8 +8,12 @@
 //                                             v
 //                                   writer thread: EventStore::Append, one transaction per batch
 //
-// With a hook (live detection), each decoded batch is shown to it on the decoder thread, and its
-// work finished on the writer thread once the batch is durable.
+// With an enricher (log template ids: detect/anomaly/template_index.h), every decoded batch is
+// enriched first, wherever it came from: on the decoder thread for listener and file input, on
+// the calling thread for HTTP ingest (SubmitDecoded). Then, with a hook (live detection), each
+// batch is shown to it (on the same thread), and its work finished on the writer thread once the
+// batch is durable. The enricher's Maintain runs on the maintenance thread and once more at Stop,
+// after everything accepted has been enriched.
 //
 // Both queues are bounded in bytes of the events they hold, so memory is bounded whatever the
 // sizes of lines and batches (each stage also holds what it took out last). When they are full,
@@ -32,6 +36,7 @@
 #include "core/bounded_queue.h"
 #include "core/clock.h"
 #include "core/event.h"
+#include "core/event_enricher.h"
 #include "core/metrics.h"
 #include "decode/decoder.h"
 #include "ingest/event_hook.h"
@@ -66,7 +71,8 @@ struct PipelineOptions {
   size_t queue_bytes = 64u << 20;  // bound of each of the two queues
   size_t batch_events = 20'000;    // most events per store transaction
   std::chrono::milliseconds maintain_every{60'000};
-  EventHook* hook = nullptr;  // not owned; live detection, when set
+  EventEnricher* enricher = nullptr;  // not owned; runs before the hook, when set
+  EventHook* hook = nullptr;          // not owned; live detection, when set
 };
 
 // Counters per input, registered once; the listeners bump received/dropped/truncated.
@@ -116,7 +122,7 @@ class Pipeline {
     std::shared_ptr<std::promise<Status>> done;   // null for listener input
     std::unique_ptr<EventHook::Pending> pending;  // the hook's work once stored
   };
-  // Runs the hook over decoded events and encodes them.
+  // Runs the enricher and the hook over decoded events and encodes them.
   StoreItem Encode(std::vector<Event> events);
 
   void DecodeLoop();

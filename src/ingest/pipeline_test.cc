@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -90,6 +91,59 @@ TEST_F(PipelineTest, DecodedBatchResolvesWhenDurable) {
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE(f->get().ok());
   EXPECT_EQ(ReadAll().size(), 3u);
+}
+
+// Numbers the events it sees in field "seen", and counts Maintain calls.
+class CountingEnricher final : public EventEnricher {
+ public:
+  void Enrich(std::span<Event> events) override {
+    for (Event& e : events) e.fields.Set("seen", static_cast<int64_t>(++seen));
+  }
+  Status Maintain() override {
+    ++maintained;
+    return Status::Ok();
+  }
+  std::atomic<int64_t> seen{0};
+  std::atomic<int> maintained{0};
+};
+
+// Checks that every event it inspects was enriched first.
+class CheckingHook final : public EventHook {
+ public:
+  std::unique_ptr<Pending> Inspect(std::span<const Event> events) override {
+    for (const Event& e : events) unenriched += e.fields.Has("seen") ? 0 : 1;
+    inspected += static_cast<int>(events.size());
+    return nullptr;
+  }
+  std::atomic<int> inspected{0}, unenriched{0};
+};
+
+TEST_F(PipelineTest, EnricherSeesListenerAndHttpInputBeforeTheHook) {
+  CountingEnricher enricher;
+  CheckingHook hook;
+  PipelineOptions options;
+  options.enricher = &enricher;
+  options.hook = &hook;
+  Pipeline p(*store_, metrics_, options);
+  p.Start();
+  ASSERT_TRUE(p.Submit(
+      Lines({"<13>Nov 27 11:59:00 web01 app[1]: one", "<13>Nov 27 11:59:00 web01 app[1]: two"})));
+  std::vector<Event> events(3);
+  for (auto& e : events) {
+    e.timestamp = e.received = clock_.Now();
+    e.dataset = "json";
+    e.message = e.raw = "{}";
+  }
+  auto f = p.SubmitDecoded(std::move(events));
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->get().ok());
+  const int maintained_before_stop = enricher.maintained.load();
+  p.Stop();
+  EXPECT_EQ(enricher.seen.load(), 5);
+  EXPECT_EQ(hook.inspected.load(), 5);
+  EXPECT_EQ(hook.unenriched.load(), 0);
+  EXPECT_GT(enricher.maintained.load(), maintained_before_stop);  // once more at Stop
+  for (const auto& e : ReadAll()) EXPECT_NE(e.fields_json.find(R"("seen":)"), std::string::npos);
 }
 
 TEST_F(PipelineTest, FullQueueRefusesDecodedAndTrySubmit) {

@@ -13,6 +13,7 @@ import { WarRoomPage } from "./pages/WarRoom";
 import { CasePage, CasesPage } from "./pages/Cases";
 import { SystemsPage } from "./pages/Systems";
 import { SiteMonitorPage } from "./pages/SiteMonitor";
+import { TemplatesPage } from "./pages/Templates";
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());
@@ -61,6 +62,8 @@ export function App() {
         <CasePage id={decodeURIComponent(path.slice("/cases/".length))} user={user} />
       ) : path === "/search" ? (
         <SearchPage user={user} />
+      ) : path === "/templates" ? (
+        <TemplatesPage />
       ) : path === "/alerts" ? (
         <AlertsPage user={user} />
       ) : path === "/systems" ? (

@@ -438,6 +438,22 @@ const id = {
   "mon.crawl_counts": "{pages} halaman dikenal, {checked} sudah dibaca. Halaman yang temuannya terakhir:",
   "sys.crawl_pages": "Halaman internal per pemeriksaan",
   "sys.public_status": "Tampilkan di status publik",
+  "nav.templates": "Templat log",
+  "tpl.title": "Templat log",
+  "tpl.explain":
+    "Bentuk pesan log yang ditemukan saat log diterima: bagian yang berubah (angka, IP, jalur) ditandai <*>. Setiap peristiwa membawa id templatnya di log.template_id.",
+  "tpl.filter": "Cari teks templat",
+  "tpl.sort": "Urutkan",
+  "tpl.count": "Jumlah",
+  "tpl.first_seen": "Pertama terlihat",
+  "tpl.last_seen": "Terakhir terlihat",
+  "tpl.template": "Templat",
+  "tpl.example": "Contoh pesan pertama",
+  "tpl.search": "Cari peristiwanya",
+  "tpl.empty": "Belum ada templat.",
+  "tpl.prev": "Sebelumnya",
+  "tpl.next": "Berikutnya",
+  "tpl.range": "{from}–{to} dari {total}",
 };
 
 type Key = keyof typeof id;
@@ -875,6 +891,22 @@ const en: Partial<Record<Key, string>> = {
   "mon.crawl_counts": "{pages} pages known, {checked} read. Pages whose last read found something:",
   "sys.crawl_pages": "Internal pages per check",
   "sys.public_status": "Listed in the public status",
+  "nav.templates": "Log templates",
+  "tpl.title": "Log templates",
+  "tpl.explain":
+    "The shapes of log messages found as logs arrive: the parts that vary (numbers, IPs, paths) are marked <*>. Every event carries its template's id in log.template_id.",
+  "tpl.filter": "Search template text",
+  "tpl.sort": "Sort by",
+  "tpl.count": "Count",
+  "tpl.first_seen": "First seen",
+  "tpl.last_seen": "Last seen",
+  "tpl.template": "Template",
+  "tpl.example": "First message seen",
+  "tpl.search": "Search its events",
+  "tpl.empty": "No templates yet.",
+  "tpl.prev": "Previous",
+  "tpl.next": "Next",
+  "tpl.range": "{from}–{to} of {total}",
 };
 
 export type Translate = (key: Key, vars?: Record<string, string | number>) => string;

@@ -498,6 +498,23 @@ BEGIN SELECT RAISE(ABORT, 'malware scans of evidence are append-only'); END;
 CREATE TRIGGER evidence_scans_no_delete BEFORE DELETE ON evidence_scans
 BEGIN SELECT RAISE(ABORT, 'malware scans of evidence are append-only'); END;
 )sql",
+    R"sql(
+-- Log templates (src/detect/anomaly/template_index.h): one row per template the ingest miners
+-- made, with counts tallied in memory and written in batches. Bounded: the least recently seen
+-- rows go past the index's row cap.
+CREATE TABLE log_templates(
+  id TEXT PRIMARY KEY,           -- 16 hex digits, as events carry it in log.template_id
+  dataset TEXT NOT NULL,         -- the events' dataset; '(other)' past the dataset cap
+  template TEXT NOT NULL,        -- tokens joined by one space, variables as <*>
+  count INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,   -- event time, ns
+  last_seen INTEGER NOT NULL,
+  example TEXT NOT NULL          -- the first message seen (its first 512 bytes)
+);
+CREATE INDEX log_templates_by_count ON log_templates(count);
+CREATE INDEX log_templates_by_first_seen ON log_templates(first_seen);
+CREATE INDEX log_templates_by_last_seen ON log_templates(last_seen);
+)sql",
 };
 
 }  // namespace

@@ -38,6 +38,9 @@ export function Layout({ user, onLogout, children }: { user: User; onLogout: () 
           <NavLink to="/alerts" testId="nav-alerts">
             {t("nav.alerts")}
           </NavLink>
+          <NavLink to="/templates" testId="nav-templates">
+            {t("nav.templates")}
+          </NavLink>
           <NavLink to="/cases" testId="nav-cases">
             {t("nav.cases")}
           </NavLink>
