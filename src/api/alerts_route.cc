@@ -135,6 +135,23 @@ Result<std::string> HandleAlertsBulk(const Caller& caller, std::string_view body
   return R"({"items":)" + ItemsJson(changed) + "}";
 }
 
+Result<std::string> HandleAlertExpected(const Caller& caller, std::string_view id,
+                                        std::string_view body, const ApiContext& ctx) {
+  if (ctx.anomalies == nullptr) return Unavailable("anomaly detection is off (anomaly.enabled)");
+  ASSIGN_OR_RETURN(const nlohmann::json j, ParseObject(body));
+  std::string reason;
+  for (const auto& item : j.items()) {
+    if (item.key() != "reason") return InvalidArgument("body: unknown key '" + item.key() + "'");
+    if (!item.value().is_string()) return InvalidArgument("reason: expected text");
+    reason = item.value().get<std::string>();
+  }
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return InvalidArgument("reason: say why this anomaly is expected");
+  }
+  ASSIGN_OR_RETURN(Alert a, ctx.anomalies->MarkExpected(id, reason, AuditActor(caller)));
+  return a.ToJson();
+}
+
 Result<std::string> HandleAlertStats(std::string_view from, std::string_view to,
                                      std::string_view buckets, const ApiContext& ctx) {
   constexpr TimeNs kDay = 24LL * 3600 * 1'000'000'000;

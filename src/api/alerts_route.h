@@ -1,7 +1,7 @@
 // The alerts of the Security Log Analysis list: GET /api/v1/alerts (filters: status, level,
 // rule, host, from, to; cursor paging), GET and PATCH /api/v1/alerts/{id}, POST
-// /api/v1/alerts/bulk for one change to many alerts, and GET /api/v1/alerts/stats for the
-// dashboard.
+// /api/v1/alerts/bulk for one change to many alerts, POST /api/v1/alerts/{id}/expected for an
+// anomaly that is normal, and GET /api/v1/alerts/stats for the dashboard.
 #pragma once
 
 #include <string>
@@ -25,6 +25,12 @@ Result<std::string> HandleAlertPatch(const Caller& caller, std::string_view id,
 // Body: {"ids": [...], and the fields of a PATCH}; {"items": [alert...]}. All or none.
 Result<std::string> HandleAlertsBulk(const Caller& caller, std::string_view body,
                                      const ApiContext& ctx);
+
+// Body: {"reason": "..."} (required): the anomaly of alert `id` is expected; the detectors'
+// baseline learns it and the alert closes (false positive, reason "Diharapkan / expected: ...").
+// The alert after. 400 for an alert that is no anomaly, 503 when anomaly detection is off.
+Result<std::string> HandleAlertExpected(const Caller& caller, std::string_view id,
+                                        std::string_view body, const ApiContext& ctx);
 
 // The dashboard's figures over alerts last seen in [from, to) (default the last 24 hours), in
 // `buckets` buckets of whole seconds (default 48, at most 1000); every figure sums the alerts'

@@ -359,6 +359,12 @@ class HttplibServer final : public HttpServer {
                   if (!key.ok()) return Reply(res, key.status());
                   Answer(res, HandleAlertGet(req.matches[1].str(), context_));
                 });
+    server_.Post(R"(/api/v1/alerts/([^/]+)/expected)",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   auto key = Authenticate(req, Permission::kTriageAlerts);
+                   if (!key.ok()) return Reply(res, key.status());
+                   Answer(res, HandleAlertExpected(*key, req.matches[1].str(), req.body, context_));
+                 });
     server_.Patch(R"(/api/v1/alerts/([^/]+))",
                   [this](const httplib::Request& req, httplib::Response& res) {
                     auto key = Authenticate(req, Permission::kTriageAlerts);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "api/anomaly_teacher.h"
 #include "api/rule_catalog.h"
 #include "assess/assessments.h"
 #include "auth/api_keys.h"
@@ -68,6 +69,8 @@ struct ApiContext {
   // Log templates of ingested events (detect/anomaly/template_index.h); null (templates.enabled
   // is false): its routes answer 503.
   anomaly::TemplateIndex* templates = nullptr;
+  // The anomaly detectors (app/anomaly_detection.h); null: marking an anomaly expected answers 503.
+  AnomalyTeacher* anomalies = nullptr;
 };
 
 // HTTP status for a Status code: the one place that decides it.

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/http_server.h"
+#include "app/anomaly_detection.h"
 #include "app/commands.h"
 #include "app/live_detection.h"
 #include "assess/allow_list.h"
@@ -28,8 +29,10 @@
 #include "cases/notes.h"
 #include "cases/timeline.h"
 #include "core/files.h"
+#include "detect/anomaly/detector_config.h"
 #include "docs/case_documents.h"
 #include "ingest/demo_feed.h"
+#include "ingest/event_hook.h"
 #include "ingest/listener.h"
 #include "ingest/pipeline.h"
 #include "monitor/site_monitor.h"
@@ -190,9 +193,23 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   auto rules = LoadServeRules(config.detection);
   if (!rules.ok()) return Fail(rules.status());
   detection.SetRules(std::move(*rules));
+  anomaly::AnomalyConfig anomaly_config;
+  if (Status s = anomaly::ApplyAnomalySettings(config.anomaly, anomaly_config); !s.ok()) {
+    return Fail(s);
+  }
+  std::unique_ptr<AnomalyDetection> anomalies;
+  if (anomaly_config.enabled) {
+    auto opened = AnomalyDetection::Open(config.data_dir, std::move(anomaly_config), clock,
+                                         **alerts, metrics, systems->get());
+    if (!opened.ok()) return Fail(opened.status());
+    anomalies = std::move(*opened);
+  }
+  std::vector<EventHook*> hooks = {&detection};
+  if (anomalies) hooks.push_back(anomalies.get());
+  EventHookChain hook_chain(std::move(hooks));
   PipelineOptions pipeline_options = PipelineOptionsFrom(config);
   pipeline_options.enricher = templates->get();  // before detection: detectors read the ids
-  pipeline_options.hook = &detection;
+  pipeline_options.hook = &hook_chain;
   Pipeline pipeline(**store, metrics, pipeline_options);
 
   ListenerOptions lo;
@@ -241,7 +258,8 @@ int RunServe(const Config& config, const ServeFlags& flags) {
                  config.ui_dir.empty() ? std::string(PANTAU_SOURCE_UI_DIR) : config.ui_dir,
                  site_monitor->get(),
                  scanner->get(),
-                 templates->get()};
+                 templates->get(),
+                 anomalies.get()};
   auto http = OpenHttpServer(config.http, api);
   if (!http.ok()) return Fail(http.status());
   if (config.documents.public_url.empty()) {
@@ -259,6 +277,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   }
 
   pipeline.Start();
+  if (anomalies) anomalies->Start();
   (*notify)->dispatcher->Start();
   for (auto& l : listeners) {
     l->Start();
@@ -312,6 +331,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   for (auto& l : listeners) l->Stop();
   if (demo) demo->Stop();
   pipeline.Stop();
+  if (anomalies) anomalies->Stop();  // after the last batch: its baselines are saved too
   if (pipeline.lost() > 0) {
     return Fail(Internal(std::to_string(pipeline.lost()) +
                          " accepted events could not be stored; see the errors above"));

@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/event.h"
 
@@ -27,6 +28,18 @@ class EventHook {
 
   // Looks at a batch of decoded events, before they are stored; null when nothing is left to do.
   virtual std::unique_ptr<Pending> Inspect(std::span<const Event> events) = 0;
+};
+
+// Several hooks as one, each shown every batch in the order given (live detection, then the
+// anomaly detectors); their work left is finished in the same order.
+class EventHookChain final : public EventHook {
+ public:
+  explicit EventHookChain(std::vector<EventHook*> hooks) : hooks_(std::move(hooks)) {}
+
+  std::unique_ptr<Pending> Inspect(std::span<const Event> events) override;
+
+ private:
+  std::vector<EventHook*> hooks_;  // not owned
 };
 
 }  // namespace pantau

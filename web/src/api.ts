@@ -142,6 +142,16 @@ export interface Alert {
   false_positive?: boolean;
   false_positive_reason?: string;
   case_id?: string | null;
+  fields?: Record<string, unknown>;
+}
+
+// One bucket of an anomaly's series (alert fields "anomaly.series"): its start in milliseconds,
+// its value and the expected band; null while the series was still learning.
+export interface AnomalyPoint {
+  time: number;
+  value: number | null;
+  low: number | null;
+  high: number | null;
 }
 
 export interface AlertStats {

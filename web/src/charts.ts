@@ -1,6 +1,6 @@
 // Chart options shared by the dashboard and the war room.
 import type { ChartOption } from "./components/Chart";
-import type { AlertStats, Level, Table } from "./api";
+import type { AlertStats, AnomalyPoint, Level, Table } from "./api";
 import { LEVELS } from "./api";
 import { boundMs, TimeRange } from "./time";
 
@@ -84,5 +84,40 @@ export function topBarsOption(items: { label: string; count: number }[], color =
       data: shown.map((i) => (i.label.length > 40 ? `${i.label.slice(0, 39)}…` : i.label)),
     },
     series: [{ type: "bar", color, data: shown.map((i) => i.count), label: { show: true, position: "right" } }],
+  };
+}
+
+// An anomaly's series: the value as a line over its expected band (a shaded area from low to
+// high: an invisible base at low with high - low stacked on it).
+export function anomalyBandOption(points: AnomalyPoint[], names: { value: string; band: string }): ChartOption {
+  const banded = points.filter((p) => p.low !== null && p.high !== null);
+  return {
+    legend: { top: 0, data: [names.value, names.band] },
+    grid: { left: 50, right: 16, top: 36, bottom: 28 },
+    tooltip: { renderMode: "richText", trigger: "axis" },
+    xAxis: { type: "time" },
+    yAxis: { type: "value" },
+    series: [
+      {
+        name: "base",
+        type: "line",
+        stack: "band",
+        symbol: "none",
+        lineStyle: { opacity: 0 },
+        tooltip: { show: false },
+        data: banded.map((p) => [p.time, p.low]),
+      },
+      {
+        name: names.band,
+        type: "line",
+        stack: "band",
+        symbol: "none",
+        color: "#80cbc4",
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: "#80cbc4", opacity: 0.5 },
+        data: banded.map((p) => [p.time, (p.high as number) - (p.low as number)]),
+      },
+      { name: names.value, type: "line", color: "#b71c1c", data: points.map((p) => [p.time, p.value]) },
+    ],
   };
 }

@@ -1,6 +1,8 @@
 // The alert queue: filter, group, assign, acknowledge, close, mark false positive, in bulk too.
 import { FormEvent, ReactElement, useEffect, useState } from "react";
-import { Alert, api, canTriage, EventItem, LEVELS, Page, params, Rule, User } from "../api";
+import { Alert, AnomalyPoint, api, canTriage, EventItem, LEVELS, Page, params, Rule, User } from "../api";
+import { anomalyBandOption } from "../charts";
+import { Chart } from "../components/Chart";
 import { FilterSelect } from "../components/FilterSelect";
 import { SafeText } from "../components/SafeText";
 import { TimePicker } from "../components/TimePicker";
@@ -66,6 +68,17 @@ export function AlertsPage({ user }: { user: User }) {
         await api("/alerts/bulk", { method: "POST", body: { ...body, ids } });
       }
       setSelected(new Set());
+      list.reload();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  // An anomaly the analyst knows to be normal: the baseline learns it and the alert closes.
+  async function markExpected(id: string, reason: string) {
+    setError("");
+    try {
+      await api(`/alerts/${encodeURIComponent(id)}/expected`, { method: "POST", body: { reason } });
       list.reload();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -245,7 +258,15 @@ export function AlertsPage({ user }: { user: User }) {
             {t("common.more")}
           </button>
         )}
-        {open && <AlertDetail id={open} actions={actions} onClose={() => setOpen(null)} version={list.data} />}
+        {open && (
+          <AlertDetail
+            id={open}
+            actions={actions}
+            onClose={() => setOpen(null)}
+            version={list.data}
+            onExpected={canTriage(user) ? markExpected : undefined}
+          />
+        )}
       </div>
     </div>
   );
@@ -309,11 +330,13 @@ function AlertDetail({
   actions,
   onClose,
   version,
+  onExpected,
 }: {
   id: string;
   actions: (ids: string[]) => ReactElement | null;
   onClose: () => void;
   version: unknown;
+  onExpected?: (id: string, reason: string) => Promise<void>;
 }) {
   const { t, lang } = useI18n();
   const [alert, setAlert] = useState<Alert | null>(null);
@@ -373,6 +396,9 @@ function AlertDetail({
         </p>
       )}
       {actions([alert.id])}
+      {alert.dataset === "anomaly" && (
+        <AnomalyPanel alert={alert} onExpected={alert.status !== "closed" ? onExpected : undefined} />
+      )}
       {attack.length > 0 && (
         <p data-testid="attack">
           {t("alerts.attack")}:{" "}
@@ -415,5 +441,57 @@ function AlertDetail({
         </>
       )}
     </aside>
+  );
+}
+
+// What an anomaly alert carries in its fields (app/anomaly_detection.cc): the explanation in both
+// languages and, for a series, its recent buckets with the expected band.
+function AnomalyPanel({
+  alert,
+  onExpected,
+}: {
+  alert: Alert;
+  onExpected?: (id: string, reason: string) => Promise<void>;
+}) {
+  const { t, lang } = useI18n();
+  const [reason, setReason] = useState("");
+  const fields = alert.fields ?? {};
+  const text = (name: string) => (typeof fields[name] === "string" ? (fields[name] as string) : "");
+  const explanation = (lang === "id" ? text("anomaly.explanation.id") : text("anomaly.explanation.en")) || text("anomaly.explanation.id");
+  const series = Array.isArray(fields["anomaly.series"]) ? (fields["anomaly.series"] as AnomalyPoint[]) : [];
+  return (
+    <section data-testid="anomaly">
+      <h3>{t("anomaly.title")}</h3>
+      <p data-testid="anomaly-explanation">
+        <SafeText text={explanation} />
+      </p>
+      {series.length > 0 && (
+        <Chart
+          testId="anomaly-chart"
+          height={200}
+          option={anomalyBandOption(series, { value: t("anomaly.value"), band: t("anomaly.band") })}
+        />
+      )}
+      {onExpected && (
+        <form
+          className="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void onExpected(alert.id, reason);
+          }}
+        >
+          <input
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder={t("anomaly.reason")}
+            aria-label={t("anomaly.reason")}
+            data-testid="anomaly-reason"
+          />
+          <button type="submit" data-testid="anomaly-expected">
+            {t("anomaly.mark_expected")}
+          </button>
+        </form>
+      )}
+    </section>
   );
 }
