@@ -230,7 +230,9 @@ describe("web UI", { timeout: 240000 }, () => {
   it("shows hostile log content as text on every page", async () => {
     // Through syslog (TCP, as logger sends it) and raw UDP for the control characters.
     for (const h of HOSTILE.slice(0, 3)) server.logger("sshd", `Invalid user ${h} from 198.51.100.7 port 1`);
-    for (const h of HOSTILE.slice(3)) await sendUdp(server.ports.syslog_udp, `<38>Nov 27 10:00:00 web01 sshd[1]: Invalid user ${h} from 198.51.100.8 port 2`);
+    // RFC 5424 stamped now: the search page looks at the last 24 hours.
+    const now = new Date().toISOString();
+    for (const h of HOSTILE.slice(3)) await sendUdp(server.ports.syslog_udp, `<38>1 ${now} web01 sshd 1 - - Invalid user ${h} from 198.51.100.8 port 2`);
     await eventsStored(13 + HOSTILE.length);
 
     const page = await newPage();
