@@ -20,6 +20,20 @@ std::string TitleOf(const anomaly::Anomaly& a) {
     }
     return "Lonjakan login gagal / Failed login share up";
   }
+  if (a.detector == "volume" && kind == "spike") {
+    if (a.key.find("|template=") != std::string::npos) {
+      return "Lonjakan satu templat log / Log template volume spike";
+    }
+    if (a.key.ends_with("|outcome=failure")) {
+      return "Lonjakan event gagal / Spike of failed events";
+    }
+    if (a.key.ends_with("|outcome=success")) {
+      return "Lonjakan event berhasil / Spike of successful events";
+    }
+    if (a.key.ends_with("|outcome=unknown")) {
+      return "Lonjakan event tanpa hasil jelas / Spike of events of unknown outcome";
+    }
+  }
   struct Title {
     std::string_view kind, text;
   };

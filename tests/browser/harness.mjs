@@ -29,18 +29,21 @@ export async function waitFor(predicate, what, timeoutMs = DEADLINE_MS, interval
 }
 
 export class Server {
-  constructor() {
+  // `configText`: a config file's YAML, when the test needs settings of its own.
+  constructor(configText) {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-browser-"));
     this.logPath = path.join(this.dataDir, "server.log");
+    this.args = ["serve", "--data", this.dataDir, "--http", "127.0.0.1:0", "--syslog", "127.0.0.1:0"];
+    if (configText !== undefined) {
+      const configPath = path.join(this.dataDir, "config.yaml");
+      fs.writeFileSync(configPath, configText);
+      this.args.push("--config", configPath);
+    }
   }
 
   async start() {
     const log = fs.openSync(this.logPath, "a");
-    this.proc = spawn(
-      PANTAU,
-      ["serve", "--data", this.dataDir, "--http", "127.0.0.1:0", "--syslog", "127.0.0.1:0"],
-      { stdio: ["ignore", log, log] },
-    );
+    this.proc = spawn(PANTAU, this.args, { stdio: ["ignore", log, log] });
     const portsFile = path.join(this.dataDir, "ports.json");
     this.ports = await waitFor(() => {
       if (this.proc.exitCode !== null) throw new Error(`pantau serve exited:\n${this.output()}`);

@@ -119,7 +119,9 @@ class AnomalyTest(ServerTest):
         spike = next(a for a in by_kind["spike"] if "template=" in a["fields"]["anomaly.key"])
         f = spike["fields"]
         self.assertEqual(f["anomaly.detector"], "volume")
-        self.assertEqual(spike["rule_title"], "Lonjakan volume log / Log volume spike")
+        self.assertEqual(spike["rule_title"], "Lonjakan satu templat log / Log template volume spike")
+        whole = next(a for a in by_kind["spike"] if a is not spike)  # all of web1's events
+        self.assertEqual(whole["rule_title"], "Lonjakan volume log / Log volume spike")
         self.assertEqual(spike["level"] in ("medium", "high"), True, spike["level"])
         self.assertRegex(f["anomaly.explanation.en"],
                          r"host web1 logged 6\d\d events of template [0-9a-f]{16} in the 10 "
