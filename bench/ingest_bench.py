@@ -7,6 +7,8 @@
       rules, and the built-in rules plus DIRs (live detection's cost)
   ingest_bench.py templates --lines N [--no-rules] FILE   TCP ingest with log template ids at
       ingest on and off (templates.enabled), alternately (the template miner's cost)
+  ingest_bench.py anomaly --lines N [--no-rules] FILE   the same with the anomaly detectors on
+      and off (anomaly.enabled)
 
 The pantau binary is $PANTAU_BIN (default build/ci/src/app/pantau).
 """
@@ -229,11 +231,15 @@ def cmd_detect(a):
               f"(runs: {', '.join(f'{x:,.0f}' for x in rates[name])})")
 
 
-def cmd_templates(a):
+def cmd_toggle(a):
+    """One section of the config on and off, alternately: the cost of what it turns on."""
+    section = a.cmd  # templates, anomaly
+    what = {"templates": "template ids at ingest", "anomaly": "the anomaly detectors"}[section]
     payload = read_lines(a.file, a.lines)
     rules = "detection:\n  builtin_rules: false\n" if a.no_rules else ""
-    setups = [("templates on", rules + "templates:\n  enabled: true\n"),
-              ("templates off", rules + "templates:\n  enabled: false\n")]
+    on, off = f"{section} on", f"{section} off"
+    setups = [(on, rules + f"{section}:\n  enabled: true\n"),
+              (off, rules + f"{section}:\n  enabled: false\n")]
     rates = {name: [] for name, _ in setups}
     cpus = {name: [] for name, _ in setups}
     for _ in range(a.runs):  # alternately, so drift of the machine hits both alike
@@ -251,9 +257,9 @@ def cmd_templates(a):
         print(f"pantau tcp, {name}{' (no rules)' if a.no_rules else ''}: median "
               f"{medians[name]:,.0f} events/s (runs: {', '.join(f'{x:,.0f}' for x in rates[name])}); "
               f"median {cpu_medians[name]:.2f} CPU us/event (all threads)")
-    cost = 1 - medians["templates on"] / medians["templates off"]
-    cpu_cost = cpu_medians["templates on"] / cpu_medians["templates off"] - 1
-    print(f"cost of template ids at ingest: {cost * 100:.1f}% of the median rate, "
+    cost = 1 - medians[on] / medians[off]
+    cpu_cost = cpu_medians[on] / cpu_medians[off] - 1
+    print(f"cost of {what}: {cost * 100:.1f}% of the median rate, "
           f"{cpu_cost * 100:.1f}% more CPU per event")
 
 
@@ -273,14 +279,15 @@ def main():
     d.add_argument("--runs", type=int, default=3)
     d.add_argument("--rules", action="append", default=[])
     d.add_argument("file")
-    tp = sub.add_parser("templates")
-    tp.add_argument("--lines", type=int, default=1_000_000)
-    tp.add_argument("--runs", type=int, default=3)
-    tp.add_argument("--no-rules", action="store_true", help="built-in rules off in both setups")
-    tp.add_argument("file")
+    for section in ("templates", "anomaly"):
+        tp = sub.add_parser(section)
+        tp.add_argument("--lines", type=int, default=1_000_000)
+        tp.add_argument("--runs", type=int, default=3)
+        tp.add_argument("--no-rules", action="store_true", help="built-in rules off in both setups")
+        tp.add_argument("file")
     a = p.parse_args()
     {"tcp": cmd_tcp, "memory": cmd_memory, "detect": cmd_detect,
-     "templates": cmd_templates}[a.cmd](a)
+     "templates": cmd_toggle, "anomaly": cmd_toggle}[a.cmd](a)
 
 
 if __name__ == "__main__":
