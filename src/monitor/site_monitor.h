@@ -77,6 +77,7 @@ struct UrlCheck {
   std::string title;
   std::string body_sha256, crawler_sha256;  // empty: no body
   bool baseline = false;                    // compared with an approved baseline
+  std::vector<std::string> addresses;       // the host name's, sorted; empty: an IP or no answer
   std::vector<WebFinding> findings;
 };
 

@@ -498,6 +498,18 @@ BEGIN SELECT RAISE(ABORT, 'malware scans of evidence are append-only'); END;
 CREATE TRIGGER evidence_scans_no_delete BEFORE DELETE ON evidence_scans
 BEGIN SELECT RAISE(ABORT, 'malware scans of evidence are append-only'); END;
 )sql",
+    R"sql(
+-- Website monitoring: the addresses each monitored host name resolved to at its last check, so
+-- that a change of its DNS records raises an alert (docs/monitoring.md).
+CREATE TABLE monitor_dns(
+  system_id INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  addresses TEXT NOT NULL,  -- "a, b", sorted
+  checked_at INTEGER NOT NULL,  -- ns
+  changed_at INTEGER NOT NULL,  -- ns: when they became these
+  PRIMARY KEY(system_id, host)
+);
+)sql",
 };
 
 }  // namespace
