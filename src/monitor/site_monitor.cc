@@ -345,6 +345,28 @@ void SiteMonitor::Loop() {
   }
 }
 
+Result<KeptBody> SiteMonitor::Body(std::string_view sha256) {
+  const bool hex = sha256.size() == 64 && std::all_of(sha256.begin(), sha256.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
+  if (!hex) {
+    return InvalidArgument(
+        fmt::format("sha256: '{}' is not 64 lowercase hexadecimal digits", sha256.substr(0, 100)));
+  }
+  std::lock_guard lock(db_mu_);
+  ASSIGN_OR_RETURN(sqlite::Stmt st, db_.Prepare("SELECT body, content_type, first_seen FROM "
+                                                "monitor_bodies WHERE sha256 = ?"));
+  st.BindText(1, sha256);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) {
+    return NotFound(fmt::format(
+        "no page body with SHA-256 {} is kept: the monitor keeps baselines and the pages of "
+        "checks that raised an alert",
+        sha256));
+  }
+  return KeptBody{std::string(sha256), std::string(st.Text(0)), std::string(st.Text(1)), st.Int(2)};
+}
+
 Result<SystemCheck> SiteMonitor::CheckNow(std::string_view system_id) {
   ASSIGN_OR_RETURN(ElectronicSystem system, registry_.Get(system_id));
   if (system.status == "retired") {

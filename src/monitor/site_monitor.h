@@ -92,6 +92,12 @@ struct SystemCheck {
   std::string ToJson() const;
 };
 
+// A page body kept in monitor_bodies: a baseline, or a view of a check that raised an alert.
+struct KeptBody {
+  std::string sha256, body, content_type;
+  TimeNs first_seen = 0;
+};
+
 class SiteMonitor {
  public:
   static Result<std::unique_ptr<SiteMonitor>> Open(const std::string& data_dir, const Clock& clock,
@@ -129,6 +135,11 @@ class SiteMonitor {
   // and the response time of their last check: {"generated_at", "systems": [{"name", "state",
   // "response_ms"}]}.
   Result<std::string> PublicStatusJson();
+
+  // The body kept under `sha256` (64 lowercase hex digits, as the alerts' monitor.body_sha256,
+  // monitor.crawler_sha256 and monitor.baseline_sha256 name it). InvalidArgument for another
+  // form; NotFound when none is kept.
+  Result<KeptBody> Body(std::string_view sha256);
 
  private:
   SiteMonitor(sqlite::Db db, const Clock& clock, SystemRegistry& registry, AlertStore& alerts,

@@ -184,6 +184,38 @@ class MonitorTest(MonitorCase):
         self.assertEqual(u["last_content_check"]["findings"][0]["kind"], "defacement")
         self.assertIsNone(u["certificate"])  # http: no certificate
 
+    def test_kept_pages_go_into_a_case_as_evidence(self):
+        system = self.register(crawl_pages=0)
+        cloaked = self.check(system, "cloak")
+        alert = self.monitor_alerts()["pantau-monitor-cloaking"]
+        crawler_sha = alert["fields"]["monitor.crawler_sha256"]
+        self.assertEqual(crawler_sha, cloaked["crawler_sha256"])
+        status, case = self.call("budi", "POST", "/api/v1/cases", {"title": "Cloaking judi"})
+        self.assertEqual(status, 201, case)
+        path = f"/api/v1/cases/{case['id']}/evidence/monitor"
+
+        status, item = self.call("budi", "POST", path, {"sha256": crawler_sha})
+        self.assertEqual(status, 201, item)
+        self.assertEqual((item["sha256"], item["kind"], item["name"]),
+                         (crawler_sha, "file", f"halaman-{crawler_sha[:12]}.html"))
+        self.assertEqual(item["size"], len(CLOAKED_FOR_BOTS.encode()))
+        self.assertIn(crawler_sha, item["description"])
+        self.assertEqual([c["event"] for c in item["custody"]], ["acquired"])
+        self.assertIn("website monitoring", item["custody"][0]["note"])
+        status, listed = self.call("kadis", "GET", f"/api/v1/cases/{case['id']}/evidence")
+        self.assertEqual([i["sha256"] for i in listed["items"]], [crawler_sha])
+
+        # Only kept bodies, named by their hash; an admin does not work cases.
+        status, answer = self.call("budi", "POST", path, {"sha256": "0" * 64})
+        self.assertEqual(status, 404, answer)
+        self.assertIn("is kept", answer["error"]["message"])
+        status, answer = self.call("budi", "POST", path, {"sha256": "../../etc/passwd"})
+        self.assertEqual(status, 400, answer)
+        status, answer = self.call("budi", "POST", path, {"hash": crawler_sha})
+        self.assertEqual(status, 400, answer)
+        status, answer = self.call("boss", "POST", path, {"sha256": crawler_sha})
+        self.assertEqual(status, 403, answer)
+
     def test_slow_and_failing_site_goes_down_and_up(self):
         system = self.register()
         self.assertEqual(self.check(system, "clean", who="boss")["up"], True)
