@@ -337,8 +337,8 @@ class MonitorTest(MonitorCase):
 
 
 class MonitorScheduleTest(MonitorCase):
-    """The scheduler alone, no POST /check: a site that starts serving cloaked gambling raises its
-    alert, with the evidence, within one check interval of the change."""
+    """The scheduler alone, no POST /check: a site that starts serving cloaked gambling, then is
+    defaced, raises each alert, with the evidence, within one check interval of the change."""
     INTERVAL_S = 30  # the smallest check_interval_s the registry accepts
     SLACK_S = 8  # the scheduler wakes once a second; the fetch and the recording take the rest
     config_text = "monitor:\n  enabled: true\n  request_timeout_s: 2\n"
@@ -357,7 +357,7 @@ class MonitorScheduleTest(MonitorCase):
         self.assertEqual(status, 200, board)
         return board["urls"][0]["last_check"]
 
-    def test_cloaked_gambling_alert_within_one_interval(self):
+    def test_cloaking_and_defacement_alerts_within_one_interval(self):
         system = self.register(check_interval_s=self.INTERVAL_S, crawl_pages=0)
         self.assertEqual(system["check_interval_s"], self.INTERVAL_S)
         status, base = self.call("budi", "POST", f"/api/v1/systems/{system['id']}/baseline")
@@ -387,6 +387,19 @@ class MonitorScheduleTest(MonitorCase):
         self.assertEqual(first["findings"], [])
         self.assertEqual(self.kinds(latest), {"cloaking"})
         self.assertEqual(latest["crawler_sha256"], fields["monitor.crawler_sha256"])
+
+        # Then defaced for everyone: the next scheduled check raises the defacement.
+        Site.mode = "defaced"
+        changed = time.monotonic()
+        defaced = self.wait("the defacement alert", self.INTERVAL_S + self.SLACK_S,
+                            lambda: self.monitor_alerts().get("pantau-monitor-defacement"))
+        self.assertLessEqual(time.monotonic() - changed, self.INTERVAL_S + self.SLACK_S)
+        self.assertEqual(defaced["level"], "critical")
+        self.assertIn("Hacked by Kukar Xploit Team", defaced["fields"]["monitor.evidence"])
+        self.assertEqual(defaced["fields"]["monitor.baseline_sha256"],
+                         base["items"][0]["body_sha256"])
+        self.assertNotEqual(defaced["fields"]["monitor.body_sha256"],
+                            base["items"][0]["body_sha256"])
 
 
 class MonitorDnsTest(MonitorCase):
