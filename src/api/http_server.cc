@@ -1013,6 +1013,14 @@ class HttplibServer final : public HttpServer {
                   if (!caller.ok()) return Reply(res, caller.status());
                   Answer(res, HandleSystemStatus(req.matches[1].str(), context_));
                 });
+    // A page body the monitor kept, into a case's evidence (JSON body, not the upload's bytes).
+    server_.Post(R"(/api/v1/cases/([^/]+)/evidence/monitor)", [this](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kWorkCases);
+      if (!caller.ok()) return Reply(res, caller.status());
+      AnswerCreated(res, HandleEvidenceFromMonitor(*caller, req.matches[1].str(), req.body,
+                                                   req.remote_addr, context_));
+    });
     server_.Get("/api/v1/monitor/board",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto caller = Authenticate(req, Permission::kReadEvents);

@@ -4,7 +4,8 @@
 // both for analysts, coordinators and admins (people only: each makes requests to the system, and
 // a baseline is a person's judgement). GET /api/v1/systems/{id}/status, for everyone who reads
 // alerts (Permission::kReadEvents), answers the last checks, response-time history, certificate
-// and last content check of each URL.
+// and last content check of each URL. POST /api/v1/cases/{id}/evidence/monitor carries a page
+// body the monitor kept into a case's evidence.
 #pragma once
 
 #include <string>
@@ -26,5 +27,11 @@ Result<std::string> HandleMonitorBoard(const ApiContext& ctx);
 // up or down and response time (Permission::kReadPublicStatus: people, and API keys with the
 // status scope, which grants nothing else).
 Result<std::string> HandlePublicStatus(const ApiContext& ctx);
+// POST /api/v1/cases/{id}/evidence/monitor {"sha256"}: a page body the monitor kept (an alert
+// names it) added to the case's evidence as a file, with its custody note saying where it came
+// from; for whoever may add evidence (Permission::kWorkCases). The item as an upload answers it.
+Result<std::string> HandleEvidenceFromMonitor(const Caller& caller, std::string_view case_id,
+                                              std::string_view body, std::string_view remote_addr,
+                                              const ApiContext& ctx);
 
 }  // namespace pantau

@@ -107,6 +107,11 @@ Result<std::unique_ptr<SiteMonitor>> OpenSiteMonitor(const Config& config, const
   options.fetch.max_parallel = static_cast<size_t>(m.max_parallel);
   options.fetch.request_timeout = std::chrono::seconds(m.request_timeout_s);
   options.fetch.max_page_bytes = m.max_page_bytes;
+  if (!m.ca_file.empty()) {
+    const Status readable = CheckCaFile(m.ca_file);
+    if (!readable.ok()) return InvalidArgument("monitor.ca_file: " + readable.message());
+    options.fetch.ca_file = m.ca_file;
+  }
   options.down_after_failures = m.down_after_failures;
   options.cert_warn_days = m.cert_warn_days;
   options.detection.min_text_similarity = m.min_text_similarity_pct / 100.0;

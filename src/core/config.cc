@@ -90,10 +90,11 @@ class ConfigReader {
       RETURN_IF_ERROR(Known(n, "monitor.",
                             {"enabled", "terms_file", "max_parallel", "request_timeout_s",
                              "max_page_bytes", "down_after_failures", "cert_warn_days",
-                             "min_text_similarity_pct", "min_cloak_similarity_pct"}));
+                             "min_text_similarity_pct", "min_cloak_similarity_pct", "ca_file"}));
       Config::Monitor& m = c.monitor;
       RETURN_IF_ERROR(Bool(n["enabled"], "monitor.enabled", m.enabled));
       RETURN_IF_ERROR(String(n["terms_file"], "monitor.terms_file", m.terms_file));
+      RETURN_IF_ERROR(String(n["ca_file"], "monitor.ca_file", m.ca_file));
       RETURN_IF_ERROR(Number(n["max_parallel"], "monitor.max_parallel", 1, 64, m.max_parallel));
       RETURN_IF_ERROR(
           Number(n["request_timeout_s"], "monitor.request_timeout_s", 1, 300, m.request_timeout_s));

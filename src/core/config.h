@@ -135,6 +135,7 @@ struct Config {
     int cert_warn_days = 14;
     int min_text_similarity_pct = 50;   // below: the visible text changed
     int min_cloak_similarity_pct = 50;  // below: the crawler is shown another page
+    std::string ca_file;  // PEM CAs the sites' certificates are verified against; empty: system's
   } monitor;
   // The anomaly detectors (docs/anomaly.md#detectors), as written; unset keys keep the
   // detectors' defaults.

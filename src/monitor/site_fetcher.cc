@@ -1,7 +1,9 @@
 #include "monitor/site_fetcher.h"
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <time.h>
 
 #include <algorithm>
@@ -98,6 +100,21 @@ void ReadCertificate(CURL* easy, TlsCertificate& cert) {
   }
 }
 
+struct StoreDeleter {
+  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
+};
+using StorePtr = std::unique_ptr<X509_STORE, StoreDeleter>;
+
+// The CAs the certificates are verified against: `ca_file`, or the system's trust store. Null
+// when they cannot be read.
+StorePtr LoadTrustStore(const std::string& ca_file) {
+  StorePtr store(X509_STORE_new());
+  if (!store) return nullptr;
+  const bool loaded = ca_file.empty() ? X509_STORE_set_default_paths(store.get()) == 1
+                                      : X509_STORE_load_file(store.get(), ca_file.c_str()) == 1;
+  return loaded ? std::move(store) : nullptr;
+}
+
 class Batch {
  public:
   Batch(const std::vector<FetchRequest>& requests, const FetchOptions& options,
@@ -134,6 +151,10 @@ class Batch {
         if (m->msg != CURLMSG_DONE) continue;
         Done(m->easy_handle, m->data.result);
       }
+      // A slot freed by a transfer just done is filled at once, not after the next wait (which
+      // cost up to 100 ms per fetch: 1,000 URLs answering in 200 ms took 67 s instead of 50).
+      const bool room = active_.size() < std::max<size_t>(1, options_.max_parallel);
+      if (room && !waiting_.empty()) continue;
       if (!active_.empty()) curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
     }
     const char* why = cancel_.load() ? "cancelled" : "out of time (the batch's limit)";
@@ -149,6 +170,19 @@ class Batch {
   }
 
  private:
+  // libcurl loads no trust store when it does not verify, so OpenSSL's verdict (which it reaches
+  // even when told not to enforce it, CURLINFO_SSL_VERIFYRESULT) would fail every chain. Each
+  // connection gets the batch's store, read once on the first https connection.
+  static CURLcode OnSslContext(CURL*, void* ssl_ctx, void* user) {
+    auto* batch = static_cast<Batch*>(user);
+    if (!batch->store_tried_) {
+      batch->store_tried_ = true;
+      batch->store_ = LoadTrustStore(batch->options_.ca_file);
+    }
+    if (batch->store_) SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(ssl_ctx), batch->store_.get());
+    return CURLE_OK;
+  }
+
   void Start(std::unique_ptr<Transfer> t) {
     const FetchRequest& r = requests_[t->index];
     t->max_bytes = options_.max_page_bytes;
@@ -177,6 +211,8 @@ class Batch {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, &Batch::OnSslContext);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, this);
     curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, t.get());
@@ -244,9 +280,16 @@ class Batch {
   CURLM* multi_ = nullptr;
   std::deque<std::unique_ptr<Transfer>> waiting_;
   std::vector<std::unique_ptr<Transfer>> active_;
+  StorePtr store_;  // only the batch's thread: libcurl calls OnSslContext from perform
+  bool store_tried_ = false;
 };
 
 }  // namespace
+
+Status CheckCaFile(const std::string& ca_file) {
+  if (LoadTrustStore(ca_file)) return Status::Ok();
+  return InvalidArgument(ca_file + ": no PEM certificate could be read (the CAs to trust)");
+}
 
 std::string ResolveUrl(const std::string& base, const std::string& location) {
   std::unique_ptr<CURLU, UrlDeleter> u(curl_url());

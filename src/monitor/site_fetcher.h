@@ -2,7 +2,8 @@
 // transfers running together, bytes kept per page, time per request and per batch, and redirects,
 // which are followed only within the host asked for (a redirect to another site is noted, not
 // followed). Never through a proxy. For https it keeps what the server's certificate says: when
-// it expires and whether it verifies against the system's trust store.
+// it expires and whether it verifies against the system's trust store (or the CA file named in
+// the options). The page is read whatever the certificate; the verdict is only recorded.
 //
 // Thread-safety: FetchPages may run in several threads at once (one multi handle each).
 #pragma once
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/status.h"
 
 namespace pantau {
 
@@ -23,6 +25,8 @@ struct FetchOptions {
   std::chrono::milliseconds request_timeout{std::chrono::seconds(20)};
   std::chrono::milliseconds batch_timeout{std::chrono::minutes(5)};
   int max_redirects = 5;
+  // PEM file of the CAs certificates are verified against; empty: the system's trust store.
+  std::string ca_file;
 };
 
 struct FetchRequest {
@@ -57,6 +61,9 @@ struct FetchResult {
 // `cancel` was set (those not done carry an error).
 std::vector<FetchResult> FetchPages(const std::vector<FetchRequest>& requests,
                                     const FetchOptions& options, const std::atomic<bool>& cancel);
+
+// OK when `ca_file` is a PEM file OpenSSL reads at least one certificate from; the error names it.
+Status CheckCaFile(const std::string& ca_file);
 
 // `location` (a redirect's Location, a link) resolved against `base`; empty when the result is
 // not an http(s) URL.

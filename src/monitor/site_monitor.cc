@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -13,6 +15,7 @@
 #include "cases/json_text.h"
 #include "core/time.h"
 #include "monitor/crawl_links.h"
+#include "monitor/host_addresses.h"
 #include "monitor/system_matcher.h"
 #include "store/sqlite/main_db.h"
 
@@ -26,6 +29,13 @@ constexpr std::string_view kCrawlerAgent =
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 constexpr std::string_view kCrawlerReferer = "https://www.google.com/";
 constexpr size_t kHistoryShown = 50;
+// The DNS check's lookups run while the pages are fetched; a name not resolved by then is skipped
+// for this check (no alert).
+constexpr std::chrono::milliseconds kLookupTimeout{10000};
+constexpr size_t kLookupsAtOnce = 8;
+// The scheduler checks the due systems in groups of about this many fetches (two per URL and per
+// internal page), which bounds the pages held in memory at once.
+constexpr size_t kFetchesPerGroup = 512;
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -101,6 +111,7 @@ nlohmann::json UrlCheckJson(const UrlCheck& c) {
           {"body_sha256", nullable(c.body_sha256)},
           {"crawler_sha256", nullable(c.crawler_sha256)},
           {"baseline", c.baseline},
+          {"addresses", c.addresses},
           {"findings", findings}};
 }
 
@@ -110,6 +121,41 @@ Status InTransaction(sqlite::Db& db, const std::function<Status()>& work) {
   if (s.ok()) s = db.Exec("COMMIT");
   if (!s.ok()) (void)db.Exec("ROLLBACK");
   return s;
+}
+
+// Keeps the addresses `host` resolved to now for the system; the finding when they are not those
+// of its last check.
+Result<std::optional<WebFinding>> RecordAddresses(sqlite::Db& db, int64_t system_no,
+                                                  const std::string& host,
+                                                  const std::vector<std::string>& now_addresses,
+                                                  TimeNs now) {
+  ASSIGN_OR_RETURN(sqlite::Stmt last, db.Prepare("SELECT addresses FROM monitor_dns WHERE "
+                                                 "system_id = ? AND host = ?"));
+  last.BindInt(1, system_no);
+  last.BindText(2, host);
+  ASSIGN_OR_RETURN(bool known, last.Step());
+  const std::vector<std::string> before =
+      known ? SplitAddresses(last.Text(0)) : std::vector<std::string>();
+  const AddressChange change = CompareAddresses(before, now_addresses);
+  ASSIGN_OR_RETURN(
+      sqlite::Stmt save,
+      db.Prepare("INSERT INTO monitor_dns(system_id, host, addresses, checked_at, changed_at) "
+                 "VALUES(?1, ?2, ?3, ?4, ?4) ON CONFLICT(system_id, host) DO UPDATE SET "
+                 "addresses = ?3, checked_at = ?4, changed_at = CASE WHEN addresses = ?3 THEN "
+                 "changed_at ELSE ?4 END"));
+  save.BindInt(1, system_no);
+  save.BindText(2, host);
+  save.BindText(3, JoinAddresses(now_addresses));
+  save.BindInt(4, now);
+  RETURN_IF_ERROR(save.Run());
+  if (!change.changed()) return std::optional<WebFinding>();
+  return std::optional<WebFinding>(
+      WebFinding{"dns_changed",
+                 fmt::format("{}: DNS changed (DNS berubah): now {} (was {})", host,
+                             JoinAddresses(now_addresses), JoinAddresses(before)),
+                 fmt::format("Host: {}\nBefore: {}\nNow: {}\nAdded: {}\nRemoved: {}\n", host,
+                             JoinAddresses(before), JoinAddresses(now_addresses),
+                             JoinAddresses(change.added), JoinAddresses(change.removed))});
 }
 
 Status KeepBody(sqlite::Db& db, const std::string& sha, std::string_view body,
@@ -232,9 +278,9 @@ void SiteMonitor::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-// Once a second: the systems whose interval has passed since their last check, in one batch. A
-// system first seen (at start, or newly registered) waits one interval, so that a restart does
-// not fetch every site at once.
+// Once a second: the systems whose interval has passed since their last check, in batches of a
+// bounded size (kFetchesPerGroup). A system first seen (at start, or newly registered) waits one
+// interval, so that a restart does not fetch every site at once.
 void SiteMonitor::Loop() {
   while (true) {
     {
@@ -264,11 +310,61 @@ void SiteMonitor::Loop() {
     }
     next_due_ = std::move(seen);
     if (due.empty()) continue;
-    auto checked = Check(due);
-    if (!checked.ok()) {
-      spdlog::error("monitor: checks not recorded: {}", checked.status().ToString());
+    // In groups of about kFetchesPerGroup fetches: a batch keeps every page it fetched until it
+    // is recorded, so one batch of all the due systems would hold them all (1,000 URLs of
+    // 100 KB pages took 257 MiB; bench/monitor_bench.py).
+    const auto started = std::chrono::steady_clock::now();
+    size_t systems_checked = 0, urls = 0, pages = 0;
+    for (size_t first = 0; first < due.size();) {
+      std::vector<ElectronicSystem> group;
+      size_t fetches = 0;
+      while (first < due.size() && (group.empty() || fetches < kFetchesPerGroup)) {
+        const ElectronicSystem& s = due[first];
+        fetches += 2 * (s.urls.size() + static_cast<size_t>(std::max<int64_t>(0, s.crawl_pages)));
+        group.push_back(std::move(due[first++]));
+      }
+      auto checked = Check(group);
+      if (!checked.ok()) {
+        spdlog::error("monitor: checks not recorded: {}", checked.status().ToString());
+        if (cancel_.load()) return;
+        continue;
+      }
+      for (const SystemCheck& c : *checked) {
+        ++systems_checked;
+        urls += c.urls.size();
+        pages += c.pages.size();
+      }
     }
+    // One line per scheduled cycle: how long checking the due systems took (the benchmark reads
+    // it).
+    spdlog::info("monitor: checked {} systems ({} URLs, {} internal pages) in {} ms",
+                 systems_checked, urls, pages,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count());
   }
+}
+
+Result<KeptBody> SiteMonitor::Body(std::string_view sha256) {
+  const bool hex = sha256.size() == 64 && std::all_of(sha256.begin(), sha256.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
+  if (!hex) {
+    return InvalidArgument(
+        fmt::format("sha256: '{}' is not 64 lowercase hexadecimal digits", sha256.substr(0, 100)));
+  }
+  std::lock_guard lock(db_mu_);
+  ASSIGN_OR_RETURN(sqlite::Stmt st, db_.Prepare("SELECT body, content_type, first_seen FROM "
+                                                "monitor_bodies WHERE sha256 = ?"));
+  st.BindText(1, sha256);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) {
+    return NotFound(fmt::format(
+        "no page body with SHA-256 {} is kept: the monitor keeps baselines and the pages of "
+        "checks that raised an alert",
+        sha256));
+  }
+  return KeptBody{std::string(sha256), std::string(st.Text(0)), std::string(st.Text(1)), st.Int(2)};
 }
 
 Result<SystemCheck> SiteMonitor::CheckNow(std::string_view system_id) {
@@ -328,7 +424,19 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       requests.push_back({sitemap, std::string(kBrowserAgent), ""});
     }
   }
+  // The host names' addresses, looked up while the pages are fetched, for the DNS check.
+  std::vector<std::string> hosts;
+  for (const Target& t : targets) {
+    if (t.refused.empty()) hosts.push_back(UrlHost(t.url));
+  }
+  std::sort(hosts.begin(), hosts.end());
+  hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+  std::future<std::vector<std::vector<std::string>>> lookups =
+      std::async(std::launch::async, ResolveHosts, hosts, kLookupTimeout, kLookupsAtOnce);
   const std::vector<FetchResult> fetched = FetchPages(requests, options_.fetch, cancel_);
+  const std::vector<std::vector<std::string>> resolved = lookups.get();
+  std::map<std::string, const std::vector<std::string>*> addresses_of;
+  for (size_t i = 0; i < hosts.size(); ++i) addresses_of[hosts[i]] = &resolved[i];
   // Fetches cut short by a stop say nothing about the sites: nothing is recorded.
   if (cancel_.load()) return Unavailable("the server is stopping; the checks were not finished");
 
@@ -438,6 +546,7 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
   std::vector<AlertHit> hits;
   const TimeNs now = clock_.Now();
   std::lock_guard lock(db_mu_);
+  std::set<std::pair<size_t, std::string>> dns_done;  // (system, host)
   Status recorded = InTransaction(db_, [&]() -> Status {
     for (const Target& t : targets) {
       const ElectronicSystem& system = systems[t.system];
@@ -464,6 +573,15 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       c.certificate = page.certificate;
       if (page.status > 0) c.body_sha256 = Sha256Hex(page.body);
       if (bot.status > 0) c.crawler_sha256 = Sha256Hex(bot.body);
+
+      // DNS: once per host of a system and check; an alert when the addresses changed.
+      const std::string host = UrlHost(t.url);
+      c.addresses = *addresses_of[host];
+      if (!c.addresses.empty() && dns_done.insert({t.system, host}).second) {
+        ASSIGN_OR_RETURN(std::optional<WebFinding> changed,
+                         RecordAddresses(db_, system_no, host, c.addresses, now));
+        if (changed) c.findings.push_back(std::move(*changed));
+      }
 
       // Up and down: an alert when the state changes, not on every failed check.
       ASSIGN_OR_RETURN(sqlite::Stmt state,

@@ -77,6 +77,7 @@ struct UrlCheck {
   std::string title;
   std::string body_sha256, crawler_sha256;  // empty: no body
   bool baseline = false;                    // compared with an approved baseline
+  std::vector<std::string> addresses;       // the host name's, sorted; empty: an IP or no answer
   std::vector<WebFinding> findings;
 };
 
@@ -89,6 +90,12 @@ struct SystemCheck {
   std::vector<std::string> alert_rules;  // rule ids of the alerts recorded
   // {"system_id", "checked_at", "urls": [...], "pages": [...], "alerts": [rule ids]}
   std::string ToJson() const;
+};
+
+// A page body kept in monitor_bodies: a baseline, or a view of a check that raised an alert.
+struct KeptBody {
+  std::string sha256, body, content_type;
+  TimeNs first_seen = 0;
 };
 
 class SiteMonitor {
@@ -128,6 +135,11 @@ class SiteMonitor {
   // and the response time of their last check: {"generated_at", "systems": [{"name", "state",
   // "response_ms"}]}.
   Result<std::string> PublicStatusJson();
+
+  // The body kept under `sha256` (64 lowercase hex digits, as the alerts' monitor.body_sha256,
+  // monitor.crawler_sha256 and monitor.baseline_sha256 name it). InvalidArgument for another
+  // form; NotFound when none is kept.
+  Result<KeptBody> Body(std::string_view sha256);
 
  private:
   SiteMonitor(sqlite::Db db, const Clock& clock, SystemRegistry& registry, AlertStore& alerts,

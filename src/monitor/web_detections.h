@@ -45,6 +45,8 @@ inline constexpr WebFindingKind kWebFindingKinds[] = {
     {"cert_expiring", "pantau-monitor-cert-expiring", "medium",
      "Website TLS certificate expires soon"},
     {"cert_invalid", "pantau-monitor-cert-invalid", "high", "Website TLS certificate not valid"},
+    {"dns_changed", "pantau-monitor-dns-changed", "low",
+     "Website host name resolves to other addresses (DNS changed)"},
 };
 
 // The kind's entry; REQUIRES: `kind` is one of kWebFindingKinds.

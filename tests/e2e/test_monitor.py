@@ -6,6 +6,7 @@ and finds exactly the expected alerts in GET /api/v1/alerts. Nothing here talks 
 127.0.0.1."""
 import http.server
 import os
+import sqlite3
 import ssl
 import subprocess
 import json
@@ -183,6 +184,38 @@ class MonitorTest(MonitorCase):
         self.assertEqual(u["last_content_check"]["findings"][0]["kind"], "defacement")
         self.assertIsNone(u["certificate"])  # http: no certificate
 
+    def test_kept_pages_go_into_a_case_as_evidence(self):
+        system = self.register(crawl_pages=0)
+        cloaked = self.check(system, "cloak")
+        alert = self.monitor_alerts()["pantau-monitor-cloaking"]
+        crawler_sha = alert["fields"]["monitor.crawler_sha256"]
+        self.assertEqual(crawler_sha, cloaked["crawler_sha256"])
+        status, case = self.call("budi", "POST", "/api/v1/cases", {"title": "Cloaking judi"})
+        self.assertEqual(status, 201, case)
+        path = f"/api/v1/cases/{case['id']}/evidence/monitor"
+
+        status, item = self.call("budi", "POST", path, {"sha256": crawler_sha})
+        self.assertEqual(status, 201, item)
+        self.assertEqual((item["sha256"], item["kind"], item["name"]),
+                         (crawler_sha, "file", f"halaman-{crawler_sha[:12]}.html"))
+        self.assertEqual(item["size"], len(CLOAKED_FOR_BOTS.encode()))
+        self.assertIn(crawler_sha, item["description"])
+        self.assertEqual([c["event"] for c in item["custody"]], ["acquired"])
+        self.assertIn("website monitoring", item["custody"][0]["note"])
+        status, listed = self.call("kadis", "GET", f"/api/v1/cases/{case['id']}/evidence")
+        self.assertEqual([i["sha256"] for i in listed["items"]], [crawler_sha])
+
+        # Only kept bodies, named by their hash; an admin does not work cases.
+        status, answer = self.call("budi", "POST", path, {"sha256": "0" * 64})
+        self.assertEqual(status, 404, answer)
+        self.assertIn("is kept", answer["error"]["message"])
+        status, answer = self.call("budi", "POST", path, {"sha256": "../../etc/passwd"})
+        self.assertEqual(status, 400, answer)
+        status, answer = self.call("budi", "POST", path, {"hash": crawler_sha})
+        self.assertEqual(status, 400, answer)
+        status, answer = self.call("boss", "POST", path, {"sha256": crawler_sha})
+        self.assertEqual(status, 403, answer)
+
     def test_slow_and_failing_site_goes_down_and_up(self):
         system = self.register()
         self.assertEqual(self.check(system, "clean", who="boss")["up"], True)
@@ -226,12 +259,11 @@ class MonitorTest(MonitorCase):
         status, answer = self.call("budi", "POST", f"/api/v1/systems/{bare['id']}/check")
         self.assertEqual(status, 409, answer)
 
-    def test_certificate_that_does_not_verify(self):
-        # A self-signed certificate valid for 3 days: it does not verify, and its expiry is read.
-        key, cert = (os.path.join(self.data_dir, n) for n in ("site-key.pem", "site-cert.pem"))
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-                        "-out", cert, "-days", "3", "-subj", "/CN=127.0.0.1"],
-                       check=True, capture_output=True, timeout=60)
+    def openssl(self, *args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+    def tls_site(self, cert, key):
+        """An https copy of the fixture site on 127.0.0.1 that shows `cert`; returns its URL."""
         tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
         tls.daemon_threads = True
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -240,7 +272,14 @@ class MonitorTest(MonitorCase):
         threading.Thread(target=tls.serve_forever, daemon=True).start()
         self.addCleanup(tls.server_close)
         self.addCleanup(tls.shutdown)
-        self.url = f"https://127.0.0.1:{tls.server_address[1]}/"
+        return f"https://127.0.0.1:{tls.server_address[1]}/"
+
+    def test_certificate_that_does_not_verify(self):
+        # A self-signed certificate valid for 3 days: it does not verify, and its expiry is read.
+        key, cert = (os.path.join(self.data_dir, n) for n in ("site-key.pem", "site-cert.pem"))
+        self.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                     "-days", "3", "-subj", "/CN=127.0.0.1")
+        self.url = self.tls_site(cert, key)
         system = self.register()
         checked = self.check(system, "clean")
         self.assertEqual((checked["up"], self.kinds(checked)), (True, {"cert_invalid"}))
@@ -252,6 +291,153 @@ class MonitorTest(MonitorCase):
         self.assertEqual((alert["level"], alert["system_id"]), ("high", system["id"]))
         status, board = self.call("budi", "GET", f"/api/v1/systems/{system['id']}/status")
         self.assertEqual(board["urls"][0]["certificate"]["verified"], False)
+
+    def test_certificate_about_to_expire(self):
+        # The test's own CA, which the monitor is told to trust (monitor.ca_file), signs two site
+        # certificates: one valid 5 more days (under cert_warn_days, 14), one valid for a year.
+        path = lambda name: os.path.join(self.data_dir, name)
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        self.openssl("req", "-x509", *ec, "-keyout", path("ca-key.pem"), "-out", path("ca.pem"),
+                     "-days", "400", "-subj", "/CN=Pantau Test CA")
+        urls = {}
+        for serial, (name, days) in enumerate((("soon", 5), ("long", 365)), start=1):
+            key, csr, cert = path(f"{name}-key.pem"), path(f"{name}.csr"), path(f"{name}.pem")
+            self.openssl("req", *ec, "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+            self.openssl("x509", "-req", "-in", csr, "-CA", path("ca.pem"), "-CAkey",
+                         path("ca-key.pem"), "-set_serial", str(serial), "-days", str(days),
+                         "-out", cert)
+            urls[name] = self.tls_site(cert, key)
+        self.config_text = MonitorCase.config_text + f"  ca_file: {path('ca.pem')}\n"
+        self.url = urls["soon"]
+        system = self.register(urls=[urls["soon"], urls["long"]], crawl_pages=0)
+
+        status, result = self.call("budi", "POST", f"/api/v1/systems/{system['id']}/check")
+        self.assertEqual(status, 200, result)
+        checked = {u["url"]: u for u in result["urls"]}
+        soon, long = checked[urls["soon"]], checked[urls["long"]]
+        for u in (soon, long):
+            self.assertEqual((u["up"], u["certificate"]["verified"]), (True, True), u)
+            self.assertIn("Pantau Test CA", u["certificate"]["issuer"])
+        self.assertEqual(self.kinds(soon), {"cert_expiring"})
+        self.assertEqual(long["findings"], [])
+        self.assertEqual(result["alerts"], ["pantau-monitor-cert-expiring"])
+
+        alerts = self.monitor_alerts()
+        self.assertEqual(set(alerts), {"pantau-monitor-cert-expiring"})
+        alert = alerts["pantau-monitor-cert-expiring"]
+        self.assertEqual((alert["level"], alert["system_id"], alert["fields"]["url.full"]),
+                         ("medium", system["id"], urls["soon"]))
+        self.assertRegex(alert["fields"]["monitor.summary"], r"\([45] days left\)")
+        self.assertIn("Pantau Test CA", alert["fields"]["monitor.evidence"])
+
+        status, board = self.call("budi", "GET", "/api/v1/monitor/board")
+        self.assertEqual(status, 200, board)
+        self.assertIn(board["items"][0]["cert_days_left"], (4, 5))
+        self.assertIs(board["items"][0]["cert_verified"], True)
+
+
+class MonitorScheduleTest(MonitorCase):
+    """The scheduler alone, no POST /check: a site that starts serving cloaked gambling, then is
+    defaced, raises each alert, with the evidence, within one check interval of the change."""
+    INTERVAL_S = 30  # the smallest check_interval_s the registry accepts
+    SLACK_S = 8  # the scheduler wakes once a second; the fetch and the recording take the rest
+    config_text = "monitor:\n  enabled: true\n  request_timeout_s: 2\n"
+
+    def wait(self, what, seconds, probe):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = probe()
+            if found:
+                return found
+            time.sleep(0.5)
+        self.fail(f"{what}: not within {seconds} s")
+
+    def last_check(self, system):
+        status, board = self.call("kadis", "GET", f"/api/v1/systems/{system['id']}/status")
+        self.assertEqual(status, 200, board)
+        return board["urls"][0]["last_check"]
+
+    def test_cloaking_and_defacement_alerts_within_one_interval(self):
+        system = self.register(check_interval_s=self.INTERVAL_S, crawl_pages=0)
+        self.assertEqual(system["check_interval_s"], self.INTERVAL_S)
+        status, base = self.call("budi", "POST", f"/api/v1/systems/{system['id']}/baseline")
+        self.assertEqual(status, 200, base)
+
+        # A newly registered system waits one interval; its first scheduled check finds it clean.
+        first = self.wait("the first scheduled check", self.INTERVAL_S + self.SLACK_S,
+                          lambda: self.last_check(system))
+        self.assertEqual(self.monitor_alerts(), {})
+
+        Site.mode = "cloak"  # from now on Googlebot is shown a gambling page
+        changed = time.monotonic()
+        alert = self.wait("the cloaking alert", self.INTERVAL_S + self.SLACK_S,
+                          lambda: self.monitor_alerts().get("pantau-monitor-cloaking"))
+        self.assertLessEqual(time.monotonic() - changed, self.INTERVAL_S + self.SLACK_S)
+        self.assertEqual(set(self.monitor_alerts()), {"pantau-monitor-cloaking"})
+        self.assertEqual((alert["level"], alert["system_id"]), ("critical", system["id"]))
+
+        # The evidence: the excerpts, and both views by hash, kept with the baseline's.
+        fields = alert["fields"]
+        self.assertIn("SLOT GACOR MAXWIN", fields["monitor.evidence"])
+        self.assertEqual(fields["monitor.baseline_sha256"], base["items"][0]["body_sha256"])
+        self.assertEqual(fields["monitor.body_sha256"], base["items"][0]["body_sha256"])
+        self.assertNotEqual(fields["monitor.crawler_sha256"], fields["monitor.body_sha256"])
+        latest = self.last_check(system)
+        self.assertGreater(latest["checked_at"], first["checked_at"])
+        self.assertEqual(first["findings"], [])
+        self.assertEqual(self.kinds(latest), {"cloaking"})
+        self.assertEqual(latest["crawler_sha256"], fields["monitor.crawler_sha256"])
+
+        # Then defaced for everyone: the next scheduled check raises the defacement.
+        Site.mode = "defaced"
+        changed = time.monotonic()
+        defaced = self.wait("the defacement alert", self.INTERVAL_S + self.SLACK_S,
+                            lambda: self.monitor_alerts().get("pantau-monitor-defacement"))
+        self.assertLessEqual(time.monotonic() - changed, self.INTERVAL_S + self.SLACK_S)
+        self.assertEqual(defaced["level"], "critical")
+        self.assertIn("Hacked by Kukar Xploit Team", defaced["fields"]["monitor.evidence"])
+        self.assertEqual(defaced["fields"]["monitor.baseline_sha256"],
+                         base["items"][0]["body_sha256"])
+        self.assertNotEqual(defaced["fields"]["monitor.body_sha256"],
+                            base["items"][0]["body_sha256"])
+
+
+class MonitorDnsTest(MonitorCase):
+    """The addresses of a URL's host name, per check: a change from the last check is a low
+    alert with the old and new addresses."""
+
+    def test_dns_change_of_the_host_raises_a_low_alert(self):
+        self.url = f"http://localhost:{self.site.server_address[1]}/"
+        system = self.register(hosts=["localhost"], crawl_pages=0)
+        first = self.check(system, "clean")
+        self.assertTrue(first["addresses"], first)
+        self.assertTrue(set(first["addresses"]) <= {"127.0.0.1", "::1"}, first["addresses"])
+        self.assertEqual(first["findings"], [])
+        self.assertEqual(self.check(system, "clean")["findings"], [])  # the same: no alert
+
+        # A test cannot point localhost elsewhere: the record of the last check is made to say
+        # that the name answered with another address then.
+        db = sqlite3.connect(os.path.join(self.data_dir, "pantau.db"), timeout=30)
+        with db:
+            self.assertEqual(db.execute("UPDATE monitor_dns SET addresses = '10.9.8.7'").rowcount,
+                             1)
+        db.close()
+        changed = self.check(system, "clean")
+        self.assertEqual(self.kinds(changed), {"dns_changed"})
+        alerts = self.monitor_alerts()
+        self.assertEqual(set(alerts), {"pantau-monitor-dns-changed"})
+        alert = alerts["pantau-monitor-dns-changed"]
+        self.assertEqual((alert["level"], alert["host"], alert["system_id"]),
+                         ("low", "localhost", system["id"]))
+        now = ", ".join(changed["addresses"])
+        self.assertIn("DNS berubah", alert["fields"]["monitor.summary"])
+        self.assertIn(f"Before: 10.9.8.7\nNow: {now}\n", alert["fields"]["monitor.evidence"])
+        self.assertEqual(self.check(system, "clean")["findings"], [])  # settled again
+
+    def test_an_ip_address_url_has_no_dns_check(self):
+        system = self.register(crawl_pages=0)
+        checked = self.check(system, "clean")
+        self.assertEqual((checked["addresses"], checked["findings"]), ([], []))
 
 
 DEEP_INJECTED = """<!doctype html><html><head><title>Pengumuman 2019</title></head><body>

@@ -515,6 +515,18 @@ CREATE INDEX log_templates_by_count ON log_templates(count);
 CREATE INDEX log_templates_by_first_seen ON log_templates(first_seen);
 CREATE INDEX log_templates_by_last_seen ON log_templates(last_seen);
 )sql",
+    R"sql(
+-- Website monitoring: the addresses each monitored host name resolved to at its last check, so
+-- that a change of its DNS records raises an alert (docs/monitoring.md).
+CREATE TABLE monitor_dns(
+  system_id INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  addresses TEXT NOT NULL,  -- "a, b", sorted
+  checked_at INTEGER NOT NULL,  -- ns
+  changed_at INTEGER NOT NULL,  -- ns: when they became these
+  PRIMARY KEY(system_id, host)
+);
+)sql",
 };
 
 }  // namespace
