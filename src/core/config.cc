@@ -55,10 +55,10 @@ class ConfigReader {
   Status Read(const YAML::Node& root, Config& c) {
     if (root.IsNull()) return Status::Ok();
     if (!root.IsMap()) return Error(root, "", "the file must be a mapping of settings");
-    RETURN_IF_ERROR(Known(root, "",
-                          {"data", "http", "syslog", "ingest", "search", "detection", "cases",
-                           "documents", "notify", "store", "monitor", "scan", "anomaly",
-                           "templates"}));
+    RETURN_IF_ERROR(
+        Known(root, "",
+              {"data", "http", "syslog", "ingest", "search", "detection", "cases", "documents",
+               "notify", "store", "monitor", "scan", "anomaly", "templates"}));
     if (auto n = root["anomaly"]) {
       c.anomaly.clear();
       RETURN_IF_ERROR(Flatten(n, {"anomaly"}, c.anomaly));

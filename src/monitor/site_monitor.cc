@@ -249,7 +249,7 @@ SiteMonitor::SiteMonitor(sqlite::Db db, const Clock& clock, SystemRegistry& regi
       registry_(registry),
       alerts_(alerts),
       terms_(std::move(terms)),
-      options_(options),
+      options_(std::move(options)),
       allow_(std::move(allow)) {}
 
 SiteMonitor::~SiteMonitor() { Stop(); }
@@ -260,7 +260,8 @@ Result<std::unique_ptr<SiteMonitor>> SiteMonitor::Open(
   if (!terms) return InvalidArgument("monitor: no pattern list");
   ASSIGN_OR_RETURN(sqlite::Db db, sqlite::OpenMainDb(data_dir));
   return std::unique_ptr<SiteMonitor>(new SiteMonitor(std::move(db), clock, registry, alerts,
-                                                      std::move(terms), options, std::move(allow)));
+                                                      std::move(terms), std::move(options),
+                                                      std::move(allow)));
 }
 
 void SiteMonitor::Start() {
