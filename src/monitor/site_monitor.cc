@@ -832,7 +832,8 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
 
 // After the batch is recorded, without the database's lock: at most `screenshots_per_batch`
 // pictures (registered URLs first, as the checks listed them), each bounded by the browser's
-// timeout. A picture that could not be taken leaves its alert with `monitor.screenshot_error`.
+// timeout. The page's content alerts name them; a picture that could not be taken leaves them
+// with `monitor.screenshot_error`.
 Status SiteMonitor::TakeScreenshots(const std::vector<ShotJob>& shots, std::vector<AlertHit>& hits,
                                     TimeNs now) {
   size_t taken = 0;
@@ -863,6 +864,11 @@ Status SiteMonitor::TakeScreenshots(const std::vector<ShotJob>& shots, std::vect
       }
       for (size_t i = job.first_hit; i < job.end_hit; ++i) {
         nlohmann::json fields = nlohmann::json::parse(hits[i].fields_json);
+        // The page's content alerts name the pictures; its availability, certificate and DNS
+        // alerts are not about what it shows.
+        static const std::set<std::string> kNotAboutContent = {"down", "up", "cert_expiring",
+                                                               "cert_invalid", "dns_changed"};
+        if (kNotAboutContent.contains(fields.value("monitor.kind", ""))) continue;
         if (!sha.empty()) {
           fields[std::string(view.field)] = sha;
         } else {
