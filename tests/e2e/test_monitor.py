@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import os
 import shutil
+import tempfile
 import sqlite3
 import ssl
 import subprocess
@@ -18,6 +19,7 @@ import urllib.error
 import unittest
 import urllib.request
 
+from harness import pantau
 from test_cases import CasesCase
 
 CLEAN = """<!doctype html><html><head><title>Dinas Kominfo Kukar</title>
@@ -425,6 +427,17 @@ class MonitorScreenshotTest(MonitorCase):
         self.assertEqual((item["sha256"], item["name"]),
                          (shot, f"tangkapan-layar-{shot[:12]}.png"))
         self.assertIn("Screenshot", item["description"])
+
+    def test_a_browser_that_is_not_there_stops_the_start(self):
+        with tempfile.TemporaryDirectory() as d:
+            config = os.path.join(d, "c.yaml")
+            with open(config, "w") as f:
+                f.write("http:\n  listen: 127.0.0.1:0\nsyslog:\n  udp: \"off\"\n  tcp: \"off\"\n"
+                        "monitor:\n  screenshot_browser: chromum\n")
+            r = pantau("serve", "--data", d, "--config", config, check=False)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("monitor.screenshot_browser: 'chromum' is not found in PATH",
+                          r.stderr.decode())
 
     def test_no_screenshot_past_the_bound(self):
         self.config_text += "  screenshots_per_cycle: 0\n"  # read when register() starts it
