@@ -1021,6 +1021,24 @@ class HttplibServer final : public HttpServer {
       AnswerCreated(res, HandleEvidenceFromMonitor(*caller, req.matches[1].str(), req.body,
                                                    req.remote_addr, context_));
     });
+    // A kept page body or screenshot by its hash. Pages are attacker-controlled: plain text, an
+    // attachment, no sniffing, and a policy that would run nothing even if shown; a screenshot
+    // is shown inline as an image under the same policy.
+    server_.Get(R"(/api/v1/monitor/bodies/([^/]+))", [this](const httplib::Request& req,
+                                                            httplib::Response& res) {
+      auto caller = Authenticate(req, Permission::kReadEvents);
+      if (!caller.ok()) return Reply(res, caller.status());
+      auto kept = HandleMonitorBody(req.matches[1].str(), context_);
+      if (!kept.ok()) return Reply(res, kept.status());
+      res.set_header("Content-Disposition",
+                     (kept->inline_ok ? "inline; filename=\"" : "attachment; filename=\"") +
+                         kept->filename + "\"");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
+      res.set_header("Cache-Control", "private, max-age=3600");
+      res.set_header("X-Body-SHA256", kept->sha256);
+      res.set_content(std::move(kept->body), kept->content_type);
+    });
     server_.Get("/api/v1/monitor/board",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto caller = Authenticate(req, Permission::kReadEvents);

@@ -47,6 +47,29 @@ Result<std::string> HandlePublicStatus(const ApiContext& ctx) {
   return monitor->PublicStatusJson();
 }
 
+bool IsKeptScreenshot(const KeptBody& kept) {
+  static constexpr std::string_view kPngSignature = "\x89PNG\r\n\x1a\n";
+  return kept.content_type == "image/png" && kept.body.starts_with(kPngSignature);
+}
+
+Result<MonitorDownload> HandleMonitorBody(std::string_view sha256, const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(SiteMonitor * monitor, MonitorOf(ctx));
+  ASSIGN_OR_RETURN(KeptBody kept, monitor->Body(sha256));
+  MonitorDownload out;
+  if (IsKeptScreenshot(kept)) {
+    out.content_type = "image/png";
+    out.filename = fmt::format("tangkapan-layar-{}.png", kept.sha256.substr(0, 12));
+    out.inline_ok = true;
+  } else {
+    // What a site sent, as text whatever it claimed to be: the content is attacker-controlled.
+    out.content_type = "text/plain; charset=utf-8";
+    out.filename = fmt::format("halaman-{}.txt", kept.sha256.substr(0, 12));
+  }
+  out.sha256 = std::move(kept.sha256);
+  out.body = std::move(kept.body);
+  return out;
+}
+
 Result<std::string> HandleEvidenceFromMonitor(const Caller& caller, std::string_view case_id,
                                               std::string_view body, std::string_view remote_addr,
                                               const ApiContext& ctx) {
@@ -60,13 +83,19 @@ Result<std::string> HandleEvidenceFromMonitor(const Caller& caller, std::string_
   }
   ASSIGN_OR_RETURN(const KeptBody kept, monitor->Body(j["sha256"].get<std::string>()));
   const bool html = kept.content_type.find("html") != std::string::npos;
+  const bool screenshot = IsKeptScreenshot(kept);
   NewEvidence e;
   e.case_id = std::string(case_id);
   e.kind = "file";
-  e.name = fmt::format("halaman-{}.{}", kept.sha256.substr(0, 12), html ? "html" : "txt");
+  e.name =
+      fmt::format("{}-{}.{}", screenshot ? "tangkapan-layar" : "halaman", kept.sha256.substr(0, 12),
+                  screenshot ? "png"
+                  : html     ? "html"
+                             : "txt");
   e.description = fmt::format(
-      "Halaman yang disimpan pemantauan situs / Page body kept by website monitoring "
-      "(SHA-256 {}, {})",
+      "{} (SHA-256 {}, {})",
+      screenshot ? "Tangkapan layar pemantauan situs / Screenshot taken by website monitoring"
+                 : "Halaman yang disimpan pemantauan situs / Page body kept by website monitoring",
       kept.sha256, kept.content_type.empty() ? "no content type" : kept.content_type);
   e.note = fmt::format("from website monitoring's kept page bodies (first seen {}), {}",
                        FormatRfc3339(kept.first_seen),

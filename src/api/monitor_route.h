@@ -5,7 +5,8 @@
 // a baseline is a person's judgement). GET /api/v1/systems/{id}/status, for everyone who reads
 // alerts (Permission::kReadEvents), answers the last checks, response-time history, certificate
 // and last content check of each URL. POST /api/v1/cases/{id}/evidence/monitor carries a page
-// body the monitor kept into a case's evidence.
+// body or screenshot the monitor kept into a case's evidence; GET /api/v1/monitor/bodies/{sha256}
+// downloads one.
 #pragma once
 
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "api/auth_route.h"
 #include "api/http_server.h"
+#include "monitor/site_monitor.h"
 
 namespace pantau {
 
@@ -27,6 +29,17 @@ Result<std::string> HandleMonitorBoard(const ApiContext& ctx);
 // up or down and response time (Permission::kReadPublicStatus: people, and API keys with the
 // status scope, which grants nothing else).
 Result<std::string> HandlePublicStatus(const ApiContext& ctx);
+// GET /api/v1/monitor/bodies/{sha256}: a page body or screenshot the monitor kept (an alert names
+// its hash), for everyone who reads alerts (Permission::kReadEvents). A screenshot (a PNG the
+// monitor stored as image/png) goes out as image/png, shown inline (the alert's view shows it);
+// anything else, a page as a site sent it, as a text/plain attachment: never as HTML.
+struct MonitorDownload {
+  std::string sha256, body, content_type, filename;
+  bool inline_ok = false;  // false: Content-Disposition attachment
+};
+Result<MonitorDownload> HandleMonitorBody(std::string_view sha256, const ApiContext& ctx);
+// Whether a kept body is one of the monitor's screenshots: stored as image/png, and a PNG.
+bool IsKeptScreenshot(const KeptBody& kept);
 // POST /api/v1/cases/{id}/evidence/monitor {"sha256"}: a page body the monitor kept (an alert
 // names it) added to the case's evidence as a file, with its custody note saying where it came
 // from; for whoever may add evidence (Permission::kWorkCases). The item as an upload answers it.

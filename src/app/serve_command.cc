@@ -2,9 +2,11 @@
 // the log template index, pipeline, listeners, HTTP, the demo feed (--demo); stop order is the
 // reverse, so every listener and the demo feed hand over what they read or wrote before the
 // pipeline drains into the store (and saves the template state).
+#include <fmt/format.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -91,6 +93,26 @@ Result<std::unique_ptr<MalwareScanner>> OpenMalwareScanner(const Config& config,
   return MalwareScanner::Open(clock, std::move(o));
 }
 
+// Whether `program` (a path, or a name looked up in PATH as posix_spawnp does) can be run.
+Status CheckExecutable(const std::string& program) {
+  if (program.find('/') != std::string::npos) {
+    if (access(program.c_str(), X_OK) == 0) return Status::Ok();
+    return InvalidArgument(fmt::format("'{}' is not an executable file", program));
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/bin:/bin";
+  while (!dirs.empty()) {
+    const size_t colon = std::min(dirs.find(':'), dirs.size());
+    const std::string candidate = fmt::format("{}/{}", dirs.substr(0, colon), program);
+    if (access(candidate.c_str(), X_OK) == 0) return Status::Ok();
+    dirs.remove_prefix(std::min(colon + 1, dirs.size()));
+  }
+  return InvalidArgument(
+      fmt::format("'{}' is not found in PATH (install Chromium, e.g. Debian's "
+                  "chromium package, or give the binary's full path)",
+                  program));
+}
+
 // The website monitor, fetching only what the assessments' allow-list allows.
 Result<std::unique_ptr<SiteMonitor>> OpenSiteMonitor(const Config& config, const Clock& clock,
                                                      SystemRegistry& systems, AlertStore& alerts) {
@@ -111,6 +133,13 @@ Result<std::unique_ptr<SiteMonitor>> OpenSiteMonitor(const Config& config, const
     const Status readable = CheckCaFile(m.ca_file);
     if (!readable.ok()) return InvalidArgument("monitor.ca_file: " + readable.message());
     options.fetch.ca_file = m.ca_file;
+  }
+  if (!m.screenshot_browser.empty()) {
+    const Status runnable = CheckExecutable(m.screenshot_browser);
+    if (!runnable.ok()) return InvalidArgument("monitor.screenshot_browser: " + runnable.message());
+    options.screenshot.browser = m.screenshot_browser;
+    options.screenshot.timeout = std::chrono::seconds(m.screenshot_timeout_s);
+    options.screenshots_per_batch = static_cast<size_t>(m.screenshots_per_cycle);
   }
   options.down_after_failures = m.down_after_failures;
   options.cert_warn_days = m.cert_warn_days;

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <map>
 
-#include "assess/child_process.h"
+#include "core/child_process.h"
 #include "assess/scanner_import.h"
 #include "cases/text.h"
 

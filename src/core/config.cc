@@ -87,10 +87,12 @@ class ConfigReader {
       RETURN_IF_ERROR(Number(n["timeout_s"], "scan.timeout_s", 1, 3600, c.scan.timeout_s));
     }
     if (auto n = root["monitor"]) {
-      RETURN_IF_ERROR(Known(n, "monitor.",
-                            {"enabled", "terms_file", "max_parallel", "request_timeout_s",
-                             "max_page_bytes", "down_after_failures", "cert_warn_days",
-                             "min_text_similarity_pct", "min_cloak_similarity_pct", "ca_file"}));
+      RETURN_IF_ERROR(
+          Known(n, "monitor.",
+                {"enabled", "terms_file", "max_parallel", "request_timeout_s", "max_page_bytes",
+                 "down_after_failures", "cert_warn_days", "min_text_similarity_pct",
+                 "min_cloak_similarity_pct", "ca_file", "screenshot_browser",
+                 "screenshot_timeout_s", "screenshots_per_cycle"}));
       Config::Monitor& m = c.monitor;
       RETURN_IF_ERROR(Bool(n["enabled"], "monitor.enabled", m.enabled));
       RETURN_IF_ERROR(String(n["terms_file"], "monitor.terms_file", m.terms_file));
@@ -108,6 +110,12 @@ class ConfigReader {
                              100, m.min_text_similarity_pct));
       RETURN_IF_ERROR(Number(n["min_cloak_similarity_pct"], "monitor.min_cloak_similarity_pct", 0,
                              100, m.min_cloak_similarity_pct));
+      RETURN_IF_ERROR(
+          String(n["screenshot_browser"], "monitor.screenshot_browser", m.screenshot_browser));
+      RETURN_IF_ERROR(Number(n["screenshot_timeout_s"], "monitor.screenshot_timeout_s", 1, 120,
+                             m.screenshot_timeout_s));
+      RETURN_IF_ERROR(Number(n["screenshots_per_cycle"], "monitor.screenshots_per_cycle", 0, 50,
+                             m.screenshots_per_cycle));
     }
     if (auto n = root["search"]) {
       RETURN_IF_ERROR(Known(n, "search.", {"timeout_s"}));

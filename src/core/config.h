@@ -136,6 +136,11 @@ struct Config {
     int min_text_similarity_pct = 50;   // below: the visible text changed
     int min_cloak_similarity_pct = 50;  // below: the crawler is shown another page
     std::string ca_file;  // PEM CAs the sites' certificates are verified against; empty: system's
+    // A Chromium binary: pages that raised a defacement, gambling or cloaking alert are
+    // screenshotted with it, headless (docs/monitoring.md#screenshots); empty: no screenshots.
+    std::string screenshot_browser;
+    int screenshot_timeout_s = 20;  // per screenshot; the browser is killed after it
+    int screenshots_per_cycle = 4;  // per batch of checks; 0: none
   } monitor;
   // The anomaly detectors (docs/anomaly.md#detectors), as written; unset keys keep the
   // detectors' defaults.

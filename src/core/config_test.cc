@@ -64,6 +64,22 @@ TEST(ConfigTest, Templates) {
             "t.yaml:2: templates.enable: unknown setting");
 }
 
+TEST(ConfigTest, MonitorScreenshots) {
+  Config c;
+  EXPECT_EQ(c.monitor.screenshot_browser, "");  // off unless asked for
+  ASSERT_TRUE(LoadConfigText("monitor:\n  screenshot_browser: /usr/bin/chromium\n"
+                             "  screenshot_timeout_s: 30\n  screenshots_per_cycle: 2\n",
+                             "t.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.monitor.screenshot_browser, "/usr/bin/chromium");
+  EXPECT_EQ(c.monitor.screenshot_timeout_s, 30);
+  EXPECT_EQ(c.monitor.screenshots_per_cycle, 2);
+  EXPECT_EQ(LoadConfigText("monitor:\n  screenshot_timeout_s: 0\n", "t.yaml", c).message(),
+            "t.yaml:2: monitor.screenshot_timeout_s: must be between 1 and 120");
+  EXPECT_EQ(LoadConfigText("monitor:\n  screenshots_per_cycle: 51\n", "t.yaml", c).message(),
+            "t.yaml:2: monitor.screenshots_per_cycle: must be between 0 and 50");
+}
+
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   Config c;
   EXPECT_EQ(LoadConfigText("store:\n  retension_days: 3\n", "t.yaml", c).message(),

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "monitor/crawl_links.h"
 #include "monitor/host_addresses.h"
+#include "monitor/page_screenshot.h"
 #include "monitor/system_matcher.h"
 #include "store/sqlite/main_db.h"
 
@@ -72,6 +73,13 @@ bool IsHtml(const FetchResult& r) {
 }
 
 bool Answered(const FetchResult& r) { return r.status > 0 && r.status < 400; }
+
+// The findings whose page is worth a picture: what the page shows is the incident.
+bool WorthAScreenshot(const UrlCheck& c) {
+  return std::any_of(c.findings.begin(), c.findings.end(), [](const WebFinding& f) {
+    return f.kind == "defacement" || f.kind == "gambling" || f.kind == "cloaking";
+  });
+}
 
 nlohmann::json FindingJson(const WebFinding& f) {
   const WebFindingKind& k = FindingKind(f.kind);
@@ -228,6 +236,14 @@ std::string WorstState(const std::vector<std::string>& states) {
 }
 
 }  // namespace
+
+// A screenshot to take after a batch is recorded, and the alerts (indices into the batch's hits)
+// that will name it.
+struct SiteMonitor::ShotJob {
+  std::string url;
+  bool crawler = false;  // also as the crawler: the alert is cloaking
+  size_t first_hit = 0, end_hit = 0;
+};
 
 std::string SystemCheck::ToJson() const {
   nlohmann::json urls_json = nlohmann::json::array();
@@ -545,8 +561,15 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
   std::vector<SystemCheck> out(systems.size());
   for (size_t i = 0; i < systems.size(); ++i) out[i].system_id = systems[i].id;
   std::vector<AlertHit> hits;
+  std::vector<ShotJob> shots;
+  auto want_shot = [&](const UrlCheck& c, size_t first_hit) {
+    if (options_.screenshot.browser.empty() || !WorthAScreenshot(c)) return;
+    const bool crawler = std::any_of(c.findings.begin(), c.findings.end(),
+                                     [](const WebFinding& f) { return f.kind == "cloaking"; });
+    shots.push_back({c.url, crawler, first_hit, hits.size()});
+  };
   const TimeNs now = clock_.Now();
-  std::lock_guard lock(db_mu_);
+  std::unique_lock lock(db_mu_);
   std::set<std::pair<size_t, std::string>> dns_done;  // (system, host)
   Status recorded = InTransaction(db_, [&]() -> Status {
     for (const Target& t : targets) {
@@ -726,12 +749,14 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       prune.BindInt(3, static_cast<int64_t>(std::max<size_t>(1, options_.history)));
       RETURN_IF_ERROR(prune.Run());
 
+      const size_t first_hit = hits.size();
       for (const WebFinding& f : c.findings) {
         AlertHit hit =
             MonitorHit(f, system, c, baseline ? baseline->body_sha256 : std::string(), false, now);
         out[t.system].alert_rules.push_back(hit.rule_id);
         hits.push_back(std::move(hit));
       }
+      want_shot(c, first_hit);
       out[t.system].checked_at = now;
       out[t.system].urls.push_back(std::move(c));
     }
@@ -788,18 +813,76 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       save.BindInt(4, c.status);
       save.BindText(5, JsonText(findings));
       RETURN_IF_ERROR(save.Run());
+      const size_t first_hit = hits.size();
       for (const WebFinding& f : c.findings) {
         AlertHit hit = MonitorHit(f, system, c, "", true, now);
         out[p.system].alert_rules.push_back(hit.rule_id);
         hits.push_back(std::move(hit));
       }
+      want_shot(c, first_hit);
       out[p.system].pages.push_back(std::move(c));
     }
     return Status::Ok();
   });
   if (!recorded.ok()) return recorded;
+  lock.unlock();
+  RETURN_IF_ERROR(TakeScreenshots(shots, hits, now));
   RETURN_IF_ERROR(alerts_.Record(hits));
   return out;
+}
+
+// After the batch is recorded, without the database's lock: at most `screenshots_per_batch`
+// pictures (registered URLs first, as the checks listed them), each bounded by the browser's
+// timeout. The page's content alerts name them; a picture that could not be taken leaves them
+// with `monitor.screenshot_error`.
+Status SiteMonitor::TakeScreenshots(const std::vector<ShotJob>& shots, std::vector<AlertHit>& hits,
+                                    TimeNs now) {
+  size_t taken = 0;
+  for (const ShotJob& job : shots) {
+    struct View {
+      std::string_view agent, field;
+    };
+    std::vector<View> views = {{kBrowserAgent, "monitor.screenshot_sha256"}};
+    if (job.crawler) views.push_back({kCrawlerAgent, "monitor.crawler_screenshot_sha256"});
+    for (const View& view : views) {
+      std::string sha, error;
+      if (taken >= options_.screenshots_per_batch) {
+        error = fmt::format("not taken: at most {} screenshots per batch of checks",
+                            options_.screenshots_per_batch);
+      } else if (cancel_.load()) {
+        error = "not taken: the server is stopping";
+      } else {
+        ++taken;
+        auto png = TakeScreenshot(options_.screenshot, job.url, view.agent, cancel_);
+        if (png.ok()) {
+          sha = Sha256Hex(*png);
+          std::lock_guard lock(db_mu_);
+          RETURN_IF_ERROR(KeepBody(db_, sha, *png, "image/png", now));
+        } else {
+          error = png.status().message();
+          spdlog::warn("monitor: no screenshot of {}: {}", job.url, error);
+        }
+      }
+      for (size_t i = job.first_hit; i < job.end_hit; ++i) {
+        nlohmann::json fields = nlohmann::json::parse(hits[i].fields_json);
+        // The page's content alerts name the pictures; its availability, certificate and DNS
+        // alerts are not about what it shows.
+        static const std::set<std::string> kNotAboutContent = {"down", "up", "cert_expiring",
+                                                               "cert_invalid", "dns_changed"};
+        if (kNotAboutContent.contains(fields.value("monitor.kind", ""))) continue;
+        if (!sha.empty()) {
+          fields[std::string(view.field)] = sha;
+        } else {
+          // One error per alert: the browser's view's, or else the crawler's.
+          if (!fields.contains("monitor.screenshot_error")) {
+            fields["monitor.screenshot_error"] = error;
+          }
+        }
+        hits[i].fields_json = JsonText(fields);
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::string> SiteMonitor::ApproveBaseline(std::string_view system_id, const Actor& actor) {

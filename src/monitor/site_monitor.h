@@ -21,6 +21,13 @@
 // `history` per URL), the up/down state (monitor_url_state), and the bodies of baselines and of
 // pages that raised an alert by their SHA-256 (monitor_bodies), which the alerts name.
 //
+// When a headless browser is configured (options.screenshot), a page that raised a defacement,
+// gambling or cloaking alert is also screenshotted (page_screenshot.h), as the crawler too for
+// cloaking, after its batch is recorded and before the alerts are: a bounded number per batch,
+// each within the browser's timeout. The PNGs are kept in monitor_bodies (content type
+// image/png) and named by the alerts' monitor.screenshot_sha256 and
+// monitor.crawler_screenshot_sha256.
+//
 // Thread-safety: all methods may be called from any thread; checks run one batch at a time (a
 // check asked for waits for the scheduled batch in flight).
 #pragma once
@@ -41,6 +48,7 @@
 #include "cases/workflow.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "monitor/page_screenshot.h"
 #include "monitor/registry.h"
 #include "monitor/site_fetcher.h"
 #include "monitor/web_detections.h"
@@ -58,6 +66,10 @@ struct SiteMonitorOptions {
   // Internal pages remembered per system for the crawl (each system reads its `crawl_pages` of
   // them per check, those read longest ago first).
   size_t crawl_known = 1000;
+  // Screenshots of the pages that raised a defacement, gambling or cloaking alert (off while
+  // screenshot.browser is empty), taken after each batch is recorded, at most this many per batch.
+  ScreenshotOptions screenshot;
+  size_t screenshots_per_batch = 4;
 };
 
 // Whether the monitor may fetch `url` for `system`; the error says why not.
@@ -137,14 +149,17 @@ class SiteMonitor {
   Result<std::string> PublicStatusJson();
 
   // The body kept under `sha256` (64 lowercase hex digits, as the alerts' monitor.body_sha256,
-  // monitor.crawler_sha256 and monitor.baseline_sha256 name it). InvalidArgument for another
-  // form; NotFound when none is kept.
+  // monitor.crawler_sha256, monitor.baseline_sha256 and the screenshots' fields name it).
+  // InvalidArgument for another form; NotFound when none is kept.
   Result<KeptBody> Body(std::string_view sha256);
 
  private:
   SiteMonitor(sqlite::Db db, const Clock& clock, SystemRegistry& registry, AlertStore& alerts,
               std::shared_ptr<const WebTerms> terms, SiteMonitorOptions options, TargetCheck allow);
   Result<std::vector<SystemCheck>> Check(const std::vector<ElectronicSystem>& systems);
+  struct ShotJob;  // site_monitor.cc
+  Status TakeScreenshots(const std::vector<ShotJob>& shots, std::vector<AlertHit>& hits,
+                         TimeNs now);
   void Loop();
 
   // What the board and the public export show of one URL. REQUIRES: db_mu_ held.

@@ -3,6 +3,8 @@
 // page with hidden gambling links that the crawl found (its evidence shown as text, never run),
 // approves the baseline; the dashboard's board lists the system with its state and open alerts
 // and opens it; a head sees the page without the buttons; the war-room wall shows the board.
+// With Chromium configured for screenshots, a defaced page's alert shows its screenshot and
+// saves it into the alert's case.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -164,5 +166,106 @@ describe("site monitoring", { timeout: 240000 }, () => {
     assert.match(await row.textContent(), /up/);
     await screenshot(hadi, "monitor-03-warroom");
     assert.deepEqual(hadi.problems, []);
+  });
+});
+
+// With a headless browser configured, a defaced page's alert carries its screenshot: the alert's
+// detail shows the picture (loaded from the download route), links the kept page, and saves the
+// picture into the alert's case in one click.
+const DEFACED = `<html><head><title>Hacked by Kukar Xploit Team</title></head>
+<body style="background:black;color:lime"><h1>Hacked by Kukar Xploit Team</h1>
+<p>Your security is low.</p></body></html>`;
+
+describe("site monitoring screenshots", { timeout: 240000 }, () => {
+  let server;
+  let browser;
+  let site;
+
+  before(async () => {
+    server = await new Server(
+      "monitor:\n  enabled: false\n  screenshot_browser: /usr/bin/chromium\n  screenshot_timeout_s: 60\n",
+    ).start();
+    server.addUser("sari", PEOPLE.sari[0], PEOPLE.sari[1]);
+    site = http.createServer((req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end(DEFACED);
+    });
+    await new Promise((resolve) => site.listen(0, "127.0.0.1", resolve));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    site?.close();
+  });
+
+  // A JSON request from the page, as the signed-in user: [status, answer].
+  async function call(page, method, path, body) {
+    return page.evaluate(
+      async ([method, path, body]) => {
+        const csrf = document.cookie.split("; ").find((c) => c.startsWith("pantau_csrf="))?.split("=")[1];
+        const r = await fetch(path, {
+          method,
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return [r.status, await r.json()];
+      },
+      [method, path, body],
+    );
+  }
+
+  it("shows the defaced page's screenshot in the alert and saves it to the case", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const admin = await context.newPage();
+    await login(admin, server, "admin", server.adminPassword);
+    const [status, system] = await call(admin, "POST", "/api/v1/systems", {
+      name: "Portal Kecamatan",
+      operator: { agency: "Kecamatan Tenggarong" },
+      urls: [`http://127.0.0.1:${site.address().port}/`],
+      ips: ["127.0.0.1"],
+    });
+    assert.equal(status, 201, JSON.stringify(system));
+    await context.close();
+
+    const sariContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const sari = await sariContext.newPage();
+    const problems = [];
+    sari.on("pageerror", (e) => problems.push(e.message));
+    await login(sari, server, "sari", PEOPLE.sari[1]);
+    const [checked, result] = await call(sari, "POST", `/api/v1/systems/${system.id}/check`);
+    assert.equal(checked, 200, JSON.stringify(result));
+    const [, alerts] = await call(sari, "GET", "/api/v1/alerts?limit=100");
+    const alert = alerts.items.find((a) => a.rule_id === "pantau-monitor-defacement");
+    assert.ok(alert?.fields["monitor.screenshot_sha256"], JSON.stringify(alert?.fields));
+    const [opened, kase] = await call(sari, "POST", "/api/v1/cases", { alert_ids: [alert.id] });
+    assert.equal(opened, 201, JSON.stringify(kase));
+
+    await sari.click("[data-testid=nav-alerts]");
+    const row = sari.locator("[data-testid=alert-row]", { hasText: alert.rule_title });
+    await row.locator("[data-testid=open-alert]").click();
+    const evidence = sari.locator("[data-testid=monitor-evidence]");
+    await evidence.waitFor();
+    const img = evidence.locator("[data-testid=monitor-screenshot]").first();
+    await img.scrollIntoViewIfNeeded();
+    await waitFor(async () => (await img.evaluate((el) => el.complete && el.naturalWidth)) > 0, "the screenshot");
+    assert.equal(await img.evaluate((el) => el.naturalWidth), 1280);
+    // The page itself is a download link, never shown.
+    const links = await evidence.locator("[data-testid=monitor-evidence-download]").evaluateAll((els) =>
+      els.map((el) => el.getAttribute("href")),
+    );
+    assert.ok(links.includes(`/api/v1/monitor/bodies/${alert.fields["monitor.body_sha256"]}`), links.join());
+    assert.equal(await sari.locator("[data-testid=alert-detail] iframe").count(), 0);
+    await screenshot(sari, "monitor-04-alert-screenshot");
+
+    await evidence.locator("[data-testid=monitor-evidence-save]").first().click();
+    await evidence.locator("[data-testid=monitor-evidence-saved]").first().waitFor();
+    const [, items] = await call(sari, "GET", `/api/v1/cases/${kase.id}/evidence`);
+    assert.deepEqual(
+      items.items.map((i) => [i.name, i.sha256]),
+      [[`tangkapan-layar-${alert.fields["monitor.screenshot_sha256"].slice(0, 12)}.png`, alert.fields["monitor.screenshot_sha256"]]],
+    );
+    assert.deepEqual(problems, []);
+    await sariContext.close();
   });
 });

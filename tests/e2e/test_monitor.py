@@ -4,8 +4,11 @@ gambling links, a page that shows gambling only to Googlebot (cloaking), a slow 
 one. The test registers the system, approves the baseline, switches the fixture, asks for a check
 and finds exactly the expected alerts in GET /api/v1/alerts. Nothing here talks to anything but
 127.0.0.1."""
+import hashlib
 import http.server
 import os
+import shutil
+import tempfile
 import sqlite3
 import ssl
 import subprocess
@@ -13,8 +16,10 @@ import json
 import threading
 import time
 import urllib.error
+import unittest
 import urllib.request
 
+from harness import pantau
 from test_cases import CasesCase
 
 CLEAN = """<!doctype html><html><head><title>Dinas Kominfo Kukar</title>
@@ -118,6 +123,18 @@ class MonitorCase(CasesCase):
     def kinds(self, url_check):
         return {f["kind"] for f in url_check["findings"]}
 
+    def raw(self, who, path):
+        """GET as `who` (None: nobody): (status, headers, body bytes)."""
+        headers = {}
+        if who:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.people[who].items())
+        req = urllib.request.Request(self.server.url(path), headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
 
 class MonitorTest(MonitorCase):
     def test_defacement_gambling_and_cloaking_raise_their_alerts(self):
@@ -151,6 +168,9 @@ class MonitorTest(MonitorCase):
         self.assertEqual(a["fields"]["monitor.body_sha256"], defaced["body_sha256"])
         self.assertEqual(a["fields"]["monitor.baseline_sha256"], base["items"][0]["body_sha256"])
         self.assertIn("Hacked by Kukar Xploit Team", a["fields"]["monitor.evidence"])
+        # No browser configured: no screenshot, and no word of one.
+        self.assertNotIn("monitor.screenshot_sha256", a["fields"])
+        self.assertNotIn("monitor.screenshot_error", a["fields"])
 
         gambling = self.check(system, "gambling")
         self.assertEqual(self.kinds(gambling), {"gambling", "hidden_link"})
@@ -334,6 +354,98 @@ class MonitorTest(MonitorCase):
         self.assertEqual(status, 200, board)
         self.assertIn(board["items"][0]["cert_days_left"], (4, 5))
         self.assertIs(board["items"][0]["cert_verified"], True)
+
+
+CHROMIUM = shutil.which("chromium")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@unittest.skipUnless(CHROMIUM, "Debian's chromium is not installed")
+class MonitorScreenshotTest(MonitorCase):
+    """With monitor.screenshot_browser set, a page that raised a defacement or cloaking alert is
+    screenshotted by headless Chromium (as the crawler too for cloaking), the PNG is kept by its
+    SHA-256, the alert names it, and GET /api/v1/monitor/bodies/{sha256} gives it back."""
+    config_text = MonitorCase.config_text + f"  screenshot_browser: {CHROMIUM}\n" \
+        "  screenshot_timeout_s: 60\n"
+
+    def png(self, sha):
+        status, headers, body = self.raw("kadis", f"/api/v1/monitor/bodies/{sha}")
+        self.assertEqual(status, 200, body[:300])
+        self.assertEqual(headers["Content-Type"], "image/png")
+        self.assertEqual(headers["X-Content-Type-Options"], "nosniff")
+        self.assertTrue(body.startswith(PNG_SIGNATURE), body[:16])
+        self.assertGreater(len(body), 1024)
+        self.assertEqual(hashlib.sha256(body).hexdigest(), sha)
+        return body
+
+    def test_defacement_and_cloaking_are_screenshotted(self):
+        system = self.register(crawl_pages=0)
+        defaced = self.check(system, "defaced")
+        self.assertEqual(self.kinds(defaced), {"defacement"})
+        a = self.monitor_alerts()["pantau-monitor-defacement"]
+        shot = a["fields"].get("monitor.screenshot_sha256")
+        self.assertIsNotNone(shot, a["fields"])
+        self.assertNotIn("monitor.crawler_screenshot_sha256", a["fields"])  # not cloaking
+        self.png(shot)
+        # The browser asked only the registered URL (the fixture's page has no other resource).
+        self.assertIn(("127.0.0.1:" + str(self.site.server_address[1]), "/"), Site.requests)
+
+        # The page body itself: text, an attachment, never HTML.
+        status, headers, body = self.raw("kadis", f"/api/v1/monitor/bodies/{defaced['body_sha256']}")
+        self.assertEqual(status, 200, body[:300])
+        self.assertEqual(headers["Content-Type"], "text/plain; charset=utf-8")
+        self.assertTrue(headers["Content-Disposition"].startswith("attachment;"), headers)
+        self.assertEqual(headers["Content-Security-Policy"], "default-src 'none'; sandbox")
+        self.assertEqual(body, DEFACED.encode())
+
+        # Cloaking: the browser's view and the crawler's, two pictures.
+        self.check(system, "cloak")
+        cloaking = self.monitor_alerts()["pantau-monitor-cloaking"]
+        browser_shot = cloaking["fields"].get("monitor.screenshot_sha256")
+        crawler_shot = cloaking["fields"].get("monitor.crawler_screenshot_sha256")
+        self.assertIsNotNone(crawler_shot, cloaking["fields"])
+        self.assertNotEqual(browser_shot, crawler_shot)
+        self.png(browser_shot)
+        self.png(crawler_shot)
+        bots = [p for h, p in Site.requests if p == "/"]
+        self.assertGreaterEqual(len(bots), 4)  # two fetches and two screenshots of the check
+
+        # Refusals: another form, an unknown hash, nobody logged in.
+        status, _, body = self.raw("kadis", "/api/v1/monitor/bodies/..%2F..%2Fetc%2Fpasswd")
+        self.assertIn(status, (400, 404), body)
+        status, _, body = self.raw("kadis", "/api/v1/monitor/bodies/" + "0" * 64)
+        self.assertEqual(status, 404, body)
+        status, _, body = self.raw(None, f"/api/v1/monitor/bodies/{shot}")
+        self.assertEqual(status, 401, body)
+
+        # A screenshot into a case's evidence, as a PNG file.
+        status, case = self.call("budi", "POST", "/api/v1/cases", {"title": "Defacement"})
+        self.assertEqual(status, 201, case)
+        status, item = self.call("budi", "POST", f"/api/v1/cases/{case['id']}/evidence/monitor",
+                                 {"sha256": shot})
+        self.assertEqual(status, 201, item)
+        self.assertEqual((item["sha256"], item["name"]),
+                         (shot, f"tangkapan-layar-{shot[:12]}.png"))
+        self.assertIn("Screenshot", item["description"])
+
+    def test_a_browser_that_is_not_there_stops_the_start(self):
+        with tempfile.TemporaryDirectory() as d:
+            config = os.path.join(d, "c.yaml")
+            with open(config, "w") as f:
+                f.write("http:\n  listen: 127.0.0.1:0\nsyslog:\n  udp: \"off\"\n  tcp: \"off\"\n"
+                        "monitor:\n  screenshot_browser: chromum\n")
+            r = pantau("serve", "--data", d, "--config", config, check=False)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("monitor.screenshot_browser: 'chromum' is not found in PATH",
+                          r.stderr.decode())
+
+    def test_no_screenshot_past_the_bound(self):
+        self.config_text += "  screenshots_per_cycle: 0\n"  # read when register() starts it
+        system = self.register(crawl_pages=0)
+        self.check(system, "defaced")
+        a = self.monitor_alerts()["pantau-monitor-defacement"]
+        self.assertNotIn("monitor.screenshot_sha256", a["fields"])
+        self.assertIn("at most 0 screenshots", a["fields"]["monitor.screenshot_error"])
 
 
 class MonitorScheduleTest(MonitorCase):

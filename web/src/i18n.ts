@@ -105,6 +105,16 @@ const id = {
   "anomaly.band": "Rentang wajar",
   "anomaly.reason": "Mengapa ini wajar",
   "anomaly.mark_expected": "Tandai wajar (ajari baseline)",
+  "monitor_evidence.title": "Bukti pemantauan situs",
+  "monitor_evidence.screenshot": "Tangkapan layar (browser)",
+  "monitor_evidence.crawler_screenshot": "Tangkapan layar (crawler mesin pencari)",
+  "monitor_evidence.body": "Halaman (browser)",
+  "monitor_evidence.crawler_body": "Halaman (crawler mesin pencari)",
+  "monitor_evidence.baseline": "Halaman acuan",
+  "monitor_evidence.download": "Unduh",
+  "monitor_evidence.save": "Simpan ke bukti kasus",
+  "monitor_evidence.saved": "Tersimpan di bukti kasus #{case}",
+  "monitor_evidence.no_screenshot": "Tanpa tangkapan layar: {reason}",
   "status.new": "baru",
   "status.acknowledged": "diakui",
   "status.closed": "ditutup",
@@ -461,7 +471,7 @@ const id = {
   "tpl.range": "{from}–{to} dari {total}",
 };
 
-type Key = keyof typeof id;
+export type Key = keyof typeof id;
 
 const en: Partial<Record<Key, string>> = {
   "app.tagline": "Electronic Systems Monitoring",
@@ -563,6 +573,16 @@ const en: Partial<Record<Key, string>> = {
   "anomaly.band": "Expected range",
   "anomaly.reason": "Why this is normal",
   "anomaly.mark_expected": "Mark as expected (teach the baseline)",
+  "monitor_evidence.title": "Website monitoring evidence",
+  "monitor_evidence.screenshot": "Screenshot (browser)",
+  "monitor_evidence.crawler_screenshot": "Screenshot (search-engine crawler)",
+  "monitor_evidence.body": "Page (browser)",
+  "monitor_evidence.crawler_body": "Page (search-engine crawler)",
+  "monitor_evidence.baseline": "Baseline page",
+  "monitor_evidence.download": "Download",
+  "monitor_evidence.save": "Save to case evidence",
+  "monitor_evidence.saved": "Saved in the evidence of case #{case}",
+  "monitor_evidence.no_screenshot": "No screenshot: {reason}",
   "status.new": "new",
   "status.acknowledged": "acknowledged",
   "status.closed": "closed",

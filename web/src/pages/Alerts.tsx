@@ -1,13 +1,13 @@
 // The alert queue: filter, group, assign, acknowledge, close, mark false positive, in bulk too.
 import { FormEvent, ReactElement, useEffect, useState } from "react";
-import { Alert, AnomalyPoint, api, canTriage, EventItem, LEVELS, Page, params, Rule, User } from "../api";
+import { Alert, AnomalyPoint, api, canTriage, canWorkCases, EventItem, LEVELS, Page, params, Rule, User } from "../api";
 import { anomalyBandOption } from "../charts";
 import { Chart } from "../components/Chart";
 import { FilterSelect } from "../components/FilterSelect";
 import { SafeText } from "../components/SafeText";
 import { TimePicker } from "../components/TimePicker";
 import { usePoll } from "../hooks";
-import { formatNumber, formatTime, useI18n } from "../i18n";
+import { formatNumber, formatTime, Key, useI18n } from "../i18n";
 import { navigate, replaceQuery, useLocation } from "../router";
 import { TimeRange } from "../time";
 import { openCaseFromAlerts } from "./Cases";
@@ -265,6 +265,7 @@ export function AlertsPage({ user }: { user: User }) {
             onClose={() => setOpen(null)}
             version={list.data}
             onExpected={canTriage(user) ? markExpected : undefined}
+            canSaveEvidence={canWorkCases(user)}
           />
         )}
       </div>
@@ -331,12 +332,14 @@ function AlertDetail({
   onClose,
   version,
   onExpected,
+  canSaveEvidence,
 }: {
   id: string;
   actions: (ids: string[]) => ReactElement | null;
   onClose: () => void;
   version: unknown;
   onExpected?: (id: string, reason: string) => Promise<void>;
+  canSaveEvidence: boolean;
 }) {
   const { t, lang } = useI18n();
   const [alert, setAlert] = useState<Alert | null>(null);
@@ -399,6 +402,7 @@ function AlertDetail({
       {alert.dataset === "anomaly" && (
         <AnomalyPanel alert={alert} onExpected={alert.status !== "closed" ? onExpected : undefined} />
       )}
+      {alert.dataset === "monitor.web" && <MonitorEvidence alert={alert} canSave={canSaveEvidence} />}
       {attack.length > 0 && (
         <p data-testid="attack">
           {t("alerts.attack")}:{" "}
@@ -491,6 +495,98 @@ function AnomalyPanel({
             {t("anomaly.mark_expected")}
           </button>
         </form>
+      )}
+    </section>
+  );
+}
+
+// What a website-monitoring alert keeps as evidence (src/monitor/site_monitor.cc): screenshots
+// shown from the download route, the page bodies as downloads (plain text: the pages are the
+// attacker's), and, once the alert is in a case, each into the case's evidence in one click.
+const MONITOR_EVIDENCE: { field: string; label: Key; image: boolean }[] = [
+  { field: "monitor.screenshot_sha256", label: "monitor_evidence.screenshot", image: true },
+  { field: "monitor.crawler_screenshot_sha256", label: "monitor_evidence.crawler_screenshot", image: true },
+  { field: "monitor.body_sha256", label: "monitor_evidence.body", image: false },
+  { field: "monitor.crawler_sha256", label: "monitor_evidence.crawler_body", image: false },
+  { field: "monitor.baseline_sha256", label: "monitor_evidence.baseline", image: false },
+];
+
+function MonitorEvidence({ alert, canSave }: { alert: Alert; canSave: boolean }) {
+  const { t } = useI18n();
+  const [saved, setSaved] = useState<Record<string, boolean>>({});
+  const [error, setError] = useState("");
+  const fields = alert.fields ?? {};
+  const hashOf = (name: string) => {
+    const v = fields[name];
+    return typeof v === "string" && /^[0-9a-f]{64}$/.test(v) ? v : "";
+  };
+  // One entry per kept item: the crawler's view is often the browser's own page.
+  const seen = new Set<string>();
+  const items = MONITOR_EVIDENCE.map((m) => ({ ...m, sha: hashOf(m.field) })).filter(
+    (m) => m.sha && !seen.has(m.sha) && seen.add(m.sha),
+  );
+  const screenshotError = typeof fields["monitor.screenshot_error"] === "string" ? (fields["monitor.screenshot_error"] as string) : "";
+  const caseId = alert.case_id;
+  const save = (sha: string) => {
+    if (!caseId) return;
+    setError("");
+    api(`/cases/${encodeURIComponent(caseId)}/evidence/monitor`, { method: "POST", body: { sha256: sha } })
+      .then(() => setSaved((s) => ({ ...s, [sha]: true })))
+      .catch((e) => setError(e.message));
+  };
+  if (items.length === 0 && !screenshotError) return null;
+  return (
+    <section data-testid="monitor-evidence">
+      <h3>{t("monitor_evidence.title")}</h3>
+      {screenshotError && (
+        <p className="muted" data-testid="monitor-screenshot-error">
+          <SafeText text={t("monitor_evidence.no_screenshot", { reason: screenshotError })} />
+        </p>
+      )}
+      <ul className="monitor-evidence">
+        {items.map((m) => {
+          const href = `/api/v1/monitor/bodies/${m.sha}`;
+          return (
+            <li key={m.sha} data-testid="monitor-evidence-item">
+              <strong>{t(m.label)}</strong> <code title={m.sha}>{m.sha.slice(0, 12)}</code>{" "}
+              <a href={href} download data-testid="monitor-evidence-download">
+                {t("monitor_evidence.download")}
+              </a>
+              {caseId && canSave && (
+                <>
+                  {" "}
+                  {saved[m.sha] ? (
+                    <span className="tag" data-testid="monitor-evidence-saved">
+                      {t("monitor_evidence.saved", { case: caseId })}
+                    </span>
+                  ) : (
+                    <button type="button" onClick={() => save(m.sha)} data-testid="monitor-evidence-save">
+                      {t("monitor_evidence.save")}
+                    </button>
+                  )}
+                </>
+              )}
+              {m.image && (
+                <div>
+                  <a href={href} target="_blank" rel="noopener noreferrer">
+                    <img
+                      src={href}
+                      alt={t(m.label)}
+                      className="monitor-screenshot"
+                      data-testid="monitor-screenshot"
+                      loading="lazy"
+                    />
+                  </a>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {error && (
+        <p className="error" role="alert">
+          <SafeText text={error} />
+        </p>
       )}
     </section>
   );

@@ -1,5 +1,5 @@
 // RunChildProcess's stdout lines handed over as they arrive (what nmap's progress rides on).
-#include "assess/child_process.h"
+#include "core/child_process.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "assess/child_process.h"
+#include "core/child_process.h"
 
 #include <fcntl.h>
 #include <poll.h>

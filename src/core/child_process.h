@@ -1,8 +1,8 @@
-// Runs a scanner as a child process: posix_spawnp with an argument vector (never a shell, so no
-// argument is ever parsed as shell syntax), its stdout and stderr read through pipes up to a cap,
-// a deadline, and a cancel flag polled as it runs. On the deadline or a cancel the child gets
-// SIGTERM, then SIGKILL two seconds later, and is always reaped. Lines of stdout can be handed to a
-// callback as they arrive (nmap's progress), besides being kept whole.
+// Runs a tool (a scanner, a headless browser) as a child process: posix_spawnp with an argument
+// vector (never a shell, so no argument is ever parsed as shell syntax), its stdout and stderr read
+// through pipes up to a cap, a deadline, and a cancel flag polled as it runs. On the deadline or a
+// cancel the child gets SIGTERM, then SIGKILL two seconds later, and is always reaped. Lines of
+// stdout can be handed to a callback as they arrive (nmap's progress), besides being kept whole.
 //
 // Thread-safety: RunChildProcess may be called from several threads at once; `cancel` may be set
 // from any thread.
