@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <map>
 
-#include "core/child_process.h"
 #include "assess/scanner_import.h"
 #include "cases/text.h"
+#include "core/child_process.h"
 
 namespace pantau {
 

@@ -3,8 +3,8 @@
 // (core/child_process.h: an argument vector, never a shell) with a deadline, killed with its
 // process group when it passes; in a fresh profile in a temporary directory removed afterwards;
 // without a proxy; and able to reach only the page's own host (every other name or address fails
-// to resolve), so that the page cannot make the browser reach other sites. The caller checks the URL
-// against the allow-list first, as it does for every fetch.
+// to resolve), so that the page cannot make the browser reach other sites. The caller checks the
+// URL against the allow-list first, as it does for every fetch.
 //
 // Thread-safety: TakeScreenshot may be called from several threads at once; `cancel` may be set
 // from any thread.
