@@ -1,6 +1,5 @@
 #include "api/alerts_route.h"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "api/request_input.h"
@@ -14,19 +13,6 @@ constexpr size_t kDefaultLimit = 100;
 constexpr size_t kMaxLimit = 1000;
 constexpr size_t kDefaultStatsBuckets = 48;
 constexpr size_t kMaxStatsBuckets = 1000;
-
-// A whole number in [min, max]; `fallback` when absent.
-Result<size_t> WholeNumber(std::string_view text, size_t min, size_t max, size_t fallback,
-                           std::string_view what) {
-  if (text.empty()) return fallback;
-  size_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) {
-    return InvalidArgument(std::string(what) + ": a whole number from " + std::to_string(min) +
-                           " to " + std::to_string(max));
-  }
-  return n;
-}
 
 // from= and to= as the alert list and the stats read them: RFC 3339 or relative to now.
 struct TimeRange {

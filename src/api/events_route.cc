@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/export.h"
+#include "api/request_input.h"
 #include "core/time.h"
 #include "query/aggregation.h"
 #include "query/parser.h"
@@ -56,19 +57,6 @@ Result<ReadRequest> PrepareRead(const EventsRequest& request, const query::Query
   }
   if (read.from >= read.to) return InvalidArgument("from: must be before to");
   return read;
-}
-
-// A request parameter that must be a whole number in [min, max]; `fallback` when absent.
-Result<int64_t> WholeNumber(std::string_view text, int64_t min, int64_t max, int64_t fallback,
-                            std::string_view what) {
-  if (text.empty()) return fallback;
-  int64_t v = 0;
-  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < min || v > max) {
-    return InvalidArgument(std::string(what) + ": must be a whole number from " +
-                           std::to_string(min) + " to " + std::to_string(max));
-  }
-  return v;
 }
 
 Result<query::Query> FilterOnly(std::string_view q) {

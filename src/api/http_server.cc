@@ -1037,7 +1037,7 @@ class HttplibServer final : public HttpServer {
       res.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
       res.set_header("Cache-Control", "private, max-age=3600");
       res.set_header("X-Body-SHA256", kept->sha256);
-      res.set_content(std::move(kept->body), kept->content_type);
+      res.set_content(kept->body, kept->content_type);
     });
     server_.Get("/api/v1/monitor/board",
                 [this](const httplib::Request& req, httplib::Response& res) {

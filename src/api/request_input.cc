@@ -1,5 +1,7 @@
 #include "api/request_input.h"
 
+#include <charconv>
+
 namespace pantau {
 
 Result<nlohmann::json> ParseObject(std::string_view body, bool empty_is_object) {
@@ -36,6 +38,18 @@ std::vector<std::string> CommaList(std::string_view s) {
     s.remove_prefix(comma + 1);
   }
   return out;
+}
+
+Result<int64_t> WholeNumber(std::string_view text, int64_t min, int64_t max, int64_t fallback,
+                            std::string_view what) {
+  if (text.empty()) return fallback;
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) {
+    return InvalidArgument(std::string(what) + ": a whole number from " + std::to_string(min) +
+                           " to " + std::to_string(max));
+  }
+  return n;
 }
 
 }  // namespace pantau

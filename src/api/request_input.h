@@ -2,6 +2,7 @@
 // errors that name the field.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -24,5 +25,10 @@ Result<std::vector<std::string>> StringList(const std::string& key, const nlohma
 
 // A query parameter that lists values with commas ("new,acknowledged"); empty items dropped.
 std::vector<std::string> CommaList(std::string_view s);
+
+// A query parameter that must be a whole number in [min, max]; `fallback` when absent.
+// InvalidArgument "limit: a whole number from 1 to 1000" otherwise.
+Result<int64_t> WholeNumber(std::string_view text, int64_t min, int64_t max, int64_t fallback,
+                            std::string_view what);
 
 }  // namespace pantau

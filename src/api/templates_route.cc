@@ -1,6 +1,6 @@
 #include "api/templates_route.h"
 
-#include <charconv>
+#include "api/request_input.h"
 
 namespace pantau {
 namespace {
@@ -9,18 +9,6 @@ constexpr size_t kDefaultLimit = 100;
 constexpr size_t kMaxLimit = 1000;
 constexpr size_t kMaxOffset = 100'000'000;
 constexpr size_t kMaxTextBytes = 1024;
-
-Result<size_t> WholeNumber(std::string_view text, size_t min, size_t max, size_t fallback,
-                           std::string_view what) {
-  if (text.empty()) return fallback;
-  size_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) {
-    return InvalidArgument(std::string(what) + ": a whole number from " + std::to_string(min) +
-                           " to " + std::to_string(max));
-  }
-  return n;
-}
 
 Result<anomaly::TemplateIndex*> IndexOf(const ApiContext& ctx) {
   if (ctx.templates == nullptr) {

@@ -1,6 +1,7 @@
 #include "core/files.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,6 +39,21 @@ Result<std::string> ReadFileText(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view text, std::string_view what) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return Internal(tmp + ": cannot write " + std::string(what));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !written) {
+    std::remove(tmp.c_str());
+    return Internal(tmp + ": cannot write " + std::string(what) + " (disk full?)");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Internal(path + ": cannot replace " + std::string(what) + ": " + ec.message());
+  return Status::Ok();
 }
 
 }  // namespace pantau

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -17,5 +18,9 @@ Status CollectFiles(const std::vector<std::string>& paths,
 
 // The whole of a file; NotFound names it when it cannot be read.
 Result<std::string> ReadFileText(const std::string& path);
+
+// Writes `text` to `path` through `path`.tmp and a rename, so that a crash leaves the old file or
+// the new one, never half of one. `what` names the file in errors ("the template state").
+Status WriteFileAtomically(const std::string& path, std::string_view text, std::string_view what);
 
 }  // namespace pantau

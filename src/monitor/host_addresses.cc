@@ -50,7 +50,9 @@ std::vector<std::string> Resolve(const std::string& host) {
   return out;
 }
 
-void LookupWorker(std::shared_ptr<Lookups> l) {
+// `l` refers to the thread's own copy (std::thread copies its arguments), which keeps the lookups
+// alive after ResolveHosts gave up waiting.
+void LookupWorker(const std::shared_ptr<Lookups>& l) {
   while (true) {
     size_t i;
     {

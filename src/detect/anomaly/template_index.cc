@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 
 #include "core/files.h"
@@ -37,22 +36,6 @@ std::string_view Prefix(std::string_view s, size_t max) {
   size_t n = max;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   return s.substr(0, n);
-}
-
-Status WriteFileAtomically(const std::string& path, std::string_view text) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Internal(tmp + ": cannot write the template state");
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !written) {
-    std::remove(tmp.c_str());
-    return Internal(tmp + ": cannot write the template state (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    return Internal(fmt::format("{}: cannot replace the template state: {}", path, ec.message()));
-  return Status::Ok();
 }
 
 TemplateRow RowAt(const sqlite::Stmt& s) {
@@ -280,7 +263,7 @@ Status TemplateIndex::Save() {
     std::lock_guard lock(mu_);
     text = SerializeLocked();
   }
-  return WriteFileAtomically(state_path_, text);
+  return WriteFileAtomically(state_path_, text, "the template state");
 }
 
 Status TemplateIndex::Maintain() {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <functional>
 
@@ -330,20 +329,7 @@ Result<TemplateMiner> TemplateMiner::Deserialize(std::string_view text, MinerOpt
 }
 
 Status TemplateMiner::Save(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Internal(tmp + ": cannot write the template state");
-  const std::string text = Serialize();
-  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !written) {
-    std::remove(tmp.c_str());
-    return Internal(tmp + ": cannot write the template state (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    return Internal(fmt::format("{}: cannot replace the template state: {}", path, ec.message()));
-  return Status::Ok();
+  return WriteFileAtomically(path, Serialize(), "the template state");
 }
 
 Result<TemplateMiner> TemplateMiner::Load(const std::string& path, MinerOptions options) {
