@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/hash.h"
 #include "core/time.h"
 #include "detect/anomaly/baseline.h"
 #include "fmt/format.h"
@@ -27,15 +28,6 @@ constexpr int64_t kNoBucket = std::numeric_limits<int64_t>::min();
 // own rule), so it is not configurable.
 constexpr double kLowSigmas = 3;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-uint64_t Fnv(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 // Cuts at a UTF-8 character boundary.
 std::string_view Cut(std::string_view s, size_t max) {
@@ -248,7 +240,7 @@ class Detectors {
 
   // Records that `source` sent at t; returns its first time.
   TimeNs NoteSource(const SourceRef& src, TimeNs t) {
-    const uint64_t h = Fnv(src.source);
+    const uint64_t h = Fnv1a64(src.source);
     auto it = s_.sources.find(h);
     if (it == s_.sources.end()) {
       EvictOldest(
@@ -453,7 +445,7 @@ class Detectors {
   std::vector<Anomaly> TakePending() { return std::exchange(s_.pending, {}); }
 
   Status MarkExpected(std::string_view key, std::string_view value, TimeNs time) {
-    const uint64_t h = Fnv(key);
+    const uint64_t h = Fnv1a64(key);
     if (auto it = s_.templates.find(h); it != s_.templates.end()) {
       auto id = ParseTemplateHex(value);
       if (!id) return InvalidArgument("not a template id (16 hex digits): " + std::string(value));
@@ -464,10 +456,10 @@ class Detectors {
       KnownSet& set = it->second;
       const TimeNs seen = std::max(time, set.last_seen);
       if (set.kind == "login_ip") {
-        set.values[Fnv("ip:" + std::string(value))] = seen;
-        if (auto net = Net16(value)) set.values[Fnv(*net)] = seen;
+        set.values[Fnv1a64("ip:" + std::string(value))] = seen;
+        if (auto net = Net16(value)) set.values[Fnv1a64(*net)] = seen;
       } else {
-        set.values[Fnv(value)] = seen;
+        set.values[Fnv1a64(value)] = seen;
       }
       return Status::Ok();
     }
@@ -538,7 +530,7 @@ class Detectors {
   // The known set of s_.scratch's key, made (with `entity`) when new.
   KnownSet& GetKnown(std::unordered_map<uint64_t, KnownSet>& map, size_t cap, std::string_view kind,
                      std::string_view entity, TimeNs t) {
-    const uint64_t h = Fnv(s_.scratch);
+    const uint64_t h = Fnv1a64(s_.scratch);
     auto it = map.find(h);
     if (it == map.end()) {
       EvictOldest(
@@ -575,9 +567,9 @@ class Detectors {
     s_.scratch.assign("new_value|login_ip|").append(user);
     KnownSet& set = GetKnown(s_.values, nv.max_entities, "login_ip", user, t);
     const std::string ip_key = "ip:" + std::string(ip);
-    const bool new_ip = Remember(set, Fnv(ip_key), t, nv.max_values_per_entity);
+    const bool new_ip = Remember(set, Fnv1a64(ip_key), t, nv.max_values_per_entity);
     const auto net = Net16(ip);
-    const bool new_net = net && Remember(set, Fnv(*net), t, nv.max_values_per_entity);
+    const bool new_net = net && Remember(set, Fnv1a64(*net), t, nv.max_values_per_entity);
     if (!new_ip || t < set.first_seen + Learning(src.source, nv.learning)) return;
     Anomaly a = Base(kNewValue, "login_ip", set.key, src.source, std::string(ip), t);
     a.event_index = index;
@@ -607,7 +599,7 @@ class Detectors {
     const auto& nv = c_.new_value;
     s_.scratch.assign("new_value|").append(kind).append("|").append(entity);
     KnownSet& set = GetKnown(s_.values, nv.max_entities, kind, entity, t);
-    if (!Remember(set, Fnv(value), t, nv.max_values_per_entity)) return;
+    if (!Remember(set, Fnv1a64(value), t, nv.max_values_per_entity)) return;
     if (t < source_first + Learning(src.source, nv.learning)) return;
     Anomaly a = Base(kNewValue, kind, set.key, src.source, std::string(value), t);
     a.event_index = index;
@@ -665,7 +657,7 @@ class Detectors {
                     const SourceRef& src, std::string_view what, int64_t bucket, TimeNs t) {
     s_.scratch.assign(kind).append("|").append(src.source);
     if (!what.empty()) s_.scratch.append("|").append(what);
-    const uint64_t h = Fnv(s_.scratch);
+    const uint64_t h = Fnv1a64(s_.scratch);
     auto it = map.find(h);
     if (it == map.end()) {
       EvictOldest(
@@ -1115,19 +1107,19 @@ Status AnomalyEngine::Restore(const BaselineSnapshot& snapshot) {
       if (!GetI64(in, src.first_seen) || !GetI64(in, src.last_seen) || !in.empty()) {
         return damaged();
       }
-      fresh->sources.emplace(Fnv(src.name), std::move(src));
+      fresh->sources.emplace(Fnv1a64(src.name), std::move(src));
     } else if (row.kind == "known") {
       KnownSet k;
       k.key = row.key;
       if (!DecodeKnown(in, k)) return damaged();
       auto& map = k.kind == "new_template" ? fresh->templates : fresh->values;
-      map.emplace(Fnv(k.key), std::move(k));
+      map.emplace(Fnv1a64(k.key), std::move(k));
     } else if (row.kind == "series") {
       Series series;
       series.key = row.key;
       if (!DecodeSeries(in, series)) return damaged();
       auto& map = series.kind == kRatio ? fresh->ratio : fresh->volume;
-      map.emplace(Fnv(series.key), std::move(series));
+      map.emplace(Fnv1a64(series.key), std::move(series));
     } else {
       return damaged();
     }

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "core/files.h"
+#include "core/hash.h"
 #include "core/time.h"
 #include "store/sqlite/main_db.h"
 
@@ -17,17 +18,8 @@ namespace {
 constexpr std::string_view kStateHeader = "pantau-template-index 1\n";
 constexpr std::string_view kOverflowName = "(other)";  // the overflow miner's dataset in the table
 
-uint64_t Fnv1a(std::string_view text) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 uint64_t SaltOf(std::string_view dataset, bool overflow) {
-  return Fnv1a(std::string(overflow ? "overflow" : "dataset:") + std::string(dataset));
+  return Fnv1a64(std::string(overflow ? "overflow" : "dataset:") + std::string(dataset));
 }
 
 // The first `max` bytes of `s`, not cutting a UTF-8 sequence.

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "core/files.h"
+#include "core/hash.h"
 
 namespace pantau::anomaly {
 namespace {
@@ -22,14 +23,6 @@ struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-
-uint64_t Fnv1a(std::string_view text, uint64_t hash = 14695981039346656037ull) {
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 size_t TokenBytes(const std::string& token) { return kTokenOverhead + token.size(); }
 
@@ -174,9 +167,9 @@ TemplateMiner::Cluster* TemplateMiner::Best(Node& leaf,
 }
 
 TemplateId TemplateMiner::NewId(std::string_view text) const {
-  TemplateId id = Fnv1a(text);
+  TemplateId id = Fnv1a64(text);
   for (uint64_t salt = 1; by_id_.contains(id); ++salt) {
-    id = Fnv1a(fmt::format("#{}", salt), Fnv1a(text));
+    id = Fnv1a64(fmt::format("#{}", salt), Fnv1a64(text));
   }
   return id;
 }
