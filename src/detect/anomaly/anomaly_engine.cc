@@ -11,6 +11,7 @@
 
 #include "core/hash.h"
 #include "core/time.h"
+#include "detect/anomaly/anomaly_state.h"
 #include "detect/anomaly/baseline.h"
 #include "fmt/format.h"
 
@@ -19,11 +20,9 @@ namespace {
 
 constexpr size_t kMaxSourceBytes = 128;
 constexpr size_t kMaxValueBytes = 256;
-constexpr size_t kRecentPoints = 36;    // the chart: 6 hours of 10-minute buckets
 constexpr size_t kMaxPending = 10'000;  // series anomalies waiting for Tick
 // A watermark jump closes at most this many buckets one by one; older ones are skipped.
 constexpr int64_t kMaxCloseDays = 8;
-constexpr int64_t kNoBucket = std::numeric_limits<int64_t>::min();
 // The band's low edge, drawn and told: median - 3 sigma. Nothing alerts on it (silence has its
 // own rule), so it is not configurable.
 constexpr double kLowSigmas = 3;
@@ -127,47 +126,6 @@ LocalTimeText FormatLocal(TimeNs t, int offset_minutes) {
   return {day + " " + hh + ":" + mm + " " + zone, day + " " + hh + "." + mm + " " + zone};
 }
 
-// A set of known values of one entity (a source's templates, a user's login addresses).
-struct KnownSet {
-  std::string key;
-  std::string kind;    // new_template, login_ip, process, admin_user, admin_user_agent
-  std::string entity;  // the source or user
-  TimeNs first_seen = 0;
-  TimeNs last_seen = 0;
-  std::unordered_map<uint64_t, TimeNs> values;  // value hash -> last seen
-  // The per-hour alert limit (not saved: a restart may report a few more).
-  TimeNs window_start = 0;
-  int alerts_in_window = 0;
-  bool flood_reported = false;
-};
-
-struct OpenBucket {
-  int64_t bucket = 0;
-  double count = 0;  // events, or failures of a ratio
-  double total = 0;  // ratio: events with an outcome
-};
-
-struct Series {
-  std::string key;
-  std::string kind;  // volume, ratio
-  std::string source;
-  bool source_is_host = true;
-  // volume: "" (all events), "template=<id>", "outcome=<o>"; ratio: login, http_4xx, http_5xx
-  std::string what;
-  int64_t first_bucket = 0;
-  TimeNs last_seen = 0;
-  std::vector<OpenBucket> open;
-  std::vector<ValueRing> slots;      // kSeasonalSlots for volume, 1 for ratio
-  std::vector<float> accepted_high;  // per slot; values up to it were marked expected
-  uint64_t silence_ok = 0;           // bit per slot: silence was marked expected
-  // The current run of empty buckets: its first bucket (kNoBucket: none), the sums of the
-  // medians, lows and highs of its buckets, and whether it was reported.
-  int64_t silent_since = std::numeric_limits<int64_t>::min();
-  double silent_expected = 0, silent_low = 0, silent_high = 0;
-  bool in_silence = false;
-  std::deque<SeriesPoint> recent;
-};
-
 // Drops the least recently seen eighth of `map` when it holds more than `cap`.
 template <typename Map, typename LastSeen>
 void EvictOldest(Map& map, size_t cap, LastSeen last_seen, uint64_t& evicted) {
@@ -182,28 +140,6 @@ void EvictOldest(Map& map, size_t cap, LastSeen last_seen, uint64_t& evicted) {
 }
 
 }  // namespace
-
-struct SourceSeen {
-  std::string name;
-  TimeNs first_seen = 0;
-  TimeNs last_seen = 0;
-};
-
-struct AnomalyEngine::State {
-  // Every source's first event: learning periods of per-source detectors start there.
-  std::unordered_map<uint64_t, SourceSeen> sources;
-  std::unordered_map<uint64_t, KnownSet> templates;  // new_template, by source
-  std::unordered_map<uint64_t, KnownSet> values;     // new_value, by kind and entity
-  std::unordered_map<uint64_t, Series> volume;
-  std::unordered_map<uint64_t, Series> ratio;
-  TimeNs watermark = std::numeric_limits<TimeNs>::min();  // newest event time; min: none yet
-  TimeNs watermark_arrival = 0;                           // clock time it last moved
-  int64_t next_close = kNoBucket;                         // first bucket not closed yet
-  bool skip_gap = false;                                  // restored: skip the downtime
-  std::vector<Anomaly> pending;                           // for the next Tick
-  AnomalyEngineStats stats;
-  std::string scratch;  // key being built, reused to spare allocations per event
-};
 
 namespace {
 
@@ -907,112 +843,6 @@ class Detectors {
   AnomalyEngine::State& s_;
 };
 
-// --- Saved state (baseline.h's encoding) ---
-
-void EncodeKnown(const KnownSet& k, std::string& out) {
-  PutString(out, k.kind);
-  PutString(out, k.entity);
-  PutI64(out, k.first_seen);
-  PutI64(out, k.last_seen);
-  PutU64(out, k.values.size());
-  for (const auto& [h, last] : k.values) {
-    PutU64(out, h);
-    PutI64(out, last);
-  }
-}
-
-bool DecodeKnown(std::string_view in, KnownSet& k) {
-  uint64_t n = 0;
-  if (!GetString(in, k.kind) || !GetString(in, k.entity) || !GetI64(in, k.first_seen) ||
-      !GetI64(in, k.last_seen) || !GetU64(in, n) || n > in.size() / 16) {
-    return false;
-  }
-  k.values.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) {
-    uint64_t h = 0;
-    int64_t last = 0;
-    if (!GetU64(in, h) || !GetI64(in, last)) return false;
-    k.values[h] = last;
-  }
-  return in.empty();
-}
-
-void EncodeSeries(const Series& s, std::string& out) {
-  PutString(out, s.kind);
-  PutString(out, s.source);
-  PutU64(out, s.source_is_host);
-  PutString(out, s.what);
-  PutI64(out, s.first_bucket);
-  PutI64(out, s.last_seen);
-  PutU64(out, s.open.size());
-  for (const OpenBucket& o : s.open) {
-    PutI64(out, o.bucket);
-    PutF64(out, o.count);
-    PutF64(out, o.total);
-  }
-  PutU64(out, s.slots.size());
-  for (const ValueRing& r : s.slots) r.Encode(out);
-  PutU64(out, s.accepted_high.size());
-  for (float f : s.accepted_high) PutF64(out, f);
-  PutU64(out, s.silence_ok);
-  PutI64(out, s.silent_since);
-  PutF64(out, s.silent_expected);
-  PutF64(out, s.silent_low);
-  PutF64(out, s.silent_high);
-  PutU64(out, s.in_silence);
-  PutU64(out, s.recent.size());
-  for (const SeriesPoint& p : s.recent) {
-    PutI64(out, p.time);
-    PutF64(out, p.value);
-    PutF64(out, p.low);
-    PutF64(out, p.high);
-  }
-}
-
-bool DecodeSeries(std::string_view in, Series& s) {
-  uint64_t host = 0, n = 0;
-  if (!GetString(in, s.kind) || !GetString(in, s.source) || !GetU64(in, host) ||
-      !GetString(in, s.what) || !GetI64(in, s.first_bucket) || !GetI64(in, s.last_seen) ||
-      !GetU64(in, n) || n > 64) {
-    return false;
-  }
-  s.source_is_host = host != 0;
-  for (uint64_t i = 0; i < n; ++i) {
-    OpenBucket o;
-    if (!GetI64(in, o.bucket) || !GetF64(in, o.count) || !GetF64(in, o.total)) return false;
-    s.open.push_back(o);
-  }
-  if (s.kind != kVolume && s.kind != kRatio) return false;
-  if (!GetU64(in, n) || n != (s.kind == kRatio ? 1u : static_cast<uint64_t>(kSeasonalSlots))) {
-    return false;
-  }
-  s.slots.resize(n);
-  for (ValueRing& r : s.slots) {
-    if (!r.Decode(in)) return false;
-  }
-  if (!GetU64(in, n) || n > kSeasonalSlots) return false;
-  for (uint64_t i = 0; i < n; ++i) {
-    double f = 0;
-    if (!GetF64(in, f)) return false;
-    s.accepted_high.push_back(static_cast<float>(f));
-  }
-  uint64_t silence = 0;
-  if (!GetU64(in, s.silence_ok) || !GetI64(in, s.silent_since) || !GetF64(in, s.silent_expected) ||
-      !GetF64(in, s.silent_low) || !GetF64(in, s.silent_high) || !GetU64(in, silence) ||
-      !GetU64(in, n) || n > kRecentPoints) {
-    return false;
-  }
-  s.in_silence = silence != 0;
-  for (uint64_t i = 0; i < n; ++i) {
-    SeriesPoint p;
-    if (!GetI64(in, p.time) || !GetF64(in, p.value) || !GetF64(in, p.low) || !GetF64(in, p.high)) {
-      return false;
-    }
-    s.recent.push_back(p);
-  }
-  return in.empty();
-}
-
 }  // namespace
 
 AnomalyEngine::AnomalyEngine(AnomalyConfig config, const Clock& clock)
@@ -1059,77 +889,6 @@ Status AnomalyEngine::MarkExpected(std::string_view key, std::string_view value,
   std::lock_guard lock(mu_);
   Detectors d(config_, *state_);
   return d.MarkExpected(key, value, time);
-}
-
-BaselineSnapshot AnomalyEngine::Snapshot() const {
-  std::lock_guard lock(mu_);
-  const State& s = *state_;
-  BaselineSnapshot snap;
-  std::string meta;
-  PutI64(meta, s.watermark);
-  PutI64(meta, s.next_close);
-  snap.rows.push_back({"meta", "engine", std::move(meta)});
-  for (const auto& [h, src] : s.sources) {
-    BaselineRow row{"source", src.name, {}};
-    PutI64(row.state, src.first_seen);
-    PutI64(row.state, src.last_seen);
-    snap.rows.push_back(std::move(row));
-  }
-  for (const auto* map : {&s.templates, &s.values}) {
-    for (const auto& [h, k] : *map) {
-      BaselineRow row{"known", k.key, {}};
-      EncodeKnown(k, row.state);
-      snap.rows.push_back(std::move(row));
-    }
-  }
-  for (const auto* map : {&s.volume, &s.ratio}) {
-    for (const auto& [h, series] : *map) {
-      BaselineRow row{"series", series.key, {}};
-      EncodeSeries(series, row.state);
-      snap.rows.push_back(std::move(row));
-    }
-  }
-  return snap;
-}
-
-Status AnomalyEngine::Restore(const BaselineSnapshot& snapshot) {
-  auto fresh = std::make_unique<State>();
-  for (const BaselineRow& row : snapshot.rows) {
-    const auto damaged = [&row] {
-      return InvalidArgument("anomaly baseline row '" + row.key + "' (" + row.kind +
-                             ") is damaged; delete it or the baseline file to relearn");
-    };
-    std::string_view in = row.state;
-    if (row.kind == "meta") {
-      if (!GetI64(in, fresh->watermark) || !GetI64(in, fresh->next_close)) return damaged();
-    } else if (row.kind == "source") {
-      SourceSeen src{row.key, 0, 0};
-      if (!GetI64(in, src.first_seen) || !GetI64(in, src.last_seen) || !in.empty()) {
-        return damaged();
-      }
-      fresh->sources.emplace(Fnv1a64(src.name), std::move(src));
-    } else if (row.kind == "known") {
-      KnownSet k;
-      k.key = row.key;
-      if (!DecodeKnown(in, k)) return damaged();
-      auto& map = k.kind == "new_template" ? fresh->templates : fresh->values;
-      map.emplace(Fnv1a64(k.key), std::move(k));
-    } else if (row.kind == "series") {
-      Series series;
-      series.key = row.key;
-      if (!DecodeSeries(in, series)) return damaged();
-      auto& map = series.kind == kRatio ? fresh->ratio : fresh->volume;
-      map.emplace(Fnv1a64(series.key), std::move(series));
-    } else {
-      return damaged();
-    }
-  }
-  fresh->skip_gap = fresh->next_close != kNoBucket;
-  fresh->watermark_arrival = clock_.Now();
-  std::lock_guard lock(mu_);
-  fresh->stats = state_->stats;
-  state_ = std::move(fresh);
-  return Status::Ok();
 }
 
 AnomalyEngineStats AnomalyEngine::stats() const {
