@@ -360,13 +360,18 @@ CHROMIUM = shutil.which("chromium")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-@unittest.skipUnless(CHROMIUM, "Debian's chromium is not installed")
 class MonitorScreenshotTest(MonitorCase):
     """With monitor.screenshot_browser set, a page that raised a defacement or cloaking alert is
     screenshotted by headless Chromium (as the crawler too for cloaking), the PNG is kept by its
     SHA-256, the alert names it, and GET /api/v1/monitor/bodies/{sha256} gives it back."""
     config_text = MonitorCase.config_text + f"  screenshot_browser: {CHROMIUM}\n" \
         "  screenshot_timeout_s: 60\n"
+
+    def setUp(self):
+        # scripts/setup.sh installs it (the browser tests need it too): its absence is a failure,
+        # never a skip.
+        self.assertIsNotNone(CHROMIUM, "Debian's chromium is not installed (scripts/setup.sh)")
+        super().setUp()
 
     def png(self, sha):
         status, headers, body = self.raw("kadis", f"/api/v1/monitor/bodies/{sha}")
