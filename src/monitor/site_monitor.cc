@@ -178,6 +178,20 @@ Status KeepBody(sqlite::Db& db, const std::string& sha, std::string_view body,
   return st.Run();
 }
 
+// The bodies behind a check's findings are its alerts' evidence: kept by hash (the browser's
+// and, when it differs, the crawler's).
+Status KeepEvidence(sqlite::Db& db, const UrlCheck& c, const FetchResult& page,
+                    const FetchResult& bot, TimeNs now) {
+  if (c.findings.empty()) return Status::Ok();
+  if (!c.body_sha256.empty()) {
+    RETURN_IF_ERROR(KeepBody(db, c.body_sha256, page.body, page.content_type, now));
+  }
+  if (!c.crawler_sha256.empty() && c.crawler_sha256 != c.body_sha256) {
+    RETURN_IF_ERROR(KeepBody(db, c.crawler_sha256, bot.body, bot.content_type, now));
+  }
+  return Status::Ok();
+}
+
 struct Baseline {
   std::string body_sha256;
   std::string body;
@@ -688,15 +702,7 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
         }
       }
 
-      // The bodies behind an alert are its evidence: kept by hash.
-      if (!c.findings.empty()) {
-        if (!c.body_sha256.empty()) {
-          RETURN_IF_ERROR(KeepBody(db_, c.body_sha256, page.body, page.content_type, now));
-        }
-        if (!c.crawler_sha256.empty() && c.crawler_sha256 != c.body_sha256) {
-          RETURN_IF_ERROR(KeepBody(db_, c.crawler_sha256, bot.body, bot.content_type, now));
-        }
-      }
+      RETURN_IF_ERROR(KeepEvidence(db_, c, page, bot, now));
       nlohmann::json findings = nlohmann::json::array();
       for (const WebFinding& f : c.findings) findings.push_back(FindingJson(f));
       ASSIGN_OR_RETURN(
@@ -794,14 +800,7 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
             DetectWebFindings(browser_view, nullptr, crawler_view ? &*crawler_view : nullptr,
                               *terms_, options_.detection);
       }
-      if (!c.findings.empty()) {
-        if (!c.body_sha256.empty()) {
-          RETURN_IF_ERROR(KeepBody(db_, c.body_sha256, page.body, page.content_type, now));
-        }
-        if (!c.crawler_sha256.empty() && c.crawler_sha256 != c.body_sha256) {
-          RETURN_IF_ERROR(KeepBody(db_, c.crawler_sha256, bot.body, bot.content_type, now));
-        }
-      }
+      RETURN_IF_ERROR(KeepEvidence(db_, c, page, bot, now));
       nlohmann::json findings = nlohmann::json::array();
       for (const WebFinding& f : c.findings) findings.push_back(FindingJson(f));
       ASSIGN_OR_RETURN(sqlite::Stmt save,
