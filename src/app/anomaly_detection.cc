@@ -80,22 +80,24 @@ class AnomalyDetection::Batch final : public EventHook::Pending {
 Result<std::unique_ptr<AnomalyDetection>> AnomalyDetection::Open(
     const std::string& data_dir, anomaly::AnomalyConfig config, const Clock& clock,
     AlertStore& alerts, Metrics& metrics, const SystemRegistry* systems,
-    AnomalyDetectionOptions options) {
+    anomaly::TemplateIndex* templates, AnomalyDetectionOptions options) {
   ASSIGN_OR_RETURN(anomaly::BaselineStore store,
                    anomaly::BaselineStore::Open(data_dir + "/anomaly.db"));
   std::unique_ptr<AnomalyDetection> d(new AnomalyDetection(
-      std::move(config), std::move(store), clock, alerts, metrics, systems, options));
+      std::move(config), std::move(store), clock, alerts, metrics, systems, templates, options));
   RETURN_IF_ERROR(anomaly::LoadBaselines(d->store_, d->engine_));
   return d;
 }
 
 AnomalyDetection::AnomalyDetection(anomaly::AnomalyConfig config, anomaly::BaselineStore store,
                                    const Clock& clock, AlertStore& alerts, Metrics& metrics,
-                                   const SystemRegistry* systems, AnomalyDetectionOptions options)
+                                   const SystemRegistry* systems, anomaly::TemplateIndex* templates,
+                                   AnomalyDetectionOptions options)
     : engine_(std::move(config), clock),
       clock_(clock),
       alerts_(alerts),
       systems_(systems),
+      templates_(templates),
       options_(options),
       found_(&metrics.GetCounter("pantau_anomalies_total", "")),
       alert_errors_(&metrics.GetCounter("pantau_anomaly_alert_errors_total", "")),
@@ -131,16 +133,26 @@ AlertHit AnomalyDetection::HitOf(const anomaly::Anomaly& a) const {
                       {"low", number(p.low)},
                       {"high", number(p.high)}});
   }
-  const nlohmann::json fields = {{"anomaly.detector", a.detector},
-                                 {"anomaly.kind", a.kind},
-                                 {"anomaly.key", a.key},
-                                 {"anomaly.source", a.source},
-                                 {"anomaly.value", a.value},
-                                 {"anomaly.time", a.time},
-                                 {"anomaly.score", number(a.score)},
-                                 {"anomaly.explanation.id", a.explanation_id},
-                                 {"anomaly.explanation.en", a.explanation_en},
-                                 {"anomaly.series", series}};
+  nlohmann::json fields = {{"anomaly.detector", a.detector},
+                           {"anomaly.kind", a.kind},
+                           {"anomaly.key", a.key},
+                           {"anomaly.source", a.source},
+                           {"anomaly.value", a.value},
+                           {"anomaly.time", a.time},
+                           {"anomaly.score", number(a.score)},
+                           {"anomaly.explanation.id", a.explanation_id},
+                           {"anomaly.explanation.en", a.explanation_en},
+                           {"anomaly.series", series}};
+  // The template it is about, in words: a new template's, or a template's volume series'.
+  std::string_view template_id;
+  if (a.kind == "new_template") {
+    template_id = a.value;
+  } else if (const size_t at = a.key.find("|template="); at != std::string::npos) {
+    template_id = std::string_view(a.key).substr(at + 10);
+  }
+  if (templates_ != nullptr && !template_id.empty()) {
+    if (auto text = templates_->Text(template_id)) fields["anomaly.template"] = *text;
+  }
   hit.fields_json = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return hit;
 }

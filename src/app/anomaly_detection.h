@@ -25,6 +25,7 @@
 #include "core/status.h"
 #include "detect/anomaly/anomaly_engine.h"
 #include "detect/anomaly/baseline_store.h"
+#include "detect/anomaly/template_index.h"
 #include "ingest/event_hook.h"
 #include "monitor/registry.h"
 
@@ -39,13 +40,12 @@ struct AnomalyDetectionOptions {
 
 class AnomalyDetection final : public EventHook, public AnomalyTeacher {
  public:
-  // Opens DATA/anomaly.db and restores the baselines saved there. `systems` may be null.
-  static Result<std::unique_ptr<AnomalyDetection>> Open(const std::string& data_dir,
-                                                        anomaly::AnomalyConfig config,
-                                                        const Clock& clock, AlertStore& alerts,
-                                                        Metrics& metrics,
-                                                        const SystemRegistry* systems,
-                                                        AnomalyDetectionOptions options = {});
+  // Opens DATA/anomaly.db and restores the baselines saved there. `systems` may be null (alerts
+  // name no system), and `templates` (alerts do not give a template's text).
+  static Result<std::unique_ptr<AnomalyDetection>> Open(
+      const std::string& data_dir, anomaly::AnomalyConfig config, const Clock& clock,
+      AlertStore& alerts, Metrics& metrics, const SystemRegistry* systems,
+      anomaly::TemplateIndex* templates, AnomalyDetectionOptions options = {});
   ~AnomalyDetection() override;  // Stop()
 
   std::unique_ptr<Pending> Inspect(std::span<const Event> events) override;
@@ -66,7 +66,7 @@ class AnomalyDetection final : public EventHook, public AnomalyTeacher {
   class Batch;
   AnomalyDetection(anomaly::AnomalyConfig config, anomaly::BaselineStore store, const Clock& clock,
                    AlertStore& alerts, Metrics& metrics, const SystemRegistry* systems,
-                   AnomalyDetectionOptions options);
+                   anomaly::TemplateIndex* templates, AnomalyDetectionOptions options);
   AlertHit HitOf(const anomaly::Anomaly& a) const;
   void Record(std::vector<AlertHit> hits);
   void Run();
@@ -75,6 +75,7 @@ class AnomalyDetection final : public EventHook, public AnomalyTeacher {
   const Clock& clock_;
   AlertStore& alerts_;
   const SystemRegistry* systems_;
+  anomaly::TemplateIndex* templates_;  // may be null
   const AnomalyDetectionOptions options_;
   Counter* found_;
   Counter* alert_errors_;

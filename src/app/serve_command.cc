@@ -234,7 +234,7 @@ int RunServe(const Config& config, const ServeFlags& flags) {
   std::unique_ptr<AnomalyDetection> anomalies;
   if (anomaly_config.enabled) {
     auto opened = AnomalyDetection::Open(config.data_dir, std::move(anomaly_config), clock,
-                                         **alerts, metrics, systems->get());
+                                         **alerts, metrics, systems->get(), templates->get());
     if (!opened.ok()) return Fail(opened.status());
     anomalies = std::move(*opened);
   }

@@ -127,6 +127,7 @@ class AnomalyTest(ServerTest):
                          r"host web1 logged 6\d\d events of template [0-9a-f]{16} in the 10 "
                          r"minutes from .*; its usual range for this hour is \d+-\d+")
         self.assertIn("web1", f["anomaly.explanation.id"])
+        self.assertRegex(f["anomaly.template"], r"^GET <\*>")  # the request line, masked
         # The chart: the buckets before the spike with their band, the spike last.
         series = f["anomaly.series"]
         self.assertGreater(len(series), 6)
@@ -136,6 +137,7 @@ class AnomalyTest(ServerTest):
 
         new_template = by_kind["new_template"][0]
         self.assertIn("never seen", new_template["fields"]["anomaly.explanation.en"])
+        self.assertIn("general protection fault", new_template["fields"]["anomaly.template"])
         self.assertEqual(len(new_template["event_ids"]), 1)  # the event it is about
         login_ip = by_kind["login_ip"][0]
         self.assertIn("203.0.113.9", login_ip["fields"]["anomaly.explanation.en"])

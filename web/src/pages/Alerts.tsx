@@ -469,6 +469,11 @@ function AnomalyPanel({
       <p data-testid="anomaly-explanation">
         <SafeText text={explanation} />
       </p>
+      {text("anomaly.template") && (
+        <p>
+          {t("anomaly.template")}: <code data-testid="anomaly-template"><SafeText text={text("anomaly.template")} /></code>
+        </p>
+      )}
       {series.length > 0 && (
         <Chart
           testId="anomaly-chart"
