@@ -1039,6 +1039,14 @@ class HttplibServer final : public HttpServer {
       res.set_header("X-Body-SHA256", kept->sha256);
       res.set_content(kept->body, kept->content_type);
     });
+    // What changed between two kept pages, read as text (never served as HTML).
+    server_.Get("/api/v1/monitor/diff",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto caller = Authenticate(req, Permission::kReadEvents);
+                  if (!caller.ok()) return Reply(res, caller.status());
+                  Answer(res, HandleMonitorDiff(req.get_param_value("from"),
+                                                req.get_param_value("to"), context_));
+                });
     server_.Get("/api/v1/monitor/board",
                 [this](const httplib::Request& req, httplib::Response& res) {
                   auto caller = Authenticate(req, Permission::kReadEvents);

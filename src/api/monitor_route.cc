@@ -7,6 +7,8 @@
 #include "api/cases_route.h"
 #include "cases/evidence.h"
 #include "core/time.h"
+#include "monitor/html_summary.h"
+#include "monitor/page_diff.h"
 #include "monitor/site_monitor.h"
 
 namespace pantau {
@@ -68,6 +70,25 @@ Result<MonitorDownload> HandleMonitorBody(std::string_view sha256, const ApiCont
   out.sha256 = std::move(kept.sha256);
   out.body = std::move(kept.body);
   return out;
+}
+
+Result<std::string> HandleMonitorDiff(std::string_view from, std::string_view to,
+                                      const ApiContext& ctx) {
+  ASSIGN_OR_RETURN(SiteMonitor * monitor, MonitorOf(ctx));
+  if (from.empty() || to.empty()) {
+    return InvalidArgument(
+        "expected ?from=<SHA-256>&to=<SHA-256>, as an alert's monitor.baseline_sha256 and "
+        "monitor.body_sha256 name the pages");
+  }
+  ASSIGN_OR_RETURN(const KeptBody before, monitor->Body(from));
+  ASSIGN_OR_RETURN(const KeptBody after, monitor->Body(to));
+  for (const KeptBody* kept : {&before, &after}) {
+    if (IsKeptScreenshot(*kept)) {
+      return InvalidArgument(
+          fmt::format("{} is a screenshot, not a page: only pages are compared", kept->sha256));
+    }
+  }
+  return DiffPages(SummarisePage(before.body), SummarisePage(after.body)).ToJson();
 }
 
 Result<std::string> HandleEvidenceFromMonitor(const Caller& caller, std::string_view case_id,

@@ -6,7 +6,7 @@
 // alerts (Permission::kReadEvents), answers the last checks, response-time history, certificate
 // and last content check of each URL. POST /api/v1/cases/{id}/evidence/monitor carries a page
 // body or screenshot the monitor kept into a case's evidence; GET /api/v1/monitor/bodies/{sha256}
-// downloads one.
+// downloads one, and GET /api/v1/monitor/diff shows what changed between two kept pages.
 #pragma once
 
 #include <string>
@@ -38,6 +38,11 @@ struct MonitorDownload {
   bool inline_ok = false;  // false: Content-Disposition attachment
 };
 Result<MonitorDownload> HandleMonitorBody(std::string_view sha256, const ApiContext& ctx);
+// GET /api/v1/monitor/diff?from={sha256}&to={sha256}: what changed from one kept page to another
+// (an alert's monitor.baseline_sha256 to its monitor.body_sha256), as monitor/page_diff.h answers
+// it, for everyone who reads alerts (Permission::kReadEvents). The pages are only read, as text.
+Result<std::string> HandleMonitorDiff(std::string_view from, std::string_view to,
+                                      const ApiContext& ctx);
 // Whether a kept body is one of the monitor's screenshots: stored as image/png, and a PNG.
 bool IsKeptScreenshot(const KeptBody& kept);
 // POST /api/v1/cases/{id}/evidence/monitor {"sha256"}: a page body the monitor kept (an alert

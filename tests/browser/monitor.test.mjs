@@ -269,3 +269,99 @@ describe("site monitoring screenshots", { timeout: 240000 }, () => {
     await sariContext.close();
   });
 });
+
+// An alert that names the baseline and the defaced page shows what changed, as text: the title,
+// the added and removed lines, the new hidden link; markup in the page's text never becomes an
+// element.
+const BEFORE = `<html><head><title>Kecamatan Loa Kulu</title><script src="/js/app.js"></script></head>
+<body><h1>Selamat datang.</h1><p>Layanan administrasi kependudukan.</p><a href="/profil">Profil</a></body></html>`;
+const AFTER = `<html><head><title>Hacked by Xploit</title></head><body><h1>Selamat datang.</h1>
+<p>Hacked by Xploit &lt;img src=x onerror="window.__pwned=1"&gt;.</p>
+<a href="https://slot.example/" style="display:none">slot gacor</a></body></html>`;
+
+describe("site monitoring: what changed against the baseline", { timeout: 240000 }, () => {
+  let server;
+  let browser;
+  let site;
+  let page = BEFORE;
+
+  before(async () => {
+    server = await new Server("monitor:\n  enabled: false\n").start();
+    server.addUser("sari", PEOPLE.sari[0], PEOPLE.sari[1]);
+    site = http.createServer((req, res) => {
+      res.writeHead(req.url === "/" ? 200 : 404, { "Content-Type": "text/html" });
+      res.end(req.url === "/" ? page : "<h1>404</h1>");
+    });
+    await new Promise((resolve) => site.listen(0, "127.0.0.1", resolve));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    site?.close();
+  });
+
+  it("shows the title change, the added and removed lines and the new link, as text", async () => {
+    // A JSON request from `page`, as its signed-in user: [status, answer].
+    const callAs = (page, method, path, body) =>
+      page.evaluate(
+        async ([method, path, body]) => {
+          const csrf = document.cookie.split("; ").find((c) => c.startsWith("pantau_csrf="))?.split("=")[1];
+          const r = await fetch(path, {
+            method,
+            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          return [r.status, await r.json()];
+        },
+        [method, path, body],
+      );
+    const adminContext = await browser.newContext();
+    const admin = await adminContext.newPage();
+    await login(admin, server, "admin", server.adminPassword);
+    const [status, system] = await callAs(admin, "POST", "/api/v1/systems", {
+      name: "Portal Loa Kulu",
+      operator: { agency: "Kecamatan Loa Kulu" },
+      urls: [`http://127.0.0.1:${site.address().port}/`],
+      ips: ["127.0.0.1"],
+      crawl_pages: 0,
+    });
+    assert.equal(status, 201, JSON.stringify(system));
+    await adminContext.close();
+
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const sari = await context.newPage();
+    const problems = [];
+    sari.on("pageerror", (e) => problems.push(e.message));
+    await login(sari, server, "sari", PEOPLE.sari[1]);
+    const call = (method, path, body) => callAs(sari, method, path, body);
+    const [approved, base] = await call("POST", `/api/v1/systems/${system.id}/baseline`);
+    assert.equal(approved, 200, JSON.stringify(base));
+    page = AFTER;
+    const [checked, result] = await call("POST", `/api/v1/systems/${system.id}/check`);
+    assert.equal(checked, 200, JSON.stringify(result));
+    const [, alerts] = await call("GET", "/api/v1/alerts?limit=100");
+    const alert = alerts.items.find((a) => a.rule_id === "pantau-monitor-title-changed");
+    assert.ok(alert?.fields["monitor.baseline_sha256"], JSON.stringify(alerts.items.map((a) => a.rule_id)));
+
+    await sari.click("[data-testid=nav-alerts]");
+    const row = sari.locator("[data-testid=alert-row]", { hasText: alert.rule_title }).first();
+    await row.locator("[data-testid=open-alert]").click();
+    const diff = sari.locator("[data-testid=monitor-diff]");
+    await diff.locator("[data-testid=monitor-diff-text]").waitFor();
+    assert.match(await diff.locator("h4").textContent(), /Perubahan terhadap baseline/);
+    assert.match(await diff.locator("[data-testid=monitor-diff-title]").textContent(), /Kecamatan Loa Kulu.*Hacked by Xploit/);
+    const added = await diff.locator("[data-testid=monitor-diff-added]").allTextContents();
+    assert.ok(added.some((l) => l.includes('Hacked by Xploit <img src=x onerror="window.__pwned=1">')), added.join("|"));
+    const removed = await diff.locator("[data-testid=monitor-diff-removed]").allTextContents();
+    assert.ok(removed.some((l) => l.includes("Layanan administrasi kependudukan.")), removed.join("|"));
+    assert.match(await diff.locator("[data-testid=monitor-diff-links-added]").textContent(), /https:\/\/slot\.example\/.*display:none/);
+    assert.match(await diff.locator("[data-testid=monitor-diff-scripts-removed]").textContent(), /\/js\/app\.js/);
+    assert.equal(await diff.locator("img").count(), 0);
+    assert.equal(await sari.evaluate(() => window.__pwned), undefined);
+    await diff.scrollIntoViewIfNeeded();
+    await screenshot(sari, "monitor-05-alert-diff");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

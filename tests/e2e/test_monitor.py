@@ -172,6 +172,35 @@ class MonitorTest(MonitorCase):
         self.assertNotIn("monitor.screenshot_sha256", a["fields"])
         self.assertNotIn("monitor.screenshot_error", a["fields"])
 
+        # What changed, from the baseline to the defaced page: read as text, for whoever reads alerts.
+        base_sha, body_sha = a["fields"]["monitor.baseline_sha256"], a["fields"]["monitor.body_sha256"]
+        status, diff = self.call("kadis", "GET",
+                                 f"/api/v1/monitor/diff?from={base_sha}&to={body_sha}")
+        self.assertEqual(status, 200, diff)
+        self.assertEqual(diff["title"], {"from": "Dinas Kominfo Kukar",
+                                         "to": "Hacked By Kukar Xploit Team"})
+        added = [l["text"] for l in diff["text"] if l["op"] == "added"]
+        removed = [l["text"] for l in diff["text"] if l["op"] == "removed"]
+        self.assertTrue(any(l.startswith("Hacked by Kukar Xploit Team") for l in added), diff)
+        self.assertIn("Greetz to all member.", added)
+        self.assertTrue(any("Selamat datang di portal resmi" in l for l in removed), diff)
+        self.assertEqual(diff["scripts"], {"added": [], "removed": ["/js/app.js"]})
+        self.assertEqual(sorted(l["href"] for l in diff["links"]["removed"]), ["/berita", "/profil"])
+        self.assertEqual((diff["links"]["added"], diff["iframes"]["added"]), ([], []))
+        self.assertEqual((diff["truncated"], diff["truncated_reason"]), (False, ""))
+        status, same = self.call("kadis", "GET",
+                                 f"/api/v1/monitor/diff?from={base_sha}&to={base_sha}")
+        self.assertEqual(status, 200, same)
+        self.assertEqual({l["op"] for l in same["text"]}, {"same"})
+        status, answer = self.call("kadis", "GET", f"/api/v1/monitor/diff?from={base_sha}&to={'0' * 64}")
+        self.assertEqual(status, 404, answer)
+        status, answer = self.call("kadis", "GET", f"/api/v1/monitor/diff?from=..%2Fx&to={body_sha}")
+        self.assertEqual(status, 400, answer)
+        status, answer = self.call("kadis", "GET", f"/api/v1/monitor/diff?from={base_sha}")
+        self.assertEqual(status, 400, answer)
+        status, _, _ = self.raw(None, f"/api/v1/monitor/diff?from={base_sha}&to={body_sha}")
+        self.assertEqual(status, 401)
+
         gambling = self.check(system, "gambling")
         self.assertEqual(self.kinds(gambling), {"gambling", "hidden_link"})
         alerts = self.monitor_alerts()

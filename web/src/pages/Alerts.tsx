@@ -531,6 +531,8 @@ function MonitorEvidence({ alert, canSave }: { alert: Alert; canSave: boolean })
     (m) => m.sha && !seen.has(m.sha) && seen.add(m.sha),
   );
   const screenshotError = typeof fields["monitor.screenshot_error"] === "string" ? (fields["monitor.screenshot_error"] as string) : "";
+  const baseline = hashOf("monitor.baseline_sha256");
+  const current = hashOf("monitor.body_sha256");
   const caseId = alert.case_id;
   const save = (sha: string) => {
     if (!caseId) return;
@@ -548,6 +550,7 @@ function MonitorEvidence({ alert, canSave }: { alert: Alert; canSave: boolean })
           <SafeText text={t("monitor_evidence.no_screenshot", { reason: screenshotError })} />
         </p>
       )}
+      {baseline && current && baseline !== current && <MonitorDiff from={baseline} to={current} />}
       <ul className="monitor-evidence">
         {items.map((m) => {
           const href = `/api/v1/monitor/bodies/${m.sha}`;
@@ -594,5 +597,152 @@ function MonitorEvidence({ alert, canSave }: { alert: Alert; canSave: boolean })
         </p>
       )}
     </section>
+  );
+}
+
+// GET /api/v1/monitor/diff: what changed from the baseline to the page a check found.
+type PageDiff = {
+  title: { from: string; to: string };
+  text: { op: "same" | "added" | "removed"; text?: string; skipped?: number }[];
+  links: { added: PageDiffLink[]; removed: PageDiffLink[] };
+  scripts: { added: string[]; removed: string[] };
+  iframes: { added: string[]; removed: string[] };
+  truncated: boolean;
+  truncated_reason: string;
+};
+type PageDiffLink = { href: string; text: string; hidden_by: string };
+
+// The page is the attacker's: every piece of it is a text node (SafeText), never markup.
+function MonitorDiff({ from, to }: { from: string; to: string }) {
+  const { t } = useI18n();
+  const [diff, setDiff] = useState<PageDiff | null>(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    const controller = new AbortController();
+    setDiff(null);
+    setError("");
+    api<PageDiff>(`/monitor/diff${params({ from, to })}`, { signal: controller.signal })
+      .then(setDiff)
+      .catch((e) => {
+        if (!controller.signal.aborted) setError(e.message);
+      });
+    return () => controller.abort();
+  }, [from, to]);
+  const changed = diff ? diff.text.some((l) => l.op !== "same") : false;
+  const lists: { key: "links" | "scripts" | "iframes"; added: Key; removed: Key }[] = [
+    { key: "links", added: "monitor_diff.links_added", removed: "monitor_diff.links_removed" },
+    { key: "scripts", added: "monitor_diff.scripts_added", removed: "monitor_diff.scripts_removed" },
+    { key: "iframes", added: "monitor_diff.iframes_added", removed: "monitor_diff.iframes_removed" },
+  ];
+  return (
+    <section data-testid="monitor-diff">
+      <h4>{t("monitor_diff.title")}</h4>
+      {error && (
+        <p className="error" role="alert">
+          <SafeText text={error} />
+        </p>
+      )}
+      {!diff && !error && <p className="muted">{t("common.loading")}</p>}
+      {diff && (
+        <>
+          {diff.title.from !== diff.title.to && (
+            <p data-testid="monitor-diff-title">
+              <strong>{t("monitor_diff.title_changed")}</strong>{" "}
+              <del className="diff-removed">
+                <SafeText text={diff.title.from} />
+              </del>{" "}
+              →{" "}
+              <ins className="diff-added">
+                <SafeText text={diff.title.to} />
+              </ins>
+            </p>
+          )}
+          {changed ? (
+            <div className="page-diff" data-testid="monitor-diff-text">
+              {diff.text.map((l, i) =>
+                l.skipped ? (
+                  <div key={i} className="diff-line diff-skipped">
+                    {t("monitor_diff.skipped", { n: String(l.skipped) })}
+                  </div>
+                ) : (
+                  <div key={i} className={`diff-line diff-${l.op}`} data-testid={`monitor-diff-${l.op}`}>
+                    <span className="diff-mark" aria-label={t(`monitor_diff.op_${l.op}`)}>
+                      {l.op === "added" ? "+" : l.op === "removed" ? "−" : " "}
+                    </span>
+                    <SafeText text={l.text ?? ""} />
+                  </div>
+                ),
+              )}
+            </div>
+          ) : (
+            <p className="muted">{t("monitor_diff.no_text_change")}</p>
+          )}
+          {lists.map(({ key, added, removed }) => (
+            <div key={key}>
+              {diff[key].added.length > 0 && (
+                <DiffList label={t(added)} className="diff-added" testId={`monitor-diff-${key}-added`} items={diff[key].added} />
+              )}
+              {diff[key].removed.length > 0 && (
+                <DiffList
+                  label={t(removed)}
+                  className="diff-removed"
+                  testId={`monitor-diff-${key}-removed`}
+                  items={diff[key].removed}
+                />
+              )}
+            </div>
+          ))}
+          {diff.truncated && (
+            <p className="muted" data-testid="monitor-diff-truncated">
+              <SafeText text={t("monitor_diff.truncated", { reason: diff.truncated_reason })} />
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function DiffList({
+  label,
+  className,
+  testId,
+  items,
+}: {
+  label: string;
+  className: string;
+  testId: string;
+  items: (string | PageDiffLink)[];
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <strong>{label}</strong>
+      <ul className="diff-list" data-testid={testId}>
+        {items.map((item, i) =>
+          typeof item === "string" ? (
+            <li key={i} className={className}>
+              <SafeText text={item} />
+            </li>
+          ) : (
+            <li key={i} className={className}>
+              <SafeText text={item.href} />
+              {item.text && (
+                <>
+                  {" "}
+                  (<SafeText text={item.text} />)
+                </>
+              )}
+              {item.hidden_by && (
+                <>
+                  {" "}
+                  <span className="tag">{t("monitor_diff.hidden", { reason: item.hidden_by })}</span>
+                </>
+              )}
+            </li>
+          ),
+        )}
+      </ul>
+    </>
   );
 }
