@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "detect/anomaly/anomaly_engine.h"
 #include "detect/anomaly/detector_test_support.h"
 
@@ -50,6 +51,19 @@ TEST(CountryLookup, CountriesOfAddresses) {
 TEST(CountryLookup, MissingDatabaseIsNotFound) {
   const auto opened = CountryLookup::Open("/nonexistent-geoip-dir");
   EXPECT_EQ(opened.status().code(), StatusCode::kNotFound);
+}
+
+TEST(CountryLookup, GeoipDirSetting) {
+  const auto dir = [](std::string_view yaml) {
+    Config app;
+    EXPECT_TRUE(LoadConfigText(yaml, "pantau.yaml", app).ok());
+    AnomalyConfig c;
+    EXPECT_TRUE(ApplyAnomalySettings(app.anomaly, c).ok());
+    return c.new_value.geoip_dir;
+  };
+  EXPECT_EQ(dir("anomaly:\n  enabled: true\n"), "/usr/share/GeoIP");
+  EXPECT_EQ(dir("anomaly:\n  new_value:\n    geoip_dir: /opt/geoip\n"), "/opt/geoip");
+  EXPECT_EQ(dir("anomaly:\n  new_value:\n    geoip_dir: \"\"\n"), "");
 }
 
 // alice logs in during the learning period from two Indonesian addresses.
