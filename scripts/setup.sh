@@ -11,6 +11,8 @@ packages=(
   libcpp-httplib-dev libssl-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev zlib1g-dev
   libre2-dev libhyperscan-dev libevtx-dev libbfio-dev libpugixml-dev libqrencode-dev
   libcurl4-openssl-dev
+  # the anomaly detectors' countries of login addresses: libGeoIP and its country databases
+  libgeoip-dev geoip-database
   # documents (src/docs): PDF with Cairo and Pango, QR codes
   libcairo2-dev libpango1.0-dev
   # vulnerability assessments (src/assess): nmap runs as a child process

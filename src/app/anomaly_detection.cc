@@ -85,6 +85,19 @@ Result<std::unique_ptr<AnomalyDetection>> AnomalyDetection::Open(
                    anomaly::BaselineStore::Open(data_dir + "/anomaly.db"));
   std::unique_ptr<AnomalyDetection> d(new AnomalyDetection(
       std::move(config), std::move(store), clock, alerts, metrics, systems, templates, options));
+  // Countries of logins are a bonus: without the database login_ip works by address alone.
+  const auto& nv = d->engine_.config().new_value;
+  if (nv.login_ip && !nv.geoip_dir.empty()) {
+    auto countries = anomaly::CountryLookup::Open(nv.geoip_dir);
+    if (countries.ok()) {
+      d->engine_.SetCountryLookup(std::move(*countries));
+    } else {
+      spdlog::warn(
+          "anomaly: logins from new countries are not detected: {} (anomaly.new_value.geoip_dir: "
+          "\"\" turns this warning off)",
+          countries.status().ToString());
+    }
+  }
   RETURN_IF_ERROR(anomaly::LoadBaselines(d->store_, d->engine_));
   return d;
 }
@@ -153,6 +166,8 @@ AlertHit AnomalyDetection::HitOf(const anomaly::Anomaly& a) const {
   if (templates_ != nullptr && !template_id.empty()) {
     if (auto text = templates_->Text(template_id)) fields["anomaly.template"] = *text;
   }
+  // On the alert only: the stored event keeps the fields it came with.
+  if (!a.country.empty()) fields["source.geo.country_iso_code"] = a.country;
   hit.fields_json = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return hit;
 }

@@ -48,6 +48,7 @@ std::string Anomaly::ToJson() const {
   AppendJsonString(out, explanation_id);
   AppendJsonMember(out, "en", explanation_en);
   out += '}';
+  if (!country.empty()) AppendJsonMember(out, "country", country);
   if (event_index) out += ",\"event_index\":" + std::to_string(*event_index);
   out += ",\"series\":[";
   for (size_t i = 0; i < series.size(); ++i) {

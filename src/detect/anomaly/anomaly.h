@@ -43,12 +43,15 @@ struct Anomaly {
   TimeNs time = 0;   // the event's time, or the bucket's start
   std::string explanation_id;  // Bahasa Indonesia
   std::string explanation_en;
+  // login_ip: source.ip's country (ISO 3166 code) when a country database is given and knows
+  // it; the alert carries it as source.geo.country_iso_code. The stored event is not changed.
+  std::string country;
   // Index into the batch given to Observe, for anomalies about one event.
   std::optional<size_t> event_index;
   std::vector<SeriesPoint> series;  // oldest first; empty for per-event detectors
 
   // {"detector","kind","key","source","value","severity","score","time" (RFC 3339),
-  //  "explanation":{"id","en"},"event_index"?,"series":[{"time","value","low","high"}]}
+  //  "explanation":{"id","en"},"country"?,"event_index"?,"series":[{"time","value","low","high"}]}
   std::string ToJson() const;
 };
 

@@ -146,7 +146,9 @@ namespace {
 // The engine's work with the lock held; a separate class keeps the header small.
 class Detectors {
  public:
-  Detectors(const AnomalyConfig& config, AnomalyEngine::State& s) : c_(config), s_(s) {}
+  Detectors(const AnomalyConfig& config, AnomalyEngine::State& s,
+            const CountryLookup* countries = nullptr)
+      : c_(config), s_(s), countries_(countries) {}
 
   int64_t BucketOf(TimeNs t) const {
     int64_t b = t / c_.bucket;
@@ -394,6 +396,10 @@ class Detectors {
       if (set.kind == "login_ip") {
         set.values[Fnv1a64("ip:" + std::string(value))] = seen;
         if (auto net = Net16(value)) set.values[Fnv1a64(*net)] = seen;
+        if (const std::string country = CountryOf(value); !country.empty()) {
+          set.values[Fnv1a64("cc:" + country)] = seen;
+          set.values[kAnyCountry] = seen;
+        }
       } else {
         set.values[Fnv1a64(value)] = seen;
       }
@@ -432,6 +438,15 @@ class Detectors {
   }
 
  private:
+  // Marks a login_ip set that has learned at least one country. A set learned before countries
+  // were turned on has none, and its first country is learned without an alert: otherwise every
+  // user's next new address after an upgrade would be "a country never seen".
+  static constexpr uint64_t kAnyCountry = 0x63633a2a00000000;  // "cc:*", not a hash of a value
+
+  std::string CountryOf(std::string_view ip) const {
+    return countries_ != nullptr ? countries_->CountryOf(ip) : std::string();
+  }
+
   static std::optional<std::string> Net16(std::string_view ip) {
     // IPv4 only: a.b of a.b.c.d. IPv6 networks are not grouped (documented).
     size_t dots = 0, second = std::string_view::npos;
@@ -506,11 +521,21 @@ class Detectors {
     const bool new_ip = Remember(set, Fnv1a64(ip_key), t, nv.max_values_per_entity);
     const auto net = Net16(ip);
     const bool new_net = net && Remember(set, Fnv1a64(*net), t, nv.max_values_per_entity);
+    // Countries are learned like /16s; a new one counts only once the set knows some country.
+    const std::string country = CountryOf(ip);
+    bool new_country = false;
+    if (!country.empty()) {
+      const bool knew_countries = set.values.contains(kAnyCountry);
+      Remember(set, kAnyCountry, t, nv.max_values_per_entity);
+      new_country =
+          Remember(set, Fnv1a64("cc:" + country), t, nv.max_values_per_entity) && knew_countries;
+    }
     if (!new_ip || t < set.first_seen + Learning(src.source, nv.learning)) return;
     Anomaly a = Base(kNewValue, "login_ip", set.key, src.source, std::string(ip), t);
     a.event_index = index;
-    a.severity = new_net ? Severity::kHigh : Severity::kMedium;
-    a.score = new_net ? 2 : 1;
+    a.country = country;
+    a.severity = new_net || new_country ? Severity::kHigh : Severity::kMedium;
+    a.score = new_country ? 3 : new_net ? 2 : 1;
     const std::string on_en = (src.is_host ? " on host " : " on source ") + src.source;
     const std::string on_id = (src.is_host ? " di host " : " di sumber ") + src.source;
     std::string net_en, net_id;
@@ -519,12 +544,23 @@ class Detectors {
       net_en = fmt::format(", in a network never seen for this user either ({}.0.0/16)", prefix);
       net_id = fmt::format(", dari jaringan yang juga belum pernah terlihat ({}.0.0/16)", prefix);
     }
-    a.explanation_en =
-        fmt::format("user {} logged in{} from {}, an address never seen for this user{}",
-                    Quote(user), on_en, ip, net_en);
-    a.explanation_id = fmt::format(
-        "pengguna {} login{} dari {}, alamat yang belum pernah terlihat untuk pengguna ini{}",
-        Quote(user), on_id, ip, net_id);
+    if (new_country) {
+      a.explanation_en = fmt::format(
+          "user {} logged in{} from {} ({}), a country never seen for "
+          "this user{}",
+          Quote(user), on_en, ip, country, net_en);
+      a.explanation_id = fmt::format(
+          "pengguna {} login{} dari {} ({}), negara yang belum pernah "
+          "terlihat untuk pengguna ini{}",
+          Quote(user), on_id, ip, country, net_id);
+    } else {
+      a.explanation_en =
+          fmt::format("user {} logged in{} from {}, an address never seen for this user{}",
+                      Quote(user), on_en, ip, net_en);
+      a.explanation_id = fmt::format(
+          "pengguna {} login{} dari {}, alamat yang belum pernah terlihat untuk pengguna ini{}",
+          Quote(user), on_id, ip, net_id);
+    }
     Emit(set, std::move(a), nv.max_alerts_per_hour, out);
   }
 
@@ -841,6 +877,7 @@ class Detectors {
 
   const AnomalyConfig& c_;
   AnomalyEngine::State& s_;
+  const CountryLookup* countries_;  // nullptr: no countries
 };
 
 }  // namespace
@@ -855,7 +892,7 @@ std::vector<Anomaly> AnomalyEngine::Observe(std::span<const Event> batch) {
   if (!config_.enabled) return out;
   const TimeNs now = clock_.Now();
   std::lock_guard lock(mu_);
-  Detectors d(config_, *state_);
+  Detectors d(config_, *state_, countries_.get());
   for (size_t i = 0; i < batch.size(); ++i) {
     const Event& e = batch[i];
     ++state_->stats.events;
@@ -887,8 +924,13 @@ std::vector<Anomaly> AnomalyEngine::Tick(TimeNs now) {
 
 Status AnomalyEngine::MarkExpected(std::string_view key, std::string_view value, TimeNs time) {
   std::lock_guard lock(mu_);
-  Detectors d(config_, *state_);
+  Detectors d(config_, *state_, countries_.get());
   return d.MarkExpected(key, value, time);
+}
+
+void AnomalyEngine::SetCountryLookup(std::shared_ptr<const CountryLookup> countries) {
+  std::lock_guard lock(mu_);
+  countries_ = std::move(countries);
 }
 
 AnomalyEngineStats AnomalyEngine::stats() const {

@@ -6,9 +6,9 @@
 //   new_template  a log template (`log.template_id`) never seen from a source, after its learning
 //   volume        counts per source, per (source, template), per (source, event.outcome) in
 //                 buckets against a seasonal median/MAD band: spikes, and silences of a source
-//   new_value     a user's successful login from a new source.ip (and /16), a new process on a
-//                 host, an account acting as administrator for the first time, a new user agent
-//                 on an admin URL path
+//   new_value     a user's successful login from a new source.ip (and /16, and country when a
+//                 CountryLookup is given), a new process on a host, an account acting as
+//                 administrator for the first time, a new user agent on an admin URL path
 //   ratio         the share of failed logins per source, of 4xx and of 5xx responses per web
 //                 server, per bucket against its own band
 //
@@ -45,6 +45,7 @@
 #include "core/event.h"
 #include "core/status.h"
 #include "detect/anomaly/anomaly.h"
+#include "detect/anomaly/country_lookup.h"
 #include "detect/anomaly/detector_config.h"
 
 namespace pantau::anomaly {
@@ -97,6 +98,10 @@ class AnomalyEngine {
   // Replaces the learned state; a damaged row is an error naming its key.
   Status Restore(const BaselineSnapshot& snapshot);
 
+  // Gives login_ip the countries of addresses (nullptr: none, the default). Without it the
+  // engine works as before; countries learned earlier stay in the known sets.
+  void SetCountryLookup(std::shared_ptr<const CountryLookup> countries);
+
   AnomalyEngineStats stats() const;
   const AnomalyConfig& config() const { return config_; }
 
@@ -106,7 +111,8 @@ class AnomalyEngine {
   const AnomalyConfig config_;
   const Clock& clock_;
   mutable std::mutex mu_;
-  std::unique_ptr<State> state_;  // GUARDED_BY(mu_)
+  std::unique_ptr<State> state_;                    // GUARDED_BY(mu_)
+  std::shared_ptr<const CountryLookup> countries_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace pantau::anomaly

@@ -130,6 +130,12 @@ const std::unordered_map<std::string, Setter>& Setters() {
       {"new_value.learning_days",
        [](S s, B b, C& c) { return ReadDuration(s, b, kNsPerDay, 365, c.new_value.learning); }},
       {"new_value.login_ip", [](S s, B b, C& c) { return ReadBool(s, b, c.new_value.login_ip); }},
+      {"new_value.geoip_dir",
+       [](S s, B b, C& c) {
+         if (s.is_list) return b("must be a directory (or empty: no countries)");
+         c.new_value.geoip_dir = s.value;
+         return Status::Ok();
+       }},
       {"new_value.process", [](S s, B b, C& c) { return ReadBool(s, b, c.new_value.process); }},
       {"new_value.admin_user",
        [](S s, B b, C& c) { return ReadBool(s, b, c.new_value.admin_user); }},

@@ -77,6 +77,9 @@ struct AnomalyConfig {
     bool process = true;              // a new process name or executable on a host
     bool admin_user = true;           // an account acting as administrator for the first time
     bool admin_user_agent = true;     // a new user agent on an admin URL path
+    // Where GeoIP.dat (and GeoIPv6.dat) are, for login_ip's "a country never seen for this
+    // user"; empty turns countries off. A missing database turns them off too, with a warning.
+    std::string geoip_dir = "/usr/share/GeoIP";
     std::vector<std::string> admin_paths = {"/wp-admin", "/wp-login.php", "/administrator",
                                             "/admin"};
     std::vector<std::string> admin_groups = {
