@@ -178,6 +178,20 @@ Status KeepBody(sqlite::Db& db, const std::string& sha, std::string_view body,
   return st.Run();
 }
 
+// What a check records of the browser's and the crawler's answers (the content is judged apart).
+void RecordAnswers(const FetchResult& page, const FetchResult& bot, UrlCheck& c) {
+  c.final_url = page.final_url;
+  c.status = page.status;
+  c.up = Answered(page);
+  c.response_ms = page.elapsed_ms;
+  c.error = page.error;
+  if (page.status >= 400 && c.error.empty()) c.error = fmt::format("HTTP {}", page.status);
+  c.redirects = page.hops;
+  c.offsite_redirect = page.offsite_redirect;
+  if (page.status > 0) c.body_sha256 = Sha256Hex(page.body);
+  if (bot.status > 0) c.crawler_sha256 = Sha256Hex(bot.body);
+}
+
 // The bodies behind a check's findings are its alerts' evidence: kept by hash (the browser's
 // and, when it differs, the crawler's).
 Status KeepEvidence(sqlite::Db& db, const UrlCheck& c, const FetchResult& page,
@@ -600,17 +614,8 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       }
       const FetchResult& page = fetched[t.browser];
       const FetchResult& bot = fetched[t.crawler];
-      c.final_url = page.final_url;
-      c.status = page.status;
-      c.up = Answered(page);
-      c.response_ms = page.elapsed_ms;
-      c.error = page.error;
-      if (page.status >= 400 && c.error.empty()) c.error = fmt::format("HTTP {}", page.status);
-      c.redirects = page.hops;
-      c.offsite_redirect = page.offsite_redirect;
+      RecordAnswers(page, bot, c);
       c.certificate = page.certificate;
-      if (page.status > 0) c.body_sha256 = Sha256Hex(page.body);
-      if (bot.status > 0) c.crawler_sha256 = Sha256Hex(bot.body);
 
       // DNS: once per host of a system and check; an alert when the addresses changed.
       const std::string host = UrlHost(t.url);
@@ -777,16 +782,7 @@ Result<std::vector<SystemCheck>> SiteMonitor::Check(const std::vector<Electronic
       UrlCheck c;
       c.url = p.url;
       c.checked_at = now;
-      c.final_url = page.final_url;
-      c.status = page.status;
-      c.up = Answered(page);
-      c.response_ms = page.elapsed_ms;
-      c.error = page.error;
-      if (page.status >= 400 && c.error.empty()) c.error = fmt::format("HTTP {}", page.status);
-      c.redirects = page.hops;
-      c.offsite_redirect = page.offsite_redirect;
-      if (page.status > 0) c.body_sha256 = Sha256Hex(page.body);
-      if (bot.status > 0) c.crawler_sha256 = Sha256Hex(bot.body);
+      RecordAnswers(page, bot, c);
       if (c.up && IsHtml(page)) {
         FetchedPage browser_view{p.url, page.final_url, page.offsite_redirect,
                                  SummarisePage(page.body)};

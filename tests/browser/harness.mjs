@@ -140,3 +140,20 @@ export function totpCode(base32, timeMs = Date.now()) {
   const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
   return String(code).padStart(6, "0");
 }
+
+// A JSON request to the API from `page`, as its signed-in user (session cookie and CSRF token):
+// [status, answer].
+export async function apiFromPage(page, method, path, body) {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const csrf = document.cookie.split("; ").find((c) => c.startsWith("pantau_csrf="))?.split("=")[1];
+      const r = await fetch(path, {
+        method,
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return [r.status, await r.json()];
+    },
+    [method, path, body],
+  );
+}

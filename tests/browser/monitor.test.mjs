@@ -8,7 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { launchBrowser, login, screenshot, Server, waitFor } from "./harness.mjs";
+import { apiFromPage, launchBrowser, login, screenshot, Server, waitFor } from "./harness.mjs";
 
 const PEOPLE = {
   sari: ["analyst", "kata sandi sari yang panjang"],
@@ -74,21 +74,13 @@ describe("site monitoring", { timeout: 240000 }, () => {
 
   it("registers the site, checks it from its page, shows the crawl's finding as text", async () => {
     const admin = await as("admin", server.adminPassword);
-    const [status, created] = await admin.evaluate(async (url) => {
-      const csrf = document.cookie.split("; ").find((c) => c.startsWith("pantau_csrf="))?.split("=")[1];
-      const r = await fetch("/api/v1/systems", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify({
-          name: "Portal Pariwisata",
-          operator: { agency: "Dinas Pariwisata" },
-          urls: [url],
-          ips: ["127.0.0.1"],
-          public_status: true,
-        }),
-      });
-      return [r.status, await r.json()];
-    }, `http://127.0.0.1:${site.address().port}/`);
+    const [status, created] = await apiFromPage(admin, "POST", "/api/v1/systems", {
+      name: "Portal Pariwisata",
+      operator: { agency: "Dinas Pariwisata" },
+      urls: [`http://127.0.0.1:${site.address().port}/`],
+      ips: ["127.0.0.1"],
+      public_status: true,
+    });
     assert.equal(status, 201, JSON.stringify(created));
     system = created;
 
@@ -199,27 +191,12 @@ describe("site monitoring screenshots", { timeout: 240000 }, () => {
     site?.close();
   });
 
-  // A JSON request from the page, as the signed-in user: [status, answer].
-  async function call(page, method, path, body) {
-    return page.evaluate(
-      async ([method, path, body]) => {
-        const csrf = document.cookie.split("; ").find((c) => c.startsWith("pantau_csrf="))?.split("=")[1];
-        const r = await fetch(path, {
-          method,
-          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        return [r.status, await r.json()];
-      },
-      [method, path, body],
-    );
-  }
 
   it("shows the defaced page's screenshot in the alert and saves it to the case", async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const admin = await context.newPage();
     await login(admin, server, "admin", server.adminPassword);
-    const [status, system] = await call(admin, "POST", "/api/v1/systems", {
+    const [status, system] = await apiFromPage(admin, "POST", "/api/v1/systems", {
       name: "Portal Kecamatan",
       operator: { agency: "Kecamatan Tenggarong" },
       urls: [`http://127.0.0.1:${site.address().port}/`],
@@ -233,12 +210,12 @@ describe("site monitoring screenshots", { timeout: 240000 }, () => {
     const problems = [];
     sari.on("pageerror", (e) => problems.push(e.message));
     await login(sari, server, "sari", PEOPLE.sari[1]);
-    const [checked, result] = await call(sari, "POST", `/api/v1/systems/${system.id}/check`);
+    const [checked, result] = await apiFromPage(sari, "POST", `/api/v1/systems/${system.id}/check`);
     assert.equal(checked, 200, JSON.stringify(result));
-    const [, alerts] = await call(sari, "GET", "/api/v1/alerts?limit=100");
+    const [, alerts] = await apiFromPage(sari, "GET", "/api/v1/alerts?limit=100");
     const alert = alerts.items.find((a) => a.rule_id === "pantau-monitor-defacement");
     assert.ok(alert?.fields["monitor.screenshot_sha256"], JSON.stringify(alert?.fields));
-    const [opened, kase] = await call(sari, "POST", "/api/v1/cases", { alert_ids: [alert.id] });
+    const [opened, kase] = await apiFromPage(sari, "POST", "/api/v1/cases", { alert_ids: [alert.id] });
     assert.equal(opened, 201, JSON.stringify(kase));
 
     await sari.click("[data-testid=nav-alerts]");
@@ -260,7 +237,7 @@ describe("site monitoring screenshots", { timeout: 240000 }, () => {
 
     await evidence.locator("[data-testid=monitor-evidence-save]").first().click();
     await evidence.locator("[data-testid=monitor-evidence-saved]").first().waitFor();
-    const [, items] = await call(sari, "GET", `/api/v1/cases/${kase.id}/evidence`);
+    const [, items] = await apiFromPage(sari, "GET", `/api/v1/cases/${kase.id}/evidence`);
     assert.deepEqual(
       items.items.map((i) => [i.name, i.sha256]),
       [[`tangkapan-layar-${alert.fields["monitor.screenshot_sha256"].slice(0, 12)}.png`, alert.fields["monitor.screenshot_sha256"]]],
@@ -302,24 +279,10 @@ describe("site monitoring: what changed against the baseline", { timeout: 240000
   });
 
   it("shows the title change, the added and removed lines and the new link, as text", async () => {
-    // A JSON request from `page`, as its signed-in user: [status, answer].
-    const callAs = (page, method, path, body) =>
-      page.evaluate(
-        async ([method, path, body]) => {
-          const csrf = document.cookie.split("; ").find((c) => c.startsWith("pantau_csrf="))?.split("=")[1];
-          const r = await fetch(path, {
-            method,
-            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-            body: body === undefined ? undefined : JSON.stringify(body),
-          });
-          return [r.status, await r.json()];
-        },
-        [method, path, body],
-      );
     const adminContext = await browser.newContext();
     const admin = await adminContext.newPage();
     await login(admin, server, "admin", server.adminPassword);
-    const [status, system] = await callAs(admin, "POST", "/api/v1/systems", {
+    const [status, system] = await apiFromPage(admin, "POST", "/api/v1/systems", {
       name: "Portal Loa Kulu",
       operator: { agency: "Kecamatan Loa Kulu" },
       urls: [`http://127.0.0.1:${site.address().port}/`],
@@ -334,7 +297,7 @@ describe("site monitoring: what changed against the baseline", { timeout: 240000
     const problems = [];
     sari.on("pageerror", (e) => problems.push(e.message));
     await login(sari, server, "sari", PEOPLE.sari[1]);
-    const call = (method, path, body) => callAs(sari, method, path, body);
+    const call = (method, path, body) => apiFromPage(sari, method, path, body);
     const [approved, base] = await call("POST", `/api/v1/systems/${system.id}/baseline`);
     assert.equal(approved, 200, JSON.stringify(base));
     page = AFTER;
